@@ -1,0 +1,85 @@
+//! The command line as clap sees it: raw flags, validated into [`Settings`](crate::Settings)
+//! by [`super::settings`].
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Finds Amazon Redshift deployments that break AWS's network-isolation and Spectrum access
+/// requirements in Terraform code.
+#[derive(Debug, Parser)]
+#[command(name = "redshield", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyze files and directories (directories are walked honoring .gitignore; .terraform/
+    /// and node_modules/ are skipped). Exit status: 0 no finding at or above --severity,
+    /// 1 findings, 2 usage error or an input that could not be read or parsed.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Explain a rule: what it checks, why, the AWS source, and bad/good examples.
+    Explain {
+        /// Rule ID, e.g. RS105.
+        rule: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to analyze [default: .].
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Region to assume where the source does not say (a provider block's region wins).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Use this configuration file instead of looking for redshield.toml above each input.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only run these rules (IDs or prefixes, comma-separated: RS105,RS2).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (IDs or prefixes, comma-separated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Report only findings at or above LEVEL; they make the exit status 1.
+    #[arg(long, value_name = "LEVEL", value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// Set a Terraform root-module variable (repeatable); overrides tfvars files.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read Terraform variable values from a .tfvars file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+}

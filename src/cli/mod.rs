@@ -1,0 +1,148 @@
+//! The command line: parses arguments, runs the engine, renders and writes the report, and
+//! turns the outcome into an exit status. The only layer that prints.
+
+mod args;
+mod settings;
+
+use crate::discover::OsFileSystem;
+use crate::report::{json::render_json, text::render_text};
+use crate::rules;
+use args::{Args, Command, Format, ListFormat};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Runs the command line and returns the exit status.
+pub fn run() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match args.command {
+        Command::Check(check) => run_check(&check),
+        Command::Rules { format } => write_stdout(&render_rules(format)),
+        Command::Explain { rule } => match rules::by_id(&rule) {
+            Some(rule) => write_stdout(&format!(
+                "{} {} ({})\n\n{}\n",
+                rule.id,
+                rule.name,
+                rule.severity.as_str(),
+                rule.documentation().trim_end()
+            )),
+            None => {
+                eprintln!("error: unknown rule `{rule}` (see `redshield rules`)");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_check(check: &args::CheckArgs) -> ExitCode {
+    let settings = match settings::settings(check) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let paths = if check.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        check.paths.clone()
+    };
+    let fs = OsFileSystem::new();
+    let analysis = crate::analyze(&paths, &settings, &fs);
+    let to_terminal = check.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let rendered = match check.format {
+        Format::Text => render_text(&analysis.report, &analysis.sources, color),
+        Format::Json => render_json(&analysis.report),
+    };
+    let code = analysis.report.exit_code();
+    match &check.output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, rendered) {
+                eprintln!("error: cannot write {}: {err}", path.display());
+                return ExitCode::from(2);
+            }
+            ExitCode::from(code)
+        }
+        None => {
+            let status = write_stdout(&rendered);
+            if status == ExitCode::SUCCESS {
+                ExitCode::from(code)
+            } else {
+                status
+            }
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe ends the program quietly.
+fn write_stdout(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: cannot write output: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The rule catalog as a table or JSON.
+pub fn render_rules(format: ListFormat) -> String {
+    match format {
+        ListFormat::Json => {
+            let rules: Vec<serde_json::Value> = rules::ALL
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "name": r.name,
+                        "severity": r.severity.as_str(),
+                        "summary": r.summary,
+                        "fix": r.fix != rules::FixAvailability::None,
+                        "opt_in": r.opt_in,
+                    })
+                })
+                .collect();
+            let mut out = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            out.push('\n');
+            out
+        }
+        ListFormat::Text => {
+            let mut out = format!(
+                "{:<7}{:<34}{:<9}{:<5}{}\n",
+                "ID", "NAME", "SEVERITY", "FIX", "SUMMARY"
+            );
+            for r in rules::ALL {
+                let fix = if r.fix == rules::FixAvailability::None {
+                    ""
+                } else {
+                    "yes"
+                };
+                let summary = if r.opt_in {
+                    format!("{} (opt-in)", r.summary)
+                } else {
+                    r.summary.to_string()
+                };
+                out.push_str(&format!(
+                    "{:<7}{:<34}{:<9}{:<5}{}\n",
+                    r.id,
+                    r.name,
+                    r.severity.as_str(),
+                    fix,
+                    summary
+                ));
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Raw flags → validated [`Settings`].
+
+use super::args::{CheckArgs, SeverityArg};
+use crate::Settings;
+use crate::frontend::hcl::{HclOptions, VarAssignment};
+use crate::rules::Severity;
+
+/// Validates the `check` flags; the error is a usage message.
+pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
+    let mut vars = Vec::new();
+    for raw in &args.vars {
+        let Some((name, value)) = raw.split_once('=') else {
+            return Err(format!("--var `{raw}`: expected NAME=VALUE"));
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(format!("--var `{raw}`: the variable name is empty"));
+        }
+        vars.push(VarAssignment {
+            name: name.to_string(),
+            value: value.to_string(),
+        });
+    }
+    for file in &args.var_files {
+        if !file.is_file() {
+            return Err(format!("--var-file {}: no such file", file.display()));
+        }
+    }
+    if let Some(config) = &args.config {
+        if !config.is_file() {
+            return Err(format!("--config {}: no such file", config.display()));
+        }
+    }
+    crate::validate_rule_patterns(&args.select).map_err(|e| format!("--select: {e}"))?;
+    crate::validate_rule_patterns(&args.ignore).map_err(|e| format!("--ignore: {e}"))?;
+    Ok(Settings {
+        hcl: HclOptions {
+            vars,
+            var_files: args.var_files.clone(),
+        },
+        region: args.region.clone(),
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        severity: args.severity.map(|s| match s {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+        }),
+    })
+}

@@ -1,0 +1,181 @@
+//! Finding the inputs: walks directories (honoring `.gitignore`, skipping `.terraform/` and
+//! `node_modules/`), groups Terraform files into root modules, and provides the front ends'
+//! file access.
+
+use crate::frontend::FileSystem;
+use crate::frontend::hcl::module_sources;
+use crate::ir::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Directories never descended into.
+const SKIPPED_DIRS: [&str; 3] = [".terraform", "node_modules", ".git"];
+
+/// The real file system, with paths shown relative to the working directory.
+#[derive(Debug, Clone)]
+pub struct OsFileSystem {
+    cwd: PathBuf,
+}
+
+impl OsFileSystem {
+    pub fn new() -> OsFileSystem {
+        OsFileSystem {
+            cwd: std::env::current_dir().unwrap_or_default(),
+        }
+    }
+}
+
+impl Default for OsFileSystem {
+    fn default() -> Self {
+        OsFileSystem::new()
+    }
+}
+
+impl FileSystem for OsFileSystem {
+    fn read_to_string(&self, path: &Path) -> Result<String, String> {
+        let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        String::from_utf8(bytes.to_vec()).map_err(|e| {
+            format!(
+                "file is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })
+    }
+
+    fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| describe_io(&e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        entries.sort();
+        Ok(entries)
+    }
+
+    fn display(&self, path: &Path) -> String {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        let shown = absolute.strip_prefix(&self.cwd).map_or(path, |p| p);
+        let text = shown.to_string_lossy().replace('\\', "/");
+        text.strip_prefix("./").map_or(text.clone(), str::to_string)
+    }
+}
+
+fn describe_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory, expected a file".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+/// One Terraform root module to analyze.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerraformRoot {
+    pub dir: PathBuf,
+    /// The files the user named, when they named files rather than the directory.
+    pub only: Option<Vec<PathBuf>>,
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub terraform: Vec<TerraformRoot>,
+    pub errors: Vec<Diagnostic>,
+}
+
+fn is_tf(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tf")
+}
+
+/// Finds the inputs under `paths`. Named `.tf` files form a module with the other named files
+/// of their directory; a directory contributes every directory below it that holds `.tf` files,
+/// except those that another one calls as a local module.
+pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
+    let mut out = Discovered::default();
+    let mut named: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut walked: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in paths {
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                out.errors.push(error(fs, path, describe_io(&e)));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            if is_tf(path) {
+                let dir = path
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let dir = if dir.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    dir
+                };
+                named.entry(dir).or_default().push(path.clone());
+            }
+            // Other file types belong to front ends that are not part of this build.
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let p = entry.path();
+                    if entry.file_type().is_some_and(|t| t.is_file()) && is_tf(p) {
+                        if let Some(dir) = p.parent() {
+                            walked.insert(dir.to_path_buf());
+                        }
+                    }
+                }
+                Err(err) => {
+                    let p = match &err {
+                        ignore::Error::WithPath { path, .. } => path.clone(),
+                        _ => path.clone(),
+                    };
+                    let message = err.io_error().map_or_else(|| err.to_string(), describe_io);
+                    out.errors.push(error(fs, &p, message));
+                }
+            }
+        }
+    }
+    let called: BTreeSet<PathBuf> = walked
+        .iter()
+        .flat_map(|dir| module_sources(fs, dir))
+        .collect();
+    for dir in walked {
+        if !called.contains(&crate::frontend::hcl::normalize_path(&dir)) {
+            out.terraform.push(TerraformRoot { dir, only: None });
+        }
+    }
+    for (dir, mut files) in named {
+        files.sort();
+        files.dedup();
+        out.terraform.push(TerraformRoot {
+            dir,
+            only: Some(files),
+        });
+    }
+    out
+}
+
+fn error(fs: &dyn FileSystem, path: &Path, message: String) -> Diagnostic {
+    Diagnostic {
+        path: fs.display(path),
+        line: None,
+        column: None,
+        message,
+    }
+}

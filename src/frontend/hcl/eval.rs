@@ -1,0 +1,770 @@
+//! Expression evaluation: HCL expressions to IR nodes, with Terraform's semantics for what is
+//! knowable before apply. Anything else becomes `Unknown` with the expression's span.
+
+use super::functions;
+use super::module::{ChildInstances, Evaluator, Instances, Slot, header_span};
+use crate::ir::{FileId, Mode, Node, Reference, Span, Value};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use std::collections::BTreeMap;
+
+/// How deep expressions may nest before evaluation gives up with Unknown.
+const MAX_EVAL_DEPTH: usize = 256;
+/// The longest string evaluation may build (template growth, `join`, `format`).
+pub(crate) const MAX_STRING_LEN: usize = 1 << 20;
+
+/// Block types and attributes of a resource that are Terraform meta-arguments, not attributes.
+const META_ARGUMENTS: [&str; 7] = [
+    "count",
+    "for_each",
+    "provider",
+    "depends_on",
+    "lifecycle",
+    "provisioner",
+    "connection",
+];
+
+/// The names in scope while evaluating one expression.
+#[derive(Clone)]
+pub(crate) struct Scope {
+    pub file: FileId,
+    pub count_index: Option<Node>,
+    pub each: Option<(Node, Node)>,
+    /// `for` expression variables and `dynamic` block iterators, innermost last.
+    pub bindings: Vec<(String, Node)>,
+    pub depth: usize,
+}
+
+impl Scope {
+    pub fn new(file: FileId) -> Scope {
+        Scope {
+            file,
+            count_index: None,
+            each: None,
+            bindings: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn bound(&self, name: &str) -> Option<&Node> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    fn with(&self, name: &str, value: Node) -> Scope {
+        let mut scope = self.clone();
+        scope.bindings.push((name.to_string(), value));
+        scope
+    }
+}
+
+fn span_of(scope: &Scope, range: Option<std::ops::Range<usize>>) -> Span {
+    Span::new(scope.file, range.unwrap_or(0..0))
+}
+
+impl Evaluator<'_> {
+    /// Evaluates an expression that may only use constants (tfvars, variable defaults).
+    pub(crate) fn eval_const(&mut self, expr: &Expression, scope: &Scope) -> Node {
+        // Module 0 may not exist yet while root variables are read; constants need no module.
+        self.eval_in(None, expr, scope)
+    }
+
+    pub(crate) fn eval(&mut self, m: usize, expr: &Expression, scope: &Scope) -> Node {
+        self.eval_in(Some(m), expr, scope)
+    }
+
+    fn eval_in(&mut self, m: Option<usize>, expr: &Expression, scope: &Scope) -> Node {
+        let span = span_of(scope, expr.span());
+        if scope.depth > MAX_EVAL_DEPTH {
+            return Node::unknown(span);
+        }
+        let mut inner = scope.clone();
+        inner.depth += 1;
+        let scope = &inner;
+        let value = match expr {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map_or(Value::Unknown, Value::Number),
+            Expression::String(s) => Value::String(s.value().to_string()),
+            Expression::Array(array) => {
+                Value::List(array.iter().map(|e| self.eval_in(m, e, scope)).collect())
+            }
+            Expression::Object(object) => {
+                let mut map = BTreeMap::new();
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
+                        ObjectKey::Expression(e) => {
+                            let k = self.eval_in(m, e, scope);
+                            functions::to_string(&k.value)
+                        }
+                    };
+                    let Some(key) = key else {
+                        return Node::unknown(span);
+                    };
+                    map.insert(key, self.eval_in(m, value.expr(), scope));
+                }
+                Value::Map(map)
+            }
+            Expression::StringTemplate(template) => {
+                return self.eval_template(m, template, span, scope);
+            }
+            Expression::HeredocTemplate(heredoc) => {
+                let mut heredoc = (**heredoc).clone();
+                if heredoc.indent().is_some() {
+                    heredoc.dedent();
+                }
+                return self.eval_template(m, &heredoc.template, span, scope);
+            }
+            Expression::Parenthesis(p) => return self.eval_in(m, p.inner(), scope),
+            Expression::Variable(ident) => {
+                return match scope.bound(ident.as_str()) {
+                    Some(node) => node.clone(),
+                    None => match m {
+                        Some(m) => self.root_value(m, ident.as_str(), &[], span, scope).0,
+                        None => Node::unknown(span),
+                    },
+                };
+            }
+            Expression::Conditional(cond) => {
+                let c = self.eval_in(m, &cond.cond_expr, scope);
+                return match c.value {
+                    Value::Bool(true) => self.eval_in(m, &cond.true_expr, scope),
+                    Value::Bool(false) => self.eval_in(m, &cond.false_expr, scope),
+                    _ => Node::unknown(span),
+                };
+            }
+            Expression::FuncCall(call) => {
+                let mut args: Vec<Node> = call
+                    .args
+                    .iter()
+                    .map(|a| self.eval_in(m, a, scope))
+                    .collect();
+                if call.args.expand_final() {
+                    if let Some(last) = args.pop() {
+                        match last.value {
+                            Value::List(items) => args.extend(items),
+                            _ => return Node::unknown(span),
+                        }
+                    }
+                }
+                let name = call.name.name.as_str();
+                let name = name.strip_prefix("provider::").unwrap_or(name);
+                return functions::call(name, args, span);
+            }
+            Expression::Traversal(traversal) => {
+                return self.eval_traversal(m, traversal, span, scope);
+            }
+            Expression::UnaryOp(op) => {
+                let v = self.eval_in(m, &op.expr, scope);
+                match (op.operator.value(), v.value) {
+                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOperator::Neg, Value::Number(n)) => Value::Number(-n),
+                    _ => Value::Unknown,
+                }
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.eval_in(m, &op.lhs_expr, scope);
+                let rhs = self.eval_in(m, &op.rhs_expr, scope);
+                binary(*op.operator.value(), &lhs.value, &rhs.value)
+            }
+            Expression::ForExpr(for_expr) => {
+                let collection = self.eval_in(m, &for_expr.intro.collection_expr, scope);
+                let pairs: Vec<(Node, Node)> = match collection.value {
+                    Value::List(items) => items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, n)| (Node::new(Value::Number(i as f64), n.span), n))
+                        .collect(),
+                    Value::Map(map) => map
+                        .into_iter()
+                        .map(|(k, n)| (Node::new(Value::String(k), n.span), n))
+                        .collect(),
+                    _ => return Node::unknown(span),
+                };
+                let key_var = for_expr
+                    .intro
+                    .key_var
+                    .as_ref()
+                    .map(|k| k.as_str().to_string());
+                let value_var = for_expr.intro.value_var.as_str().to_string();
+                let mut list = Vec::new();
+                let mut map: BTreeMap<String, Node> = BTreeMap::new();
+                let mut grouped: BTreeMap<String, Vec<Node>> = BTreeMap::new();
+                for (key, value) in pairs {
+                    let mut inner = scope.with(&value_var, value);
+                    if let Some(k) = &key_var {
+                        inner = inner.with(k, key);
+                    }
+                    if let Some(cond) = &for_expr.cond {
+                        match self.eval_in(m, &cond.expr, &inner).value {
+                            Value::Bool(true) => {}
+                            Value::Bool(false) => continue,
+                            _ => return Node::unknown(span),
+                        }
+                    }
+                    let item = self.eval_in(m, &for_expr.value_expr, &inner);
+                    match &for_expr.key_expr {
+                        None => list.push(item),
+                        Some(key_expr) => {
+                            let k = self.eval_in(m, key_expr, &inner);
+                            let Some(k) = functions::to_string(&k.value) else {
+                                return Node::unknown(span);
+                            };
+                            if for_expr.grouping {
+                                grouped.entry(k).or_default().push(item);
+                            } else {
+                                map.insert(k, item);
+                            }
+                        }
+                    }
+                }
+                if for_expr.key_expr.is_none() {
+                    Value::List(list)
+                } else if for_expr.grouping {
+                    Value::Map(
+                        grouped
+                            .into_iter()
+                            .map(|(k, v)| (k, Node::new(Value::List(v), span)))
+                            .collect(),
+                    )
+                } else {
+                    Value::Map(map)
+                }
+            }
+        };
+        Node::new(value, span)
+    }
+
+    fn eval_template(
+        &mut self,
+        m: Option<usize>,
+        template: &Template,
+        span: Span,
+        scope: &Scope,
+    ) -> Node {
+        // `"${x}"` is x itself, type and all.
+        let elements: Vec<&Element> = template.iter().collect();
+        if let [Element::Interpolation(interp)] = elements.as_slice() {
+            let mut node = self.eval_in(m, &interp.expr, scope);
+            node.span = span;
+            return node;
+        }
+        let mut out = String::new();
+        if self.render_template(m, template, scope, &mut out) {
+            Node::new(Value::String(out), span)
+        } else {
+            Node::unknown(span)
+        }
+    }
+
+    /// Appends the rendered template to `out`; false when any part is not knowable.
+    fn render_template(
+        &mut self,
+        m: Option<usize>,
+        template: &Template,
+        scope: &Scope,
+        out: &mut String,
+    ) -> bool {
+        for element in template.iter() {
+            match element {
+                Element::Literal(lit) => out.push_str(lit.value()),
+                Element::Interpolation(interp) => {
+                    let v = self.eval_in(m, &interp.expr, scope);
+                    match functions::to_string(&v.value) {
+                        Some(s) => out.push_str(&s),
+                        None => return false,
+                    }
+                }
+                Element::Directive(directive) => match &**directive {
+                    Directive::If(d) => match self.eval_in(m, &d.if_expr.cond_expr, scope).value {
+                        Value::Bool(true) => {
+                            if !self.render_template(m, &d.if_expr.template, scope, out) {
+                                return false;
+                            }
+                        }
+                        Value::Bool(false) => {
+                            if let Some(e) = &d.else_expr {
+                                if !self.render_template(m, &e.template, scope, out) {
+                                    return false;
+                                }
+                            }
+                        }
+                        _ => return false,
+                    },
+                    Directive::For(d) => {
+                        let f = &d.for_expr;
+                        let collection = self.eval_in(m, &f.collection_expr, scope);
+                        let pairs: Vec<(Node, Node)> = match collection.value {
+                            Value::List(items) => items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, n)| (Node::new(Value::Number(i as f64), n.span), n))
+                                .collect(),
+                            Value::Map(map) => map
+                                .into_iter()
+                                .map(|(k, n)| (Node::new(Value::String(k), n.span), n))
+                                .collect(),
+                            _ => return false,
+                        };
+                        for (key, value) in pairs {
+                            let mut inner = scope.with(f.value_var.as_str(), value);
+                            if let Some(k) = &f.key_var {
+                                inner = inner.with(k.as_str(), key);
+                            }
+                            if !self.render_template(m, &f.template, &inner, out) {
+                                return false;
+                            }
+                        }
+                    }
+                },
+            }
+            if out.len() > MAX_STRING_LEN {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn eval_traversal(
+        &mut self,
+        m: Option<usize>,
+        traversal: &hcl_edit::expr::Traversal,
+        span: Span,
+        scope: &Scope,
+    ) -> Node {
+        let ops: Vec<&TraversalOperator> = traversal.operators.iter().map(|o| o.value()).collect();
+        let (mut node, consumed) = match (&traversal.expr, m) {
+            (Expression::Variable(ident), _) if scope.bound(ident.as_str()).is_some() => (
+                scope
+                    .bound(ident.as_str())
+                    .cloned()
+                    .unwrap_or(Node::unknown(span)),
+                0,
+            ),
+            (Expression::Variable(ident), Some(m)) => {
+                self.root_value(m, ident.as_str(), &ops, span, scope)
+            }
+            (Expression::Variable(_), None) => return Node::unknown(span),
+            (other, _) => (self.eval_in(m, other, scope), 0),
+        };
+        let mut rest = ops.get(consumed..).unwrap_or(&[]).iter();
+        while let Some(op) = rest.next() {
+            match op {
+                TraversalOperator::GetAttr(name) => node = get_attr(node, name.as_str(), span),
+                TraversalOperator::Index(index_expr) => {
+                    let index = self.eval_in(m, index_expr, scope);
+                    node = index_value(node, &index.value, span);
+                }
+                TraversalOperator::LegacyIndex(i) => {
+                    node = index_value(node, &Value::Number(*i.value() as f64), span);
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    // The remaining operators apply to each element.
+                    let remaining: Vec<&TraversalOperator> = rest.by_ref().copied().collect();
+                    let items = match node.value {
+                        Value::List(items) => items,
+                        Value::Null => Vec::new(),
+                        Value::Unknown => return Node::unknown(span),
+                        _ => vec![node],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        let mut n = item;
+                        for op in &remaining {
+                            n = match op {
+                                TraversalOperator::GetAttr(name) => {
+                                    get_attr(n, name.as_str(), span)
+                                }
+                                TraversalOperator::Index(e) => {
+                                    let index = self.eval_in(m, e, scope);
+                                    index_value(n, &index.value, span)
+                                }
+                                TraversalOperator::LegacyIndex(i) => {
+                                    index_value(n, &Value::Number(*i.value() as f64), span)
+                                }
+                                _ => Node::unknown(span),
+                            };
+                        }
+                        out.push(n);
+                    }
+                    return Node::new(Value::List(out), span);
+                }
+            }
+        }
+        node
+    }
+
+    /// Resolves a root name (`var`, `local`, `module`, `data`, a resource type, …) with the
+    /// operators that name it; returns the value and how many operators it consumed.
+    pub(crate) fn root_value(
+        &mut self,
+        m: usize,
+        root: &str,
+        ops: &[&TraversalOperator],
+        span: Span,
+        scope: &Scope,
+    ) -> (Node, usize) {
+        let first = match ops.first() {
+            Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+            _ => None,
+        };
+        let second = match ops.get(1) {
+            Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+            _ => None,
+        };
+        match (root, first) {
+            ("var", Some(name)) => {
+                let mut node = self.modules[m]
+                    .vars
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| Node::unknown(span));
+                node.respan(span);
+                (node, 1)
+            }
+            ("local", Some(name)) => {
+                let mut node = self.local(m, name, span);
+                node.respan(span);
+                (node, 1)
+            }
+            ("count", Some("index")) => (
+                scope.count_index.clone().map_or_else(
+                    || Node::unknown(span),
+                    |mut n| {
+                        n.respan(span);
+                        n
+                    },
+                ),
+                1,
+            ),
+            ("each", Some(which @ ("key" | "value"))) => {
+                let node = scope
+                    .each
+                    .as_ref()
+                    .map(|(k, v)| if which == "key" { k } else { v });
+                let mut node = node.cloned().unwrap_or_else(|| Node::unknown(span));
+                node.respan(span);
+                (node, 1)
+            }
+            ("path", Some("module" | "root" | "cwd")) => {
+                let dir = self.modules[m].decl.dir.to_string_lossy().into_owned();
+                (Node::new(Value::String(dir), span), 1)
+            }
+            ("terraform", Some("workspace")) => {
+                (Node::new(Value::String("default".into()), span), 1)
+            }
+            ("module", Some(name)) => self.module_value(m, name, &ops[1..], span).map_or_else(
+                || (Node::unknown(span), ops.len()),
+                |(n, used)| (n, used + 1),
+            ),
+            ("data", Some(kind)) => match second {
+                Some(name) => (self.resource_value(m, Mode::Data, kind, name, span), 2),
+                None => (Node::unknown(span), ops.len()),
+            },
+            (kind, Some(name)) => (self.resource_value(m, Mode::Managed, kind, name, span), 1),
+            _ => (Node::unknown(span), ops.len()),
+        }
+    }
+
+    fn local(&mut self, m: usize, name: &str, span: Span) -> Node {
+        match self.modules[m].locals.get(name) {
+            Some(Slot::Done(node)) => return node.clone(),
+            Some(Slot::InProgress) => return Node::unknown(span),
+            None => {}
+        }
+        let decl = self.modules[m].decl.clone();
+        let Some((expr, file)) = decl.locals.get(name) else {
+            return Node::unknown(span);
+        };
+        self.modules[m]
+            .locals
+            .insert(name.to_string(), Slot::InProgress);
+        let node = self.eval(m, expr, &Scope::new(*file));
+        self.modules[m]
+            .locals
+            .insert(name.to_string(), Slot::Done(node.clone()));
+        node
+    }
+
+    fn output(&mut self, m: usize, name: &str, span: Span) -> Node {
+        match self.modules[m].outputs.get(name) {
+            Some(Slot::Done(node)) => return node.clone(),
+            Some(Slot::InProgress) => return Node::unknown(span),
+            None => {}
+        }
+        let decl = self.modules[m].decl.clone();
+        let Some((expr, file)) = decl.outputs.get(name) else {
+            return Node::unknown(span);
+        };
+        self.modules[m]
+            .outputs
+            .insert(name.to_string(), Slot::InProgress);
+        let node = self.eval(m, expr, &Scope::new(*file));
+        self.modules[m]
+            .outputs
+            .insert(name.to_string(), Slot::Done(node.clone()));
+        node
+    }
+
+    /// All outputs of module instance `m` as a map.
+    fn outputs_map(&mut self, m: usize, span: Span) -> Node {
+        let decl = self.modules[m].decl.clone();
+        let mut names: Vec<&String> = decl.outputs.keys().collect();
+        names.sort();
+        let map = names
+            .into_iter()
+            .map(|n| (n.clone(), self.output(m, n, span)))
+            .collect();
+        Node::new(Value::Map(map), span)
+    }
+
+    /// `module.NAME…`: returns the value and how many of `ops` it consumed, or None when the
+    /// call does not exist.
+    fn module_value(
+        &mut self,
+        m: usize,
+        name: &str,
+        ops: &[&TraversalOperator],
+        span: Span,
+    ) -> Option<(Node, usize)> {
+        let children = self.child_instances(m, name);
+        let mut node = match children {
+            ChildInstances::OutOfScope | ChildInstances::InProgress => return None,
+            ChildInstances::Single(child) => {
+                if let Some(TraversalOperator::GetAttr(out)) = ops.first() {
+                    let mut node = self.output(child, out.as_str(), span);
+                    node.respan(span);
+                    return Some((node, 1));
+                }
+                self.outputs_map(child, span)
+            }
+            ChildInstances::Count(ids) => {
+                let items = ids.into_iter().map(|c| self.outputs_map(c, span)).collect();
+                Node::new(Value::List(items), span)
+            }
+            ChildInstances::Keys(ids) => {
+                let map = ids
+                    .into_iter()
+                    .map(|(k, c)| (k, self.outputs_map(c, span)))
+                    .collect();
+                Node::new(Value::Map(map), span)
+            }
+        };
+        node.respan(span);
+        Some((node, 0))
+    }
+
+    /// A resource named in an expression: a `Ref` to each of its instances.
+    fn resource_value(&mut self, m: usize, mode: Mode, kind: &str, name: &str, span: Span) -> Node {
+        let decl = self.modules[m].decl.clone();
+        let key = (mode, kind.to_string(), name.to_string());
+        let Some(&idx) = decl.resource_index.get(&key) else {
+            // Not declared in this module: out of scope, so unknown.
+            return Node::unknown(span);
+        };
+        let base = format!(
+            "{}{}{kind}.{name}",
+            self.modules[m].prefix,
+            if mode == Mode::Data { "data." } else { "" }
+        );
+        let reference = |address: String| {
+            Node::new(
+                Value::Ref(Reference {
+                    address,
+                    path: Vec::new(),
+                }),
+                span,
+            )
+        };
+        match self.instances(m, idx) {
+            Instances::Single => reference(base),
+            Instances::Count(n) => Node::new(
+                Value::List((0..n).map(|i| reference(format!("{base}[{i}]"))).collect()),
+                span,
+            ),
+            Instances::Keys(keys) => Node::new(
+                Value::Map(
+                    keys.into_iter()
+                        .map(|(k, _)| {
+                            let address = format!("{base}[\"{k}\"]");
+                            (k, reference(address))
+                        })
+                        .collect(),
+                ),
+                span,
+            ),
+            Instances::Unknown => Node::unknown(span),
+        }
+    }
+
+    /// A block body as a map: attributes by name, nested blocks as lists of maps (as Terraform
+    /// plans show them), `dynamic` blocks expanded.
+    pub(crate) fn lower_body(&mut self, m: usize, body: &Body, scope: &Scope, top: bool) -> Value {
+        let mut map: BTreeMap<String, Node> = BTreeMap::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let key = attr.key.as_str();
+                    if top && META_ARGUMENTS.contains(&key) {
+                        continue;
+                    }
+                    map.insert(key.to_string(), self.eval(m, &attr.value, scope));
+                }
+                Structure::Block(block) => {
+                    let ident = block.ident.as_str();
+                    if top && META_ARGUMENTS.contains(&ident) {
+                        continue;
+                    }
+                    let span = super::module::block_span(scope.file, block);
+                    if ident == "dynamic" {
+                        let Some(label) = block.labels.first().map(|l| l.as_str().to_string())
+                        else {
+                            continue;
+                        };
+                        let entry = map
+                            .entry(label.clone())
+                            .or_insert_with(|| Node::new(Value::List(Vec::new()), span));
+                        let expanded = self.expand_dynamic(m, block, &label, scope, span);
+                        match (&mut entry.value, expanded) {
+                            (Value::List(items), Some(new)) => items.extend(new),
+                            (_, _) => *entry = Node::unknown(span),
+                        }
+                        continue;
+                    }
+                    let lowered = Node::new(self.lower_body(m, &block.body, scope, false), span);
+                    let entry = map
+                        .entry(ident.to_string())
+                        .or_insert_with(|| Node::new(Value::List(Vec::new()), span));
+                    if let Value::List(items) = &mut entry.value {
+                        items.push(lowered);
+                    }
+                }
+            }
+        }
+        Value::Map(map)
+    }
+
+    /// The blocks a `dynamic "label" { for_each … content { … } }` produces, or None when its
+    /// collection is not knowable.
+    fn expand_dynamic(
+        &mut self,
+        m: usize,
+        block: &hcl_edit::structure::Block,
+        label: &str,
+        scope: &Scope,
+        span: Span,
+    ) -> Option<Vec<Node>> {
+        let for_each = block.body.get_attribute("for_each")?;
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| a.value.as_variable().map(|i| i.as_str().to_string()))
+            .unwrap_or_else(|| label.to_string());
+        let content = block
+            .body
+            .blocks()
+            .find(|b| b.ident.as_str() == "content")?;
+        let collection = self.eval(m, &for_each.value, scope);
+        let pairs: Vec<(Node, Node)> = match collection.value {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (Node::new(Value::Number(i as f64), n.span), n))
+                .collect(),
+            Value::Map(map) => map
+                .into_iter()
+                .map(|(k, n)| (Node::new(Value::String(k), n.span), n))
+                .collect(),
+            _ => return None,
+        };
+        let mut out = Vec::new();
+        for (key, value) in pairs {
+            let mut obj = BTreeMap::new();
+            obj.insert("key".to_string(), key);
+            obj.insert("value".to_string(), value);
+            let inner = scope.with(&iterator, Node::new(Value::Map(obj), span));
+            let lowered = self.lower_body(m, &content.body, &inner, false);
+            out.push(Node::new(
+                lowered,
+                super::module::block_span(scope.file, content),
+            ));
+        }
+        let _ = header_span;
+        Some(out)
+    }
+}
+
+/// `node.name`: a map entry, or a longer reference.
+fn get_attr(node: Node, name: &str, span: Span) -> Node {
+    match node.value {
+        Value::Map(mut map) => map.remove(name).unwrap_or_else(|| Node::unknown(span)),
+        Value::Ref(mut r) => {
+            r.path.push(name.to_string());
+            Node::new(Value::Ref(r), span)
+        }
+        _ => Node::unknown(span),
+    }
+}
+
+/// `node[index]`.
+fn index_value(node: Node, index: &Value, span: Span) -> Node {
+    match (node.value, index) {
+        (Value::List(items), Value::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => items
+            .into_iter()
+            .nth(*n as usize)
+            .unwrap_or_else(|| Node::unknown(span)),
+        (Value::Map(mut map), key) => match functions::to_string(key) {
+            Some(k) => map.remove(&k).unwrap_or_else(|| Node::unknown(span)),
+            None => Node::unknown(span),
+        },
+        (Value::Ref(mut r), key) => match functions::to_string(key) {
+            Some(k) => {
+                r.path.push(k);
+                Node::new(Value::Ref(r), span)
+            }
+            None => Node::unknown(span),
+        },
+        _ => Node::unknown(span),
+    }
+}
+
+fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Value {
+    use BinaryOperator as B;
+    match op {
+        B::And | B::Or => match (lhs, rhs) {
+            (Value::Bool(a), Value::Bool(b)) => {
+                Value::Bool(if op == B::And { *a && *b } else { *a || *b })
+            }
+            (Value::Bool(false), _) | (_, Value::Bool(false)) if op == B::And => Value::Bool(false),
+            (Value::Bool(true), _) | (_, Value::Bool(true)) if op == B::Or => Value::Bool(true),
+            _ => Value::Unknown,
+        },
+        B::Eq | B::NotEq => match functions::known_equal(lhs, rhs) {
+            Some(eq) => Value::Bool(if op == B::Eq { eq } else { !eq }),
+            None => Value::Unknown,
+        },
+        _ => {
+            let (Some(a), Some(b)) = (functions::to_number(lhs), functions::to_number(rhs)) else {
+                return Value::Unknown;
+            };
+            match op {
+                B::Plus => Value::Number(a + b),
+                B::Minus => Value::Number(a - b),
+                B::Mul => Value::Number(a * b),
+                B::Div if b != 0.0 => Value::Number(a / b),
+                B::Mod if b != 0.0 => Value::Number(a % b),
+                B::Less => Value::Bool(a < b),
+                B::LessEq => Value::Bool(a <= b),
+                B::Greater => Value::Bool(a > b),
+                B::GreaterEq => Value::Bool(a >= b),
+                _ => Value::Unknown,
+            }
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! Terraform's built-in functions that matter for network configuration. A function whose
+//! inputs are not all knowable returns Unknown; an unsupported function returns Unknown.
+
+use super::eval::MAX_STRING_LEN;
+use crate::ir::{Node, Span, Value};
+use ipnet::IpNet;
+use std::collections::BTreeMap;
+
+/// Renders a primitive as Terraform converts it to a string.
+pub(crate) fn to_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(format_number(*n)),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+pub(crate) fn to_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn to_bool(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Deep equality of two values, or None when either is not wholly known.
+pub(crate) fn known_equal(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Unknown | Value::Ref(_), _) | (_, Value::Unknown | Value::Ref(_)) => None,
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = true;
+            for (p, q) in x.iter().zip(y) {
+                all &= known_equal(&p.value, &q.value)?;
+            }
+            Some(all)
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if x.len() != y.len() || x.keys().ne(y.keys()) {
+                return Some(false);
+            }
+            let mut all = true;
+            for (p, q) in x.values().zip(y.values()) {
+                all &= known_equal(&p.value, &q.value)?;
+            }
+            Some(all)
+        }
+        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        _ => Some(a == b),
+    }
+}
+
+fn list_items(node: &Node) -> Option<&[Node]> {
+    match &node.value {
+        Value::List(items) => Some(items),
+        _ => None,
+    }
+}
+
+fn string_arg(args: &[Node], i: usize) -> Option<String> {
+    args.get(i).and_then(|n| to_string(&n.value))
+}
+
+fn number_arg(args: &[Node], i: usize) -> Option<f64> {
+    args.get(i).and_then(|n| to_number(&n.value))
+}
+
+/// Calls the built-in `name`. The result carries `span`.
+pub(crate) fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
+    let value = call_value(name, &args, span).unwrap_or(Value::Unknown);
+    let mut node = Node::new(value, span);
+    // A function result is reported where it is called; element spans from literal
+    // arguments stay, everything built here gets the call's span.
+    if matches!(
+        node.value,
+        Value::String(_) | Value::Number(_) | Value::Bool(_)
+    ) {
+        node.span = span;
+    }
+    node
+}
+
+fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
+    let first = args.first();
+    Some(match name {
+        "tolist" | "toset" => {
+            let items = list_items(first?)?;
+            let mut out: Vec<Node> = items.to_vec();
+            if name == "toset" {
+                dedup_known(&mut out);
+            }
+            Value::List(out)
+        }
+        "tomap" => match &first?.value {
+            Value::Map(m) => Value::Map(m.clone()),
+            _ => return None,
+        },
+        "tostring" => Value::String(to_string(&first?.value)?),
+        "tonumber" => Value::Number(to_number(&first?.value)?),
+        "tobool" => Value::Bool(to_bool(&first?.value)?),
+        "concat" => {
+            let mut out = Vec::new();
+            for arg in args {
+                out.extend(list_items(arg)?.iter().cloned());
+            }
+            Value::List(out)
+        }
+        "flatten" => {
+            fn flat(items: &[Node], out: &mut Vec<Node>) -> Option<()> {
+                for item in items {
+                    match &item.value {
+                        Value::List(inner) => flat(inner, out)?,
+                        Value::Unknown => return None,
+                        _ => out.push(item.clone()),
+                    }
+                }
+                Some(())
+            }
+            let mut out = Vec::new();
+            flat(list_items(first?)?, &mut out)?;
+            Value::List(out)
+        }
+        "distinct" => {
+            let mut out = list_items(first?)?.to_vec();
+            dedup_known(&mut out);
+            Value::List(out)
+        }
+        "compact" => Value::List(
+            list_items(first?)?
+                .iter()
+                .filter(|n| !matches!(&n.value, Value::Null) && n.as_str() != Some(""))
+                .cloned()
+                .collect(),
+        ),
+        "merge" => {
+            let mut out = BTreeMap::new();
+            for arg in args {
+                match &arg.value {
+                    Value::Map(m) => out.extend(m.clone()),
+                    Value::Null => {}
+                    _ => return None,
+                }
+            }
+            Value::Map(out)
+        }
+        "lookup" => {
+            let key = string_arg(args, 1)?;
+            match &first?.value {
+                Value::Map(m) => match m.get(&key) {
+                    Some(v) => return Some(v.value.clone()),
+                    None => args.get(2)?.value.clone(),
+                },
+                _ => return None,
+            }
+        }
+        "element" => {
+            let items = list_items(first?)?;
+            let i = number_arg(args, 1)?;
+            if items.is_empty() || i < 0.0 {
+                return None;
+            }
+            items.get(i as usize % items.len())?.value.clone()
+        }
+        "length" => match &first?.value {
+            Value::List(items) => Value::Number(items.len() as f64),
+            Value::Map(m) => Value::Number(m.len() as f64),
+            Value::String(s) => Value::Number(s.chars().count() as f64),
+            _ => return None,
+        },
+        "keys" => match &first?.value {
+            Value::Map(m) => Value::List(
+                m.keys()
+                    .map(|k| Node::new(Value::String(k.clone()), span))
+                    .collect(),
+            ),
+            _ => return None,
+        },
+        "values" => match &first?.value {
+            Value::Map(m) => Value::List(m.values().cloned().collect()),
+            _ => return None,
+        },
+        "zipmap" => {
+            let keys = list_items(first?)?;
+            let values = list_items(args.get(1)?)?;
+            let mut out = BTreeMap::new();
+            for (k, v) in keys.iter().zip(values) {
+                out.insert(to_string(&k.value)?, v.clone());
+            }
+            Value::Map(out)
+        }
+        "contains" => {
+            let items = list_items(first?)?;
+            let needle = &args.get(1)?.value;
+            let mut unknown = false;
+            for item in items {
+                match known_equal(&item.value, needle) {
+                    Some(true) => return Some(Value::Bool(true)),
+                    Some(false) => {}
+                    None => unknown = true,
+                }
+            }
+            if unknown {
+                return None;
+            }
+            Value::Bool(false)
+        }
+        "coalesce" => {
+            for arg in args {
+                match &arg.value {
+                    Value::Null => continue,
+                    Value::String(s) if s.is_empty() => continue,
+                    Value::Unknown | Value::Ref(_) => return None,
+                    v => return Some(v.clone()),
+                }
+            }
+            return None;
+        }
+        "coalescelist" => {
+            for arg in args {
+                match list_items(arg) {
+                    Some([]) => continue,
+                    Some(items) => return Some(Value::List(items.to_vec())),
+                    None => return None,
+                }
+            }
+            return None;
+        }
+        "try" => {
+            for arg in args {
+                if !matches!(arg.value, Value::Unknown) {
+                    return Some(arg.value.clone());
+                }
+            }
+            return None;
+        }
+        "can" => Value::Bool(!matches!(first?.value, Value::Unknown)),
+        "range" => {
+            let (start, end, step) = match args.len() {
+                1 => (0.0, number_arg(args, 0)?, 1.0),
+                2 => (number_arg(args, 0)?, number_arg(args, 1)?, 1.0),
+                _ => (
+                    number_arg(args, 0)?,
+                    number_arg(args, 1)?,
+                    number_arg(args, 2)?,
+                ),
+            };
+            if step == 0.0 || ((end - start) / step) > 10_000.0 {
+                return None;
+            }
+            let mut out = Vec::new();
+            let mut v = start;
+            while (step > 0.0 && v < end) || (step < 0.0 && v > end) {
+                out.push(Node::new(Value::Number(v), span));
+                v += step;
+            }
+            Value::List(out)
+        }
+        "join" => {
+            let sep = string_arg(args, 0)?;
+            let mut parts = Vec::new();
+            for list in args.get(1..)? {
+                for item in list_items(list)? {
+                    parts.push(to_string(&item.value)?);
+                }
+            }
+            let joined = parts.join(&sep);
+            if joined.len() > MAX_STRING_LEN {
+                return None;
+            }
+            Value::String(joined)
+        }
+        "split" => {
+            let sep = string_arg(args, 0)?;
+            let s = string_arg(args, 1)?;
+            if sep.is_empty() {
+                return None;
+            }
+            Value::List(
+                s.split(sep.as_str())
+                    .map(|p| Node::new(Value::String(p.to_string()), span))
+                    .collect(),
+            )
+        }
+        "lower" => Value::String(string_arg(args, 0)?.to_lowercase()),
+        "upper" => Value::String(string_arg(args, 0)?.to_uppercase()),
+        "trimspace" => Value::String(string_arg(args, 0)?.trim().to_string()),
+        "replace" => {
+            let s = string_arg(args, 0)?;
+            let from = string_arg(args, 1)?;
+            let to = string_arg(args, 2)?;
+            if from.is_empty() || from.starts_with('/') {
+                // Regular-expression replacement is not evaluated.
+                return None;
+            }
+            let out = s.replace(&from, &to);
+            if out.len() > MAX_STRING_LEN {
+                return None;
+            }
+            Value::String(out)
+        }
+        "format" => Value::String(format_string(&string_arg(args, 0)?, args.get(1..)?)?),
+        "min" | "max" => {
+            let nums: Option<Vec<f64>> = args.iter().map(|a| to_number(&a.value)).collect();
+            let nums = nums?;
+            let it = nums.into_iter();
+            Value::Number(if name == "min" {
+                it.fold(f64::INFINITY, f64::min)
+            } else {
+                it.fold(f64::NEG_INFINITY, f64::max)
+            })
+        }
+        "cidrsubnet" => {
+            let net: IpNet = string_arg(args, 0)?.parse().ok()?;
+            let newbits = number_arg(args, 1)? as u8;
+            let netnum = number_arg(args, 2)? as u128;
+            Value::String(cidr_subnet(net, newbits, netnum)?.to_string())
+        }
+        "cidrhost" => {
+            let net: IpNet = string_arg(args, 0)?.parse().ok()?;
+            let hostnum = number_arg(args, 1)?;
+            if hostnum < 0.0 {
+                return None;
+            }
+            Value::String(cidr_host(net, hostnum as u128)?)
+        }
+        "jsonencode" => {
+            let node = first?;
+            if !node.is_wholly_known() {
+                return None;
+            }
+            Value::String(serde_json::to_string(&to_json(&node.value)).ok()?)
+        }
+        "jsondecode" => {
+            let text = string_arg(args, 0)?;
+            let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+            from_json(&json, span).value
+        }
+        _ => return None,
+    })
+}
+
+fn dedup_known(items: &mut Vec<Node>) {
+    let mut out: Vec<Node> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        if !out
+            .iter()
+            .any(|o| known_equal(&o.value, &item.value) == Some(true))
+        {
+            out.push(item);
+        }
+    }
+    *items = out;
+}
+
+fn format_string(fmt: &str, args: &[Node]) -> Option<String> {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        // Skip flags/width; only the verb matters for our purposes.
+        let mut verb = None;
+        for next in chars.by_ref() {
+            if next.is_ascii_alphabetic() || next == '%' {
+                verb = Some(next);
+                break;
+            }
+        }
+        match verb? {
+            '%' => out.push('%'),
+            'd' => out.push_str(&format_number(to_number(&args.next()?.value)?.trunc())),
+            _ => out.push_str(&to_string(&args.next()?.value)?),
+        }
+        if out.len() > MAX_STRING_LEN {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn cidr_subnet(net: IpNet, newbits: u8, netnum: u128) -> Option<IpNet> {
+    let new_len = net.prefix_len().checked_add(newbits)?;
+    if new_len > net.max_prefix_len() || (newbits < 128 && netnum >= (1u128 << newbits)) {
+        return None;
+    }
+    let host_bits = u32::from(net.max_prefix_len() - new_len);
+    let offset = netnum.checked_shl(host_bits)?;
+    match net {
+        IpNet::V4(v4) => {
+            let base = u32::from(v4.network());
+            let addr = base.checked_add(u32::try_from(offset).ok()?)?;
+            Some(IpNet::V4(ipnet::Ipv4Net::new(addr.into(), new_len).ok()?))
+        }
+        IpNet::V6(v6) => {
+            let base = u128::from(v6.network());
+            let addr = base.checked_add(offset)?;
+            Some(IpNet::V6(ipnet::Ipv6Net::new(addr.into(), new_len).ok()?))
+        }
+    }
+}
+
+fn cidr_host(net: IpNet, hostnum: u128) -> Option<String> {
+    match net {
+        IpNet::V4(v4) => {
+            let addr = u32::from(v4.network()).checked_add(u32::try_from(hostnum).ok()?)?;
+            let ip = std::net::Ipv4Addr::from(addr);
+            v4.contains(&ip).then(|| ip.to_string())
+        }
+        IpNet::V6(v6) => {
+            let ip = std::net::Ipv6Addr::from(u128::from(v6.network()).checked_add(hostnum)?);
+            v6.contains(&ip).then(|| ip.to_string())
+        }
+    }
+}
+
+fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null | Value::Unknown | Value::Ref(_) => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => {
+            if n.fract() == 0.0 && n.abs() < 1e15 {
+                serde_json::Value::from(*n as i64)
+            } else {
+                serde_json::Number::from_f64(*n)
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+        }
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::List(items) => {
+            serde_json::Value::Array(items.iter().map(|n| to_json(&n.value)).collect())
+        }
+        Value::Map(map) => serde_json::Value::Object(
+            map.iter()
+                .map(|(k, n)| (k.clone(), to_json(&n.value)))
+                .collect(),
+        ),
+    }
+}
+
+fn from_json(json: &serde_json::Value, span: Span) -> Node {
+    let value = match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Number),
+        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Array(items) => {
+            Value::List(items.iter().map(|j| from_json(j, span)).collect())
+        }
+        serde_json::Value::Object(map) => Value::Map(
+            map.iter()
+                .map(|(k, j)| (k.clone(), from_json(j, span)))
+                .collect(),
+        ),
+    };
+    Node::new(value, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::FileId;
+
+    fn s(v: &str) -> Node {
+        Node::new(Value::String(v.into()), Span::new(FileId(0), 0..0))
+    }
+    fn n(v: f64) -> Node {
+        Node::new(Value::Number(v), Span::new(FileId(0), 0..0))
+    }
+
+    #[test]
+    fn cidrsubnet_matches_terraform() {
+        let span = Span::new(FileId(0), 0..0);
+        let out = call("cidrsubnet", vec![s("10.0.0.0/16"), n(8.0), n(2.0)], span);
+        assert_eq!(out.as_str(), Some("10.0.2.0/24"));
+        let out = call("cidrsubnet", vec![s("10.0.0.0/16"), n(8.0), n(256.0)], span);
+        assert_eq!(out.value, Value::Unknown);
+    }
+
+    #[test]
+    fn format_renders_strings_and_integers() {
+        let span = Span::new(FileId(0), 0..0);
+        let out = call("format", vec![s("%s-%d%%"), s("a"), n(3.0)], span);
+        assert_eq!(out.as_str(), Some("a-3%"));
+    }
+}

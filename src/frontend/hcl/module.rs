@@ -1,0 +1,788 @@
+//! Module loading and instantiation: declarations per directory, variables (defaults, tfvars,
+//! `--var`, `--var-file`), module calls, `count`/`for_each` expansion, and the resources that
+//! come out.
+
+use super::eval::Scope;
+use crate::frontend::FileSystem;
+use crate::ir::{
+    Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
+};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body, Structure};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+/// How deep local module calls may nest before the call is treated as out of scope.
+const MAX_MODULE_DEPTH: usize = 32;
+/// The most instances one `count`/`for_each` may create.
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
+/// A `--var NAME=VALUE` from the command line.
+#[derive(Debug, Clone)]
+pub struct VarAssignment {
+    pub name: String,
+    pub value: String,
+}
+
+/// What the command line adds to a root module.
+#[derive(Debug, Clone, Default)]
+pub struct HclOptions {
+    pub vars: Vec<VarAssignment>,
+    pub var_files: Vec<PathBuf>,
+}
+
+pub(crate) struct VariableDecl {
+    pub default: Option<Expression>,
+    pub file: FileId,
+    pub span: Span,
+}
+
+pub(crate) struct ResourceDecl {
+    pub mode: Mode,
+    pub kind: String,
+    pub name: String,
+    pub block: Block,
+    pub file: FileId,
+}
+
+pub(crate) struct ModuleCallDecl {
+    pub name: String,
+    pub block: Block,
+    pub file: FileId,
+}
+
+/// The declarations of one module directory.
+#[derive(Default)]
+pub(crate) struct ModuleDecl {
+    pub dir: PathBuf,
+    pub variables: BTreeMap<String, VariableDecl>,
+    pub locals: HashMap<String, (Expression, FileId)>,
+    pub resources: Vec<ResourceDecl>,
+    pub resource_index: HashMap<(Mode, String, String), usize>,
+    pub calls: Vec<ModuleCallDecl>,
+    pub call_index: HashMap<String, usize>,
+    pub outputs: HashMap<String, (Expression, FileId)>,
+    /// `provider "aws"` blocks: alias (None = default) → region expression.
+    pub aws_regions: Vec<(Option<String>, Option<Expression>, FileId)>,
+    pub aws_constraints: Vec<String>,
+}
+
+/// Lazily evaluated named value (local, output).
+#[derive(Clone)]
+pub(crate) enum Slot {
+    InProgress,
+    Done(Node),
+}
+
+/// The instances a `count`/`for_each` produced.
+#[derive(Clone)]
+pub(crate) enum Instances {
+    Single,
+    Count(usize),
+    Keys(Vec<(String, Node)>),
+    /// The count or keys are not knowable: one instance stands in, with unknown index/key.
+    Unknown,
+}
+
+/// Instantiated child modules of one call.
+#[derive(Clone)]
+pub(crate) enum ChildInstances {
+    InProgress,
+    /// Not a local module (registry, git) or too deep: its outputs are unknown.
+    OutOfScope,
+    Single(usize),
+    Count(Vec<usize>),
+    Keys(Vec<(String, usize)>),
+}
+
+pub(crate) struct ModuleInst {
+    pub decl: Rc<ModuleDecl>,
+    /// Address prefix: "" for the root, `module.net.` for a child.
+    pub prefix: String,
+    pub depth: usize,
+    pub vars: HashMap<String, Node>,
+    pub locals: HashMap<String, Slot>,
+    pub outputs: HashMap<String, Slot>,
+    pub children: HashMap<String, ChildInstances>,
+    pub instances: HashMap<usize, Instances>,
+}
+
+/// Evaluation state of one root module and everything it calls.
+pub(crate) struct Evaluator<'a> {
+    pub fs: &'a dyn FileSystem,
+    pub sources: &'a mut SourceMap,
+    pub modules: Vec<ModuleInst>,
+    pub decls: HashMap<PathBuf, Rc<ModuleDecl>>,
+    pub diags: Vec<Diagnostic>,
+    /// Where the command line's `--var` values are recorded, so their nodes have a span.
+    pub cli_file: Option<FileId>,
+}
+
+/// The local module directories (`source = "./…"`) that the `.tf` files of `dir` call, so that
+/// directory walking does not analyze them again as root modules. Reads and parses only what
+/// it must; unreadable files are skipped (they are reported when analyzed).
+pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in fs.list_dir(dir).unwrap_or_default() {
+        if path.extension().is_none_or(|e| e != "tf") {
+            continue;
+        }
+        let Ok(text) = fs.read_to_string(&path) else {
+            continue;
+        };
+        let Ok(body) = hcl_edit::parser::parse_body(&text) else {
+            continue;
+        };
+        for block in body.blocks().filter(|b| b.ident.as_str() == "module") {
+            if let Some(source) = block
+                .body
+                .get_attribute("source")
+                .and_then(|a| a.value.as_str())
+                .filter(|s| is_local_source(s))
+            {
+                out.push(normalize(&dir.join(source)));
+            }
+        }
+    }
+    out
+}
+
+fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+/// Lexically normalizes `a/./b/../c` to `a/c` (no filesystem access, so it works on paths
+/// that are only reported).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for comp in path.components() {
+        match comp {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Loads the root module in `dir`. With `only`, just those `.tf` files form the module (the
+/// user named them); otherwise every `.tf` file in `dir` does.
+pub fn load_root_module(
+    fs: &dyn FileSystem,
+    sources: &mut SourceMap,
+    dir: &Path,
+    only: Option<&[PathBuf]>,
+    options: &HclOptions,
+) -> (Unit, Vec<Diagnostic>) {
+    let mut ev = Evaluator {
+        fs,
+        sources,
+        modules: Vec::new(),
+        decls: HashMap::new(),
+        diags: Vec::new(),
+        cli_file: None,
+    };
+    let decl = ev.load_decl(dir, only);
+    let vars = ev.root_variables(&decl, dir, options);
+    let settings_constraints = decl.aws_constraints.clone();
+    ev.modules.push(ModuleInst {
+        decl,
+        prefix: String::new(),
+        depth: 0,
+        vars,
+        locals: HashMap::new(),
+        outputs: HashMap::new(),
+        children: HashMap::new(),
+        instances: HashMap::new(),
+    });
+    let mut resources = Vec::new();
+    ev.expand_module(0, &mut resources);
+    let mut settings = Settings {
+        aws_provider_constraints: settings_constraints,
+        provider_region: ev.provider_region(0, None),
+    };
+    // Constraints in child modules narrow the versions that may run the configuration too.
+    for inst in ev.modules.iter().skip(1) {
+        settings
+            .aws_provider_constraints
+            .extend(inst.decl.aws_constraints.iter().cloned());
+    }
+    let unit = Unit {
+        family: Family::Terraform,
+        origin: dir.to_path_buf(),
+        resources,
+        settings,
+    };
+    (unit, ev.diags)
+}
+
+impl Evaluator<'_> {
+    pub(crate) fn diag(&mut self, span: Span, message: String) {
+        let loc = self.sources.location(span);
+        self.diags.push(Diagnostic {
+            path: loc.path,
+            line: Some(loc.start_line),
+            column: Some(loc.start_column),
+            message,
+        });
+    }
+
+    fn read_file(&mut self, path: &Path) -> Option<FileId> {
+        let display = self.fs.display(path);
+        match self.fs.read_to_string(path) {
+            Ok(text) => Some(self.sources.add(path, display, text)),
+            Err(message) => {
+                self.diags.push(Diagnostic {
+                    path: display,
+                    line: None,
+                    column: None,
+                    message,
+                });
+                None
+            }
+        }
+    }
+
+    /// Reads and parses one HCL file; a syntax error becomes a diagnostic with its location.
+    fn parse_file(&mut self, path: &Path) -> Option<(FileId, Body)> {
+        let id = self.read_file(path)?;
+        match hcl_edit::parser::parse_body(self.sources.text(id)) {
+            Ok(body) => Some((id, body)),
+            Err(err) => {
+                let loc = err.location();
+                self.diags.push(Diagnostic {
+                    path: self.sources.display(id).to_string(),
+                    line: Some(loc.line()),
+                    column: Some(loc.column()),
+                    message: format!("syntax error: {}", err.message()),
+                });
+                None
+            }
+        }
+    }
+
+    fn load_decl(&mut self, dir: &Path, only: Option<&[PathBuf]>) -> Rc<ModuleDecl> {
+        if only.is_none() {
+            if let Some(decl) = self.decls.get(dir) {
+                return decl.clone();
+            }
+        }
+        let files: Vec<PathBuf> = match only {
+            Some(files) => files.to_vec(),
+            None => match self.fs.list_dir(dir) {
+                Ok(entries) => entries
+                    .into_iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+                    .collect(),
+                Err(message) => {
+                    self.diags.push(Diagnostic {
+                        path: self.fs.display(dir),
+                        line: None,
+                        column: None,
+                        message,
+                    });
+                    Vec::new()
+                }
+            },
+        };
+        let mut decl = ModuleDecl {
+            dir: dir.to_path_buf(),
+            ..ModuleDecl::default()
+        };
+        for path in files {
+            if let Some((file, body)) = self.parse_file(&path) {
+                self.collect_decls(&mut decl, file, body);
+            }
+        }
+        let decl = Rc::new(decl);
+        if only.is_none() {
+            self.decls.insert(dir.to_path_buf(), decl.clone());
+        }
+        decl
+    }
+
+    fn collect_decls(&mut self, decl: &mut ModuleDecl, file: FileId, body: Body) {
+        for structure in body.into_iter() {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            let labels: Vec<String> = block
+                .labels
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect();
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("resource", [kind, name]) | ("data", [kind, name]) => {
+                    let mode = if block.ident.as_str() == "data" {
+                        Mode::Data
+                    } else {
+                        Mode::Managed
+                    };
+                    let key = (mode, kind.clone(), name.clone());
+                    decl.resource_index.insert(key, decl.resources.len());
+                    decl.resources.push(ResourceDecl {
+                        mode,
+                        kind: kind.clone(),
+                        name: name.clone(),
+                        block,
+                        file,
+                    });
+                }
+                ("variable", [name]) => {
+                    let span = header_span(file, &block);
+                    let default = block.body.get_attribute("default").map(|a| a.value.clone());
+                    decl.variables.insert(
+                        name.clone(),
+                        VariableDecl {
+                            default,
+                            file,
+                            span,
+                        },
+                    );
+                }
+                ("locals", []) => {
+                    for attr in block.body.attributes() {
+                        decl.locals
+                            .insert(attr.key.as_str().to_string(), (attr.value.clone(), file));
+                    }
+                }
+                ("output", [name]) => {
+                    if let Some(attr) = block.body.get_attribute("value") {
+                        decl.outputs
+                            .insert(name.clone(), (attr.value.clone(), file));
+                    }
+                }
+                ("module", [name]) => {
+                    decl.call_index.insert(name.clone(), decl.calls.len());
+                    decl.calls.push(ModuleCallDecl {
+                        name: name.clone(),
+                        block,
+                        file,
+                    });
+                }
+                ("provider", [name]) if name == "aws" => {
+                    let alias = block
+                        .body
+                        .get_attribute("alias")
+                        .and_then(|a| a.value.as_str())
+                        .map(str::to_string);
+                    let region = block.body.get_attribute("region").map(|a| a.value.clone());
+                    decl.aws_regions.push((alias, region, file));
+                }
+                ("terraform", []) => {
+                    for rp in block
+                        .body
+                        .blocks()
+                        .filter(|b| b.ident.as_str() == "required_providers")
+                    {
+                        for attr in rp.body.attributes() {
+                            let source = attr
+                                .value
+                                .as_object()
+                                .and_then(|o| {
+                                    o.iter().find(|(k, _)| object_key_name(k) == Some("source"))
+                                })
+                                .and_then(|(_, v)| v.expr().as_str().map(str::to_string));
+                            let is_aws = match &source {
+                                Some(s) => s.ends_with("hashicorp/aws"),
+                                None => attr.key.as_str() == "aws",
+                            };
+                            if !is_aws {
+                                continue;
+                            }
+                            let version = match &attr.value {
+                                Expression::String(s) => Some(s.value().to_string()),
+                                Expression::Object(o) => o
+                                    .iter()
+                                    .find(|(k, _)| object_key_name(k) == Some("version"))
+                                    .and_then(|(_, v)| v.expr().as_str().map(str::to_string)),
+                                _ => None,
+                            };
+                            if let Some(v) = version {
+                                decl.aws_constraints.push(v);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Variable values of the root module, in Terraform's precedence: defaults, then
+    /// `terraform.tfvars`, then `*.auto.tfvars` in name order, then `--var-file` and `--var`.
+    fn root_variables(
+        &mut self,
+        decl: &Rc<ModuleDecl>,
+        dir: &Path,
+        options: &HclOptions,
+    ) -> HashMap<String, Node> {
+        let mut assigned: HashMap<String, Node> = HashMap::new();
+        let mut tfvars: Vec<PathBuf> = Vec::new();
+        let entries = self.fs.list_dir(dir).unwrap_or_default();
+        if let Some(p) = entries
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n == "terraform.tfvars"))
+        {
+            tfvars.push(p.clone());
+        }
+        let mut auto: Vec<PathBuf> = entries
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+            .cloned()
+            .collect();
+        auto.sort();
+        tfvars.extend(auto);
+        tfvars.extend(options.var_files.iter().cloned());
+        for path in tfvars {
+            let Some((file, body)) = self.parse_file(&path) else {
+                continue;
+            };
+            for attr in body.attributes() {
+                let scope = Scope::new(file);
+                let node = self.eval_const(&attr.value, &scope);
+                assigned.insert(attr.key.as_str().to_string(), node);
+            }
+        }
+        if !options.vars.is_empty() {
+            let text: String = options
+                .vars
+                .iter()
+                .map(|v| format!("{}={}\n", v.name, v.value))
+                .collect();
+            let file = self
+                .sources
+                .add(Path::new("<command line>"), "<command line>".into(), text);
+            self.cli_file = Some(file);
+            let mut offset = 0usize;
+            for var in &options.vars {
+                let start = offset + var.name.len() + 1;
+                let span = Span::new(file, start..start + var.value.len());
+                offset = start + var.value.len() + 1;
+                let trimmed = var.value.trim_start();
+                // Terraform reads `--var` values as raw strings unless they are a collection.
+                let node = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+                    match hcl_edit::parser::parse_expr(&var.value) {
+                        Ok(expr) => {
+                            let mut node = self.eval_const(&expr, &Scope::new(file));
+                            node.respan(span);
+                            node
+                        }
+                        Err(_) => Node::new(Value::String(var.value.clone()), span),
+                    }
+                } else {
+                    Node::new(Value::String(var.value.clone()), span)
+                };
+                assigned.insert(var.name.clone(), node);
+            }
+        }
+        let mut vars = HashMap::new();
+        for (name, var) in &decl.variables {
+            let node = match assigned.remove(name) {
+                Some(node) => node,
+                None => match &var.default {
+                    Some(expr) => self.eval_const(expr, &Scope::new(var.file)),
+                    None => Node::unknown(var.span),
+                },
+            };
+            vars.insert(name.clone(), node);
+        }
+        vars
+    }
+
+    /// The region of the AWS provider configuration `alias` (None: the default one) as seen by
+    /// module instance `m`; child modules inherit the root's providers.
+    pub(crate) fn provider_region(&mut self, m: usize, alias: Option<&str>) -> Option<Node> {
+        let root = 0;
+        let decl = self.modules.get(root)?.decl.clone();
+        let _ = m;
+        let (_, expr, file) = decl
+            .aws_regions
+            .iter()
+            .find(|(a, _, _)| a.as_deref() == alias)?;
+        let expr = expr.as_ref()?;
+        Some(self.eval(root, expr, &Scope::new(*file)))
+    }
+
+    /// Expands every resource of module instance `m` and of the modules it calls.
+    fn expand_module(&mut self, m: usize, out: &mut Vec<Resource>) {
+        let decl = self.modules[m].decl.clone();
+        for (idx, res) in decl.resources.iter().enumerate() {
+            let instances = self.instances(m, idx);
+            let base = format!(
+                "{}{}{}.{}",
+                self.modules[m].prefix,
+                if res.mode == Mode::Data { "data." } else { "" },
+                res.kind,
+                res.name
+            );
+            let header = header_span(res.file, &res.block);
+            let mut emit = |ev: &mut Self, address: String, scope: Scope| {
+                let body = ev.lower_body(m, &res.block.body, &scope, true);
+                let body_span = block_span(res.file, &res.block);
+                out.push(Resource {
+                    family: Family::Terraform,
+                    mode: res.mode,
+                    kind: res.kind.clone(),
+                    address,
+                    span: header,
+                    body: Node::new(body, body_span),
+                });
+            };
+            match instances {
+                Instances::Single => emit(self, base.clone(), Scope::new(res.file)),
+                Instances::Count(n) => {
+                    for i in 0..n {
+                        let mut scope = Scope::new(res.file);
+                        scope.count_index = Some(Node::new(Value::Number(i as f64), header));
+                        emit(self, format!("{base}[{i}]"), scope);
+                    }
+                }
+                Instances::Keys(keys) => {
+                    for (key, value) in keys {
+                        let mut scope = Scope::new(res.file);
+                        scope.each = Some((Node::new(Value::String(key.clone()), header), value));
+                        emit(self, format!("{base}[{}]", quote_key(&key)), scope);
+                    }
+                }
+                Instances::Unknown => {
+                    let mut scope = Scope::new(res.file);
+                    scope.count_index = Some(Node::unknown(header));
+                    scope.each = Some((Node::unknown(header), Node::unknown(header)));
+                    emit(self, format!("{base}[?]"), scope);
+                }
+            }
+        }
+        for call in &decl.calls {
+            let children = self.child_instances(m, &call.name);
+            let ids: Vec<usize> = match children {
+                ChildInstances::Single(i) => vec![i],
+                ChildInstances::Count(v) => v,
+                ChildInstances::Keys(v) => v.into_iter().map(|(_, i)| i).collect(),
+                ChildInstances::OutOfScope | ChildInstances::InProgress => Vec::new(),
+            };
+            for child in ids {
+                self.expand_module(child, out);
+            }
+        }
+    }
+
+    /// The instances of resource `idx` in module `m`, from its `count` or `for_each`.
+    pub(crate) fn instances(&mut self, m: usize, idx: usize) -> Instances {
+        if let Some(found) = self.modules[m].instances.get(&idx) {
+            return found.clone();
+        }
+        // Guard against a count that refers to its own resource.
+        self.modules[m].instances.insert(idx, Instances::Unknown);
+        let decl = self.modules[m].decl.clone();
+        let Some(res) = decl.resources.get(idx) else {
+            return Instances::Unknown;
+        };
+        let result = self.count_or_for_each(m, &res.block, res.file);
+        self.modules[m].instances.insert(idx, result.clone());
+        result
+    }
+
+    fn count_or_for_each(&mut self, m: usize, block: &Block, file: FileId) -> Instances {
+        let scope = Scope::new(file);
+        if let Some(attr) = block.body.get_attribute("count") {
+            let node = self.eval(m, &attr.value, &scope);
+            return match node.value {
+                Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
+                    if n as usize > MAX_INSTANCES {
+                        self.diag(
+                            node.span,
+                            format!("count {n} exceeds the limit of {MAX_INSTANCES} instances"),
+                        );
+                        Instances::Count(0)
+                    } else {
+                        Instances::Count(n as usize)
+                    }
+                }
+                _ => Instances::Unknown,
+            };
+        }
+        if let Some(attr) = block.body.get_attribute("for_each") {
+            let node = self.eval(m, &attr.value, &scope);
+            let keys: Option<Vec<(String, Node)>> = match node.value {
+                Value::Map(map) => Some(map.into_iter().collect()),
+                Value::List(items) => items
+                    .into_iter()
+                    .map(|n| match &n.value {
+                        Value::String(s) => Some((s.clone(), n.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            };
+            return match keys {
+                Some(keys) if keys.len() > MAX_INSTANCES => {
+                    self.diag(
+                        node.span,
+                        format!("for_each exceeds the limit of {MAX_INSTANCES} instances"),
+                    );
+                    Instances::Keys(Vec::new())
+                }
+                Some(mut keys) => {
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    keys.dedup_by(|a, b| a.0 == b.0);
+                    Instances::Keys(keys)
+                }
+                None => Instances::Unknown,
+            };
+        }
+        Instances::Single
+    }
+
+    /// The instantiated children of call `name` in module `m`, instantiating them on first use.
+    pub(crate) fn child_instances(&mut self, m: usize, name: &str) -> ChildInstances {
+        if let Some(found) = self.modules[m].children.get(name) {
+            return found.clone();
+        }
+        let decl = self.modules[m].decl.clone();
+        let Some(call) = decl.call_index.get(name).and_then(|&i| decl.calls.get(i)) else {
+            return ChildInstances::OutOfScope;
+        };
+        let source = call
+            .block
+            .body
+            .get_attribute("source")
+            .and_then(|a| a.value.as_str());
+        let local = source.filter(|s| is_local_source(s));
+        let (Some(source), true) = (local, self.modules[m].depth < MAX_MODULE_DEPTH) else {
+            self.modules[m]
+                .children
+                .insert(name.to_string(), ChildInstances::OutOfScope);
+            return ChildInstances::OutOfScope;
+        };
+        self.modules[m]
+            .children
+            .insert(name.to_string(), ChildInstances::InProgress);
+        let dir = normalize(&decl.dir.join(source));
+        let child_decl = self.load_decl(&dir, None);
+        let prefix = format!("{}module.{}", self.modules[m].prefix, call.name);
+        let result = match self.count_or_for_each(m, &call.block, call.file) {
+            Instances::Single => {
+                let scope = Scope::new(call.file);
+                ChildInstances::Single(self.instantiate(
+                    m,
+                    call,
+                    &child_decl,
+                    format!("{prefix}."),
+                    &scope,
+                ))
+            }
+            Instances::Count(n) => ChildInstances::Count(
+                (0..n)
+                    .map(|i| {
+                        let mut scope = Scope::new(call.file);
+                        let span = header_span(call.file, &call.block);
+                        scope.count_index = Some(Node::new(Value::Number(i as f64), span));
+                        self.instantiate(m, call, &child_decl, format!("{prefix}[{i}]."), &scope)
+                    })
+                    .collect(),
+            ),
+            Instances::Keys(keys) => ChildInstances::Keys(
+                keys.into_iter()
+                    .map(|(key, value)| {
+                        let mut scope = Scope::new(call.file);
+                        let span = header_span(call.file, &call.block);
+                        scope.each = Some((Node::new(Value::String(key.clone()), span), value));
+                        let p = format!("{prefix}[{}].", quote_key(&key));
+                        let id = self.instantiate(m, call, &child_decl, p, &scope);
+                        (key, id)
+                    })
+                    .collect(),
+            ),
+            Instances::Unknown => ChildInstances::OutOfScope,
+        };
+        self.modules[m]
+            .children
+            .insert(name.to_string(), result.clone());
+        result
+    }
+
+    fn instantiate(
+        &mut self,
+        parent: usize,
+        call: &ModuleCallDecl,
+        child: &Rc<ModuleDecl>,
+        prefix: String,
+        scope: &Scope,
+    ) -> usize {
+        const META: [&str; 6] = [
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ];
+        let mut vars = HashMap::new();
+        for attr in call.block.body.attributes() {
+            let key = attr.key.as_str();
+            if META.contains(&key) {
+                continue;
+            }
+            vars.insert(key.to_string(), self.eval(parent, &attr.value, scope));
+        }
+        for (name, var) in &child.variables {
+            if vars.contains_key(name) {
+                continue;
+            }
+            let node = match &var.default {
+                Some(expr) => self.eval_const(expr, &Scope::new(var.file)),
+                None => Node::unknown(var.span),
+            };
+            vars.insert(name.clone(), node);
+        }
+        let depth = self.modules[parent].depth + 1;
+        self.modules.push(ModuleInst {
+            decl: child.clone(),
+            prefix,
+            depth,
+            vars,
+            locals: HashMap::new(),
+            outputs: HashMap::new(),
+            children: HashMap::new(),
+            instances: HashMap::new(),
+        });
+        self.modules.len() - 1
+    }
+}
+
+/// The span of a block's header: its identifier through its last label.
+pub(crate) fn header_span(file: FileId, block: &Block) -> Span {
+    use hcl_edit::Span as _;
+    let start = block.ident.span().map_or(0, |r| r.start);
+    let end = block
+        .labels
+        .last()
+        .and_then(|l| l.span())
+        .or_else(|| block.ident.span())
+        .map_or(start, |r| r.end);
+    Span::new(file, start..end)
+}
+
+pub(crate) fn block_span(file: FileId, block: &Block) -> Span {
+    use hcl_edit::Span as _;
+    block
+        .span()
+        .map_or_else(|| header_span(file, block), |r| Span::new(file, r))
+}
+
+fn object_key_name(key: &hcl_edit::expr::ObjectKey) -> Option<&str> {
+    match key {
+        hcl_edit::expr::ObjectKey::Ident(ident) => Some(ident.as_str()),
+        hcl_edit::expr::ObjectKey::Expression(expr) => expr.as_str(),
+    }
+}
+
+fn quote_key(key: &str) -> String {
+    format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+}

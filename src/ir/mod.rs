@@ -1,0 +1,186 @@
+//! The resource IR: what every front end produces and the model consumes.
+//!
+//! A [`Resource`] is one deployed object (or data source) with its address, its kind string as
+//! the source family spells it, and its attributes as a tree of [`Node`]s. Every node is
+//! `Known`, `Unknown` or a `Ref` to another resource and carries the [`Span`] it came from.
+//! The IR knows nothing about AWS semantics or rules; it is the **API boundary** between the
+//! front ends and the model.
+
+mod source_map;
+
+pub use source_map::{FileId, Location, SourceMap, Span};
+
+use std::collections::BTreeMap;
+
+/// The family a resource's kind string belongs to. Defaults differ per family, so the model
+/// picks its adapter (and defaults table entries) by this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    Terraform,
+    CloudFormation,
+}
+
+/// Whether a Terraform block declared a managed resource or a data source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One deployed object.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub family: Family,
+    pub mode: Mode,
+    /// The kind as the source spells it: `aws_security_group`, `AWS::EC2::SecurityGroup`.
+    pub kind: String,
+    /// The full address: `module.net.aws_subnet.private["a"]`, `data.aws_vpc.main`, or a
+    /// CloudFormation logical id.
+    pub address: String,
+    /// The resource header (`resource "aws_vpc" "main"`), where findings about a missing
+    /// attribute point.
+    pub span: Span,
+    /// The attributes and nested blocks. Always a `Value::Map`; nested blocks are lists of maps.
+    pub body: Node,
+}
+
+impl Resource {
+    /// The attribute `name` of the body, if written.
+    pub fn attr(&self, name: &str) -> Option<&Node> {
+        self.body.get(name)
+    }
+}
+
+/// A reference to (part of) another resource that the front end could not or should not
+/// resolve: `aws_security_group.redshift.id` becomes `address = "aws_security_group.redshift"`,
+/// `path = ["id"]`. An empty path names the resource instance itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub address: String,
+    pub path: Vec<String>,
+}
+
+impl std::fmt::Display for Reference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.address)?;
+        for part in &self.path {
+            write!(f, ".{part}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A value in the attribute tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Node>),
+    Map(BTreeMap<String, Node>),
+    /// Not knowable before apply, or not evaluable by the front end.
+    Unknown,
+    /// Another resource's attribute, resolved by the model.
+    Ref(Reference),
+}
+
+/// A value with the span it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Node {
+        Node { value, span }
+    }
+
+    pub fn unknown(span: Span) -> Node {
+        Node::new(Value::Unknown, span)
+    }
+
+    /// Looks up a map entry.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// True when the value and everything inside it is known (no `Unknown`, no `Ref`).
+    pub fn is_wholly_known(&self) -> bool {
+        match &self.value {
+            Value::Unknown | Value::Ref(_) => false,
+            Value::List(items) => items.iter().all(Node::is_wholly_known),
+            Value::Map(map) => map.values().all(Node::is_wholly_known),
+            _ => true,
+        }
+    }
+
+    /// Gives this node and all nodes inside it the span `span`: a value that flows through a
+    /// variable or local is reported where it is used, not where it was written.
+    pub fn respan(&mut self, span: Span) {
+        self.span = span;
+        match &mut self.value {
+            Value::List(items) => items.iter_mut().for_each(|n| n.respan(span)),
+            Value::Map(map) => map.values_mut().for_each(|n| n.respan(span)),
+            _ => {}
+        }
+    }
+}
+
+/// Facts about the deployment that are not resources: which AWS provider versions may run it
+/// and which region it targets.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Every `required_providers` version constraint on the AWS provider, in source order.
+    pub aws_provider_constraints: Vec<String>,
+    /// The region of the default AWS provider configuration, when written.
+    pub provider_region: Option<Node>,
+}
+
+/// One unit of analysis: a Terraform root module (with its local modules), a CloudFormation
+/// template, or a plan. Resources of different units never link to each other.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub family: Family,
+    /// The directory or file the unit was read from, for messages and config lookup.
+    pub origin: std::path::PathBuf,
+    pub resources: Vec<Resource>,
+    pub settings: Settings,
+}
+
+/// An input that could not be read or parsed, with its location when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(col)) => write!(f, "{}:{line}:{col}: {}", self.path, self.message),
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.path, self.message),
+            _ => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}

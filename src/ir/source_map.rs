@@ -1,0 +1,151 @@
+//! Source texts and the only place byte offsets become 1-based lines and columns.
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
+        Span {
+            file,
+            start: u32::try_from(range.start).unwrap_or(u32::MAX),
+            end: u32::try_from(range.end).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A resolved, user-facing location: path relative to the working directory with `/`
+/// separators, 1-based lines and columns (columns count characters), end inclusive of the last
+/// character's column + 1 (exclusive end, as SARIF and GitHub expect).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Location {
+    pub path: String,
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+#[derive(Debug)]
+struct SourceFile {
+    display: String,
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+/// Every text the run read, by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    /// Adds a text. `display` is the path as reports show it.
+    pub fn add(&mut self, path: &Path, display: String, text: String) -> FileId {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile {
+            display,
+            path: path.to_path_buf(),
+            text,
+            line_starts,
+        });
+        id
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        self.files
+            .get(file.0 as usize)
+            .map_or("", |f| f.text.as_str())
+    }
+
+    pub fn display(&self, file: FileId) -> &str {
+        self.files
+            .get(file.0 as usize)
+            .map_or("<unknown>", |f| f.display.as_str())
+    }
+
+    pub fn path(&self, file: FileId) -> &Path {
+        self.files
+            .get(file.0 as usize)
+            .map_or(Path::new(""), |f| f.path.as_path())
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Every file id, in the order added.
+    pub fn ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        (0..self.files.len()).map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let Some(f) = self.files.get(file.0 as usize) else {
+            return (1, 1);
+        };
+        let offset = offset.min(f.text.len());
+        let line = match f.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = f.line_starts.get(line).copied().unwrap_or(0);
+        let column = f
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        let (start_line, start_column) = self.line_col(span.file, span.start as usize);
+        let (end_line, end_column) = self.line_col(span.file, span.end as usize);
+        Location {
+            path: self.display(span.file).to_string(),
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_are_one_based_and_count_chars() {
+        let mut map = SourceMap::new();
+        let id = map.add(Path::new("a.tf"), "a.tf".into(), "ab\n\u{e9}cd\n".into());
+        assert_eq!(map.line_col(id, 0), (1, 1));
+        assert_eq!(map.line_col(id, 3), (2, 1));
+        // 'c' follows a two-byte character: byte 5, column 2.
+        assert_eq!(map.line_col(id, 5), (2, 2));
+    }
+}

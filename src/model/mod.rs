@@ -1,0 +1,309 @@
+//! The typed, provider-neutral model of the AWS network around each Redshift warehouse.
+//!
+//! Built once per IR unit by an adapter ([`adapt`]); rules read only this. Cross-resource links
+//! (warehouse → subnets → route tables → routes; warehouse → security groups → rules) are
+//! resolved here, and every default the provider or AWS fills in comes from [`defaults`].
+//! **API Boundary** for rules: nothing here exposes syntax or resource-kind strings for rules
+//! to dispatch on (the `kind` in [`Meta`] is carried through to reports only).
+//!
+//! **Architecture Invariant:** unknown is never false. A value that cannot be known is `None`
+//! inside a [`Val`], and questions about it answer [`Truth::Unknown`], which has no `bool`
+//! conversion. Anything out of scope is unknown, not absent.
+
+pub mod adapt;
+pub mod defaults;
+pub mod net;
+mod truth;
+
+pub use truth::Truth;
+
+use crate::ir::Span;
+use ipnet::IpNet;
+
+/// Index into one of the model's arenas.
+pub type Id = usize;
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written in the source.
+    Explicit,
+    /// Not written; the provider or AWS default applies (see [`defaults`]).
+    Default,
+    /// Computed from other values (e.g. a cluster's subnets via its subnet group).
+    Derived,
+}
+
+/// A model attribute: its value (None when unknown), the site findings point at, and where it
+/// came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Val<T> {
+    pub value: Option<T>,
+    pub span: Span,
+    pub origin: Origin,
+}
+
+impl<T> Val<T> {
+    pub fn explicit(value: T, span: Span) -> Val<T> {
+        Val {
+            value: Some(value),
+            span,
+            origin: Origin::Explicit,
+        }
+    }
+
+    pub fn default(value: T, span: Span) -> Val<T> {
+        Val {
+            value: Some(value),
+            span,
+            origin: Origin::Default,
+        }
+    }
+
+    pub fn unknown(span: Span) -> Val<T> {
+        Val {
+            value: None,
+            span,
+            origin: Origin::Explicit,
+        }
+    }
+
+    pub fn known(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+
+    /// Asks a yes/no question of the value; unknown stays unknown.
+    pub fn test(&self, f: impl FnOnce(&T) -> bool) -> Truth {
+        match &self.value {
+            Some(v) => Truth::from_known(f(v)),
+            None => Truth::Unknown,
+        }
+    }
+}
+
+/// A link to another model object. `target` is None when the referenced object is not in
+/// scope (a literal id, a data source, another stack) — unknown, not absent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    pub target: Option<Id>,
+    pub span: Span,
+}
+
+/// Identity of the resource a model object was built from, for messages and reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub address: String,
+    /// The resource kind as the source spells it; reports show it, rules never match on it.
+    pub kind: String,
+    /// The resource header.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarehouseKind {
+    /// A provisioned cluster.
+    Cluster,
+    /// A Serverless workgroup (with its namespace).
+    Workgroup,
+}
+
+/// Which parameter group a warehouse uses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParameterGroupChoice {
+    /// None named: AWS's default group for new clusters.
+    Default,
+    /// A built-in group named explicitly (`default.redshift-1.0`).
+    Builtin(String),
+    /// A group declared in scope.
+    InScope(Id),
+    /// A group named but not declared in scope.
+    OutOfScope,
+}
+
+/// A Redshift warehouse: a provisioned cluster or a Serverless workgroup.
+#[derive(Debug, Clone)]
+pub struct Warehouse {
+    pub meta: Meta,
+    pub kind: WarehouseKind,
+    pub publicly_accessible: Val<bool>,
+    pub port: Val<u16>,
+    /// Provisioned only: Some(None) when no subnet group is named.
+    pub subnet_group: Val<Option<Link>>,
+    /// The subnets the warehouse uses: a workgroup's own list, a cluster's via its subnet group.
+    pub subnets: Val<Vec<Link>>,
+    pub security_groups: Val<Vec<Link>>,
+    /// Legacy EC2-Classic cluster security groups, when any are named.
+    pub legacy_security_groups: Option<Span>,
+    pub parameter_group: Val<ParameterGroupChoice>,
+    /// Serverless `require_ssl` config parameter, when set.
+    pub require_ssl: Option<Val<bool>>,
+    /// The region the warehouse is deployed in.
+    pub region: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubnetGroup {
+    pub meta: Meta,
+    pub subnets: Val<Vec<Link>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParameterGroup {
+    pub meta: Meta,
+    pub family: Val<String>,
+    /// The `require_ssl` parameter, when the group sets it. A value that is neither true nor
+    /// false is unknown.
+    pub require_ssl: Option<Val<bool>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub meta: Meta,
+    pub instance_tenancy: Val<String>,
+    /// The VPC's main route table: Some(Some(id)) a table in scope; Some(None) the table AWS
+    /// created, holding only the local route; None unknown.
+    pub main_route_table: Option<Option<Id>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub meta: Meta,
+    pub vpc: Option<Link>,
+    pub availability_zone: Val<String>,
+    pub map_public_ip_on_launch: Val<bool>,
+    /// The effective route table: Some(Some(id)) a table in scope; Some(None) the VPC's
+    /// original main table (local route only); None unknown.
+    pub route_table: Option<Option<Id>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteTarget {
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    VpcEndpoint,
+    Local,
+    /// Peering, transit gateway, virtual private gateway, network interface …
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Destination {
+    Cidr(IpNet),
+    PrefixList,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The resource the route is written in (the table for inline routes).
+    pub meta: Meta,
+    pub destination: Val<Destination>,
+    pub target: Val<RouteTarget>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub meta: Meta,
+    pub routes: Vec<Route>,
+    /// False when some routes could not be read (an unknown `route` attribute).
+    pub routes_known: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    All,
+    Tcp,
+    Udp,
+    Icmp,
+    Icmpv6,
+    Other(u8),
+}
+
+/// An inclusive port range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub from: u16,
+    pub to: u16,
+}
+
+impl PortRange {
+    pub const ALL: PortRange = PortRange { from: 0, to: 65535 };
+
+    pub fn contains(&self, port: u16) -> bool {
+        self.from <= port && port <= self.to
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peer {
+    Cidr(IpNet),
+    PrefixList,
+    SecurityGroup,
+    /// The group itself (`self = true`).
+    Itself,
+}
+
+/// One security group rule for one peer.
+#[derive(Debug, Clone)]
+pub struct SecurityGroupRule {
+    /// The resource the rule is written in (the group for inline rules).
+    pub meta: Meta,
+    pub protocol: Val<Protocol>,
+    pub ports: Val<PortRange>,
+    /// The peer; its span is where the CIDR is written.
+    pub peer: Val<Peer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub meta: Meta,
+    pub ingress: Vec<SecurityGroupRule>,
+    pub egress: Vec<SecurityGroupRule>,
+    /// False when some ingress rules could not be read.
+    pub ingress_known: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowLog {
+    pub meta: Meta,
+    /// The VPC it logs: Some(Some(id)) a VPC in scope; Some(None) not a VPC in scope (a subnet,
+    /// an interface, another VPC); None unknown.
+    pub vpc: Option<Option<Id>>,
+}
+
+/// Everything the rules may read about one unit.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub warehouses: Vec<Warehouse>,
+    pub subnet_groups: Vec<SubnetGroup>,
+    pub parameter_groups: Vec<ParameterGroup>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub flow_logs: Vec<FlowLog>,
+    /// How many resources the unit had (for the report summary).
+    pub resource_count: usize,
+}
+
+impl Model {
+    pub fn subnet(&self, link: &Link) -> Option<&Subnet> {
+        link.target.and_then(|i| self.subnets.get(i))
+    }
+
+    pub fn security_group(&self, link: &Link) -> Option<&SecurityGroup> {
+        link.target.and_then(|i| self.security_groups.get(i))
+    }
+
+    /// The VPC a warehouse lives in, when its subnets say (the first subnet in scope with a
+    /// VPC in scope; AWS requires all of a warehouse's subnets to be in one VPC).
+    pub fn warehouse_vpc(&self, warehouse: &Warehouse) -> Option<&Vpc> {
+        warehouse
+            .subnets
+            .known()?
+            .iter()
+            .filter_map(|l| self.subnet(l))
+            .find_map(|s| s.vpc.and_then(|v| v.target))
+            .and_then(|v| self.vpcs.get(v))
+    }
+}

@@ -1,0 +1,118 @@
+//! Network questions more than one rule asks: does a rule reach a port, is a CIDR the whole
+//! internet, which routes make a subnet public.
+
+use super::{
+    Destination, Model, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule, Subnet, Truth,
+};
+use ipnet::IpNet;
+
+/// Does the rule admit traffic to `port` (TCP)? All-protocol rules and protocols without
+/// ports admit every port.
+pub fn reaches_port(rule: &SecurityGroupRule, port: Option<u16>) -> Truth {
+    let Some(protocol) = rule.protocol.known() else {
+        return Truth::Unknown;
+    };
+    match protocol {
+        Protocol::All | Protocol::Other(_) => Truth::True,
+        Protocol::Udp | Protocol::Icmp | Protocol::Icmpv6 => Truth::False,
+        Protocol::Tcp => match (rule.ports.known(), port) {
+            (Some(range), _) if *range == PortRange::ALL => Truth::True,
+            (Some(range), Some(port)) => Truth::from_known(range.contains(port)),
+            _ => Truth::Unknown,
+        },
+    }
+}
+
+/// Is the network the whole IPv4 or IPv6 internet (`0.0.0.0/0`, `::/0`)?
+pub fn is_world(net: &IpNet) -> bool {
+    net.prefix_len() == 0
+}
+
+/// Is the route a default route (`0.0.0.0/0` or `::/0`) to an internet gateway?
+pub fn is_default_route_to_igw(route: &Route) -> Truth {
+    let dest = route
+        .destination
+        .test(|d| matches!(d, Destination::Cidr(net) if is_world(net)));
+    let target = route.target.test(|t| *t == RouteTarget::InternetGateway);
+    dest.and(target)
+}
+
+/// The routes of the subnet's effective route table that send `0.0.0.0/0` or `::/0` to an
+/// internet gateway, and whether the answer is complete (false when the table or some of its
+/// routes are unknown).
+pub fn internet_routes<'m>(model: &'m Model, subnet: &Subnet) -> (Vec<&'m Route>, Truth) {
+    match subnet.route_table {
+        None => (Vec::new(), Truth::Unknown),
+        // The VPC's original main table holds only the local route.
+        Some(None) => (Vec::new(), Truth::False),
+        Some(Some(id)) => {
+            let Some(table) = model.route_tables.get(id) else {
+                return (Vec::new(), Truth::Unknown);
+            };
+            let answers: Vec<(Truth, &Route)> = table
+                .routes
+                .iter()
+                .map(|r| (is_default_route_to_igw(r), r))
+                .collect();
+            let found: Vec<&Route> = answers
+                .iter()
+                .filter(|(t, _)| t.is_true())
+                .map(|(_, r)| *r)
+                .collect();
+            let mut truth = Truth::any(answers.iter().map(|(t, _)| *t));
+            if !table.routes_known && truth.is_false() {
+                truth = Truth::Unknown;
+            }
+            (found, truth)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{FileId, Span};
+    use crate::model::{Meta, Peer, Val};
+
+    fn rule(protocol: Protocol, from: u16, to: u16) -> SecurityGroupRule {
+        let span = Span::new(FileId(0), 0..0);
+        SecurityGroupRule {
+            meta: Meta {
+                address: "sg".into(),
+                kind: "sg".into(),
+                span,
+            },
+            protocol: Val::explicit(protocol, span),
+            ports: Val::explicit(PortRange { from, to }, span),
+            peer: Val::explicit(Peer::Itself, span),
+        }
+    }
+
+    #[test]
+    fn ports_and_protocols() {
+        assert_eq!(
+            reaches_port(&rule(Protocol::Tcp, 5439, 5439), Some(5439)),
+            Truth::True
+        );
+        assert_eq!(
+            reaches_port(&rule(Protocol::Tcp, 5439, 5439), Some(5440)),
+            Truth::False
+        );
+        assert_eq!(
+            reaches_port(&rule(Protocol::Tcp, 0, 65535), None),
+            Truth::True
+        );
+        assert_eq!(
+            reaches_port(&rule(Protocol::All, 0, 0), Some(5439)),
+            Truth::True
+        );
+        assert_eq!(
+            reaches_port(&rule(Protocol::Udp, 0, 65535), Some(5439)),
+            Truth::False
+        );
+        assert_eq!(
+            reaches_port(&rule(Protocol::Tcp, 22, 22), None),
+            Truth::Unknown
+        );
+    }
+}

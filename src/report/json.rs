@@ -1,0 +1,113 @@
+//! `--format json`: the stable machine-readable report (see `schemas/report.schema.json`).
+
+use super::Report;
+use crate::ir::Location;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    resource: Resource<'a>,
+    location: &'a Location,
+    related: Vec<Related<'a>>,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    message: &'a str,
+    location: &'a Location,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    resources: usize,
+    findings: usize,
+    errors: usize,
+}
+
+/// Renders the report as pretty-printed JSON with a trailing newline.
+pub fn render_json(report: &Report) -> String {
+    let doc = JsonReport {
+        version: 1,
+        tool: Tool {
+            name: "redshield",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule_id: f.rule.id,
+                name: f.rule.name,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                resource: Resource {
+                    address: &f.address,
+                    kind: &f.kind,
+                },
+                location: &f.location,
+                related: f
+                    .related
+                    .iter()
+                    .map(|(message, location, _)| Related { message, location })
+                    .collect(),
+            })
+            .collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: &e.path,
+                message: &e.message,
+                line: e.line,
+                column: e.column,
+            })
+            .collect(),
+        summary: Summary {
+            files: report.files,
+            resources: report.resources,
+            findings: report.findings.len(),
+            errors: report.errors.len(),
+        },
+    };
+    let mut out =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}

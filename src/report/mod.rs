@@ -1,0 +1,118 @@
+//! Reports: the run's result in user-facing terms (locations, not spans) and its renderers.
+//! Renderers format findings and rule metadata; they know no rule logic.
+//!
+//! The JSON shape ([`json`]) is a stability boundary, described by `schemas/report.schema.json`.
+
+pub mod json;
+pub mod text;
+
+use crate::ir::{Diagnostic, Location, SourceMap, Span};
+use crate::rules::{Finding, Rule, Severity};
+use std::collections::HashMap;
+
+/// A finding with its locations resolved.
+#[derive(Debug, Clone)]
+pub struct ReportFinding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub address: String,
+    pub kind: String,
+    pub location: Location,
+    pub span: Span,
+    pub related: Vec<(String, Location, Span)>,
+    /// Whether this finding is at or above the severity that fails the run.
+    pub fails: bool,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub findings: Vec<ReportFinding>,
+    pub errors: Vec<Diagnostic>,
+    pub files: usize,
+    pub resources: usize,
+}
+
+impl Report {
+    /// Resolves, merges and orders findings. Findings of one rule at one place (one CIDR
+    /// shared by several instances or warehouses) are reported once, with the others' related
+    /// locations merged in.
+    pub fn new(
+        findings: Vec<(Finding, Severity)>,
+        mut errors: Vec<Diagnostic>,
+        files: usize,
+        resources: usize,
+        sources: &SourceMap,
+    ) -> Report {
+        let mut merged: Vec<ReportFinding> = Vec::new();
+        let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
+        for (finding, threshold) in findings {
+            let related: Vec<(String, Location, Span)> = finding
+                .related
+                .iter()
+                .map(|r| (r.message.clone(), sources.location(r.span), r.span))
+                .collect();
+            if let Some(&i) = seen.get(&(finding.rule.id, finding.span)) {
+                if let Some(existing) = merged.get_mut(i) {
+                    for r in related {
+                        if !existing.related.iter().any(|e| e.1 == r.1 && e.0 == r.0) {
+                            existing.related.push(r);
+                        }
+                    }
+                }
+                continue;
+            }
+            seen.insert((finding.rule.id, finding.span), merged.len());
+            merged.push(ReportFinding {
+                rule: finding.rule,
+                fails: finding.severity >= threshold,
+                severity: finding.severity,
+                message: finding.message,
+                address: finding.address,
+                kind: finding.kind,
+                location: sources.location(finding.span),
+                span: finding.span,
+                related,
+            });
+        }
+        merged.sort_by(|a, b| {
+            (
+                &a.location.path,
+                a.location.start_line,
+                a.location.start_column,
+                a.rule.id,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.start_line,
+                    b.location.start_column,
+                    b.rule.id,
+                    &b.message,
+                ))
+        });
+        errors.sort_by(|a, b| {
+            (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+        });
+        errors.dedup();
+        Report {
+            findings: merged,
+            errors,
+            files,
+            resources,
+        }
+    }
+
+    /// 2 when any input could not be read or parsed, 1 when a finding is at or above the
+    /// failing severity, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.findings.iter().any(|f| f.fails) {
+            1
+        } else {
+            0
+        }
+    }
+}

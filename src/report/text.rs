@@ -1,0 +1,90 @@
+//! `--format text`: each finding with its source excerpt (ariadne), the offending span
+//! underlined and related resources as secondary labels; then input errors and a summary.
+
+use super::Report;
+use crate::ir::SourceMap;
+use crate::rules::Severity;
+use ariadne::{Color, Config, IndexType, Label, ReportKind};
+
+/// Renders the report. `color` adds ANSI colours (only for a terminal, never with NO_COLOR).
+pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String {
+    let mut out = Vec::new();
+    let mut cache = ariadne::sources(sources.ids().map(|id| {
+        (
+            sources.display(id).to_string(),
+            sources.text(id).to_string(),
+        )
+    }));
+    for finding in &report.findings {
+        let (kind, colour) = match finding.severity {
+            Severity::High => (ReportKind::Error, Color::Red),
+            Severity::Medium => (ReportKind::Warning, Color::Yellow),
+            Severity::Low => (ReportKind::Advice, Color::Cyan),
+        };
+        let path = finding.location.path.clone();
+        let range = finding.span.range();
+        let mut builder = ariadne::Report::build(kind, (path.clone(), range.clone()))
+            .with_config(
+                Config::default()
+                    .with_color(color)
+                    .with_index_type(IndexType::Byte),
+            )
+            .with_code(format!("{} {}", finding.rule.id, finding.rule.name))
+            .with_message(&finding.message)
+            .with_label(
+                Label::new((path, range))
+                    .with_message(finding.rule.summary)
+                    .with_color(colour)
+                    .with_order(0),
+            );
+        for (i, (message, location, span)) in finding.related.iter().enumerate() {
+            builder = builder.with_label(
+                Label::new((location.path.clone(), span.range()))
+                    .with_message(message)
+                    .with_color(Color::Blue)
+                    .with_order(i32::try_from(i + 1).unwrap_or(i32::MAX)),
+            );
+        }
+        builder = builder.with_help(format!(
+            "run `redshield explain {}` for the requirement and a fix",
+            finding.rule.id
+        ));
+        let _ = builder.finish().write(&mut cache, &mut out);
+        out.push(b'\n');
+    }
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    for error in &report.errors {
+        text.push_str(&format!("error: {error}\n"));
+    }
+    text.push_str(&summary_line(report));
+    text
+}
+
+fn summary_line(report: &Report) -> String {
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = if report.findings.is_empty() {
+        "No findings".to_string()
+    } else {
+        format!(
+            "Found {} ({} high, {} medium, {} low)",
+            plural(report.findings.len(), "finding"),
+            count(Severity::High),
+            count(Severity::Medium),
+            count(Severity::Low)
+        )
+    };
+    line.push_str(&format!(
+        " in {}, {}",
+        plural(report.files, "file"),
+        plural(report.resources, "resource")
+    ));
+    if !report.errors.is_empty() {
+        line.push_str(&format!(
+            "; {} could not be analyzed",
+            plural(report.errors.len(), "input error")
+        ));
+    }
+    line.push_str(".\n");
+    line
+}

@@ -1,0 +1,209 @@
+//! The rule catalog: one file per rule, each a pure function from the model to findings, with
+//! its documentation beside it (the same text `redshield explain` prints).
+//!
+//! **Architecture Invariant:** rules import only the model (`crate::model`), never the IR or a
+//! front end, and never match on resource-kind strings. A meta-test checks the imports.
+//! Rule IDs and names are a stability boundary: never renumber; retire instead.
+
+use crate::ir::Span;
+use crate::model::{Meta, Model};
+use ipnet::IpNet;
+
+/// Declares a rule: the `///` lines become its documentation, shown by `redshield explain`.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        id: $id:literal,
+        name: $name:literal,
+        severity: $severity:ident,
+        summary: $summary:literal,
+        fix: $fix:ident,
+        opt_in: $opt_in:literal $(,)?
+    ) => {
+        pub(crate) static RULE: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            name: $name,
+            severity: $crate::rules::Severity::$severity,
+            summary: $summary,
+            fix: $crate::rules::FixAvailability::$fix,
+            opt_in: $opt_in,
+            doc: concat!($($doc, "\n"),*),
+            check,
+        };
+    };
+}
+
+mod rs101_warehouse_outside_vpc;
+mod rs102_subnet_group_single_az;
+mod rs103_warehouse_in_public_subnet;
+mod rs104_warehouse_publicly_accessible;
+mod rs105_ingress_open_to_world;
+mod rs106_ingress_outside_allowed_ranges;
+mod rs107_default_security_group;
+mod rs109_ssl_not_required;
+mod rs110_vpc_flow_logs_missing;
+mod rs111_dedicated_tenancy;
+
+/// Every rule, sorted by ID.
+pub static ALL: &[&Rule] = &[
+    &rs101_warehouse_outside_vpc::RULE,
+    &rs102_subnet_group_single_az::RULE,
+    &rs103_warehouse_in_public_subnet::RULE,
+    &rs104_warehouse_publicly_accessible::RULE,
+    &rs105_ingress_open_to_world::RULE,
+    &rs106_ingress_outside_allowed_ranges::RULE,
+    &rs107_default_security_group::RULE,
+    &rs109_ssl_not_required::RULE,
+    &rs110_vpc_flow_logs_missing::RULE,
+    &rs111_dedicated_tenancy::RULE,
+];
+
+/// Looks a rule up by ID, case-insensitively.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Severity, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            _ => Err(format!(
+                "unknown severity `{s}` (expected low, medium or high)"
+            )),
+        }
+    }
+}
+
+/// Whether a rule's findings can carry a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+/// A rule's metadata and check function.
+pub struct Rule {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub fix: FixAvailability,
+    /// Runs only when its configuration enables it.
+    pub opt_in: bool,
+    /// Markdown documentation (What it does, Why is this bad?, Example, …).
+    pub doc: &'static str,
+    pub check: fn(&Model, &RuleConfig) -> Vec<Finding>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl Rule {
+    /// The documentation with the one space `///` leaves at the start of each line removed.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A finding of this rule at `span` about `resource`, with the rule's own severity.
+    pub fn finding(&'static self, resource: &Meta, span: Span, message: String) -> Finding {
+        Finding {
+            rule: self,
+            severity: self.severity,
+            message,
+            address: resource.address.clone(),
+            kind: resource.kind.clone(),
+            span,
+            related: Vec::new(),
+        }
+    }
+}
+
+/// The configuration rules read.
+#[derive(Debug, Clone, Default)]
+pub struct RuleConfig {
+    /// Enables RS106: ingress must come from inside these ranges.
+    pub allowed_cidrs: Option<Vec<IpNet>>,
+    /// Enables RS111.
+    pub require_dedicated_tenancy: bool,
+    /// Extra service principals RS202 accepts.
+    pub trusted_services: Vec<String>,
+}
+
+/// Another place involved in a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub message: String,
+    pub span: Span,
+}
+
+/// One problem found by one rule.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    /// One clause, lower-case start, no trailing period.
+    pub message: String,
+    /// The resource the finding is about.
+    pub address: String,
+    pub kind: String,
+    /// Where the finding points.
+    pub span: Span,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    pub fn with_related(mut self, message: impl Into<String>, span: Span) -> Finding {
+        let related = Related {
+            message: message.into(),
+            span,
+        };
+        if related.span != self.span && !self.related.contains(&related) {
+            self.related.push(related);
+        }
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Runs the enabled rules over a model.
+pub fn run(model: &Model, config: &RuleConfig, enabled: &[&'static Rule]) -> Vec<Finding> {
+    enabled
+        .iter()
+        .flat_map(|rule| (rule.check)(model, config))
+        .collect()
+}

@@ -1,0 +1,93 @@
+//! RS101 warehouse-outside-vpc.
+
+use crate::model::{Model, WarehouseKind};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a provisioned cluster that names no cluster subnet group, or that still uses legacy
+    /// EC2-Classic cluster security groups (`cluster_security_groups`, removed from the AWS
+    /// provider in 5.0).
+    ///
+    /// ## Why is this bad?
+    /// Network isolation starts with launching the cluster in a VPC you control, in private
+    /// subnets, behind VPC security groups. Without a subnet group the cluster is not placed in
+    /// your VPC's subnets at all, so none of the VPC's controls (route tables, NACLs, VPC
+    /// security groups, flow logs) apply to it.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network isolation: "a
+    /// VPC with at least two private subnets"); seed 003 "Infrastructure security in Amazon VPC".
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A subnet group name that cannot be evaluated is not a missing one: no finding.
+    id: "RS101",
+    name: "warehouse-outside-vpc",
+    severity: High,
+    summary: "provisioned cluster without a subnet group or with legacy cluster security groups",
+    fix: None,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in model
+        .warehouses
+        .iter()
+        .filter(|w| w.kind == WarehouseKind::Cluster)
+    {
+        if let Some(span) = warehouse.legacy_security_groups {
+            findings.push(RULE.finding(
+                &warehouse.meta,
+                span,
+                format!(
+                    "cluster {} uses legacy EC2-Classic cluster security groups instead of a VPC",
+                    warehouse.meta.address
+                ),
+            ));
+        } else if let Some(None) = warehouse.subnet_group.known() {
+            findings.push(RULE.finding(
+                &warehouse.meta,
+                warehouse.subnet_group.span,
+                format!(
+                    "cluster {} has no subnet group, so it is not placed in your VPC",
+                    warehouse.meta.address
+                ),
+            ));
+        }
+    }
+    findings
+}

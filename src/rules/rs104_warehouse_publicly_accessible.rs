@@ -1,0 +1,99 @@
+//! RS104 warehouse-publicly-accessible.
+
+use crate::model::{Model, Origin};
+use crate::rules::{Finding, RuleConfig, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a warehouse that is publicly accessible: `publicly_accessible` /
+    /// `PubliclyAccessible` set to true (high). A Terraform cluster that leaves it unset is
+    /// flagged at medium severity when the configuration may run with AWS provider < 6.0 (its
+    /// `required_providers` constraint admits a 5.x version, or there is none), because those
+    /// provider versions send `true`.
+    ///
+    /// ## Why is this bad?
+    /// A publicly accessible warehouse gets a public IP address and a DNS name that resolves to
+    /// it from the internet; only its security groups stand between it and the world. AWS
+    /// recommends keeping Redshift in private subnets, reachable only from your network.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network isolation);
+    /// AWS provider v6 upgrade guide (`publicly_accessible` default changed from true to false).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier  = "analytics"
+    ///   node_type           = "ra3.xlplus"
+    ///   publicly_accessible = true
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       PubliclyAccessible: true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier  = "analytics"
+    ///   node_type           = "ra3.xlplus"
+    ///   publicly_accessible = false
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       PubliclyAccessible: false
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A value that cannot be evaluated, or a provider constraint that cannot be read, gives no
+    /// finding.
+    ///
+    /// ## Fix
+    /// Set `publicly_accessible = false`.
+    id: "RS104",
+    name: "warehouse-publicly-accessible",
+    severity: High,
+    summary: "warehouse is publicly accessible",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let value = &warehouse.publicly_accessible;
+        if !value.test(|b| *b).is_true() {
+            continue;
+        }
+        let finding = if value.origin == Origin::Default {
+            RULE.finding(
+                &warehouse.meta,
+                value.span,
+                format!(
+                    "{} leaves publicly_accessible unset, and AWS provider versions before 6.0 make it publicly accessible",
+                    warehouse.meta.address
+                ),
+            )
+            .with_severity(Severity::Medium)
+        } else {
+            RULE.finding(
+                &warehouse.meta,
+                value.span,
+                format!("{} is publicly accessible", warehouse.meta.address),
+            )
+        };
+        findings.push(finding);
+    }
+    findings
+}

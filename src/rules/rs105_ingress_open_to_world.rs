@@ -1,0 +1,126 @@
+//! RS105 ingress-open-to-world.
+
+use crate::model::{Model, Peer, net};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a security group attached to a warehouse that allows ingress from `0.0.0.0/0` or
+    /// `::/0` on a port range containing the warehouse port (default 5439), or on all
+    /// protocols. Rules may be written inline (`ingress` blocks), as `aws_security_group_rule`,
+    /// `aws_vpc_security_group_ingress_rule`, CloudFormation `SecurityGroupIngress` or
+    /// `AWS::EC2::SecurityGroupIngress`.
+    ///
+    /// ## Why is this bad?
+    /// Security groups are the warehouse's firewall. AWS recommends allowing inbound access only
+    /// from specific address ranges, such as your corporate network; a world-open rule on the
+    /// database port exposes the login endpoint to every scanner on the internet.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" ("only specific IP address
+    /// ranges"); seed 003 "Infrastructure security in Amazon VPC" (security groups).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_security_group" "redshift" {
+    ///   vpc_id = aws_vpc.main.id
+    ///   ingress {
+    ///     from_port   = 5439
+    ///     to_port     = 5439
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["0.0.0.0/0"]
+    ///   }
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///       VpcId: !Ref Vpc
+    ///       SecurityGroupIngress:
+    ///         - IpProtocol: tcp
+    ///           FromPort: 5439
+    ///           ToPort: 5439
+    ///           CidrIp: 0.0.0.0/0
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_security_group" "redshift" {
+    ///   vpc_id = aws_vpc.main.id
+    ///   ingress {
+    ///     from_port   = 5439
+    ///     to_port     = 5439
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["10.20.0.0/16"]
+    ///   }
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///       VpcId: !Ref Vpc
+    ///       SecurityGroupIngress:
+    ///         - IpProtocol: tcp
+    ///           FromPort: 5439
+    ///           ToPort: 5439
+    ///           CidrIp: 10.20.0.0/16
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A CIDR, port or protocol that cannot be evaluated, and a security group that is not in
+    /// scope, give no finding.
+    ///
+    /// ## Fix
+    /// Replace the CIDR with the configured `allowed_cidrs`, or remove the rule.
+    id: "RS105",
+    name: "ingress-open-to-world",
+    severity: High,
+    summary: "security group allows the internet to reach the warehouse port",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let Some(links) = warehouse.security_groups.known() else {
+            continue;
+        };
+        let port = warehouse.port.known().copied();
+        for sg in links.iter().filter_map(|l| model.security_group(l)) {
+            for rule in &sg.ingress {
+                let Some(Peer::Cidr(net)) = rule.peer.known() else {
+                    continue;
+                };
+                if !net::is_world(net) || !net::reaches_port(rule, port).is_true() {
+                    continue;
+                }
+                let reach = match port {
+                    Some(p) => format!("port {p}"),
+                    None => "the warehouse port".to_string(),
+                };
+                findings.push(
+                    RULE.finding(
+                        &rule.meta,
+                        rule.peer.span,
+                        format!(
+                            "security group {} allows {net} to reach {reach} of {}",
+                            sg.meta.address, warehouse.meta.address
+                        ),
+                    )
+                    .with_related(format!("security group {}", sg.meta.address), sg.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    ),
+                );
+            }
+        }
+    }
+    findings
+}

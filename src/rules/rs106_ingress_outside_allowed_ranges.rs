@@ -1,0 +1,119 @@
+//! RS106 ingress-outside-allowed-ranges.
+
+use crate::model::{Model, Peer, net};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Only when `allowed_cidrs` is configured: flags an ingress CIDR on a security group
+    /// attached to a warehouse that reaches the warehouse port and is not contained in one of
+    /// the allowed ranges.
+    ///
+    /// ## Why is this bad?
+    /// AWS recommends that Redshift accept connections only from specific address ranges, such
+    /// as your corporate network. `allowed_cidrs` states those ranges; anything else that can
+    /// reach the port is an exception someone should have to justify.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" ("only specific IP address
+    /// ranges, e.g. your corporate network").
+    ///
+    /// ## Example
+    /// With `allowed_cidrs = ["10.0.0.0/8"]` in `redshield.toml`:
+    /// ```hcl
+    /// resource "aws_security_group_rule" "partner" {
+    ///   type              = "ingress"
+    ///   security_group_id = aws_security_group.redshift.id
+    ///   from_port         = 5439
+    ///   to_port           = 5439
+    ///   protocol          = "tcp"
+    ///   cidr_blocks       = ["192.168.0.0/16"]
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   PartnerIngress:
+    ///     Type: AWS::EC2::SecurityGroupIngress
+    ///     Properties:
+    ///       GroupId: !Ref RedshiftSecurityGroup
+    ///       IpProtocol: tcp
+    ///       FromPort: 5439
+    ///       ToPort: 5439
+    ///       CidrIp: 192.168.0.0/16
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_security_group_rule" "office" {
+    ///   type              = "ingress"
+    ///   security_group_id = aws_security_group.redshift.id
+    ///   from_port         = 5439
+    ///   to_port           = 5439
+    ///   protocol          = "tcp"
+    ///   cidr_blocks       = ["10.1.0.0/16"]
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   OfficeIngress:
+    ///     Type: AWS::EC2::SecurityGroupIngress
+    ///     Properties:
+    ///       GroupId: !Ref RedshiftSecurityGroup
+    ///       IpProtocol: tcp
+    ///       FromPort: 5439
+    ///       ToPort: 5439
+    ///       CidrIp: 10.1.0.0/16
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A CIDR, port or protocol that cannot be evaluated gives no finding.
+    ///
+    /// ## Options
+    /// `allowed_cidrs` (list of CIDRs) enables the rule.
+    id: "RS106",
+    name: "ingress-outside-allowed-ranges",
+    severity: Medium,
+    summary: "ingress to the warehouse port from outside the allowed ranges",
+    fix: None,
+    opt_in: true,
+}
+
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
+    let Some(allowed) = &config.allowed_cidrs else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let Some(links) = warehouse.security_groups.known() else {
+            continue;
+        };
+        let port = warehouse.port.known().copied();
+        for sg in links.iter().filter_map(|l| model.security_group(l)) {
+            for rule in &sg.ingress {
+                let Some(Peer::Cidr(cidr)) = rule.peer.known() else {
+                    continue;
+                };
+                if allowed.iter().any(|a| a.contains(cidr))
+                    || !net::reaches_port(rule, port).is_true()
+                {
+                    continue;
+                }
+                findings.push(
+                    RULE.finding(
+                        &rule.meta,
+                        rule.peer.span,
+                        format!(
+                            "security group {} allows {cidr}, outside allowed_cidrs, to reach {}",
+                            sg.meta.address, warehouse.meta.address
+                        ),
+                    )
+                    .with_related(format!("security group {}", sg.meta.address), sg.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    ),
+                );
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,84 @@
+//! RS107 default-security-group.
+
+use crate::model::Model;
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a warehouse with no VPC security group (`vpc_security_group_ids` /
+    /// `security_group_ids` / `VpcSecurityGroupIds` / `SecurityGroupIds` empty or unset), which
+    /// therefore uses its VPC's default security group.
+    ///
+    /// ## Why is this bad?
+    /// The default security group is shared by everything launched without a group of its own
+    /// and allows all traffic between its members. Access to the warehouse should be defined by
+    /// a group made for it, so that its rules say exactly who may connect.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (VPC security groups);
+    /// seed 003 "Infrastructure security in Amazon VPC".
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       VpcSecurityGroupIds: [!Ref RedshiftSecurityGroup]
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A security group list that cannot be evaluated is not an empty one: no finding.
+    id: "RS107",
+    name: "default-security-group",
+    severity: Medium,
+    summary: "warehouse uses the VPC default security group",
+    fix: None,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    model
+        .warehouses
+        .iter()
+        .filter(|w| w.security_groups.test(Vec::is_empty).is_true())
+        .map(|w| {
+            RULE.finding(
+                &w.meta,
+                w.security_groups.span,
+                format!(
+                    "{} has no security group of its own, so it uses the VPC default security group",
+                    w.meta.address
+                ),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,150 @@
+//! RS109 ssl-not-required.
+
+use crate::model::{Model, ParameterGroupChoice, defaults};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a warehouse whose connections are not required to use SSL: its parameter group
+    /// sets `require_ssl` to false; or it is `default.redshift-1.0`; or it is a custom group of
+    /// family `redshift-1.0` that does not set `require_ssl` (false there by default). For a
+    /// Serverless workgroup, a `require_ssl` config parameter set to false.
+    ///
+    /// ## Why is this bad?
+    /// Without `require_ssl`, clients may connect in clear text and credentials and query
+    /// results cross the network unencrypted. AWS asks clients to use TLS (1.2 or later
+    /// recommended). Since January 2025 new clusters get `default.redshift-2.0`, which requires
+    /// SSL; older families and explicit overrides do not.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (clients must support TLS;
+    /// TLS 1.2 recommended).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_parameter_group" "analytics" {
+    ///   name   = "analytics"
+    ///   family = "redshift-2.0"
+    ///   parameter {
+    ///     name  = "require_ssl"
+    ///     value = "false"
+    ///   }
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   AnalyticsParameters:
+    ///     Type: AWS::Redshift::ClusterParameterGroup
+    ///     Properties:
+    ///       Description: analytics
+    ///       ParameterGroupFamily: redshift-2.0
+    ///       Parameters:
+    ///         - ParameterName: require_ssl
+    ///           ParameterValue: "false"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_parameter_group" "analytics" {
+    ///   name   = "analytics"
+    ///   family = "redshift-2.0"
+    ///   parameter {
+    ///     name  = "require_ssl"
+    ///     value = "true"
+    ///   }
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   AnalyticsParameters:
+    ///     Type: AWS::Redshift::ClusterParameterGroup
+    ///     Properties:
+    ///       Description: analytics
+    ///       ParameterGroupFamily: redshift-2.0
+    ///       Parameters:
+    ///         - ParameterName: require_ssl
+    ///           ParameterValue: "true"
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A parameter value other than true/false, an unknown family, and a group not in scope
+    /// give no finding.
+    ///
+    /// ## Fix
+    /// Set or add `require_ssl = true`.
+    id: "RS109",
+    name: "ssl-not-required",
+    severity: Medium,
+    summary: "warehouse does not require SSL connections",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let address = &warehouse.meta.address;
+        if let Some(param) = &warehouse.require_ssl {
+            if param.test(|b| !*b).is_true() {
+                findings.push(RULE.finding(
+                    &warehouse.meta,
+                    param.span,
+                    format!("{address} sets require_ssl to false"),
+                ));
+            }
+        }
+        let Some(choice) = warehouse.parameter_group.known() else {
+            continue;
+        };
+        match choice {
+            ParameterGroupChoice::Builtin(name) => {
+                let family = name.strip_prefix("default.").unwrap_or(name);
+                if defaults::require_ssl_in_family(family) == Some(false) {
+                    findings.push(RULE.finding(
+                        &warehouse.meta,
+                        warehouse.parameter_group.span,
+                        format!(
+                            "{address} uses the {name} parameter group, which does not require SSL"
+                        ),
+                    ));
+                }
+            }
+            ParameterGroupChoice::InScope(id) => {
+                let Some(group) = model.parameter_groups.get(*id) else {
+                    continue;
+                };
+                let finding = match &group.require_ssl {
+                    Some(param) if param.test(|b| !*b).is_true() => RULE.finding(
+                        &group.meta,
+                        param.span,
+                        format!(
+                            "parameter group {} of {address} sets require_ssl to false",
+                            group.meta.address
+                        ),
+                    ),
+                    Some(_) => continue,
+                    None => {
+                        let Some(family) = group.family.known() else {
+                            continue;
+                        };
+                        if defaults::require_ssl_in_family(family) != Some(false) {
+                            continue;
+                        }
+                        RULE.finding(
+                            &group.meta,
+                            group.family.span,
+                            format!(
+                                "parameter group {} of {address} is family {family} and does not set require_ssl, which defaults to false there",
+                                group.meta.address
+                            ),
+                        )
+                    }
+                };
+                findings.push(
+                    finding.with_related(format!("warehouse {address}"), warehouse.meta.span),
+                );
+            }
+            ParameterGroupChoice::Default | ParameterGroupChoice::OutOfScope => {}
+        }
+    }
+    findings
+}
