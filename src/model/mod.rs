@@ -17,7 +17,8 @@ mod truth;
 
 pub use truth::Truth;
 
-use crate::ir::Span;
+/// Source spans, re-exported so that rules depend on the model alone.
+pub use crate::ir::Span;
 use ipnet::IpNet;
 
 /// Index into one of the model's arenas.

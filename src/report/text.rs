@@ -81,8 +81,8 @@ fn summary_line(report: &Report) -> String {
     ));
     if !report.errors.is_empty() {
         line.push_str(&format!(
-            "; {} could not be analyzed",
-            plural(report.errors.len(), "input error")
+            "; {} could not be read or parsed",
+            plural(report.errors.len(), "input")
         ));
     }
     line.push_str(".\n");

@@ -5,7 +5,7 @@
 //! front end, and never match on resource-kind strings. A meta-test checks the imports.
 //! Rule IDs and names are a stability boundary: never renumber; retire instead.
 
-use crate::ir::Span;
+use crate::model::Span;
 use crate::model::{Meta, Model};
 use ipnet::IpNet;
 

@@ -1,0 +1,77 @@
+# RS103 passes: the data route table sends 0.0.0.0/0 through gateway_id, but the
+# target is a virtual private gateway (VPN to the corporate network), not an
+# internet gateway. Only an IGW makes a subnet public.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_vpn_gateway" "corp" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_subnet" "data_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "data_b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+# gateway_id points at aws_vpn_gateway (vgw-...), which is not an IGW.
+resource "aws_route_table" "data" {
+  vpc_id = aws_vpc.main.id
+
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_vpn_gateway.corp.id
+  }
+}
+
+resource "aws_route_table_association" "data_a" {
+  subnet_id      = aws_subnet.data_a.id
+  route_table_id = aws_route_table.data.id
+}
+
+resource "aws_route_table_association" "data_b" {
+  subnet_id      = aws_subnet.data_b.id
+  route_table_id = aws_route_table.data.id
+}
+
+resource "aws_redshift_subnet_group" "analytics" {
+  name       = "analytics"
+  subnet_ids = [aws_subnet.data_a.id, aws_subnet.data_b.id]
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift-analytics"
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "Redshift from inside the VPC"
+    from_port   = 5439
+    to_port     = 5439
+    protocol    = "tcp"
+    cidr_blocks = ["10.20.0.0/16"]
+  }
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier        = "analytics"
+  node_type                 = "ra3.xlplus"
+  database_name             = "analytics"
+  master_username           = "analytics_admin"
+  manage_master_password    = true
+  cluster_subnet_group_name = aws_redshift_subnet_group.analytics.name
+  vpc_security_group_ids    = [aws_security_group.redshift.id]
+  publicly_accessible       = false
+  skip_final_snapshot       = true
+}

@@ -1,0 +1,61 @@
+# RS105 fires: aws_security_group_rule is created with for_each over a set of
+# client CIDRs; one element is 0.0.0.0/0, so one of the rule instances opens
+# 5439 to the world. The finding points at the line using each.value.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "private_b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_redshift_subnet_group" "analytics" {
+  name       = "analytics"
+  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]
+}
+
+locals {
+  # 0.0.0.0/0 was added "temporarily" for a SaaS BI tool.
+  redshift_client_cidrs = toset(["10.0.0.0/8", "172.16.0.0/12", "0.0.0.0/0"])
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift-analytics"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group_rule" "redshift_clients" {
+  for_each          = local.redshift_client_cidrs
+  type              = "ingress"
+  security_group_id = aws_security_group.redshift.id
+  description       = "Redshift from ${each.value}"
+  from_port         = 5439
+  to_port           = 5439
+  protocol          = "tcp"
+  cidr_blocks       = [each.value] # expect: RS105
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier        = "analytics"
+  node_type                 = "ra3.xlplus"
+  database_name             = "analytics"
+  master_username           = "analytics_admin"
+  manage_master_password    = true
+  cluster_subnet_group_name = aws_redshift_subnet_group.analytics.name
+  vpc_security_group_ids    = [aws_security_group.redshift.id]
+  publicly_accessible       = false
+  skip_final_snapshot       = true
+}

@@ -1,0 +1,69 @@
+# RS105 passes: the open rule is guarded by a feature flag whose default is
+# false, so count = 0 and the rule is not created.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "private_b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_redshift_subnet_group" "analytics" {
+  name       = "analytics"
+  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]
+}
+
+variable "enable_public_access" {
+  type    = bool
+  default = false
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift-analytics"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group_rule" "redshift_corporate" {
+  type              = "ingress"
+  security_group_id = aws_security_group.redshift.id
+  from_port         = 5439
+  to_port           = 5439
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/8"]
+}
+
+# var.enable_public_access is false: count evaluates to 0.
+resource "aws_security_group_rule" "redshift_public" {
+  count             = var.enable_public_access ? 1 : 0
+  type              = "ingress"
+  security_group_id = aws_security_group.redshift.id
+  from_port         = 5439
+  to_port           = 5439
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier        = "analytics"
+  node_type                 = "ra3.xlplus"
+  database_name             = "analytics"
+  master_username           = "analytics_admin"
+  manage_master_password    = true
+  cluster_subnet_group_name = aws_redshift_subnet_group.analytics.name
+  vpc_security_group_ids    = [aws_security_group.redshift.id]
+  publicly_accessible       = false
+  skip_final_snapshot       = true
+}

@@ -1,0 +1,276 @@
+//! The command line as a user runs it: exit codes, error locations, flags, report formats
+//! (snapshots) and the JSON schema.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn redshield(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run redshield")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json(args: &[&str]) -> (serde_json::Value, i32) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = redshield(&all);
+    let value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    (value, out.status.code().unwrap_or(-1))
+}
+
+fn rule_ids(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_valid_report(report: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match the schema: {errors:#?}"
+    );
+}
+
+#[test]
+fn a_syntax_error_is_located_and_the_other_files_are_still_reported() {
+    let out = redshield(&["check", "testdata/cli/syntax_error"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("testdata/cli/syntax_error/broken.tf:1:"),
+        "{text}"
+    );
+    assert!(text.contains("syntax error"), "{text}");
+    assert!(
+        text.contains("testdata/cli/syntax_error/main.tf:8:20"),
+        "{text}"
+    );
+
+    let (report, code) = json(&["testdata/cli/syntax_error"]);
+    assert_eq!(code, 2);
+    assert_valid_report(&report);
+    let error = &report["errors"][0];
+    assert_eq!(error["path"], "testdata/cli/syntax_error/broken.tf");
+    assert_eq!(error["line"], 1);
+    assert!(error["column"].as_u64().unwrap() > 1);
+    assert!(rule_ids(&report).contains(&"RS105".to_string()));
+}
+
+#[test]
+fn exit_codes_follow_findings_and_severity() {
+    assert_eq!(
+        redshield(&["check", "testdata/cli/clean"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        redshield(&["check", "testdata/examples/redshift-analytics"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // Only the low-severity RS110 is left below high... and high findings remain: still 1.
+    let (report, code) = json(&["--severity", "high", "testdata/examples/redshift-analytics"]);
+    assert_eq!(code, 1);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "high")
+    );
+    let (report, code) = json(&["--select", "RS110", "testdata/examples/redshift-analytics"]);
+    assert_eq!(code, 1);
+    assert_eq!(rule_ids(&report), vec!["RS110"]);
+    let (_, code) = json(&["--ignore", "RS1", "testdata/examples/redshift-analytics"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        redshield(&["check", "--select", "RS999", "."])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        redshield(&["check", "--var", "novalue", "."]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        redshield(&["check", "--format", "yaml", "."]).status.code(),
+        Some(2)
+    );
+    assert_eq!(redshield(&["explain", "RS999"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_path_is_an_error_but_the_rest_is_analyzed() {
+    let (report, code) = json(&["does/not/exist.tf", "testdata/cli/syntax_error/main.tf"]);
+    assert_eq!(code, 2);
+    assert_eq!(report["errors"][0]["path"], "does/not/exist.tf");
+    assert_eq!(report["errors"][0]["message"], "no such file or directory");
+    assert!(rule_ids(&report).contains(&"RS105".to_string()));
+}
+
+#[test]
+fn var_flags_override_defaults_and_tfvars() {
+    let case = "testdata/hcl/rs105/fires_var_default";
+    let (report, _) = json(&["--select", "RS105", case]);
+    assert_eq!(rule_ids(&report), vec!["RS105"]);
+    let (report, code) = json(&[
+        "--select",
+        "RS105",
+        "--var",
+        "ingress_cidrs=[\"10.0.0.0/8\"]",
+        case,
+    ]);
+    assert_eq!(rule_ids(&report), Vec::<String>::new());
+    assert_eq!(code, 0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let var_file = dir.path().join("open.tfvars");
+    std::fs::write(&var_file, "ingress_cidrs = [\"0.0.0.0/0\"]\n").unwrap();
+    let (report, _) = json(&[
+        "--select",
+        "RS105",
+        "--var-file",
+        var_file.to_str().unwrap(),
+        "testdata/hcl/rs105/passes_tfvars_override",
+    ]);
+    assert_eq!(rule_ids(&report), vec!["RS105"]);
+}
+
+#[test]
+fn the_bundled_example_reports_exactly_its_marked_findings() {
+    let (report, _) = json(&["testdata/examples/redshift-analytics"]);
+    assert_valid_report(&report);
+    let mut found: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["start_line"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    let mut expected = Vec::new();
+    for entry in std::fs::read_dir("testdata/examples/redshift-analytics").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "tf") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if let Some((_, ids)) = line.split_once("# expect:") {
+                for id in ids.split_whitespace() {
+                    expected.push((
+                        path.to_string_lossy().into_owned(),
+                        i as u64 + 1,
+                        id.to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    expected.sort();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn report_formats_match_their_snapshots() {
+    let example = "testdata/examples/redshift-analytics";
+    let json_out = stdout(&redshield(&["check", "--format", "json", example]));
+    insta::assert_snapshot!("report_json", json_out);
+    let text_out = stdout(&redshield(&["check", example]));
+    assert!(
+        !text_out.contains('\u{1b}'),
+        "no ANSI codes when not on a terminal"
+    );
+    insta::assert_snapshot!("report_text", text_out);
+}
+
+#[test]
+fn output_flag_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let out = redshield(&[
+        "check",
+        "--format",
+        "json",
+        "--output",
+        file.to_str().unwrap(),
+        "testdata/cli/clean",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_valid_report(&report);
+    assert_eq!(report["summary"]["findings"], 0);
+}
+
+#[test]
+fn rules_and_explain_describe_the_catalog() {
+    let out = redshield(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rules[0]["id"], "RS101");
+    let table = stdout(&redshield(&["rules"]));
+    assert!(table.contains("RS105  ingress-open-to-world"), "{table}");
+
+    let out = redshield(&["explain", "rs105"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "RS105 ingress-open-to-world",
+        "## Why is this bad?",
+        "Source: seed 000",
+        "```hcl",
+        "Use instead:",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+}
+
+#[test]
+fn config_files_are_validated_with_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("testdata/cli/clean/main.tf", dir.path().join("main.tf")).unwrap();
+    std::fs::write(
+        dir.path().join("redshield.toml"),
+        "severity = \"high\"\nallowed_cidr = []\n",
+    )
+    .unwrap();
+    let (report, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let error = &report["errors"][0];
+    assert!(error["path"].as_str().unwrap().ends_with("redshield.toml"));
+    assert_eq!(error["line"], 2);
+    assert!(error["message"].as_str().unwrap().contains("allowed_cidr"));
+    assert!(Path::new("schemas/config.schema.json").is_file());
+}
