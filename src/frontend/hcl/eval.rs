@@ -592,7 +592,7 @@ impl Evaluator<'_> {
                 Value::Map(
                     keys.into_iter()
                         .map(|(k, _)| {
-                            let address = format!("{base}[\"{k}\"]");
+                            let address = format!("{base}[{}]", super::module::quote_key(&k));
                             (k, reference(address))
                         })
                         .collect(),

@@ -13,3 +13,6 @@ mod module;
 pub use module::{
     HclOptions, VarAssignment, load_root_module, module_sources, normalize as normalize_path,
 };
+
+#[cfg(test)]
+mod tests;

@@ -783,6 +783,6 @@ fn object_key_name(key: &hcl_edit::expr::ObjectKey) -> Option<&str> {
     }
 }
 
-fn quote_key(key: &str) -> String {
+pub(crate) fn quote_key(key: &str) -> String {
     format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
 }
