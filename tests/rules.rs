@@ -174,3 +174,74 @@ fn every_rule_has_firing_and_passing_fixtures_in_each_format() {
         }
     }
 }
+
+/// The fenced blocks of `lang` in a rule's documentation, split into (bad, good) at "Use instead:".
+fn doc_examples(doc: &str, lang: &str) -> (Vec<String>, Vec<String>) {
+    let (bad, good) = doc
+        .split_once("Use instead:")
+        .expect("a Use instead: section");
+    let blocks = |text: &str| -> Vec<String> {
+        let fence = format!("```{lang}\n");
+        text.split(fence.as_str())
+            .skip(1)
+            .map(|rest| rest.split("```").next().unwrap_or("").to_string())
+            .collect()
+    };
+    (blocks(bad), blocks(good))
+}
+
+#[test]
+fn bad_doc_examples_fire_and_good_ones_do_not() {
+    let fs = OsFileSystem::new();
+    let mut failures = Vec::new();
+    for rule in rules::ALL {
+        let (bad, good) = doc_examples(&rule.documentation(), "hcl");
+        assert!(
+            !bad.is_empty() && !good.is_empty(),
+            "{}: no hcl examples",
+            rule.id
+        );
+        for (expect_fire, code) in bad
+            .iter()
+            .map(|c| (true, c))
+            .chain(good.iter().map(|c| (false, c)))
+        {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.tf"), code).unwrap();
+            // Opt-in rules are enabled the way their docs say.
+            std::fs::write(
+                dir.path().join("redshield.toml"),
+                "allowed_cidrs = [\"10.0.0.0/8\"]\nrequire_dedicated_tenancy = true\n",
+            )
+            .unwrap();
+            let settings = Settings {
+                select: vec![rule.id.to_string()],
+                ..Settings::default()
+            };
+            let analysis = analyze(&[dir.path().to_path_buf()], &settings, &fs);
+            let fired = analysis
+                .report
+                .findings
+                .iter()
+                .any(|f| f.rule.id == rule.id);
+            if !analysis.report.errors.is_empty() {
+                failures.push(format!(
+                    "{}: example does not parse: {:?}",
+                    rule.id, analysis.report.errors
+                ));
+            } else if fired != expect_fire {
+                failures.push(format!(
+                    "{}: {} example {}:\n{code}",
+                    rule.id,
+                    if expect_fire { "bad" } else { "good" },
+                    if expect_fire {
+                        "does not fire"
+                    } else {
+                        "fires"
+                    }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}

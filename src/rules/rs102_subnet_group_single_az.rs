@@ -25,6 +25,15 @@ declare_rule! {
     ///   name       = "private"
     ///   subnet_ids = [aws_subnet.a.id]
     /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -40,6 +49,15 @@ declare_rule! {
     /// resource "aws_redshift_subnet_group" "private" {
     ///   name       = "private"
     ///   subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
     /// }
     /// ```
     /// ```yaml

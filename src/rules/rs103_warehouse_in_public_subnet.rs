@@ -31,6 +31,33 @@ declare_rule! {
     ///   subnet_id      = aws_subnet.redshift.id
     ///   route_table_id = aws_route_table.public.id
     /// }
+    ///
+    /// resource "aws_internet_gateway" "main" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -50,6 +77,34 @@ declare_rule! {
     ///     cidr_block     = "0.0.0.0/0"
     ///     nat_gateway_id = aws_nat_gateway.main.id
     ///   }
+    /// }
+    ///
+    /// resource "aws_route_table_association" "redshift" {
+    ///   subnet_id      = aws_subnet.redshift.id
+    ///   route_table_id = aws_route_table.private.id
+    /// }
+    ///
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
     /// }
     /// ```
     /// ```yaml

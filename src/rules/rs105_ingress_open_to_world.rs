@@ -30,6 +30,15 @@ declare_rule! {
     ///     cidr_blocks = ["0.0.0.0/0"]
     ///   }
     /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -55,6 +64,15 @@ declare_rule! {
     ///     protocol    = "tcp"
     ///     cidr_blocks = ["10.20.0.0/16"]
     ///   }
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
     /// }
     /// ```
     /// ```yaml

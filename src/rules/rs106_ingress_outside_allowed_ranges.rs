@@ -28,6 +28,19 @@ declare_rule! {
     ///   protocol          = "tcp"
     ///   cidr_blocks       = ["192.168.0.0/16"]
     /// }
+    ///
+    /// resource "aws_security_group" "redshift" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -50,6 +63,19 @@ declare_rule! {
     ///   to_port           = 5439
     ///   protocol          = "tcp"
     ///   cidr_blocks       = ["10.1.0.0/16"]
+    /// }
+    ///
+    /// resource "aws_security_group" "redshift" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
     /// }
     /// ```
     /// ```yaml

@@ -29,6 +29,12 @@ declare_rule! {
     ///     value = "false"
     ///   }
     /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier           = "analytics"
+    ///   node_type                    = "ra3.xlplus"
+    ///   cluster_parameter_group_name = aws_redshift_parameter_group.analytics.name
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -51,6 +57,12 @@ declare_rule! {
     ///     name  = "require_ssl"
     ///     value = "true"
     ///   }
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier           = "analytics"
+    ///   node_type                    = "ra3.xlplus"
+    ///   cluster_parameter_group_name = aws_redshift_parameter_group.analytics.name
     /// }
     /// ```
     /// ```yaml

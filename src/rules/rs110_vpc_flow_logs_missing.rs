@@ -21,6 +21,25 @@ declare_rule! {
     /// resource "aws_vpc" "main" {
     ///   cidr_block = "10.0.0.0/16"
     /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -32,15 +51,34 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```hcl
-    /// resource "aws_vpc" "main" {
-    ///   cidr_block = "10.0.0.0/16"
-    /// }
-    ///
     /// resource "aws_flow_log" "main" {
     ///   vpc_id          = aws_vpc.main.id
     ///   traffic_type    = "ALL"
     ///   log_destination = aws_cloudwatch_log_group.flow.arn
     ///   iam_role_arn    = aws_iam_role.flow.arn
+    /// }
+    ///
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
     /// }
     /// ```
     /// ```yaml

@@ -22,6 +22,25 @@ declare_rule! {
     ///   cidr_block       = "10.0.0.0/16"
     ///   instance_tenancy = "default"
     /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
+    /// }
     /// ```
     /// ```yaml
     /// Resources:
@@ -37,6 +56,25 @@ declare_rule! {
     /// resource "aws_vpc" "main" {
     ///   cidr_block       = "10.0.0.0/16"
     ///   instance_tenancy = "dedicated"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   manage_master_password    = true
+    ///   master_username           = "admin"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   vpc_security_group_ids    = [aws_security_group.redshift.id]
     /// }
     /// ```
     /// ```yaml
