@@ -86,7 +86,24 @@ pub struct TerraformRoot {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub terraform: Vec<TerraformRoot>,
+    /// Terraform plan JSON files (`terraform show -json`).
+    pub plans: Vec<PathBuf>,
     pub errors: Vec<Diagnostic>,
+}
+
+/// Does the file look like a Terraform plan? Reads its start only; unreadable files are left
+/// for the front end to report.
+fn is_plan_file(path: &Path) -> bool {
+    use std::io::Read;
+    if path.extension().is_none_or(|e| e != "json") {
+        return false;
+    }
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(head.get(..n).unwrap_or(&[]));
+    head.trim_start().starts_with('{') && head.contains("\"format_version\"")
 }
 
 fn is_tf(path: &Path) -> bool {
@@ -119,8 +136,10 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                     dir
                 };
                 named.entry(dir).or_default().push(path.clone());
+            } else if is_plan_file(path) {
+                out.plans.push(path.clone());
             }
-            // Other file types belong to front ends that are not part of this build.
+            // Other files (YAML, non-plan JSON, …) are not Terraform: skipped silently.
             continue;
         }
         let walker = ignore::WalkBuilder::new(path)
@@ -134,10 +153,13 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
             match entry {
                 Ok(entry) => {
                     let p = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file()) && is_tf(p) {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && is_tf(p) {
                         if let Some(dir) = p.parent() {
                             walked.insert(dir.to_path_buf());
                         }
+                    } else if is_file && is_plan_file(p) {
+                        out.plans.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {

@@ -16,6 +16,7 @@ pub mod rules;
 
 use crate::frontend::FileSystem;
 use crate::frontend::hcl::HclOptions;
+use crate::frontend::plan::PlanOptions;
 use crate::ir::{Diagnostic, SourceMap, Unit};
 use crate::model::adapt::{AdaptOptions, adapt};
 use crate::report::Report;
@@ -30,6 +31,7 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub hcl: HclOptions,
+    pub plan: PlanOptions,
     /// `--region`.
     pub region: Option<String>,
     /// `--config`: one configuration for every unit, instead of looking one up per unit.
@@ -42,64 +44,170 @@ pub struct Settings {
     pub severity: Option<Severity>,
 }
 
+/// What to analyze: paths, and standard input when `-` was given.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    /// The text read from standard input.
+    pub stdin: Option<String>,
+}
+
+impl Inputs {
+    pub fn paths(paths: &[PathBuf]) -> Inputs {
+        Inputs {
+            paths: paths.to_vec(),
+            stdin: None,
+        }
+    }
+}
+
 /// What one run produced: the report and every source text read (for rendering excerpts).
 pub struct Analysis {
     pub report: Report,
     pub sources: SourceMap,
 }
 
-/// Analyzes the given paths.
-pub fn analyze(paths: &[PathBuf], settings: &Settings, fs: &dyn FileSystem) -> Analysis {
-    let mut sources = SourceMap::new();
-    let discovered = discover::discover(paths, fs);
-    let mut errors: Vec<Diagnostic> = discovered.errors;
-    let mut findings: Vec<(Finding, Severity)> = Vec::new();
-    let mut resources = 0;
-    let fixed_config = settings
-        .config
-        .as_ref()
-        .map(|p| config::load(p, &fs.display(p)));
+/// Collects units' findings and errors while a run goes on.
+struct Run<'a> {
+    settings: &'a Settings,
+    fs: &'a dyn FileSystem,
+    sources: SourceMap,
+    errors: Vec<Diagnostic>,
+    findings: Vec<(Finding, Severity)>,
+    resources: usize,
+    fixed_config: Option<Result<config::Config, config::Error>>,
+}
+
+impl Run<'_> {
+    fn error(&mut self, path: &std::path::Path, message: String) {
+        self.errors.push(Diagnostic {
+            path: self.fs.display(path),
+            line: None,
+            column: None,
+            message,
+        });
+    }
+
+    /// The configuration for a unit read from `dir`.
+    fn config_for(&mut self, dir: &std::path::Path) -> config::Config {
+        let loaded = match &self.fixed_config {
+            Some(loaded) => loaded.clone(),
+            None => match config::find(dir) {
+                Some(path) => config::load(&path, &self.fs.display(&path)),
+                None => Ok(config::Config::default()),
+            },
+        };
+        loaded.unwrap_or_else(|err| {
+            self.errors.push(Diagnostic {
+                path: err.path,
+                line: err.line,
+                column: err.column,
+                message: err.message,
+            });
+            config::Config::default()
+        })
+    }
+
+    fn check_unit(&mut self, unit: &Unit) {
+        let cfg = self.config_for(&unit.origin);
+        self.resources += unit.resources.len();
+        match unit_findings(unit, &cfg, self.settings) {
+            Ok((found, threshold)) => self
+                .findings
+                .extend(found.into_iter().map(|f| (f, threshold))),
+            Err(message) => self.error(&unit.origin, message),
+        }
+    }
+
+    fn check_plan_text(
+        &mut self,
+        path: &std::path::Path,
+        display: String,
+        text: String,
+        dir: &std::path::Path,
+    ) {
+        let file = self.sources.add(path, display, text);
+        let (unit, diags) =
+            frontend::plan::load_plan(self.fs, &mut self.sources, file, dir, &self.settings.plan);
+        self.errors.extend(diags);
+        if let Some(unit) = unit {
+            self.check_unit(&unit);
+        }
+    }
+}
+
+/// Analyzes the inputs.
+pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Analysis {
+    let discovered = discover::discover(&inputs.paths, fs);
+    let mut run = Run {
+        settings,
+        fs,
+        sources: SourceMap::new(),
+        errors: discovered.errors,
+        findings: Vec::new(),
+        resources: 0,
+        fixed_config: settings
+            .config
+            .as_ref()
+            .map(|p| config::load(p, &fs.display(p))),
+    };
     for root in &discovered.terraform {
         let (unit, diags) = frontend::hcl::load_root_module(
             fs,
-            &mut sources,
+            &mut run.sources,
             &root.dir,
             root.only.as_deref(),
             &settings.hcl,
         );
-        errors.extend(diags);
-        let cfg = match &fixed_config {
-            Some(loaded) => loaded.clone(),
-            None => match config::find(&root.dir) {
-                Some(path) => config::load(&path, &fs.display(&path)),
-                None => Ok(config::Config::default()),
-            },
-        };
-        let cfg = match cfg {
-            Ok(cfg) => cfg,
-            Err(err) => {
-                errors.push(Diagnostic {
-                    path: err.path.clone(),
-                    line: err.line,
-                    column: err.column,
-                    message: err.message.clone(),
-                });
-                config::Config::default()
+        run.errors.extend(diags);
+        run.check_unit(&unit);
+    }
+    for path in &discovered.plans {
+        match fs.read_to_string(path) {
+            Ok(text) => {
+                let dir = path
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf);
+                let dir = if dir.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    dir
+                };
+                run.check_plan_text(path, fs.display(path), text, &dir);
             }
-        };
-        resources += unit.resources.len();
-        match unit_findings(&unit, &cfg, settings) {
-            Ok((found, threshold)) => findings.extend(found.into_iter().map(|f| (f, threshold))),
-            Err(message) => errors.push(Diagnostic {
-                path: fs.display(&root.dir),
-                line: None,
-                column: None,
-                message,
-            }),
+            Err(message) => run.error(path, message),
         }
     }
-    let report = Report::new(findings, errors, sources.len(), resources, &sources);
-    Analysis { report, sources }
+    if let Some(text) = &inputs.stdin {
+        let stdin = std::path::Path::new("<stdin>");
+        if text.trim_start().starts_with('{') {
+            // JSON on standard input is a plan (`terraform show -json plan | redshield check -`).
+            run.check_plan_text(
+                stdin,
+                "<stdin>".into(),
+                text.clone(),
+                std::path::Path::new("."),
+            );
+        } else if text.trim().is_empty() {
+            run.error(stdin, "standard input is empty".into());
+        } else {
+            run.error(
+                stdin,
+                "standard input is not a Terraform plan (expected the JSON of `terraform show -json`)".into(),
+            );
+        }
+    }
+    let report = Report::new(
+        run.findings,
+        run.errors,
+        run.sources.len(),
+        run.resources,
+        &run.sources,
+    );
+    Analysis {
+        report,
+        sources: run.sources,
+    }
 }
 
 /// Runs the enabled rules over one unit; returns the findings at or above the unit's

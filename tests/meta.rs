@@ -109,7 +109,11 @@ fn every_rule_doc_has_the_required_sections_in_order() {
 #[test]
 fn messages_start_lower_case_and_have_no_trailing_period() {
     let fs = redshield::discover::OsFileSystem::new();
-    let analysis = redshield::analyze(&["testdata".into()], &redshield::Settings::default(), &fs);
+    let analysis = redshield::analyze(
+        &redshield::Inputs::paths(&["testdata".into()]),
+        &redshield::Settings::default(),
+        &fs,
+    );
     assert!(analysis.report.findings.len() > 20);
     for finding in &analysis.report.findings {
         let first = finding.message.chars().next().unwrap();

@@ -8,7 +8,7 @@
 
 use redshield::discover::OsFileSystem;
 use redshield::report::text::render_text;
-use redshield::{Settings, analyze, rules};
+use redshield::{Inputs, Settings, analyze, rules};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -97,7 +97,7 @@ fn every_rule_fires_and_passes_where_its_fixtures_say() {
                     select: vec![rule.id.to_string()],
                     ..Settings::default()
                 };
-                let analysis = analyze(std::slice::from_ref(&path), &settings, &fs);
+                let analysis = analyze(&Inputs::paths(std::slice::from_ref(&path)), &settings, &fs);
                 let report = &analysis.report;
                 if !report.errors.is_empty() {
                     failures.push(format!(
@@ -218,7 +218,7 @@ fn bad_doc_examples_fire_and_good_ones_do_not() {
                 select: vec![rule.id.to_string()],
                 ..Settings::default()
             };
-            let analysis = analyze(&[dir.path().to_path_buf()], &settings, &fs);
+            let analysis = analyze(&Inputs::paths(&[dir.path().to_path_buf()]), &settings, &fs);
             let fired = analysis
                 .report
                 .findings

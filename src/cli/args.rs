@@ -34,7 +34,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to analyze [default: .].
+    /// Files or directories to analyze [default: .]; `-` reads a plan JSON
+    /// (`terraform show -json PLANFILE`) from standard input.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -63,6 +64,10 @@ pub struct CheckArgs {
     /// Read Terraform variable values from a .tfvars file (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// Where the .tf configuration of a plan JSON is, when it is not beside the plan (for stdin:
+    /// the working directory). Findings then point at the .tf lines.
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use crate::report::{json::render_json, text::render_text};
 use crate::rules;
 use args::{Args, Command, Format, ListFormat};
 use clap::Parser;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,13 +50,26 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let paths = if check.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        check.paths.clone()
-    };
+    let mut inputs = crate::Inputs::default();
+    for path in &check.paths {
+        if path.as_os_str() == "-" {
+            if inputs.stdin.is_none() {
+                let mut text = String::new();
+                if let Err(err) = std::io::stdin().read_to_string(&mut text) {
+                    eprintln!("error: cannot read standard input: {err}");
+                    return ExitCode::from(2);
+                }
+                inputs.stdin = Some(text);
+            }
+        } else {
+            inputs.paths.push(path.clone());
+        }
+    }
+    if check.paths.is_empty() {
+        inputs.paths.push(PathBuf::from("."));
+    }
     let fs = OsFileSystem::new();
-    let analysis = crate::analyze(&paths, &settings, &fs);
+    let analysis = crate::analyze(&inputs, &settings, &fs);
     let to_terminal = check.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let rendered = match check.format {

@@ -3,6 +3,7 @@
 use super::args::{CheckArgs, SeverityArg};
 use crate::Settings;
 use crate::frontend::hcl::{HclOptions, VarAssignment};
+use crate::frontend::plan::PlanOptions;
 use crate::rules::Severity;
 
 /// Validates the `check` flags; the error is a usage message.
@@ -33,7 +34,15 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
     }
     crate::validate_rule_patterns(&args.select).map_err(|e| format!("--select: {e}"))?;
     crate::validate_rule_patterns(&args.ignore).map_err(|e| format!("--ignore: {e}"))?;
+    if let Some(dir) = &args.source_dir {
+        if !dir.is_dir() {
+            return Err(format!("--source-dir {}: no such directory", dir.display()));
+        }
+    }
     Ok(Settings {
+        plan: PlanOptions {
+            source_dir: args.source_dir.clone(),
+        },
         hcl: HclOptions {
             vars,
             var_files: args.var_files.clone(),

@@ -7,6 +7,7 @@
 //! File access goes through [`FileSystem`], so the front ends themselves do no IO.
 
 pub mod hcl;
+pub mod plan;
 
 use std::path::{Path, PathBuf};
 

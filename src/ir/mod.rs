@@ -42,6 +42,9 @@ pub struct Resource {
     pub span: Span,
     /// The attributes and nested blocks. Always a `Value::Map`; nested blocks are lists of maps.
     pub body: Node,
+    /// Where a resource read from a plan is described in the plan file, when `span` points at
+    /// its `.tf` source instead.
+    pub origin: Option<Span>,
 }
 
 impl Resource {

@@ -98,6 +98,8 @@ pub struct Meta {
     pub kind: String,
     /// The resource header.
     pub span: Span,
+    /// Where the resource is described in a plan, when `span` points at its source.
+    pub origin: Option<Span>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

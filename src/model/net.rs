@@ -81,6 +81,7 @@ mod tests {
                 address: "sg".into(),
                 kind: "sg".into(),
                 span,
+                origin: None,
             },
             protocol: Val::explicit(protocol, span),
             ports: Val::explicit(PortRange { from, to }, span),

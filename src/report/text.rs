@@ -16,6 +16,16 @@ pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String 
         )
     }));
     for finding in &report.findings {
+        let spans = std::iter::once(finding.span).chain(finding.related.iter().map(|r| r.2));
+        if spans
+            .clone()
+            .any(|span| longest_line(sources, span) > MAX_EXCERPT_LINE)
+        {
+            // Minified JSON (a plan from `terraform show -json`) has one enormous line: an
+            // excerpt would be unreadable, so show locations only.
+            out.extend_from_slice(plain_finding(finding).as_bytes());
+            continue;
+        }
         let (kind, colour) = match finding.severity {
             Severity::High => (ReportKind::Error, Color::Red),
             Severity::Medium => (ReportKind::Warning, Color::Yellow),
@@ -58,6 +68,49 @@ pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String 
     }
     text.push_str(&summary_line(report));
     text
+}
+
+/// Lines longer than this are not quoted in excerpts.
+const MAX_EXCERPT_LINE: usize = 400;
+
+/// The length of the longest source line the span touches.
+fn longest_line(sources: &SourceMap, span: crate::ir::Span) -> usize {
+    let text = sources.text(span.file);
+    let start = text
+        .get(..span.start as usize)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(span.end as usize..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| span.end as usize + i);
+    text.get(start..end)
+        .map_or(0, |t| t.lines().map(str::len).max().unwrap_or(0))
+}
+
+fn plain_finding(finding: &super::ReportFinding) -> String {
+    let loc = &finding.location;
+    let mut out = format!(
+        "[{} {}] {}: {}\n  --> {}:{}:{}\n",
+        finding.rule.id,
+        finding.rule.name,
+        finding.severity.as_str(),
+        finding.message,
+        loc.path,
+        loc.start_line,
+        loc.start_column
+    );
+    for (message, related, _) in &finding.related {
+        out.push_str(&format!(
+            "  related: {message} ({}:{}:{})\n",
+            related.path, related.start_line, related.start_column
+        ));
+    }
+    out.push_str(&format!(
+        "  help: run `redshield explain {}` for the requirement and a fix\n\n",
+        finding.rule.id
+    ));
+    out
 }
 
 fn summary_line(report: &Report) -> String {

@@ -144,7 +144,14 @@ impl Rule {
             address: resource.address.clone(),
             kind: resource.kind.clone(),
             span,
-            related: Vec::new(),
+            related: resource
+                .origin
+                .map(|origin| Related {
+                    message: format!("{} in the plan", resource.address),
+                    span: origin,
+                })
+                .into_iter()
+                .collect(),
         }
     }
 }

@@ -532,6 +532,7 @@ impl Evaluator<'_> {
                     address,
                     span: header,
                     body: Node::new(body, body_span),
+                    origin: None,
                 });
             };
             match instances {

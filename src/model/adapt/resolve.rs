@@ -27,6 +27,8 @@ pub(crate) enum Target<'a> {
 pub(crate) struct Resolver<'a> {
     pub resources: &'a [Resource],
     by_address: HashMap<&'a str, usize>,
+    /// Resources whose `id` is known (existing ones, in a plan), so that literal ids link.
+    by_id: HashMap<&'a str, usize>,
 }
 
 impl<'a> Resolver<'a> {
@@ -36,9 +38,15 @@ impl<'a> Resolver<'a> {
             .enumerate()
             .map(|(i, r)| (r.address.as_str(), i))
             .collect();
+        let by_id = resources
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.attr("id")?.as_str().filter(|s| !s.is_empty())?, i)))
+            .collect();
         Resolver {
             resources,
             by_address,
+            by_id,
         }
     }
 
@@ -47,8 +55,12 @@ impl<'a> Resolver<'a> {
         let mut node = node;
         for _ in 0..MAX_HOPS {
             let Value::Ref(reference) = &node.value else {
-                return match node.value {
+                return match &node.value {
                     Value::Unknown => Target::Unknown,
+                    Value::String(id) => match self.by_id.get(id.as_str()) {
+                        Some(&idx) => Target::Resource(idx, &[]),
+                        None => Target::Value(node),
+                    },
                     _ => Target::Value(node),
                 };
             };
@@ -80,13 +92,16 @@ impl<'a> Resolver<'a> {
         self.resources.get(idx).map_or("", |r| r.kind.as_str())
     }
 
-    /// Resolves a node expected to hold a list; elements are returned unresolved.
-    pub fn list(&self, node: &'a Node) -> Option<&'a [Node]> {
+    /// Resolves a node expected to hold a list; elements are returned unresolved. A single
+    /// reference to a resource stands for a one-element list (plans link unknown lists that
+    /// way).
+    pub fn list(&self, node: &'a Node) -> Option<Vec<&'a Node>> {
         match self.follow(node) {
             Target::Value(n) => match &n.value {
-                Value::List(items) => Some(items),
+                Value::List(items) => Some(items.iter().collect()),
                 _ => None,
             },
+            Target::Resource(..) if matches!(node.value, Value::Ref(_)) => Some(vec![node]),
             _ => None,
         }
     }

@@ -49,6 +49,7 @@ fn meta(res: &Resource) -> Meta {
         address: res.address.clone(),
         kind: res.kind.clone(),
         span: res.span,
+        origin: res.origin,
     }
 }
 
@@ -140,7 +141,7 @@ impl<'a> Adapter<'a> {
             },
             Some(node) => match self.r.list(node) {
                 Some(items) => Val::explicit(
-                    items.iter().map(|n| self.link(n, arena)).collect(),
+                    items.into_iter().map(|n| self.link(n, arena)).collect(),
                     node.span,
                 ),
                 None => Val::unknown(node.span),
@@ -707,7 +708,7 @@ impl<'a> Adapter<'a> {
                         let legacy =
                             present(res, "cluster_security_groups").and_then(|n| {
                                 match self.r.list(n) {
-                                    Some([]) => None,
+                                    Some(items) if items.is_empty() => None,
                                     _ => Some(n.span),
                                 }
                             });

@@ -1,0 +1,351 @@
+//! Terraform plan JSON front end (`terraform show -json PLANFILE`): the planned deployment
+//! becomes one IR [`Unit`].
+//!
+//! Managed resources come from `resource_changes` (`after` with `after_unknown`; delete-only
+//! changes are not deployed and are skipped), data sources read at plan time from
+//! `prior_state`. An attribute that is unknown until apply is linked through the
+//! `configuration`'s `references` to the resource it names (a new security group's id becomes a
+//! `Ref`); one the configuration does not set at all is left out, so the model applies its
+//! default. Every node carries its exact span in the plan file, and when the `.tf`
+//! configuration is found beside the plan, the span of the same attribute there instead.
+//!
+//! The plan text is parsed once into borrowed raw values, so only the parts used are
+//! materialized.
+
+mod references;
+mod source;
+
+use crate::frontend::FileSystem;
+use crate::ir::{
+    Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
+};
+use references::ConfigIndex;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The plan format majors this front end reads.
+const SUPPORTED_MAJOR: &str = "1";
+
+/// Does this JSON text look like a plan (`format_version` plus `planned_values` or
+/// `resource_changes`)? A cheap test used before parsing.
+pub fn looks_like_plan(text: &str) -> bool {
+    let head = text.get(..text.len().min(1 << 16)).unwrap_or(text);
+    let head = if head.len() < text.len() && !text.is_char_boundary(head.len()) {
+        text
+    } else {
+        head
+    };
+    (head.contains("\"format_version\"") || text.contains("\"format_version\""))
+        && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
+}
+
+#[derive(Deserialize)]
+struct Plan<'a> {
+    format_version: Option<String>,
+    #[serde(borrow, default)]
+    variables: BTreeMap<String, Variable<'a>>,
+    #[serde(borrow, default)]
+    resource_changes: Vec<ResourceChange<'a>>,
+    #[serde(borrow)]
+    prior_state: Option<State<'a>>,
+    #[serde(borrow)]
+    configuration: Option<&'a RawValue>,
+    errored: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct Variable<'a> {
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct ResourceChange<'a> {
+    address: String,
+    #[serde(default)]
+    module_address: Option<String>,
+    mode: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    deposed: Option<String>,
+    #[serde(borrow)]
+    change: Change<'a>,
+}
+
+#[derive(Deserialize)]
+struct Change<'a> {
+    #[serde(default)]
+    actions: Vec<String>,
+    #[serde(borrow)]
+    after: Option<&'a RawValue>,
+    #[serde(borrow)]
+    after_unknown: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct State<'a> {
+    #[serde(borrow)]
+    values: Option<StateValues<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StateValues<'a> {
+    #[serde(borrow)]
+    root_module: Option<StateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StateModule<'a> {
+    #[serde(borrow, default)]
+    resources: Vec<StateResource<'a>>,
+    #[serde(borrow, default)]
+    child_modules: Vec<StateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StateResource<'a> {
+    address: String,
+    mode: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(borrow)]
+    values: Option<&'a RawValue>,
+    #[serde(default)]
+    deposed_key: Option<String>,
+}
+
+/// Options for reading a plan.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Where the `.tf` configuration is, when not beside the plan (`--source-dir`).
+    pub source_dir: Option<std::path::PathBuf>,
+}
+
+/// Reads the plan in `file` (already in `sources`). `dir` is where the plan came from (its
+/// directory, or the working directory for stdin), used to find the `.tf` configuration.
+pub fn load_plan(
+    fs: &dyn FileSystem,
+    sources: &mut SourceMap,
+    file: FileId,
+    dir: &Path,
+    options: &PlanOptions,
+) -> (Option<Unit>, Vec<Diagnostic>) {
+    let text = sources.text(file).to_string();
+    let display = sources.display(file).to_string();
+    let error = |line: Option<usize>, column: Option<usize>, message: String| Diagnostic {
+        path: display.clone(),
+        line,
+        column,
+        message,
+    };
+    let plan: Plan = match serde_json::from_str(&text) {
+        Ok(plan) => plan,
+        Err(err) => {
+            let message = match err.classify() {
+                serde_json::error::Category::Eof => format!("truncated plan JSON: {err}"),
+                serde_json::error::Category::Data => format!("not a Terraform plan: {err}"),
+                _ => format!("invalid JSON: {err}"),
+            };
+            let message = strip_location(&message);
+            return (
+                None,
+                vec![error(Some(err.line()), Some(err.column()), message)],
+            );
+        }
+    };
+    let version = plan.format_version.as_deref().unwrap_or("");
+    if version.split('.').next() != Some(SUPPORTED_MAJOR) {
+        return (
+            None,
+            vec![error(
+                Some(1),
+                Some(1),
+                format!("unsupported plan format_version `{version}` (expected 1.x)"),
+            )],
+        );
+    }
+    if plan.errored == Some(true) {
+        return (
+            None,
+            vec![error(
+                None,
+                None,
+                "the plan errored: Terraform could not finish it, so it is not analyzed".into(),
+            )],
+        );
+    }
+    let config: serde_json::Value = plan
+        .configuration
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let variables: BTreeMap<String, serde_json::Value> = plan
+        .variables
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), serde_json::from_str(v.value?.get()).ok()?)))
+        .collect();
+    let index = ConfigIndex::new(
+        &config,
+        &variables,
+        &plan
+            .resource_changes
+            .iter()
+            .map(|c| c.address.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let reader = Reader { text: &text, file };
+
+    let mut resources = Vec::new();
+    for change in &plan.resource_changes {
+        if change.deposed.is_some() {
+            continue;
+        }
+        let actions = &change.change.actions;
+        // The old object goes away and nothing replaces it: not deployed.
+        if !actions
+            .iter()
+            .any(|a| a == "create" || a == "update" || a == "no-op" || a == "read")
+        {
+            continue;
+        }
+        let Some(after) = change.change.after else {
+            continue;
+        };
+        let span = reader.span_of(after);
+        let mut body = reader.node(after);
+        if !matches!(body.value, Value::Map(_)) {
+            body = Node::new(Value::Map(BTreeMap::new()), span);
+        }
+        let unknown: serde_json::Value = change
+            .change
+            .after_unknown
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let module = change.module_address.as_deref().unwrap_or("");
+        index.apply_unknowns(&mut body, &unknown, &change.address, module, span);
+        resources.push(Resource {
+            family: Family::Terraform,
+            mode: if change.mode == "data" {
+                Mode::Data
+            } else {
+                Mode::Managed
+            },
+            kind: change.kind.clone(),
+            address: change.address.clone(),
+            span: reader.address_span(&change.address, span),
+            body,
+            origin: None,
+        });
+    }
+    // Data sources read during planning appear only in the prior state.
+    if let Some(root) = plan
+        .prior_state
+        .as_ref()
+        .and_then(|s| s.values.as_ref())
+        .and_then(|v| v.root_module.as_ref())
+    {
+        let mut stack = vec![root];
+        while let Some(module) = stack.pop() {
+            for res in &module.resources {
+                if res.mode != "data"
+                    || res.deposed_key.is_some()
+                    || resources
+                        .iter()
+                        .any(|r: &Resource| r.address == res.address)
+                {
+                    continue;
+                }
+                let Some(values) = res.values else { continue };
+                let span = reader.span_of(values);
+                resources.push(Resource {
+                    family: Family::Terraform,
+                    mode: Mode::Data,
+                    kind: res.kind.clone(),
+                    address: res.address.clone(),
+                    span,
+                    body: reader.node(values),
+                    origin: None,
+                });
+            }
+            stack.extend(module.child_modules.iter());
+        }
+    }
+    let settings = Settings {
+        aws_provider_constraints: index.aws_constraints(),
+        provider_region: index
+            .provider_region()
+            .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
+    };
+    let source_dir = options
+        .source_dir
+        .clone()
+        .unwrap_or_else(|| dir.to_path_buf());
+    source::map_to_source(fs, sources, &source_dir, &variables, &mut resources);
+    let unit = Unit {
+        family: Family::Terraform,
+        origin: dir.to_path_buf(),
+        resources,
+        settings,
+    };
+    (Some(unit), Vec::new())
+}
+
+/// serde_json appends " at line L column C" to messages; the diagnostic carries them already.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Turns borrowed raw JSON values into IR nodes with exact spans in the plan text.
+struct Reader<'t> {
+    text: &'t str,
+    file: FileId,
+}
+
+impl Reader<'_> {
+    fn span_of(&self, raw: &RawValue) -> Span {
+        let s = raw.get();
+        let start = (s.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        Span::new(self.file, start..start + s.len())
+    }
+
+    /// The span of the resource's `"address": "…"` entry in `resource_changes`, found by
+    /// searching backwards from its `after` value; the `after` span when not found.
+    fn address_span(&self, address: &str, after: Span) -> Span {
+        let Ok(quoted) = serde_json::to_string(address) else {
+            return after;
+        };
+        let before = self.text.get(..after.start as usize).unwrap_or("");
+        match before.rfind(&quoted) {
+            Some(i) => Span::new(self.file, i..i + quoted.len()),
+            None => after,
+        }
+    }
+
+    fn node(&self, raw: &RawValue) -> Node {
+        let span = self.span_of(raw);
+        let s = raw.get().trim_start();
+        let value = match s.as_bytes().first() {
+            Some(b'{') => match serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get()) {
+                Ok(map) => Value::Map(map.into_iter().map(|(k, v)| (k, self.node(v))).collect()),
+                Err(_) => Value::Unknown,
+            },
+            Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+                Ok(items) => Value::List(items.into_iter().map(|v| self.node(v)).collect()),
+                Err(_) => Value::Unknown,
+            },
+            Some(b'"') => {
+                serde_json::from_str::<String>(raw.get()).map_or(Value::Unknown, Value::String)
+            }
+            Some(b't') => Value::Bool(true),
+            Some(b'f') => Value::Bool(false),
+            Some(b'n') => Value::Null,
+            _ => serde_json::from_str::<f64>(raw.get()).map_or(Value::Unknown, Value::Number),
+        };
+        Node::new(value, span)
+    }
+}

@@ -1,0 +1,661 @@
+//! The plan's `configuration`: linking attributes that are unknown until apply to the resources
+//! their expressions reference, through module calls, module outputs and variables.
+
+use crate::ir::{Node, Reference, Span, Value};
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many module/variable hops a reference may take before it is given up as unknown.
+const MAX_HOPS: usize = 32;
+
+/// Attributes whose reference names the resource itself (or an id-like value of it) rather
+/// than a value computed from it.
+fn is_identity_attr(attr: &str) -> bool {
+    matches!(attr, "id" | "arn" | "name" | "bucket") || attr.ends_with("_id")
+}
+
+/// One step of a reference string.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Attr(String),
+    Key(String),
+}
+
+/// Splits `module.net["a"].aws_subnet.x[0].id` into steps. Keys keep Terraform's address
+/// quoting (`["a"]`, `[0]`) so that they can be appended to addresses as they are.
+fn parse_reference(text: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut current = String::new();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '.' => {
+                if !current.is_empty() {
+                    steps.push(Step::Attr(std::mem::take(&mut current)));
+                }
+            }
+            '[' => {
+                if !current.is_empty() {
+                    steps.push(Step::Attr(std::mem::take(&mut current)));
+                }
+                let mut key = String::from("[");
+                let mut in_string = false;
+                let mut escaped = false;
+                loop {
+                    let (_, k) = chars.next()?;
+                    key.push(k);
+                    if in_string {
+                        if escaped {
+                            escaped = false;
+                        } else if k == '\\' {
+                            escaped = true;
+                        } else if k == '"' {
+                            in_string = false;
+                        }
+                    } else if k == '"' {
+                        in_string = true;
+                    } else if k == ']' {
+                        break;
+                    }
+                }
+                steps.push(Step::Key(key));
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        steps.push(Step::Attr(current));
+    }
+    Some(steps)
+}
+
+/// What a reference leads to.
+#[derive(Debug, Clone, PartialEq)]
+enum Linked {
+    Ref(Reference),
+    Literal(Json),
+}
+
+/// The configuration tree and the plan's instances, for resolving references.
+pub(super) struct ConfigIndex<'c> {
+    config: &'c Json,
+    variables: &'c BTreeMap<String, Json>,
+    /// Every planned instance address.
+    addresses: BTreeSet<String>,
+}
+
+/// Splits `module.a["x"].module.b[0]` into instance steps `("a", Some("[\"x\"]"))`, `("b", Some("[0]"))`.
+fn module_steps(module_address: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let Some(steps) = parse_reference(module_address) else {
+        return out;
+    };
+    let mut iter = steps.into_iter().peekable();
+    while let Some(step) = iter.next() {
+        if step != Step::Attr("module".into()) {
+            continue;
+        }
+        let Some(Step::Attr(name)) = iter.next() else {
+            break;
+        };
+        let key = match iter.peek() {
+            Some(Step::Key(k)) => {
+                let k = k.clone();
+                iter.next();
+                Some(k)
+            }
+            _ => None,
+        };
+        out.push((name, key));
+    }
+    out
+}
+
+fn prefix_of(module_address: &str) -> String {
+    if module_address.is_empty() {
+        String::new()
+    } else {
+        format!("{module_address}.")
+    }
+}
+
+impl<'c> ConfigIndex<'c> {
+    pub fn new(
+        config: &'c Json,
+        variables: &'c BTreeMap<String, Json>,
+        addresses: &[&str],
+    ) -> ConfigIndex<'c> {
+        ConfigIndex {
+            config,
+            variables,
+            addresses: addresses.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// The configuration module at a static path of call names.
+    fn module(&self, path: &[String]) -> Option<&'c Json> {
+        let mut module = self.config.get("root_module")?;
+        for name in path {
+            module = module.get("module_calls")?.get(name)?.get("module")?;
+        }
+        Some(module)
+    }
+
+    fn resource_config(&self, module_address: &str, address: &str) -> Option<&'c Json> {
+        let path: Vec<String> = module_steps(module_address)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let module = self.module(&path)?;
+        let relative = address
+            .strip_prefix(&prefix_of(module_address))
+            .unwrap_or(address);
+        let relative = strip_trailing_key(relative);
+        module
+            .get("resources")?
+            .as_array()?
+            .iter()
+            .find(|r| r.get("address").and_then(Json::as_str) == Some(relative))
+    }
+
+    /// The AWS provider's version constraint, when the configuration states one.
+    pub fn aws_constraints(&self) -> Vec<String> {
+        self.config
+            .get("provider_config")
+            .and_then(Json::as_object)
+            .map(|providers| {
+                providers
+                    .values()
+                    .filter(|p| p.get("name").and_then(Json::as_str) == Some("aws"))
+                    .filter_map(|p| p.get("version_constraint").and_then(Json::as_str))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The default AWS provider's region, when constant or a root variable.
+    pub fn provider_region(&self) -> Option<String> {
+        let region = self
+            .config
+            .get("provider_config")?
+            .get("aws")?
+            .get("expressions")?
+            .get("region")?;
+        if let Some(v) = region.get("constant_value").and_then(Json::as_str) {
+            return Some(v.to_string());
+        }
+        let refs = region.get("references")?.as_array()?;
+        let var = refs
+            .iter()
+            .filter_map(Json::as_str)
+            .find_map(|r| r.strip_prefix("var."))?;
+        self.variables.get(var)?.as_str().map(str::to_string)
+    }
+
+    /// Replaces the unknown parts of `body` (a resource's `after`) as `after_unknown` marks
+    /// them: attributes the configuration does not set are removed (the provider computes
+    /// them; the model applies defaults); referenced ones become `Ref`s where the references
+    /// resolve; the rest become Unknown.
+    pub fn apply_unknowns(
+        &self,
+        body: &mut Node,
+        unknown: &Json,
+        address: &str,
+        module_address: &str,
+        span: Span,
+    ) {
+        let Some(marks) = unknown.as_object() else {
+            return;
+        };
+        let config = self.resource_config(module_address, address);
+        let expressions = config.and_then(|c| c.get("expressions"));
+        let own_key = instance_key(address);
+        let Value::Map(map) = &mut body.value else {
+            return;
+        };
+        for (attr, mark) in marks {
+            if !contains_true(mark) {
+                continue;
+            }
+            let expression = expressions.and_then(|e| e.get(attr));
+            let Some(expression) = expression else {
+                // Unknown only because the provider computes it: not set by the user.
+                if mark == &Json::Bool(true) {
+                    map.remove(attr);
+                } else if let Some(node) = map.get_mut(attr) {
+                    mark_unknown(node, mark);
+                }
+                continue;
+            };
+            let linked = expression
+                .get("references")
+                .and_then(Json::as_array)
+                .and_then(|refs| {
+                    let refs: Vec<&str> = refs.iter().filter_map(Json::as_str).collect();
+                    self.resolve(&refs, module_address, own_key.as_deref(), 0)
+                });
+            let node_span = map.get(attr).map_or(span, |n| n.span);
+            match linked {
+                Some(linked) if !linked.is_empty() => {
+                    let known: Vec<Node> = match map.get(attr).map(|n| &n.value) {
+                        Some(Value::List(items)) => items
+                            .iter()
+                            .zip(
+                                mark.as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(Some)
+                                    .chain(std::iter::repeat(None)),
+                            )
+                            .filter(|(_, m)| !m.is_some_and(contains_true))
+                            .filter(|(n, _)| !matches!(n.value, Value::Null))
+                            .map(|(n, _)| n.clone())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    let mut nodes: Vec<Node> = known;
+                    nodes.extend(linked.into_iter().map(|l| to_node(l, node_span)));
+                    let is_list = matches!(map.get(attr).map(|n| &n.value), Some(Value::List(_)))
+                        || nodes.len() > 1;
+                    let value = if is_list {
+                        Value::List(nodes)
+                    } else {
+                        nodes.pop().map_or(Value::Unknown, |n| n.value)
+                    };
+                    map.insert(attr.clone(), Node::new(value, node_span));
+                }
+                _ => match map.get_mut(attr) {
+                    Some(node) if mark != &Json::Bool(true) => mark_unknown(node, mark),
+                    _ => {
+                        map.insert(attr.clone(), Node::unknown(node_span));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Resolves the references of one expression evaluated in `module_address`. None when some
+    /// reference cannot be followed (a local, a computed value, a missing module).
+    fn resolve(
+        &self,
+        refs: &[&str],
+        module_address: &str,
+        own_key: Option<&str>,
+        hops: usize,
+    ) -> Option<Vec<Linked>> {
+        if hops > MAX_HOPS {
+            return None;
+        }
+        let parsed: Vec<Vec<Step>> = refs
+            .iter()
+            .map(|r| parse_reference(r))
+            .collect::<Option<_>>()?;
+        let repeats_self = parsed.iter().any(|s| {
+            matches!(s.as_slice(), [Step::Attr(a), Step::Attr(b)] if (a == "count" && b == "index") || (a == "each" && b == "key"))
+        });
+        // Group resource subjects: base address → (key, longest attribute path).
+        let mut subjects: BTreeMap<String, (Option<String>, Vec<String>)> = BTreeMap::new();
+        let mut out: Vec<Linked> = Vec::new();
+        let mut seen_vars = BTreeSet::new();
+        let mut seen_modules = BTreeSet::new();
+        for steps in &parsed {
+            let Some(Step::Attr(root)) = steps.first() else {
+                return None;
+            };
+            match root.as_str() {
+                "count" | "each" | "path" | "terraform" | "self" => continue,
+                "local" => return None,
+                "var" => {
+                    let Some(Step::Attr(name)) = steps.get(1) else {
+                        return None;
+                    };
+                    if steps.len() > 2 || !seen_vars.insert(name.clone()) {
+                        // `var.x.y` is a value computed from the variable; its shorter form
+                        // follows in the list.
+                        continue;
+                    }
+                    out.extend(self.resolve_var(name, module_address, hops)?);
+                }
+                "module" => {
+                    let Some(Step::Attr(call)) = steps.get(1) else {
+                        return None;
+                    };
+                    let (key, output) = match (steps.get(2), steps.get(3)) {
+                        (Some(Step::Key(k)), Some(Step::Attr(o))) => {
+                            (Some(k.clone()), Some(o.clone()))
+                        }
+                        (Some(Step::Key(k)), None) => (Some(k.clone()), None),
+                        (Some(Step::Attr(o)), _) => (None, Some(o.clone())),
+                        _ => (None, None),
+                    };
+                    let Some(output) = output else { continue };
+                    if !seen_modules.insert((call.clone(), key.clone(), output.clone())) {
+                        continue;
+                    }
+                    out.extend(self.resolve_output(
+                        call,
+                        key.as_deref(),
+                        &output,
+                        module_address,
+                        hops,
+                    )?);
+                }
+                _ => {
+                    let (base, rest) = if root == "data" {
+                        match (steps.get(1), steps.get(2)) {
+                            (Some(Step::Attr(t)), Some(Step::Attr(n))) => {
+                                (format!("data.{t}.{n}"), steps.get(3..)?)
+                            }
+                            _ => return None,
+                        }
+                    } else {
+                        match steps.get(1) {
+                            Some(Step::Attr(n)) => (format!("{root}.{n}"), steps.get(2..)?),
+                            _ => return None,
+                        }
+                    };
+                    let (key, attrs) = match rest.first() {
+                        Some(Step::Key(k)) => (Some(k.clone()), rest.get(1..).unwrap_or(&[])),
+                        _ => (None, rest),
+                    };
+                    let attrs: Vec<String> = attrs
+                        .iter()
+                        .map(|s| match s {
+                            Step::Attr(a) => a.clone(),
+                            Step::Key(k) => k.clone(),
+                        })
+                        .collect();
+                    let entry = subjects.entry(base).or_insert((None, Vec::new()));
+                    if key.is_some() {
+                        entry.0 = key;
+                    }
+                    if attrs.len() > entry.1.len() {
+                        entry.1 = attrs;
+                    }
+                }
+            }
+        }
+        let prefix = prefix_of(module_address);
+        for (base, (key, attrs)) in subjects {
+            if attrs.len() > 1 || attrs.first().is_some_and(|a| !is_identity_attr(a)) {
+                // A value computed from the resource, not its identity: not linkable.
+                return None;
+            }
+            let path: Vec<String> = attrs;
+            let full = format!("{prefix}{base}");
+            let targets: Vec<String> = match key {
+                Some(k) => vec![format!("{full}{k}")],
+                None => {
+                    let keyed: Vec<String> = self
+                        .addresses
+                        .iter()
+                        .filter(|a| {
+                            a.starts_with(&format!("{full}["))
+                                && instance_key(a).is_some_and(|k| a.len() == full.len() + k.len())
+                        })
+                        .cloned()
+                        .collect();
+                    if keyed.is_empty() {
+                        vec![full]
+                    } else if let (true, Some(own)) = (repeats_self, own_key) {
+                        let same: Vec<String> =
+                            keyed.iter().filter(|a| a.ends_with(own)).cloned().collect();
+                        if same.is_empty() { keyed } else { same }
+                    } else {
+                        keyed
+                    }
+                }
+            };
+            out.extend(targets.into_iter().map(|address| {
+                Linked::Ref(Reference {
+                    address,
+                    path: path.clone(),
+                })
+            }));
+        }
+        Some(out)
+    }
+
+    fn resolve_var(&self, name: &str, module_address: &str, hops: usize) -> Option<Vec<Linked>> {
+        let steps = module_steps(module_address);
+        let Some((call, _)) = steps.last() else {
+            // A root variable: its value is known from the plan.
+            return Some(literals(self.variables.get(name)?));
+        };
+        let parent_path: Vec<String> = steps[..steps.len() - 1]
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        let parent_address = parent_instance(module_address);
+        let expression = self
+            .module(&parent_path)?
+            .get("module_calls")?
+            .get(call)?
+            .get("expressions")?
+            .get(name);
+        let Some(expression) = expression else {
+            // Not passed: the child's default.
+            let child_path: Vec<String> = steps.iter().map(|(n, _)| n.clone()).collect();
+            let default = self
+                .module(&child_path)?
+                .get("variables")?
+                .get(name)?
+                .get("default")?;
+            return Some(literals(default));
+        };
+        if let Some(value) = expression.get("constant_value") {
+            return Some(literals(value));
+        }
+        let refs: Vec<&str> = expression
+            .get("references")?
+            .as_array()?
+            .iter()
+            .filter_map(Json::as_str)
+            .collect();
+        self.resolve(&refs, &parent_address, None, hops + 1)
+    }
+
+    fn resolve_output(
+        &self,
+        call: &str,
+        key: Option<&str>,
+        output: &str,
+        module_address: &str,
+        hops: usize,
+    ) -> Option<Vec<Linked>> {
+        let mut path: Vec<String> = module_steps(module_address)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        path.push(call.to_string());
+        let expression = self
+            .module(&path)?
+            .get("outputs")?
+            .get(output)?
+            .get("expression")?;
+        let base = format!("{}module.{call}", prefix_of(module_address));
+        let instances: Vec<String> = match key {
+            Some(k) => vec![format!("{base}{k}")],
+            None => {
+                let mut found: BTreeSet<String> = BTreeSet::new();
+                for address in &self.addresses {
+                    if let Some(rest) = address.strip_prefix(&base) {
+                        if rest.starts_with('.') {
+                            found.insert(base.clone());
+                        } else if rest.starts_with('[') {
+                            if let Some(end) = key_end(rest) {
+                                found.insert(format!("{base}{}", &rest[..end]));
+                            }
+                        }
+                    }
+                }
+                found.into_iter().collect()
+            }
+        };
+        if let Some(value) = expression.get("constant_value") {
+            return Some(literals(value));
+        }
+        let refs: Vec<&str> = expression
+            .get("references")?
+            .as_array()?
+            .iter()
+            .filter_map(Json::as_str)
+            .collect();
+        let mut out = Vec::new();
+        for instance in instances {
+            out.extend(self.resolve(&refs, &instance, None, hops + 1)?);
+        }
+        Some(out)
+    }
+}
+
+/// The end of a leading `[key]` in `rest`, respecting quotes.
+fn key_end(rest: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ']' {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// The instance key at the end of an address (`["a"]`, `[0]`), if any.
+fn instance_key(address: &str) -> Option<String> {
+    if !address.ends_with(']') {
+        return None;
+    }
+    let steps = parse_reference(address)?;
+    match steps.last() {
+        Some(Step::Key(k)) => Some(k.clone()),
+        _ => None,
+    }
+}
+
+fn strip_trailing_key(address: &str) -> &str {
+    match instance_key(address) {
+        Some(k) => &address[..address.len() - k.len()],
+        None => address,
+    }
+}
+
+/// `module.a.module.b[0]` → `module.a`.
+fn parent_instance(module_address: &str) -> String {
+    let steps = module_steps(module_address);
+    steps[..steps.len().saturating_sub(1)]
+        .iter()
+        .map(|(n, k)| format!("module.{n}{}", k.clone().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn literals(value: &Json) -> Vec<Linked> {
+    match value {
+        Json::Array(items) => items.iter().cloned().map(Linked::Literal).collect(),
+        other => vec![Linked::Literal(other.clone())],
+    }
+}
+
+fn to_node(linked: Linked, span: Span) -> Node {
+    match linked {
+        Linked::Ref(r) => Node::new(Value::Ref(r), span),
+        Linked::Literal(json) => json_node(&json, span),
+    }
+}
+
+fn json_node(json: &Json, span: Span) -> Node {
+    let value = match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Number),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::List(items.iter().map(|j| json_node(j, span)).collect()),
+        Json::Object(map) => Value::Map(
+            map.iter()
+                .map(|(k, j)| (k.clone(), json_node(j, span)))
+                .collect(),
+        ),
+    };
+    Node::new(value, span)
+}
+
+pub(super) fn contains_true(mark: &Json) -> bool {
+    match mark {
+        Json::Bool(b) => *b,
+        Json::Array(items) => items.iter().any(contains_true),
+        Json::Object(map) => map.values().any(contains_true),
+        _ => false,
+    }
+}
+
+/// Marks the parts of `node` that `mark` says are unknown.
+fn mark_unknown(node: &mut Node, mark: &Json) {
+    match (mark, &mut node.value) {
+        (Json::Bool(true), _) => node.value = Value::Unknown,
+        (Json::Array(marks), Value::List(items)) => {
+            for (item, m) in items.iter_mut().zip(marks) {
+                mark_unknown(item, m);
+            }
+        }
+        (Json::Object(marks), Value::Map(map)) => {
+            for (k, m) in marks {
+                if !contains_true(m) {
+                    continue;
+                }
+                match map.get_mut(k) {
+                    Some(child) => mark_unknown(child, m),
+                    None => {
+                        map.insert(k.clone(), Node::unknown(node.span));
+                    }
+                }
+            }
+        }
+        (m, _) if contains_true(m) => node.value = Value::Unknown,
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_split_into_steps() {
+        assert_eq!(
+            parse_reference("module.net[\"a.b\"].aws_subnet.x[0].id").unwrap(),
+            vec![
+                Step::Attr("module".into()),
+                Step::Attr("net".into()),
+                Step::Key("[\"a.b\"]".into()),
+                Step::Attr("aws_subnet".into()),
+                Step::Attr("x".into()),
+                Step::Key("[0]".into()),
+                Step::Attr("id".into()),
+            ]
+        );
+        assert_eq!(
+            module_steps("module.a[\"x\"].module.b"),
+            vec![("a".into(), Some("[\"x\"]".into())), ("b".into(), None)]
+        );
+        assert_eq!(
+            parent_instance("module.a[\"x\"].module.b"),
+            "module.a[\"x\"]"
+        );
+        assert_eq!(
+            instance_key("aws_sg.x[\"k]\"]").as_deref(),
+            Some("[\"k]\"]")
+        );
+    }
+}

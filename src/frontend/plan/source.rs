@@ -1,0 +1,123 @@
+//! Mapping planned resources back to the `.tf` source, so that findings point at the line a
+//! pull request changes.
+
+use crate::frontend::FileSystem;
+use crate::frontend::hcl::{HclOptions, VarAssignment, load_root_module};
+use crate::ir::{Node, Resource, SourceMap, Span, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// When `dir` holds the plan's `.tf` configuration, gives every planned resource found there
+/// the spans of its source: attributes written in the source point at their values, the rest
+/// at the resource header. The plan's own span is kept as the resource's origin.
+pub(super) fn map_to_source(
+    fs: &dyn FileSystem,
+    sources: &mut SourceMap,
+    dir: &Path,
+    variables: &BTreeMap<String, serde_json::Value>,
+    resources: &mut [Resource],
+) {
+    let has_tf = fs
+        .list_dir(dir)
+        .map(|entries| {
+            entries
+                .iter()
+                .any(|p| p.extension().is_some_and(|e| e == "tf"))
+        })
+        .unwrap_or(false);
+    if !has_tf {
+        return;
+    }
+    // The plan's variable values reproduce its count/for_each expansion.
+    let vars = variables
+        .iter()
+        .map(|(name, value)| VarAssignment {
+            name: name.clone(),
+            value: match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+        })
+        .collect();
+    let options = HclOptions {
+        vars,
+        var_files: Vec::new(),
+    };
+    // Problems in the source are not problems of the plan being analyzed: fall back to the
+    // plan's own locations where the source does not say.
+    let (unit, _diagnostics) = load_root_module(fs, sources, dir, None, &options);
+    let by_address: HashMap<&str, &Resource> = unit
+        .resources
+        .iter()
+        .map(|r| (r.address.as_str(), r))
+        .collect();
+    for resource in resources.iter_mut() {
+        let Some(source) = by_address.get(resource.address.as_str()) else {
+            continue;
+        };
+        resource.origin = Some(resource.span);
+        resource.span = source.span;
+        remap(&mut resource.body, &source.body, source.span);
+    }
+}
+
+/// Gives `planned` the spans of the matching parts of `written`; parts not written point at
+/// `header`.
+fn remap(planned: &mut Node, written: &Node, header: Span) {
+    planned.span = written.span;
+    match (&mut planned.value, &written.value) {
+        (Value::Map(p), Value::Map(w)) => {
+            for (key, child) in p.iter_mut() {
+                match w.get(key) {
+                    Some(wchild) => remap(child, wchild, header),
+                    None => child.respan(header),
+                }
+            }
+        }
+        (Value::List(p), Value::List(w)) => {
+            let same_len = p.len() == w.len();
+            for (i, child) in p.iter_mut().enumerate() {
+                let matched = best_match(child, w).or(if same_len { w.get(i) } else { None });
+                match matched {
+                    Some(wchild) => remap(child, wchild, header),
+                    None => child.respan(written.span),
+                }
+            }
+        }
+        _ => {
+            let span = written.span;
+            planned.respan(span);
+        }
+    }
+}
+
+/// The written element that best matches a planned one: an equal scalar, or the block with
+/// the most equal scalar attributes.
+fn best_match<'w>(planned: &Node, written: &'w [Node]) -> Option<&'w Node> {
+    match &planned.value {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+            written.iter().find(|w| w.value == planned.value)
+        }
+        Value::Map(p) => {
+            let score = |w: &Node| match &w.value {
+                Value::Map(wm) => p
+                    .iter()
+                    .filter(|(k, v)| {
+                        matches!(
+                            v.value,
+                            Value::String(_) | Value::Number(_) | Value::Bool(_)
+                        ) && wm.get(*k).is_some_and(|x| x.value == v.value)
+                    })
+                    .count(),
+                _ => 0,
+            };
+            written
+                .iter()
+                .map(|w| (score(w), w))
+                .filter(|(s, _)| *s > 0)
+                .max_by_key(|(s, _)| *s)
+                .map(|(_, w)| w)
+        }
+        _ => None,
+    }
+}
