@@ -6,6 +6,7 @@
 //! They never fail as a whole: a bad file becomes a diagnostic and the rest is still read.
 //! File access goes through [`FileSystem`], so the front ends themselves do no IO.
 
+pub mod cfn;
 pub mod hcl;
 pub mod plan;
 

@@ -1,6 +1,9 @@
 //! IR → model, one adapter per source family. Resource-kind strings appear only here.
 
+mod cloudformation;
+mod engine;
 mod resolve;
+mod schema;
 mod terraform;
 
 use super::Model;
@@ -13,14 +16,11 @@ pub struct AdaptOptions {
     pub fallback_region: String,
 }
 
-/// Builds the model of one unit.
+/// Builds the model of one unit with its family's adapter.
 pub fn adapt(unit: &Unit, options: &AdaptOptions) -> Model {
-    match unit.family {
-        Family::Terraform => terraform::adapt_terraform(unit, options),
-        // The CloudFormation front end does not exist yet; its units cannot occur.
-        Family::CloudFormation => Model {
-            resource_count: unit.resources.len(),
-            ..Model::default()
-        },
-    }
+    let schema = match unit.family {
+        Family::Terraform => &terraform::TERRAFORM,
+        Family::CloudFormation => &cloudformation::CLOUDFORMATION,
+    };
+    engine::adapt_with(unit, schema, options)
 }

@@ -1,0 +1,572 @@
+//! Template evaluation: parameters, mappings, conditions and intrinsic functions, to IR nodes.
+//! What cannot be known before deployment is `Unknown`; resource references are `Ref`s.
+//! `None` stands for `AWS::NoValue` (the property or element is removed).
+
+use super::CfnOptions;
+use super::tree::{Kind, TNode};
+use crate::ir::{Node, Reference, Span, Value};
+use ipnet::IpNet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How deep intrinsic functions may nest.
+const MAX_DEPTH: usize = 64;
+/// How many zones `Fn::GetAZs` stands for (their names are symbolic: equal indices are equal
+/// zones, different indices different ones).
+const SYMBOLIC_ZONES: usize = 6;
+
+pub(super) struct Template<'t> {
+    root: &'t TNode,
+    params: HashMap<String, Node>,
+    resources: HashSet<&'t str>,
+    region: Option<String>,
+    conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
+}
+
+impl<'t> Template<'t> {
+    pub fn new(root: &'t TNode, options: &CfnOptions) -> Template<'t> {
+        let resources = root
+            .get("Resources")
+            .map(|r| r.entries().iter().map(|(k, _, _)| k.as_str()).collect())
+            .unwrap_or_default();
+        let mut params = HashMap::new();
+        if let Some(section) = root.get("Parameters") {
+            for (name, key_span, decl) in section.entries() {
+                let is_list = decl
+                    .get("Type")
+                    .and_then(TNode::as_str)
+                    .is_some_and(|t| t == "CommaDelimitedList" || t.starts_with("List<"));
+                let given = options
+                    .params
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone());
+                let node = match (given, decl.get("Default")) {
+                    (Some(value), _) => Some(Node::new(Value::String(value), *key_span)),
+                    (None, Some(default)) => Some(Node::new(scalar_value(default), default.span)),
+                    (None, None) => None,
+                };
+                let node = match node {
+                    Some(n) if is_list => match &n.value {
+                        Value::String(s) => Node::new(
+                            Value::List(
+                                s.split(',')
+                                    .map(|p| Node::new(Value::String(p.trim().to_string()), n.span))
+                                    .collect(),
+                            ),
+                            n.span,
+                        ),
+                        _ => n,
+                    },
+                    Some(n) => n,
+                    None => Node::unknown(*key_span),
+                };
+                params.insert(name.clone(), node);
+            }
+        }
+        Template {
+            root,
+            params,
+            resources,
+            region: options.region.clone(),
+            conditions: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The value of a named condition; None when unknown.
+    pub fn condition(&self, name: &str) -> Option<bool> {
+        if let Some(done) = self.conditions.borrow().get(name) {
+            // A condition that refers to itself is unknown.
+            return done.unwrap_or(None);
+        }
+        let expr = self.root.get("Conditions")?.get(name)?;
+        self.conditions.borrow_mut().insert(name.to_string(), None);
+        let value = self.eval_in(expr, 0).and_then(|n| match n.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        });
+        self.conditions
+            .borrow_mut()
+            .insert(name.to_string(), Some(value));
+        value
+    }
+
+    pub fn eval(&self, node: &TNode) -> Option<Node> {
+        self.eval_in(node, 0)
+    }
+
+    fn eval_in(&self, node: &TNode, depth: usize) -> Option<Node> {
+        let span = node.span;
+        if depth > MAX_DEPTH {
+            return Some(Node::unknown(span));
+        }
+        let value = match &node.kind {
+            Kind::Map(entries) => {
+                if let [(name, _, arg)] = entries.as_slice() {
+                    if name == "Ref" || name.starts_with("Fn::") || name == "Condition" {
+                        return self.intrinsic(name, arg, span, depth + 1);
+                    }
+                }
+                let mut map = BTreeMap::new();
+                for (key, key_span, value) in entries {
+                    if let Some(mut v) = self.eval_in(value, depth + 1) {
+                        // A collection is reported at its key, where a reader sees it start.
+                        if matches!(value.kind, Kind::Seq(_) | Kind::Map(_)) && !is_intrinsic(value)
+                        {
+                            v.span = Span {
+                                end: v.span.end.max(key_span.end),
+                                ..*key_span
+                            };
+                        }
+                        map.insert(key.clone(), v);
+                    }
+                }
+                Value::Map(map)
+            }
+            Kind::Seq(items) => Value::List(
+                items
+                    .iter()
+                    .filter_map(|i| self.eval_in(i, depth + 1))
+                    .collect(),
+            ),
+            _ => scalar_value(node),
+        };
+        Some(Node::new(value, span))
+    }
+
+    fn intrinsic(&self, name: &str, arg: &TNode, span: Span, depth: usize) -> Option<Node> {
+        let unknown = || Some(Node::unknown(span));
+        let args: Vec<&TNode> = match &arg.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![arg],
+        };
+        match name {
+            "Ref" => {
+                let target = arg.as_str()?;
+                match target {
+                    "AWS::NoValue" => None,
+                    "AWS::Region" => match &self.region {
+                        Some(r) => Some(Node::new(Value::String(r.clone()), span)),
+                        None => unknown(),
+                    },
+                    "AWS::Partition" => Some(Node::new(Value::String("aws".into()), span)),
+                    "AWS::URLSuffix" => {
+                        Some(Node::new(Value::String("amazonaws.com".into()), span))
+                    }
+                    _ if self.params.contains_key(target) => {
+                        let mut node = self.params.get(target)?.clone();
+                        node.respan(span);
+                        Some(node)
+                    }
+                    _ if self.resources.contains(target) => Some(Node::new(
+                        Value::Ref(Reference {
+                            address: target.to_string(),
+                            path: Vec::new(),
+                        }),
+                        span,
+                    )),
+                    _ => unknown(),
+                }
+            }
+            "Fn::GetAtt" => {
+                let (resource, attr) = match &arg.kind {
+                    Kind::String(s) => {
+                        let (r, a) = s.split_once('.')?;
+                        (r.to_string(), a.to_string())
+                    }
+                    Kind::Seq(items) => {
+                        let r = items.first()?.as_str()?.to_string();
+                        let a = self.eval_in(items.get(1)?, depth)?;
+                        (r, a.as_str()?.to_string())
+                    }
+                    _ => return unknown(),
+                };
+                if !self.resources.contains(resource.as_str()) {
+                    return unknown();
+                }
+                Some(Node::new(
+                    Value::Ref(Reference {
+                        address: resource,
+                        path: attr.split('.').map(str::to_string).collect(),
+                    }),
+                    span,
+                ))
+            }
+            "Fn::If" => {
+                let cond = args.first()?.as_str()?;
+                match self.condition(cond) {
+                    Some(true) => self.eval_in(args.get(1)?, depth),
+                    Some(false) => self.eval_in(args.get(2)?, depth),
+                    None => unknown(),
+                }
+            }
+            "Condition" => match self.condition(arg.as_str()?) {
+                Some(b) => Some(Node::new(Value::Bool(b), span)),
+                None => unknown(),
+            },
+            "Fn::Equals" => {
+                let a = self.eval_in(args.first()?, depth)?;
+                let b = self.eval_in(args.get(1)?, depth)?;
+                match (known_string(&a.value), known_string(&b.value)) {
+                    (Some(x), Some(y)) => Some(Node::new(Value::Bool(x == y), span)),
+                    _ => unknown(),
+                }
+            }
+            "Fn::Not" => match self.eval_in(args.first()?, depth)?.value {
+                Value::Bool(b) => Some(Node::new(Value::Bool(!b), span)),
+                _ => unknown(),
+            },
+            "Fn::And" | "Fn::Or" => {
+                let is_and = name == "Fn::And";
+                let mut any_unknown = false;
+                for a in &args {
+                    match self.eval_in(a, depth).map(|n| n.value) {
+                        Some(Value::Bool(b)) if b != is_and => {
+                            return Some(Node::new(Value::Bool(b), span));
+                        }
+                        Some(Value::Bool(_)) => {}
+                        _ => any_unknown = true,
+                    }
+                }
+                if any_unknown {
+                    unknown()
+                } else {
+                    Some(Node::new(Value::Bool(is_and), span))
+                }
+            }
+            "Fn::Sub" => {
+                let (template, vars) = match &arg.kind {
+                    Kind::String(s) => (s.clone(), None),
+                    Kind::Seq(items) => (items.first()?.as_str()?.to_string(), items.get(1)),
+                    _ => return unknown(),
+                };
+                match self.substitute(&template, vars, depth) {
+                    Some(s) => Some(Node::new(Value::String(s), span)),
+                    None => unknown(),
+                }
+            }
+            "Fn::Join" => {
+                let delim = self.eval_in(args.first()?, depth)?;
+                let list = self.eval_in(args.get(1)?, depth)?;
+                let (Some(delim), Value::List(items)) = (known_string(&delim.value), &list.value)
+                else {
+                    return unknown();
+                };
+                let parts: Option<Vec<String>> =
+                    items.iter().map(|i| known_string(&i.value)).collect();
+                match parts {
+                    Some(parts) => Some(Node::new(Value::String(parts.join(&delim)), span)),
+                    None => unknown(),
+                }
+            }
+            "Fn::Select" => {
+                let index = self.eval_in(args.first()?, depth)?;
+                let list = self.eval_in(args.get(1)?, depth)?;
+                let index = match &index.value {
+                    Value::Number(n) => Some(*n as usize),
+                    Value::String(s) => s.parse().ok(),
+                    _ => None,
+                };
+                match (index, list.value) {
+                    (Some(i), Value::List(items)) => items.into_iter().nth(i).map(|mut n| {
+                        n.span = span;
+                        n
+                    }),
+                    _ => unknown(),
+                }
+            }
+            "Fn::Split" => {
+                let delim = self.eval_in(args.first()?, depth)?;
+                let text = self.eval_in(args.get(1)?, depth)?;
+                match (known_string(&delim.value), known_string(&text.value)) {
+                    (Some(d), Some(t)) if !d.is_empty() => Some(Node::new(
+                        Value::List(
+                            t.split(d.as_str())
+                                .map(|p| Node::new(Value::String(p.to_string()), span))
+                                .collect(),
+                        ),
+                        span,
+                    )),
+                    _ => unknown(),
+                }
+            }
+            "Fn::FindInMap" => {
+                let map = self.eval_in(args.first()?, depth)?;
+                let first = self.eval_in(args.get(1)?, depth)?;
+                let second = self.eval_in(args.get(2)?, depth)?;
+                let (Some(m), Some(k1), Some(k2)) = (
+                    known_string(&map.value),
+                    known_string(&first.value),
+                    known_string(&second.value),
+                ) else {
+                    return unknown();
+                };
+                match self
+                    .root
+                    .get("Mappings")
+                    .and_then(|ms| ms.get(&m))
+                    .and_then(|m| m.get(&k1))
+                    .and_then(|k| k.get(&k2))
+                {
+                    Some(found) => self.eval_in(found, depth).map(|mut n| {
+                        n.respan(span);
+                        n
+                    }),
+                    None => unknown(),
+                }
+            }
+            "Fn::GetAZs" => {
+                let region = self
+                    .eval_in(arg, depth)
+                    .and_then(|n| known_string(&n.value))
+                    .filter(|r| !r.is_empty());
+                let region = region
+                    .or_else(|| self.region.clone())
+                    .unwrap_or_else(|| "the stack's region".into());
+                Some(Node::new(
+                    Value::List(
+                        (0..SYMBOLIC_ZONES)
+                            .map(|i| {
+                                Node::new(
+                                    Value::String(format!("zone {} of {region}", i + 1)),
+                                    span,
+                                )
+                            })
+                            .collect(),
+                    ),
+                    span,
+                ))
+            }
+            "Fn::Cidr" => {
+                let block = self.eval_in(args.first()?, depth)?;
+                let count = self.eval_in(args.get(1)?, depth)?;
+                let bits = self.eval_in(args.get(2)?, depth)?;
+                let net: Option<IpNet> = known_string(&block.value).and_then(|s| s.parse().ok());
+                let count = known_string(&count.value).and_then(|s| s.parse::<u32>().ok());
+                let bits = known_string(&bits.value).and_then(|s| s.parse::<u8>().ok());
+                match (net, count, bits) {
+                    (Some(net), Some(count), Some(bits)) if count <= 256 => {
+                        let prefix = net.max_prefix_len().checked_sub(bits)?;
+                        let subnets: Vec<Node> = net
+                            .subnets(prefix)
+                            .ok()?
+                            .take(count as usize)
+                            .map(|n| Node::new(Value::String(n.to_string()), span))
+                            .collect();
+                        Some(Node::new(Value::List(subnets), span))
+                    }
+                    _ => unknown(),
+                }
+            }
+            "Fn::ToJsonString" => {
+                let inner = self.eval_in(arg, depth)?;
+                if inner.is_wholly_known() {
+                    Some(Node::new(
+                        Value::String(to_json(&inner.value).to_string()),
+                        span,
+                    ))
+                } else {
+                    unknown()
+                }
+            }
+            "Fn::Length" => match self.eval_in(arg, depth)?.value {
+                Value::List(items) => Some(Node::new(Value::Number(items.len() as f64), span)),
+                _ => unknown(),
+            },
+            // Fn::ImportValue, Fn::Base64, Fn::Transform, Fn::ForEach …: not knowable here.
+            _ => unknown(),
+        }
+    }
+
+    /// `Fn::Sub`: replaces `${Name}` from the variable map, parameters and pseudo parameters;
+    /// None when a part is not knowable.
+    fn substitute(&self, template: &str, vars: Option<&TNode>, depth: usize) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            out.push_str(rest.get(..start)?);
+            let after = rest.get(start + 2..)?;
+            let end = after.find('}')?;
+            let name = after.get(..end)?;
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            } else {
+                let value = match vars.and_then(|v| v.get(name)) {
+                    Some(v) => self.eval_in(v, depth)?,
+                    None => {
+                        let reference = TNode {
+                            kind: Kind::String(name.to_string()),
+                            span: Span::new(crate::ir::FileId(0), 0..0),
+                        };
+                        if name.contains('.') {
+                            return None;
+                        }
+                        self.intrinsic("Ref", &reference, reference.span, depth)?
+                    }
+                };
+                out.push_str(&known_string(&value.value)?);
+            }
+            rest = after.get(end + 1..)?;
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+}
+
+fn is_intrinsic(node: &TNode) -> bool {
+    matches!(node.entries(), [(name, _, _)] if name == "Ref" || name.starts_with("Fn::") || name == "Condition")
+}
+
+fn scalar_value(node: &TNode) -> Value {
+    match &node.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool(b) => Value::Bool(*b),
+        Kind::Number(n) => Value::Number(*n),
+        Kind::String(s) => Value::String(s.clone()),
+        // A collection as a parameter default is not valid CloudFormation.
+        _ => Value::Unknown,
+    }
+}
+
+/// A primitive as CloudFormation compares and concatenates it.
+fn known_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(super::format_number(*n)),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn to_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null | Value::Unknown | Value::Ref(_) => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::Number::from_f64(*n)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::List(items) => {
+            serde_json::Value::Array(items.iter().map(|n| to_json(&n.value)).collect())
+        }
+        Value::Map(map) => serde_json::Value::Object(
+            map.iter()
+                .map(|(k, n)| (k.clone(), to_json(&n.value)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tree::parse_yaml;
+    use super::*;
+    use crate::ir::FileId;
+
+    fn eval_props(template: &str, params: &[(&str, &str)]) -> Node {
+        let root = parse_yaml(template, FileId(0)).unwrap();
+        let options = CfnOptions {
+            params: params
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            region: Some("eu-west-1".into()),
+        };
+        let t = Template::new(&root, &options);
+        let props = root
+            .get("Resources")
+            .unwrap()
+            .get("R")
+            .unwrap()
+            .get("Properties")
+            .unwrap();
+        t.eval(props).unwrap()
+    }
+
+    const TEMPLATE: &str = r#"
+Parameters:
+  Cidr:
+    Type: String
+    Default: 0.0.0.0/0
+  Open:
+    Type: String
+    Default: "no"
+  Secret:
+    Type: String
+Mappings:
+  Nets:
+    eu-west-1:
+      Office: 10.1.0.0/16
+Conditions:
+  IsOpen: !Equals [!Ref Open, "yes"]
+  NotOpen: !Not [!Condition IsOpen]
+Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+  R:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt Sg.GroupId
+      Long: {"Fn::GetAtt": ["Sg", "GroupId"]}
+      CidrIp: !Ref Cidr
+      Secret: !Ref Secret
+      Picked: !If [IsOpen, 0.0.0.0/0, !Ref "AWS::NoValue"]
+      Other: !If [NotOpen, yes, no]
+      Sub: !Sub "com.amazonaws.${AWS::Region}.s3"
+      SubVars: !Sub ["${A}-${B}", {A: x, B: !Ref Open}]
+      Join: !Join ["/", [a, b]]
+      Office: !FindInMap [Nets, !Ref "AWS::Region", Office]
+      Zone: !Select [1, !GetAZs ""]
+      Cidrs: !Cidr ["10.0.0.0/16", 2, 8]
+      Split: !Select [1, !Split [",", "a,b"]]
+      Import: !ImportValue shared
+"#;
+
+    #[test]
+    fn intrinsics_evaluate_to_ir() {
+        let props = eval_props(TEMPLATE, &[]);
+        let get = |k: &str| props.get(k).map(|n| n.value.clone());
+        let r = |path: &[&str]| {
+            Some(Value::Ref(Reference {
+                address: "Sg".into(),
+                path: path.iter().map(|s| s.to_string()).collect(),
+            }))
+        };
+        assert_eq!(get("GroupId"), r(&["GroupId"]));
+        assert_eq!(get("Long"), r(&["GroupId"]));
+        assert_eq!(get("CidrIp"), Some(Value::String("0.0.0.0/0".into())));
+        assert_eq!(get("Secret"), Some(Value::Unknown));
+        assert_eq!(get("Picked"), None, "AWS::NoValue removes the property");
+        assert_eq!(
+            get("Other"),
+            Some(Value::String("yes".into())),
+            "YAML 1.2: yes is a string"
+        );
+        assert_eq!(
+            get("Sub"),
+            Some(Value::String("com.amazonaws.eu-west-1.s3".into()))
+        );
+        assert_eq!(get("SubVars"), Some(Value::String("x-no".into())));
+        assert_eq!(get("Join"), Some(Value::String("a/b".into())));
+        assert_eq!(get("Office"), Some(Value::String("10.1.0.0/16".into())));
+        assert_eq!(
+            get("Zone"),
+            Some(Value::String("zone 2 of eu-west-1".into()))
+        );
+        assert_eq!(
+            props.get("Cidrs").unwrap().as_list().unwrap()[1].as_str(),
+            Some("10.0.1.0/24")
+        );
+        assert_eq!(get("Split"), Some(Value::String("b".into())));
+        assert_eq!(get("Import"), Some(Value::Unknown));
+    }
+
+    #[test]
+    fn parameters_from_the_command_line_win() {
+        let props = eval_props(TEMPLATE, &[("Open", "yes"), ("Cidr", "10.0.0.0/8")]);
+        assert_eq!(props.get("Picked").unwrap().as_str(), Some("0.0.0.0/0"));
+        assert_eq!(props.get("CidrIp").unwrap().as_str(), Some("10.0.0.0/8"));
+    }
+}

@@ -1,0 +1,150 @@
+//! CloudFormation front end: YAML and JSON templates (and CDK synth output) into one IR
+//! [`Unit`] per template.
+//!
+//! YAML is read with `saphyr-parser`, the maintained successor of yaml-rust: it reports every
+//! event with its position and keeps tags, so short forms (`!Ref`, `!GetAtt a.b`, …) and
+//! anchors are under our control (alias expansion is bounded). JSON is read with serde_json
+//! raw values for exact spans. Intrinsics are evaluated where knowable ([`eval`]):
+//! `Parameters` defaults and `--param`, `Conditions`, `Fn::If` and `AWS::NoValue`, `Mappings`,
+//! `Fn::Sub`/`Join`/`Select`/`Split`/`Cidr`/`GetAZs`; `Ref`/`Fn::GetAtt` of resources stay `Ref`s.
+
+mod eval;
+mod tree;
+
+use crate::ir::{
+    Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
+};
+use std::path::Path;
+use tree::{Kind, TNode};
+
+/// What the command line adds to templates.
+#[derive(Debug, Clone, Default)]
+pub struct CfnOptions {
+    /// `--param NAME=VALUE`: overrides parameter defaults.
+    pub params: Vec<(String, String)>,
+    /// The region `AWS::Region` stands for (`--region` or the configuration's), when known.
+    pub region: Option<String>,
+}
+
+/// A cheap test before parsing: could this text be a CloudFormation template?
+pub fn looks_like_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+}
+
+pub(crate) fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Is the parsed document a template: `AWSTemplateFormatVersion`, or `Resources` whose
+/// entries have a `Type` of `AWS::…`?
+fn is_template(root: &TNode) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources").is_some_and(|resources| {
+        resources.entries().iter().any(|(_, _, r)| {
+            r.get("Type")
+                .and_then(TNode::as_str)
+                .is_some_and(|t| t.starts_with("AWS::"))
+        })
+    })
+}
+
+/// Reads the template in `file`. Returns None (and no error) when the document is not a
+/// template; a template that does not parse is an error with its location.
+pub fn load_template(
+    sources: &SourceMap,
+    file: FileId,
+    json: bool,
+    options: &CfnOptions,
+) -> (Option<Unit>, Vec<Diagnostic>) {
+    let text = sources.text(file);
+    let display = sources.display(file).to_string();
+    let parsed = if json {
+        tree::parse_json(text, file)
+    } else {
+        tree::parse_yaml(text, file)
+    };
+    let root = match parsed {
+        Ok(root) => root,
+        Err(err) => {
+            let diag = Diagnostic {
+                path: display,
+                line: Some(err.line),
+                column: Some(err.column),
+                message: format!(
+                    "invalid {}: {}",
+                    if json { "JSON" } else { "YAML" },
+                    err.message
+                ),
+            };
+            return (None, vec![diag]);
+        }
+    };
+    if !is_template(&root) {
+        return (None, Vec::new());
+    }
+    let mut diags = Vec::new();
+    let template = eval::Template::new(&root, options);
+    let mut resources = Vec::new();
+    if let Some(section) = root.get("Resources") {
+        for (logical_id, key_span, body) in section.entries() {
+            let Some(kind) = body.get("Type").and_then(TNode::as_str) else {
+                let loc = sources.location(*key_span);
+                diags.push(Diagnostic {
+                    path: display.clone(),
+                    line: Some(loc.start_line),
+                    column: Some(loc.start_column),
+                    message: format!("resource {logical_id} has no Type"),
+                });
+                continue;
+            };
+            if let Some(condition) = body.get("Condition").and_then(TNode::as_str) {
+                // A resource whose condition is false is not deployed; unknown keeps it.
+                if template.condition(condition) == Some(false) {
+                    continue;
+                }
+            }
+            let properties = match body.get("Properties") {
+                Some(props) => template
+                    .eval(props)
+                    .unwrap_or_else(|| Node::new(Value::Map(Default::default()), props.span)),
+                None => Node::new(Value::Map(Default::default()), *key_span),
+            };
+            let properties = match properties.value {
+                Value::Map(_) => properties,
+                _ => Node::new(Value::Unknown, properties.span),
+            };
+            resources.push(Resource {
+                family: Family::CloudFormation,
+                mode: Mode::Managed,
+                kind: kind.to_string(),
+                address: logical_id.clone(),
+                span: *key_span,
+                body: properties,
+                origin: None,
+            });
+        }
+    }
+    let unit = Unit {
+        family: Family::CloudFormation,
+        origin: sources
+            .path(file)
+            .parent()
+            .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf),
+        resources,
+        settings: Settings {
+            aws_provider_constraints: Vec::new(),
+            provider_region: options
+                .region
+                .clone()
+                .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
+        },
+    };
+    let _ = Kind::Null;
+    (Some(unit), diags)
+}

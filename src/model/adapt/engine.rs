@@ -1,0 +1,786 @@
+//! The adapter engine: IR resources of one unit into the model, driven by the family's
+//! [`Schema`]. Links are resolved here, once, and defaults come from `model::defaults`.
+
+use super::AdaptOptions;
+use super::resolve::{Resolver, Target};
+use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema};
+use crate::ir::{Mode, Node, Resource, Unit, Value};
+use crate::model::defaults;
+use crate::model::{
+    Destination, FlowLog, Id, Link, Meta, Model, Origin, ParameterGroup, ParameterGroupChoice,
+    Peer, PortRange, Protocol, Route, RouteTable, RouteTarget, SecurityGroup, SecurityGroupRule,
+    Subnet, SubnetGroup, Truth, Val, Vpc, Warehouse, WarehouseKind,
+};
+use std::collections::HashMap;
+
+struct Adapter<'a> {
+    unit: &'a Unit,
+    s: &'static Schema,
+    r: Resolver<'a>,
+    model: Model,
+    /// IR resource index → model id, per model arena.
+    vpc_of: HashMap<usize, Id>,
+    subnet_of: HashMap<usize, Id>,
+    table_of: HashMap<usize, Id>,
+    sg_of: HashMap<usize, Id>,
+    subnet_group_of: HashMap<usize, Id>,
+    parameter_group_of: HashMap<usize, Id>,
+    /// Lower-cased names of subnet and parameter groups, for names written as literals.
+    subnet_group_names: HashMap<String, Id>,
+    parameter_group_names: HashMap<String, Id>,
+}
+
+fn meta(res: &Resource) -> Meta {
+    Meta {
+        address: res.address.clone(),
+        kind: res.kind.clone(),
+        span: res.span,
+        origin: res.origin,
+    }
+}
+
+/// A written, non-null, non-empty attribute (plans show unset targets as `""` or null).
+fn present<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
+    node.get(name).filter(|n| match &n.value {
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        _ => true,
+    })
+}
+
+/// The entries of a nested-block or list-of-objects attribute; None when not knowable.
+fn items<'a>(node: &'a Node, name: &str) -> Option<&'a [Node]> {
+    match node.get(name).map(|n| &n.value) {
+        None | Some(Value::Null) => Some(&[]),
+        Some(Value::List(items)) => Some(items),
+        Some(_) => None,
+    }
+}
+
+/// Builds the model of one unit with the family's names.
+pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOptions) -> Model {
+    let mut a = Adapter {
+        unit,
+        s: schema,
+        r: Resolver::new(&unit.resources),
+        model: Model {
+            resource_count: unit.resources.len(),
+            ..Model::default()
+        },
+        vpc_of: HashMap::new(),
+        subnet_of: HashMap::new(),
+        table_of: HashMap::new(),
+        sg_of: HashMap::new(),
+        subnet_group_of: HashMap::new(),
+        parameter_group_of: HashMap::new(),
+        subnet_group_names: HashMap::new(),
+        parameter_group_names: HashMap::new(),
+    };
+    a.networks_and_groups();
+    a.subnets_and_parameter_groups();
+    a.subnet_groups();
+    a.routes_and_associations();
+    a.standalone_rules();
+    let region = unit
+        .settings
+        .provider_region
+        .as_ref()
+        .and_then(Node::as_str)
+        .map_or_else(|| options.fallback_region.clone(), str::to_string);
+    a.warehouses(&region);
+    a.flow_logs();
+    a.model
+}
+
+impl<'a> Adapter<'a> {
+    fn managed(&self) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a> {
+        self.unit
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.mode == Mode::Managed)
+    }
+
+    /// Links a node to a model object of one arena via the IR index map.
+    fn link(&self, node: &'a Node, arena: &HashMap<usize, Id>) -> Link {
+        let target = match self.r.follow(node) {
+            Target::Resource(idx, _) => arena.get(&idx).copied(),
+            _ => None,
+        };
+        Link {
+            target,
+            span: node.span,
+        }
+    }
+
+    /// A list attribute of links. Unset: `unset` as a default, or unknown.
+    fn links(
+        &self,
+        res: &'a Resource,
+        name: &str,
+        arena: &HashMap<usize, Id>,
+        unset: Option<Vec<Link>>,
+    ) -> Val<Vec<Link>> {
+        match present(&res.body, name) {
+            None => match unset {
+                Some(v) => Val::default(v, res.span),
+                None => Val::unknown(res.span),
+            },
+            Some(node) => match self.r.list(node) {
+                Some(items) => Val::explicit(
+                    items.into_iter().map(|n| self.link(n, arena)).collect(),
+                    node.span,
+                ),
+                None => Val::unknown(node.span),
+            },
+        }
+    }
+
+    /// A typed attribute: read when written, `unset()` otherwise, unknown when unreadable.
+    fn attr<T>(
+        &self,
+        res: &'a Resource,
+        name: &str,
+        read: impl FnOnce(&'a Node) -> Option<T>,
+        unset: impl FnOnce() -> Val<T>,
+    ) -> Val<T> {
+        self.r.val(res.attr(name), read, unset)
+    }
+
+    fn string(&self, res: &'a Resource, name: &str) -> Option<&'a str> {
+        present(&res.body, name).and_then(|n| self.r.string(n))
+    }
+
+    /// VPCs, route tables (with inline routes) and security groups (with inline rules).
+    fn networks_and_groups(&mut self) {
+        let s = self.s;
+        for (idx, res) in self.managed() {
+            let kind = res.kind.as_str();
+            if kind == s.vpc {
+                let tenancy = self.attr(
+                    res,
+                    s.vpc_tenancy,
+                    |n| self.r.string(n).map(str::to_string),
+                    || Val::default(defaults::VPC_INSTANCE_TENANCY.to_string(), res.span),
+                );
+                self.vpc_of.insert(idx, self.model.vpcs.len());
+                self.model.vpcs.push(Vpc {
+                    meta: meta(res),
+                    instance_tenancy: tenancy,
+                    // Until a main association or default route table says otherwise, the main
+                    // table is the one AWS created, with the local route only.
+                    main_route_table: Some(None),
+                });
+            } else if s.route_tables.contains(&kind) {
+                let mut routes = Vec::new();
+                let mut routes_known = true;
+                if let Some((field, fields)) = s.inline_routes {
+                    match items(&res.body, field) {
+                        Some(list) => {
+                            routes.extend(list.iter().map(|item| self.route(res, item, fields)))
+                        }
+                        None => routes_known = false,
+                    }
+                }
+                self.table_of.insert(idx, self.model.route_tables.len());
+                self.model.route_tables.push(RouteTable {
+                    meta: meta(res),
+                    routes,
+                    routes_known,
+                });
+            } else if s.security_groups.contains(&kind) {
+                self.sg_of.insert(idx, self.model.security_groups.len());
+                let mut sg = SecurityGroup {
+                    meta: meta(res),
+                    ingress: Vec::new(),
+                    egress: Vec::new(),
+                    ingress_known: true,
+                };
+                match items(&res.body, s.inline_ingress) {
+                    Some(list) => {
+                        for item in list {
+                            self.rules(res, item, s.inline_rule_fields, &mut sg.ingress);
+                        }
+                    }
+                    None => sg.ingress_known = false,
+                }
+                match res.attr(s.inline_egress) {
+                    None if defaults::security_group_keeps_default_egress(res.family) => {
+                        sg.egress.push(default_egress(res));
+                    }
+                    _ => {
+                        if let Some(list) = items(&res.body, s.inline_egress) {
+                            for item in list {
+                                self.rules(res, item, s.inline_rule_fields, &mut sg.egress);
+                            }
+                        }
+                    }
+                }
+                self.model.security_groups.push(sg);
+            }
+        }
+    }
+
+    fn subnets_and_parameter_groups(&mut self) {
+        let s = self.s;
+        for (idx, res) in self.managed() {
+            let kind = res.kind.as_str();
+            if kind == s.subnet {
+                let vpc = present(&res.body, s.subnet_vpc).map(|n| self.link(n, &self.vpc_of));
+                // Zone names and zone ids name zones differently; never compare across.
+                let az = match (
+                    present(&res.body, s.subnet_az),
+                    present(&res.body, s.subnet_az_id),
+                ) {
+                    (Some(n), _) => self.r.string(n).map_or_else(
+                        || Val::unknown(n.span),
+                        |z| Val::explicit(format!("name:{z}"), n.span),
+                    ),
+                    (None, Some(n)) => self.r.string(n).map_or_else(
+                        || Val::unknown(n.span),
+                        |z| Val::explicit(format!("id:{z}"), n.span),
+                    ),
+                    // AWS picks one: unknown.
+                    (None, None) => Val::unknown(res.span),
+                };
+                let public = self.attr(
+                    res,
+                    s.subnet_public_ip,
+                    |n| self.r.bool(n),
+                    || Val::default(defaults::SUBNET_MAP_PUBLIC_IP_ON_LAUNCH, res.span),
+                );
+                self.subnet_of.insert(idx, self.model.subnets.len());
+                self.model.subnets.push(Subnet {
+                    meta: meta(res),
+                    vpc,
+                    availability_zone: az,
+                    map_public_ip_on_launch: public,
+                    route_table: None,
+                });
+            } else if kind == s.parameter_group {
+                let family = self.attr(
+                    res,
+                    s.parameter_group_family,
+                    |n| self.r.string(n).map(str::to_string),
+                    || Val::unknown(res.span),
+                );
+                let require_ssl = self.parameter(&res.body, s.parameters, res);
+                let id = self.model.parameter_groups.len();
+                self.parameter_group_of.insert(idx, id);
+                if let Some(name) = self.string(res, s.parameter_group_name) {
+                    self.parameter_group_names
+                        .insert(name.to_ascii_lowercase(), id);
+                }
+                self.model.parameter_groups.push(ParameterGroup {
+                    meta: meta(res),
+                    family,
+                    require_ssl,
+                });
+            }
+        }
+    }
+
+    /// The `require_ssl` entry of a parameter list, when present; unknown when the list is.
+    fn parameter(
+        &self,
+        body: &'a Node,
+        (list, key, value): (&str, &str, &str),
+        res: &'a Resource,
+    ) -> Option<Val<bool>> {
+        match items(body, list) {
+            Some(entries) => entries.iter().find_map(|p| {
+                let name = p.get(key).and_then(|n| self.r.string(n))?;
+                if !name.eq_ignore_ascii_case("require_ssl") {
+                    return None;
+                }
+                let v = p.get(value)?;
+                Some(
+                    self.r
+                        .bool(v)
+                        .map_or_else(|| Val::unknown(v.span), |b| Val::explicit(b, v.span)),
+                )
+            }),
+            None => Some(Val::unknown(res.span)),
+        }
+    }
+
+    fn subnet_groups(&mut self) {
+        let s = self.s;
+        for (idx, res) in self.managed().filter(|(_, r)| r.kind == s.subnet_group) {
+            let subnets = self.links(res, s.subnet_group_subnets, &self.subnet_of, None);
+            let id = self.model.subnet_groups.len();
+            self.subnet_group_of.insert(idx, id);
+            if let Some(name) = self.string(res, s.subnet_group_name) {
+                self.subnet_group_names
+                    .insert(name.to_ascii_lowercase(), id);
+            }
+            self.model.subnet_groups.push(SubnetGroup {
+                meta: meta(res),
+                subnets,
+            });
+        }
+    }
+
+    fn route(&self, owner: &'a Resource, item: &'a Node, fields: &RouteFields) -> Route {
+        let destination = if let Some(n) =
+            present(item, fields.destination_v4).or_else(|| present(item, fields.destination_v6))
+        {
+            self.r.cidr(n).map_or_else(
+                || Val::unknown(n.span),
+                |c| Val::explicit(Destination::Cidr(c), n.span),
+            )
+        } else if let Some(n) = present(item, fields.destination_prefix_list) {
+            Val::explicit(Destination::PrefixList, n.span)
+        } else {
+            Val::unknown(item.span)
+        };
+        let target = fields
+            .targets
+            .iter()
+            .find_map(|(key, reaches)| {
+                let node = present(item, key)?;
+                Some(match reaches {
+                    Some(t) => Val::explicit(*t, node.span),
+                    None => self.gateway_target(node),
+                })
+            })
+            .unwrap_or_else(|| Val::unknown(item.span));
+        Route {
+            meta: meta(owner),
+            destination,
+            target,
+        }
+    }
+
+    /// What a gateway field reaches: an internet gateway, a virtual private gateway, `local`.
+    fn gateway_target(&self, node: &'a Node) -> Val<RouteTarget> {
+        let s = self.s;
+        let target = match self.r.follow(node) {
+            Target::Resource(idx, _) => {
+                let kind = self.r.kind(idx);
+                if s.internet_gateways.contains(&kind) {
+                    Some(RouteTarget::InternetGateway)
+                } else if s.vpc_endpoints.contains(&kind) {
+                    Some(RouteTarget::VpcEndpoint)
+                } else if s.other_gateways.contains(&kind) {
+                    Some(RouteTarget::Other)
+                } else {
+                    None
+                }
+            }
+            Target::Value(n) => n.as_str().and_then(|id| match id {
+                "local" => Some(RouteTarget::Local),
+                _ if id.starts_with("igw-") => Some(RouteTarget::InternetGateway),
+                _ if id.starts_with("vgw-") || id.starts_with("tgw-") => Some(RouteTarget::Other),
+                _ if id.starts_with("vpce-") => Some(RouteTarget::VpcEndpoint),
+                _ => None,
+            }),
+            Target::Unknown => None,
+        };
+        target.map_or_else(|| Val::unknown(node.span), |t| Val::explicit(t, node.span))
+    }
+
+    /// Standalone routes, subnet associations and main route tables.
+    fn routes_and_associations(&mut self) {
+        let s = self.s;
+        let mut main_of_vpc: HashMap<Id, Option<Id>> = HashMap::new();
+        let mut default_of_vpc: HashMap<Id, Id> = HashMap::new();
+        let mut table_of_subnet: HashMap<Id, Option<Id>> = HashMap::new();
+        for (idx, res) in self.managed() {
+            let kind = res.kind.as_str();
+            if kind == s.route {
+                let route = self.route(res, &res.body, s.route_fields);
+                if let Some(table) = present(&res.body, s.route_table_field)
+                    .and_then(|n| self.link(n, &self.table_of).target)
+                {
+                    if let Some(t) = self.model.route_tables.get_mut(table) {
+                        t.routes.push(route);
+                    }
+                }
+            } else if kind == s.association.0 {
+                let Some(subnet) = present(&res.body, s.association.1)
+                    .and_then(|n| self.link(n, &self.subnet_of).target)
+                else {
+                    continue;
+                };
+                let table = present(&res.body, s.association.2)
+                    .and_then(|n| self.link(n, &self.table_of).target);
+                table_of_subnet.insert(subnet, table);
+            } else if let Some((_, vpc_field, table_field)) =
+                s.main_association.filter(|m| m.0 == kind)
+            {
+                let Some(vpc) =
+                    present(&res.body, vpc_field).and_then(|n| self.link(n, &self.vpc_of).target)
+                else {
+                    continue;
+                };
+                let table = present(&res.body, table_field)
+                    .and_then(|n| self.link(n, &self.table_of).target);
+                main_of_vpc.insert(vpc, table);
+            } else if let Some((_, field)) = s.default_route_table.filter(|d| d.0 == kind) {
+                // `default_route_table_id = aws_vpc.x.default_route_table_id` adopts the VPC's
+                // original main table.
+                if let Some(Target::Resource(vpc_idx, [attr])) =
+                    present(&res.body, field).map(|n| self.r.follow(n))
+                {
+                    if attr == "default_route_table_id" || attr == "main_route_table_id" {
+                        if let (Some(&vpc), Some(&table)) =
+                            (self.vpc_of.get(&vpc_idx), self.table_of.get(&idx))
+                        {
+                            default_of_vpc.insert(vpc, table);
+                        }
+                    }
+                }
+            }
+        }
+        for (vpc_id, vpc) in self.model.vpcs.iter_mut().enumerate() {
+            vpc.main_route_table = match main_of_vpc.get(&vpc_id) {
+                // Made main by an association: the table in scope, or unknown.
+                Some(table) => table.map(Some),
+                None => Some(default_of_vpc.get(&vpc_id).copied()),
+            };
+        }
+        for (subnet_id, subnet) in self.model.subnets.iter_mut().enumerate() {
+            subnet.route_table = match table_of_subnet.get(&subnet_id) {
+                Some(table) => table.map(Some),
+                None => match subnet.vpc.and_then(|l| l.target) {
+                    Some(vpc) => self.model.vpcs.get(vpc).and_then(|v| v.main_route_table),
+                    // The VPC is not in scope: its main table is unknown.
+                    None => None,
+                },
+            };
+        }
+    }
+
+    /// The rules one item (inline block, list entry, or standalone resource) describes: one
+    /// per peer.
+    fn rules(
+        &self,
+        owner: &'a Resource,
+        item: &'a Node,
+        fields: &RuleFields,
+        out: &mut Vec<SecurityGroupRule>,
+    ) {
+        let protocol = item.get(fields.protocol).map_or_else(
+            || Val::unknown(item.span),
+            |n| {
+                self.r
+                    .protocol(n)
+                    .map_or_else(|| Val::unknown(n.span), |p| Val::explicit(p, n.span))
+            },
+        );
+        let ports = self.r.ports(
+            protocol.value,
+            item.get(fields.from_port),
+            item.get(fields.to_port),
+        );
+        let ports = ports.map_or_else(|| Val::unknown(item.span), |p| Val::explicit(p, item.span));
+        let rule = |peer: Val<Peer>| SecurityGroupRule {
+            meta: meta(owner),
+            protocol: protocol.clone(),
+            ports: ports.clone(),
+            peer,
+        };
+        for key in fields.cidrs {
+            let Some(node) = present(item, key) else {
+                continue;
+            };
+            // A field holds one CIDR or a list of them.
+            let cidrs = match &node.value {
+                Value::String(_) => Some(vec![node]),
+                _ => self
+                    .r
+                    .list(node)
+                    .or_else(|| self.r.string(node).map(|_| vec![node])),
+            };
+            match cidrs {
+                Some(cidrs) => {
+                    for cidr in cidrs {
+                        out.push(rule(self.r.cidr(cidr).map_or_else(
+                            || Val::unknown(cidr.span),
+                            |c| Val::explicit(Peer::Cidr(c), cidr.span),
+                        )));
+                    }
+                }
+                None => out.push(rule(Val::unknown(node.span))),
+            }
+        }
+        for (keys, peer) in [
+            (fields.prefix_lists, Peer::PrefixList),
+            (fields.groups, Peer::SecurityGroup),
+        ] {
+            for key in keys {
+                let Some(node) = present(item, key) else {
+                    continue;
+                };
+                let peers = self.r.list(node).unwrap_or_else(|| vec![node]);
+                for n in peers {
+                    out.push(rule(Val::explicit(peer.clone(), n.span)));
+                }
+            }
+        }
+        if let Some(n) = fields
+            .itself
+            .and_then(|k| item.get(k))
+            .filter(|n| self.r.bool(n) == Some(true))
+        {
+            out.push(rule(Val::explicit(Peer::Itself, n.span)));
+        }
+    }
+
+    /// Standalone rule resources, attached to their group when it is in scope.
+    fn standalone_rules(&mut self) {
+        let mut adds: Vec<(Id, bool, Vec<SecurityGroupRule>)> = Vec::new();
+        for (_, res) in self.managed() {
+            let Some(spec) = self.s.standalone_rules.iter().find(|s| s.kind == res.kind) else {
+                continue;
+            };
+            let Some(sg) =
+                present(&res.body, spec.group).and_then(|n| self.link(n, &self.sg_of).target)
+            else {
+                continue;
+            };
+            let ingress = match spec.direction {
+                Direction::Ingress => true,
+                Direction::Egress => false,
+                Direction::Field(field) => match self.string(res, field) {
+                    Some("ingress") => true,
+                    Some("egress") => false,
+                    _ => {
+                        if let Some(g) = self.model.security_groups.get_mut(sg) {
+                            g.ingress_known = false;
+                        }
+                        continue;
+                    }
+                },
+            };
+            let mut rules = Vec::new();
+            self.rules(res, &res.body, spec.fields, &mut rules);
+            adds.push((sg, ingress, rules));
+        }
+        for (sg, ingress, rules) in adds {
+            if let Some(g) = self.model.security_groups.get_mut(sg) {
+                if ingress {
+                    g.ingress.extend(rules);
+                } else {
+                    g.egress.extend(rules);
+                }
+            }
+        }
+    }
+
+    /// A group reference written as a resource link or a literal name.
+    fn named_link(
+        &self,
+        node: &'a Node,
+        arena: &HashMap<usize, Id>,
+        names: &HashMap<String, Id>,
+    ) -> Option<Link> {
+        let target = match self.r.follow(node) {
+            Target::Resource(idx, _) => arena.get(&idx).copied(),
+            Target::Value(v) => names.get(&v.as_str()?.to_ascii_lowercase()).copied(),
+            Target::Unknown => return None,
+        };
+        Some(Link {
+            target,
+            span: node.span,
+        })
+    }
+
+    fn warehouses(&mut self, region: &str) {
+        let s = self.s;
+        let constraints = &self.unit.settings.aws_provider_constraints;
+        for (_, res) in self.managed() {
+            let kind = if res.kind == s.cluster {
+                WarehouseKind::Cluster
+            } else if res.kind == s.workgroup {
+                WarehouseKind::Workgroup
+            } else {
+                continue;
+            };
+            let (public_field, port_field) = match kind {
+                WarehouseKind::Cluster => (s.cluster_publicly_accessible, s.cluster_port),
+                WarehouseKind::Workgroup => (s.workgroup_publicly_accessible, s.workgroup_port),
+            };
+            let publicly_accessible = self.attr(
+                res,
+                public_field,
+                |n| self.r.bool(n),
+                || match kind {
+                    WarehouseKind::Workgroup => {
+                        Val::default(defaults::WORKGROUP_PUBLICLY_ACCESSIBLE, res.span)
+                    }
+                    WarehouseKind::Cluster => {
+                        match defaults::cluster_publicly_accessible(res.family, constraints) {
+                            Truth::True => Val::default(true, res.span),
+                            Truth::False => Val::default(false, res.span),
+                            Truth::Unknown => Val {
+                                value: None,
+                                span: res.span,
+                                origin: Origin::Default,
+                            },
+                        }
+                    }
+                },
+            );
+            let port = self.attr(
+                res,
+                port_field,
+                |n| self.r.number(n).and_then(|p| u16::try_from(p as i64).ok()),
+                || Val::default(defaults::WAREHOUSE_PORT, res.span),
+            );
+            let warehouse = match kind {
+                WarehouseKind::Cluster => {
+                    let subnet_group = match present(&res.body, s.cluster_subnet_group) {
+                        None => Val::default(None, res.span),
+                        Some(n) => match self.named_link(
+                            n,
+                            &self.subnet_group_of,
+                            &self.subnet_group_names,
+                        ) {
+                            Some(link) => Val::explicit(Some(link), n.span),
+                            None => Val::unknown(n.span),
+                        },
+                    };
+                    let subnets = match subnet_group.known() {
+                        Some(Some(Link {
+                            target: Some(g), ..
+                        })) => self.model.subnet_groups.get(*g).map_or_else(
+                            || Val::unknown(res.span),
+                            |g| Val {
+                                origin: Origin::Derived,
+                                ..g.subnets.clone()
+                            },
+                        ),
+                        _ => Val::unknown(res.span),
+                    };
+                    let parameter_group = match present(&res.body, s.cluster_parameter_group) {
+                        None => Val::default(ParameterGroupChoice::Default, res.span),
+                        Some(n) => match builtin_group(&self.r, n) {
+                            Some(name) => {
+                                Val::explicit(ParameterGroupChoice::Builtin(name), n.span)
+                            }
+                            None => match self.named_link(
+                                n,
+                                &self.parameter_group_of,
+                                &self.parameter_group_names,
+                            ) {
+                                Some(Link {
+                                    target: Some(id), ..
+                                }) => Val::explicit(ParameterGroupChoice::InScope(id), n.span),
+                                Some(_) => Val::explicit(ParameterGroupChoice::OutOfScope, n.span),
+                                None => Val::unknown(n.span),
+                            },
+                        },
+                    };
+                    let legacy = present(&res.body, s.cluster_legacy_security_groups).and_then(
+                        |n| match self.r.list(n) {
+                            Some(items) if items.is_empty() => None,
+                            _ => Some(n.span),
+                        },
+                    );
+                    Warehouse {
+                        meta: meta(res),
+                        kind,
+                        publicly_accessible,
+                        port,
+                        subnet_group,
+                        subnets,
+                        security_groups: self.links(
+                            res,
+                            s.cluster_security_groups,
+                            &self.sg_of,
+                            Some(Vec::new()),
+                        ),
+                        legacy_security_groups: legacy,
+                        parameter_group,
+                        require_ssl: None,
+                        region: region.to_string(),
+                    }
+                }
+                WarehouseKind::Workgroup => Warehouse {
+                    meta: meta(res),
+                    kind,
+                    publicly_accessible,
+                    port,
+                    subnet_group: Val::default(None, res.span),
+                    subnets: self.links(res, s.workgroup_subnets, &self.subnet_of, None),
+                    security_groups: self.links(
+                        res,
+                        s.workgroup_security_groups,
+                        &self.sg_of,
+                        Some(Vec::new()),
+                    ),
+                    legacy_security_groups: None,
+                    parameter_group: Val::default(ParameterGroupChoice::Default, res.span),
+                    require_ssl: self.parameter(&res.body, s.workgroup_parameters, res),
+                    region: region.to_string(),
+                },
+            };
+            self.model.warehouses.push(warehouse);
+        }
+    }
+
+    fn flow_logs(&mut self) {
+        let s = self.s;
+        for (_, res) in self.managed().filter(|(_, r)| r.kind == s.flow_log) {
+            let vpc = match s.flow_log_target {
+                FlowLogTarget::VpcField(field) => self.vpc_target(present(&res.body, field)),
+                FlowLogTarget::Typed {
+                    type_field,
+                    id_field,
+                } => match present(&res.body, type_field) {
+                    None => Some(None),
+                    Some(t) => match self.r.string(t) {
+                        Some(t) if t.eq_ignore_ascii_case("VPC") => {
+                            self.vpc_target(present(&res.body, id_field))
+                        }
+                        // A log on a subnet, an interface, …: not on a VPC.
+                        Some(_) => Some(None),
+                        None => None,
+                    },
+                },
+            };
+            self.model.flow_logs.push(FlowLog {
+                meta: meta(res),
+                vpc,
+            });
+        }
+    }
+
+    /// Which VPC in scope a flow log's target field names: Some(None) for none in scope.
+    fn vpc_target(&self, node: Option<&'a Node>) -> Option<Option<Id>> {
+        match node {
+            None => Some(None),
+            Some(n) => match self.r.follow(n) {
+                Target::Resource(idx, _) => Some(self.vpc_of.get(&idx).copied()),
+                Target::Value(_) => Some(None),
+                Target::Unknown => None,
+            },
+        }
+    }
+}
+
+/// The lower-cased name when the node names a built-in parameter group (`default.…`).
+fn builtin_group(r: &Resolver<'_>, node: &Node) -> Option<String> {
+    match r.follow(node) {
+        Target::Value(v) => v
+            .as_str()
+            .map(str::to_ascii_lowercase)
+            .filter(|n| n.starts_with("default.")),
+        _ => None,
+    }
+}
+
+/// The allow-all egress AWS gives a new security group, where the family keeps it.
+fn default_egress(res: &Resource) -> SecurityGroupRule {
+    SecurityGroupRule {
+        meta: meta(res),
+        protocol: Val::default(Protocol::All, res.span),
+        ports: Val::default(PortRange::ALL, res.span),
+        peer: Val::default(
+            Peer::Cidr(ipnet::IpNet::V4(ipnet::Ipv4Net::default())),
+            res.span,
+        ),
+    }
+}
