@@ -86,24 +86,64 @@ pub struct TerraformRoot {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub terraform: Vec<TerraformRoot>,
-    /// Terraform plan JSON files (`terraform show -json`).
-    pub plans: Vec<PathBuf>,
+    /// Plan JSON and CloudFormation templates, already read.
+    pub documents: Vec<Document>,
     pub errors: Vec<Diagnostic>,
 }
 
-/// Does the file look like a Terraform plan? Reads its start only; unreadable files are left
-/// for the front end to report.
-fn is_plan_file(path: &Path) -> bool {
-    use std::io::Read;
-    if path.extension().is_none_or(|e| e != "json") {
-        return false;
+/// What a JSON or YAML document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// `terraform show -json` output.
+    Plan,
+    /// A CloudFormation template; `json` tells the syntax.
+    Template { json: bool },
+}
+
+/// A plan or template file with its text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub kind: DocumentKind,
+    pub text: String,
+}
+
+/// Extensions that may hold a plan or a template.
+const DOCUMENT_EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
+
+/// Tells what a JSON or YAML text is, if it is anything redshield reads. Other documents
+/// (workflows, manifests, package.json) are None: skipped silently.
+pub fn classify(text: &str) -> Option<DocumentKind> {
+    let json = text.trim_start().starts_with('{');
+    if json && crate::frontend::plan::looks_like_plan(text) {
+        Some(DocumentKind::Plan)
+    } else if crate::frontend::cfn::looks_like_template(text) {
+        Some(DocumentKind::Template { json })
+    } else {
+        None
     }
-    let mut head = vec![0u8; 4096];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    let head = String::from_utf8_lossy(head.get(..n).unwrap_or(&[]));
-    head.trim_start().starts_with('{') && head.contains("\"format_version\"")
+}
+
+/// Reads a candidate document; unreadable ones are errors (they may be templates).
+fn read_document(fs: &dyn FileSystem, path: &Path, out: &mut Discovered) {
+    if path
+        .extension()
+        .is_none_or(|e| !DOCUMENT_EXTENSIONS.iter().any(|d| e == *d))
+    {
+        return;
+    }
+    match fs.read_to_string(path) {
+        Ok(text) => {
+            if let Some(kind) = classify(&text) {
+                out.documents.push(Document {
+                    path: path.to_path_buf(),
+                    kind,
+                    text,
+                });
+            }
+        }
+        Err(message) => out.errors.push(error(fs, path, message)),
+    }
 }
 
 fn is_tf(path: &Path) -> bool {
@@ -136,10 +176,9 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                     dir
                 };
                 named.entry(dir).or_default().push(path.clone());
-            } else if is_plan_file(path) {
-                out.plans.push(path.clone());
+            } else {
+                read_document(fs, path, &mut out);
             }
-            // Other files (YAML, non-plan JSON, …) are not Terraform: skipped silently.
             continue;
         }
         let walker = ignore::WalkBuilder::new(path)
@@ -158,8 +197,8 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                         if let Some(dir) = p.parent() {
                             walked.insert(dir.to_path_buf());
                         }
-                    } else if is_file && is_plan_file(p) {
-                        out.plans.push(p.to_path_buf());
+                    } else if is_file {
+                        read_document(fs, p, &mut out);
                     }
                 }
                 Err(err) => {

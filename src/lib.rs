@@ -14,6 +14,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 
+use crate::discover::DocumentKind;
 use crate::frontend::FileSystem;
 use crate::frontend::hcl::HclOptions;
 use crate::frontend::plan::PlanOptions;
@@ -32,6 +33,8 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 pub struct Settings {
     pub hcl: HclOptions,
     pub plan: PlanOptions,
+    /// `--param NAME=VALUE` for CloudFormation parameters.
+    pub params: Vec<(String, String)>,
     /// `--region`.
     pub region: Option<String>,
     /// `--config`: one configuration for every unit, instead of looking one up per unit.
@@ -119,20 +122,50 @@ impl Run<'_> {
         }
     }
 
-    fn check_plan_text(
+    fn check_document(
         &mut self,
         path: &std::path::Path,
         display: String,
         text: String,
+        kind: DocumentKind,
         dir: &std::path::Path,
     ) {
         let file = self.sources.add(path, display, text);
-        let (unit, diags) =
-            frontend::plan::load_plan(self.fs, &mut self.sources, file, dir, &self.settings.plan);
+        let (unit, diags) = match kind {
+            DocumentKind::Plan => frontend::plan::load_plan(
+                self.fs,
+                &mut self.sources,
+                file,
+                dir,
+                &self.settings.plan,
+            ),
+            DocumentKind::Template { json } => {
+                // `AWS::Region` stands for the region the stack is deployed in, when given.
+                let region = self
+                    .settings
+                    .region
+                    .clone()
+                    .or_else(|| self.config_for(dir).region);
+                let options = frontend::cfn::CfnOptions {
+                    params: self.settings.params.clone(),
+                    region,
+                };
+                frontend::cfn::load_template(&self.sources, file, json, &options)
+            }
+        };
         self.errors.extend(diags);
-        if let Some(unit) = unit {
+        if let Some(mut unit) = unit {
+            unit.origin = dir.to_path_buf();
             self.check_unit(&unit);
         }
+    }
+}
+
+/// The directory a file is in (`.` for a bare file name).
+fn parent_dir(path: &std::path::Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 
@@ -162,39 +195,21 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         run.errors.extend(diags);
         run.check_unit(&unit);
     }
-    for path in &discovered.plans {
-        match fs.read_to_string(path) {
-            Ok(text) => {
-                let dir = path
-                    .parent()
-                    .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf);
-                let dir = if dir.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    dir
-                };
-                run.check_plan_text(path, fs.display(path), text, &dir);
-            }
-            Err(message) => run.error(path, message),
-        }
+    for doc in discovered.documents {
+        let dir = parent_dir(&doc.path);
+        let display = fs.display(&doc.path);
+        run.check_document(&doc.path, display, doc.text, doc.kind, &dir);
     }
     if let Some(text) = &inputs.stdin {
         let stdin = std::path::Path::new("<stdin>");
-        if text.trim_start().starts_with('{') {
-            // JSON on standard input is a plan (`terraform show -json plan | redshield check -`).
-            run.check_plan_text(
+        match discover::classify(text) {
+            Some(kind) => run.check_document(stdin, "<stdin>".into(), text.clone(), kind, std::path::Path::new(".")),
+            None if text.trim().is_empty() => run.error(stdin, "standard input is empty".into()),
+            None => run.error(
                 stdin,
-                "<stdin>".into(),
-                text.clone(),
-                std::path::Path::new("."),
-            );
-        } else if text.trim().is_empty() {
-            run.error(stdin, "standard input is empty".into());
-        } else {
-            run.error(
-                stdin,
-                "standard input is not a Terraform plan (expected the JSON of `terraform show -json`)".into(),
-            );
+                "standard input is neither a Terraform plan (`terraform show -json`) nor a CloudFormation template"
+                    .into(),
+            ),
         }
     }
     let report = Report::new(

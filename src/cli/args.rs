@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Finds Amazon Redshift deployments that break AWS's network-isolation and Spectrum access
-/// requirements in Terraform code.
+/// requirements in Terraform code, Terraform plans and CloudFormation templates.
 #[derive(Debug, Parser)]
 #[command(name = "redshield", version, about, long_about = None)]
 pub struct Args {
@@ -34,8 +34,9 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to analyze [default: .]; `-` reads a plan JSON
-    /// (`terraform show -json PLANFILE`) from standard input.
+    /// Files or directories to analyze [default: .]: .tf files, plan JSON
+    /// (`terraform show -json PLANFILE`), CloudFormation YAML/JSON; `-` reads a plan or a
+    /// template from standard input.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -64,6 +65,9 @@ pub struct CheckArgs {
     /// Read Terraform variable values from a .tfvars file (repeatable).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// Set a CloudFormation template parameter (repeatable); overrides its Default.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// Where the .tf configuration of a plan JSON is, when it is not beside the plan (for stdin:
     /// the working directory). Findings then point at the .tf lines.
     #[arg(long, value_name = "DIR")]

@@ -39,7 +39,17 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             return Err(format!("--source-dir {}: no such directory", dir.display()));
         }
     }
+    let mut params = Vec::new();
+    for raw in &args.params {
+        match raw.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                params.push((name.trim().to_string(), value.to_string()))
+            }
+            _ => return Err(format!("--param `{raw}`: expected NAME=VALUE")),
+        }
+    }
     Ok(Settings {
+        params,
         plan: PlanOptions {
             source_dir: args.source_dir.clone(),
         },

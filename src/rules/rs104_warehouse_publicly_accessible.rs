@@ -81,7 +81,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 &warehouse.meta,
                 value.span,
                 format!(
-                    "{} leaves publicly_accessible unset, and AWS provider versions before 6.0 make it publicly accessible",
+                    "warehouse {} leaves publicly_accessible unset, and AWS provider versions before 6.0 make it publicly accessible",
                     warehouse.meta.address
                 ),
             )
@@ -90,7 +90,10 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             RULE.finding(
                 &warehouse.meta,
                 value.span,
-                format!("{} is publicly accessible", warehouse.meta.address),
+                format!(
+                    "warehouse {} is publicly accessible",
+                    warehouse.meta.address
+                ),
             )
         };
         findings.push(finding);

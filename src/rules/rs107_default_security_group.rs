@@ -75,7 +75,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 &w.meta,
                 w.security_groups.span,
                 format!(
-                    "{} has no security group of its own, so it uses the VPC default security group",
+                    "warehouse {} has no security group of its own, so it uses the VPC default security group",
                     w.meta.address
                 ),
             )

@@ -100,7 +100,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 findings.push(RULE.finding(
                     &warehouse.meta,
                     param.span,
-                    format!("{address} sets require_ssl to false"),
+                    format!("warehouse {address} sets require_ssl to false"),
                 ));
             }
         }
@@ -115,7 +115,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                         &warehouse.meta,
                         warehouse.parameter_group.span,
                         format!(
-                            "{address} uses the {name} parameter group, which does not require SSL"
+                            "warehouse {address} uses the {name} parameter group, which does not require SSL"
                         ),
                     ));
                 }
