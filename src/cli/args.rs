@@ -18,7 +18,7 @@ pub enum Command {
     /// Analyze files and directories (directories are walked honoring .gitignore; .terraform/
     /// and node_modules/ are skipped). Exit status: 0 no finding at or above --severity,
     /// 1 findings, 2 usage error or an input that could not be read or parsed.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules.
     Rules {
         /// Output format.
