@@ -1,18 +1,21 @@
 //! The data-driven rule harness: every rule × every fixture under `testdata/<format>/<rule>/`.
 //!
-//! `fires*` cases must produce findings of the rule exactly on the lines marked
-//! `# expect: RSNNN`, and get a snapshot of their text report; `passes*` cases must produce
-//! none of the rule. No case may produce an input error.
+//! Marked formats (Terraform HCL, CloudFormation YAML): `fires*` cases must produce findings of
+//! the rule exactly on the lines marked `# expect: RSNNN`, and get a snapshot of their text
+//! report; `passes*` cases must produce none of the rule. Twin formats (plan JSON twins of HCL
+//! cases, CloudFormation JSON twins of YAML cases) must produce the same findings — rule IDs on
+//! the same resources — as their twin. No case may produce an input error.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use redshield::discover::OsFileSystem;
 use redshield::report::text::render_text;
-use redshield::{Inputs, Settings, analyze, rules};
+use redshield::{Analysis, Inputs, Settings, analyze, rules};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const FORMATS: [(&str, &str); 1] = [("hcl", "tf")];
+/// Formats whose fixtures carry `# expect:` markers: (directory, file extensions).
+const MARKED: [(&str, &[&str]); 2] = [("hcl", &["tf"]), ("cfn", &["yaml", "yml"])];
 
 /// Every file of a case (the file itself, or all files below the case directory).
 fn case_files(case: &Path) -> Vec<PathBuf> {
@@ -56,8 +59,9 @@ fn expected_lines(case: &Path, id: &str) -> BTreeSet<(String, usize)> {
     out
 }
 
-/// The cases of one rule in one format: (name, path), sorted.
-fn cases(format: &str, ext: &str, id: &str) -> Vec<(String, PathBuf)> {
+/// The cases of one rule in one format whose files end in one of `exts` (directories always
+/// count): (name, path), sorted.
+fn cases(format: &str, exts: &[&str], id: &str) -> Vec<(String, PathBuf)> {
     let dir = Path::new("testdata")
         .join(format)
         .join(id.to_ascii_lowercase());
@@ -66,38 +70,75 @@ fn cases(format: &str, ext: &str, id: &str) -> Vec<(String, PathBuf)> {
     };
     let mut out: Vec<(String, PathBuf)> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
+        .filter_map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name.starts_with("fires") || name.starts_with("passes"))
-                && (p.is_dir() || (name.ends_with(&format!(".{ext}")) && !name.contains(".fixed.")))
-        })
-        .map(|p| {
-            let stem = p
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .trim_end_matches(&format!(".{ext}"))
-                .to_string();
-            (stem, p)
+            if !(name.starts_with("fires") || name.starts_with("passes"))
+                || name.contains(".fixed.")
+            {
+                return None;
+            }
+            if p.is_dir() {
+                return Some((name, p));
+            }
+            let (stem, ext) = name.rsplit_once('.')?;
+            exts.contains(&ext).then(|| (stem.to_string(), p))
         })
         .collect();
     out.sort();
     out
 }
 
+/// What to analyze for a case: the case itself, except that a CloudFormation case directory
+/// holds a template and its JSON twin side by side, analyzed separately.
+fn inputs_of(path: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    if path.is_dir() && path.starts_with("testdata/cfn") {
+        case_files(path)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| exts.iter().any(|x| e == *x)))
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    }
+}
+
+/// The files of a case directory with one extension.
+fn inputs_of_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    case_files(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect()
+}
+
+fn run_inputs(paths: &[PathBuf], select: Option<&str>) -> Analysis {
+    let settings = Settings {
+        select: select.map(|s| vec![s.to_string()]).unwrap_or_default(),
+        ..Settings::default()
+    };
+    analyze(&Inputs::paths(paths), &settings, &OsFileSystem::new())
+}
+
+fn run(path: &Path, select: Option<&str>) -> Analysis {
+    run_inputs(&[path.to_path_buf()], select)
+}
+
+/// The rule IDs found on each resource.
+fn findings_by_resource(analysis: &Analysis) -> BTreeSet<(String, String)> {
+    analysis
+        .report
+        .findings
+        .iter()
+        .map(|f| (f.rule.id.to_string(), f.address.clone()))
+        .collect()
+}
+
 #[test]
 fn every_rule_fires_and_passes_where_its_fixtures_say() {
-    let fs = OsFileSystem::new();
     let mut failures = Vec::new();
     for rule in rules::ALL {
-        for (format, ext) in FORMATS {
-            for (name, path) in cases(format, ext, rule.id) {
+        for (format, exts) in MARKED {
+            for (name, path) in cases(format, exts, rule.id) {
                 // Only the rule under test runs, so each snapshot shows that rule alone.
-                let settings = Settings {
-                    select: vec![rule.id.to_string()],
-                    ..Settings::default()
-                };
-                let analysis = analyze(&Inputs::paths(std::slice::from_ref(&path)), &settings, &fs);
+                let analysis = run_inputs(&inputs_of(&path, exts), Some(rule.id));
                 let report = &analysis.report;
                 if !report.errors.is_empty() {
                     failures.push(format!(
@@ -154,23 +195,130 @@ fn every_rule_fires_and_passes_where_its_fixtures_say() {
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
+/// The twin of a case in another format: same name, as a file with one of `exts` or a directory.
+fn twin(format: &str, rule: &str, name: &str, exts: &[&str]) -> Option<PathBuf> {
+    let dir = Path::new("testdata")
+        .join(format)
+        .join(rule.to_ascii_lowercase());
+    let as_dir = dir.join(name);
+    if as_dir.is_dir() {
+        return Some(as_dir);
+    }
+    exts.iter()
+        .map(|e| dir.join(format!("{name}.{e}")))
+        .find(|p| p.is_file())
+}
+
+/// Compares a twin's findings with its original's; returns a failure message if they differ.
+fn compare_twins(original: &Path, twin: &Path) -> Option<String> {
+    // A plan directory that carries its `.tf` source: the source is the original.
+    let a = if original.is_dir() && original.starts_with("testdata/plan") {
+        run_inputs(&inputs_of_ext(original, "tf"), None)
+    } else {
+        run(original, None)
+    };
+    let b = run(twin, None);
+    if !b.report.errors.is_empty() {
+        return Some(format!(
+            "{}: input errors: {:?}",
+            twin.display(),
+            b.report.errors
+        ));
+    }
+    let (fa, fb) = (findings_by_resource(&a), findings_by_resource(&b));
+    (fa != fb).then(|| {
+        format!(
+            "{} and its twin {} differ:\n  only in the original: {:?}\n  only in the twin: {:?}",
+            original.display(),
+            twin.display(),
+            fa.difference(&fb).collect::<Vec<_>>(),
+            fb.difference(&fa).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn plan_and_json_twins_report_what_their_originals_report() {
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for rule in rules::ALL {
+        // Plan JSON twins of the HCL cases (or of their sources, for plan-only cases).
+        for (name, path) in cases("plan", &["json"], rule.id) {
+            let plan = if path.is_dir() {
+                path.join("plan.json")
+            } else {
+                path.clone()
+            };
+            let original = twin("hcl", rule.id, &name, &["tf"])
+                .or_else(|| {
+                    let sources = Path::new("testdata/plan/sources").join(&name);
+                    sources.is_dir().then_some(sources)
+                })
+                .or_else(|| {
+                    (path.is_dir() && !inputs_of_ext(&path, "tf").is_empty()).then(|| path.clone())
+                });
+            match original {
+                Some(original) => {
+                    failures.extend(compare_twins(&original, &plan));
+                    compared += 1;
+                }
+                None => failures.push(format!(
+                    "{}: no HCL twin and no testdata/plan/sources/{name}",
+                    plan.display()
+                )),
+            }
+            let fired = run(&plan, Some(rule.id))
+                .report
+                .findings
+                .iter()
+                .any(|f| f.rule.id == rule.id);
+            if fired != name.starts_with("fires") {
+                failures.push(format!(
+                    "{}: {} {}",
+                    plan.display(),
+                    rule.id,
+                    if fired { "fires" } else { "does not fire" }
+                ));
+            }
+        }
+        // CloudFormation JSON twins of YAML cases (beside them, or inside a case directory).
+        for (name, path) in cases("cfn", &["json"], rule.id) {
+            if path.is_dir() {
+                for json in inputs_of(&path, &["json"]) {
+                    let yaml = json.with_extension("yaml");
+                    if yaml.is_file() {
+                        failures.extend(compare_twins(&yaml, &json));
+                        compared += 1;
+                    }
+                }
+                continue;
+            }
+            match twin("cfn", rule.id, &name, &["yaml", "yml"]) {
+                Some(original) => {
+                    failures.extend(compare_twins(&original, &path));
+                    compared += 1;
+                }
+                None => failures.push(format!("{}: no YAML twin", path.display())),
+            }
+        }
+    }
+    assert!(compared > 0);
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
 #[test]
 fn every_rule_has_firing_and_passing_fixtures_in_each_format() {
     for rule in rules::ALL {
-        for (format, ext) in FORMATS {
-            let cases = cases(format, ext, rule.id);
-            assert!(
-                cases.iter().any(|(n, _)| n.starts_with("fires")),
-                "{} has no testdata/{format}/{}/fires* case",
-                rule.id,
-                rule.id.to_ascii_lowercase()
-            );
-            assert!(
-                cases.iter().any(|(n, _)| n.starts_with("passes")),
-                "{} has no testdata/{format}/{}/passes* case",
-                rule.id,
-                rule.id.to_ascii_lowercase()
-            );
+        for (format, exts) in MARKED.iter().copied().chain([("plan", &["json"][..])]) {
+            let cases = cases(format, exts, rule.id);
+            for kind in ["fires", "passes"] {
+                assert!(
+                    cases.iter().any(|(n, _)| n.starts_with(kind)),
+                    "{} has no testdata/{format}/{}/{kind}* case",
+                    rule.id,
+                    rule.id.to_ascii_lowercase()
+                );
+            }
         }
     }
 }
@@ -192,7 +340,6 @@ fn doc_examples(doc: &str, lang: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn bad_doc_examples_fire_and_good_ones_do_not() {
-    let fs = OsFileSystem::new();
     let mut failures = Vec::new();
     for rule in rules::ALL {
         let (bad, good) = doc_examples(&rule.documentation(), "hcl");
@@ -218,7 +365,11 @@ fn bad_doc_examples_fire_and_good_ones_do_not() {
                 select: vec![rule.id.to_string()],
                 ..Settings::default()
             };
-            let analysis = analyze(&Inputs::paths(&[dir.path().to_path_buf()]), &settings, &fs);
+            let analysis = analyze(
+                &Inputs::paths(&[dir.path().to_path_buf()]),
+                &settings,
+                &OsFileSystem::new(),
+            );
             let fired = analysis
                 .report
                 .findings

@@ -236,7 +236,25 @@ impl<'c> ConfigIndex<'c> {
                     self.resolve(&refs, module_address, own_key.as_deref(), 0)
                 });
             let node_span = map.get(attr).map_or(span, |n| n.span);
+            let nested = matches!(
+                map.get(attr).map(|n| &n.value),
+                Some(Value::Map(_)) | Some(Value::List(_)) if is_block_value(map.get(attr))
+            );
             match linked {
+                Some(linked) if !linked.is_empty() && nested => {
+                    // Unknown ids inside nested blocks (a route's `gateway_id`): give each the
+                    // one referenced resource its field can name, or leave it unknown.
+                    let refs: Vec<Reference> = linked
+                        .into_iter()
+                        .filter_map(|l| match l {
+                            Linked::Ref(r) => Some(r),
+                            Linked::Literal(_) => None,
+                        })
+                        .collect();
+                    if let Some(node) = map.get_mut(attr) {
+                        fill_unknown_ids(node, mark, &refs);
+                    }
+                }
                 Some(linked) if !linked.is_empty() => {
                     let known: Vec<Node> = match map.get(attr).map(|n| &n.value) {
                         Some(Value::List(items)) => items
@@ -507,6 +525,100 @@ impl<'c> ConfigIndex<'c> {
             out.extend(self.resolve(&refs, &instance, None, hops + 1)?);
         }
         Some(out)
+    }
+}
+
+/// Is the value a block or a list of blocks (maps), rather than a scalar or a list of scalars?
+fn is_block_value(node: Option<&Node>) -> bool {
+    match node.map(|n| &n.value) {
+        Some(Value::Map(_)) => true,
+        Some(Value::List(items)) => items.iter().any(|i| matches!(i.value, Value::Map(_))),
+        _ => false,
+    }
+}
+
+/// The resource type of an instance address (`module.a.aws_nat_gateway.b[0]` → `aws_nat_gateway`).
+fn resource_type(address: &str) -> Option<String> {
+    let steps = parse_reference(address)?;
+    let mut attrs = steps.iter().filter_map(|s| match s {
+        Step::Attr(a) => Some(a.as_str()),
+        Step::Key(_) => None,
+    });
+    let mut previous: Option<&str> = None;
+    let mut last: Option<&str> = None;
+    loop {
+        match attrs.next() {
+            Some("module") => {
+                attrs.next();
+            }
+            Some(a) => {
+                previous = last;
+                last = Some(a);
+            }
+            None => break,
+        }
+    }
+    previous.map(str::to_string)
+}
+
+/// Does the `*_id` field name the resource type: every word of its stem appears, in order, in
+/// the type (`nat_gateway_id` names `aws_nat_gateway`; `gateway_id` names any gateway)?
+fn field_names_type(field: &str, kind: &str) -> Option<usize> {
+    let stem = field.strip_suffix("_id")?;
+    let words: Vec<&str> = stem.split('_').collect();
+    let mut type_words = kind.strip_prefix("aws_").unwrap_or(kind).split('_');
+    words
+        .iter()
+        .all(|w| type_words.any(|t| t == *w))
+        .then_some(words.len())
+}
+
+/// Replaces unknown `*_id` leaves inside blocks with the reference whose type only that field
+/// can name; a leaf with several candidates stays unknown.
+fn fill_unknown_ids(node: &mut Node, mark: &Json, refs: &[Reference]) {
+    match (&mut node.value, mark) {
+        (Value::List(items), Json::Array(marks)) => {
+            for (item, m) in items.iter_mut().zip(marks) {
+                fill_unknown_ids(item, m, refs);
+            }
+        }
+        (Value::Map(map), Json::Object(marks)) => {
+            let siblings: Vec<String> = map.keys().chain(marks.keys()).cloned().collect();
+            for (field, m) in marks {
+                if !contains_true(m) {
+                    continue;
+                }
+                let span = map.get(field).map_or(node.span, |n| n.span);
+                if m != &Json::Bool(true) {
+                    if let Some(child) = map.get_mut(field) {
+                        fill_unknown_ids(child, m, refs);
+                    }
+                    continue;
+                }
+                let candidates: Vec<&Reference> = refs
+                    .iter()
+                    .filter(|r| {
+                        let Some(kind) = resource_type(&r.address) else {
+                            return false;
+                        };
+                        let Some(own) = field_names_type(field, &kind) else {
+                            return false;
+                        };
+                        // A sibling field that names the type more specifically claims it.
+                        !siblings.iter().any(|s| {
+                            s != field && field_names_type(s, &kind).is_some_and(|n| n > own)
+                        })
+                    })
+                    .collect();
+                let value = match candidates.as_slice() {
+                    [one] => Value::Ref((*one).clone()),
+                    _ => Value::Unknown,
+                };
+                map.insert(field.clone(), Node::new(value, span));
+            }
+        }
+        (_, m) if contains_true(m) => node.value = Value::Unknown,
+        _ => {}
     }
 }
 
