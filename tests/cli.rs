@@ -274,3 +274,195 @@ fn config_files_are_validated_with_locations() {
     assert!(error["message"].as_str().unwrap().contains("allowed_cidr"));
     assert!(Path::new("schemas/config.schema.json").is_file());
 }
+
+fn redshield_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run redshield");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_plan_on_standard_input_is_analyzed() {
+    let plan = std::fs::read("testdata/plan/rs105/fires.json").unwrap();
+    let out = redshield_stdin(
+        &["check", "--format", "json", "--select", "RS105", "-"],
+        &plan,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_report(&report);
+    assert_eq!(rule_ids(&report), vec!["RS105"]);
+    assert_eq!(report["findings"][0]["location"]["path"], "<stdin>");
+}
+
+#[test]
+fn plan_findings_point_at_the_tf_source_beside_the_plan() {
+    let (report, code) = json(&[
+        "--select",
+        "RS105",
+        "testdata/plan/rs105/fires_with_source/plan.json",
+    ]);
+    assert_eq!(code, 1);
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["location"]["path"],
+        "testdata/plan/rs105/fires_with_source/main.tf"
+    );
+    let marked = std::fs::read_to_string("testdata/plan/rs105/fires_with_source/main.tf")
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("# expect: RS105"))
+        .unwrap();
+    assert_eq!(finding["location"]["start_line"], marked as u64 + 1);
+    // The plan file is still named, as a related location.
+    let related: Vec<&str> = finding["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        related.contains(&"testdata/plan/rs105/fires_with_source/plan.json"),
+        "{related:?}"
+    );
+    // --source-dir finds the source for a plan read from standard input.
+    let plan = std::fs::read("testdata/plan/rs105/fires_with_source/plan.json").unwrap();
+    let out = redshield_stdin(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "RS105",
+            "--source-dir",
+            "testdata/plan/rs105/fires_with_source",
+            "-",
+        ],
+        &plan,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["findings"][0]["location"]["path"],
+        "testdata/plan/rs105/fires_with_source/main.tf"
+    );
+}
+
+#[test]
+fn broken_json_and_non_plans_on_standard_input_are_located_errors() {
+    let plan = std::fs::read("testdata/plan/rs105/fires.json").unwrap();
+    let truncated = &plan[..plan.len() / 2];
+    let out = redshield_stdin(&["check", "--format", "json", "-"], truncated);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = &report["errors"][0];
+    assert_eq!(error["path"], "<stdin>");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("truncated plan JSON"),
+        "{error}"
+    );
+    assert!(error["line"].as_u64().unwrap() > 1);
+    assert!(error["column"].as_u64().is_some());
+
+    let out = redshield_stdin(
+        &["check", "--format", "json", "-"],
+        b"{\"name\": \"not a plan\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("neither a Terraform plan")
+    );
+
+    let out = redshield_stdin(&["check", "-"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn cloudformation_parameters_come_from_the_command_line() {
+    let template = "testdata/cfn/rs104/fires_parameter.yaml";
+    let (report, code) = json(&["--select", "RS104", template]);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    let (report, code) = json(&[
+        "--select",
+        "RS104",
+        "--param",
+        "PublicEndpoint=false",
+        template,
+    ]);
+    assert_eq!((rule_ids(&report), code), (Vec::<String>::new(), 0));
+}
+
+#[test]
+fn broken_templates_are_located_errors_and_never_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bomb = String::from(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
+    }
+    let cases = [
+        ("syntax.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Vpc: [\n".to_string(), "invalid YAML"),
+        ("duplicate.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\nResources: {}\n".to_string(), "duplicate key `Resources`"),
+        ("tag.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Cidrr x\n".to_string(), "unknown tag `!Cidrr`"),
+        ("bomb.yaml", bomb, "alias expansion"),
+        ("truncated.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"Vpc\": {\"Type\": \"AWS::EC2::VPC\"".to_string(), "invalid JSON"),
+    ];
+    for (name, text, expected) in &cases {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (report, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), cases.len(), "{errors:#?}");
+    for (name, _, expected) in &cases {
+        let error = errors
+            .iter()
+            .find(|e| e["path"].as_str().unwrap().ends_with(name))
+            .unwrap();
+        assert!(
+            error["message"].as_str().unwrap().contains(expected),
+            "{name}: {error}"
+        );
+        assert!(
+            error["line"].as_u64().unwrap() >= 1 && error["column"].as_u64().unwrap() >= 1,
+            "{name}: {error}"
+        );
+    }
+}
+
+#[test]
+fn yaml_and_json_that_are_not_templates_are_skipped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("workflow.yml"),
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("package.json"), "{\"name\": \"x\"}\n").unwrap();
+    std::fs::write(
+        dir.path().join("broken-k8s.yaml"),
+        "apiVersion: v1\nkind: [\n",
+    )
+    .unwrap();
+    let (report, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["files"], 0);
+}

@@ -61,6 +61,31 @@ pub(crate) struct ParseError {
     pub message: String,
 }
 
+/// CloudFormation's short-form tags.
+const KNOWN_TAGS: [&str; 21] = [
+    "Ref",
+    "Condition",
+    "Base64",
+    "Cidr",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "ImportValue",
+    "Join",
+    "Select",
+    "Split",
+    "Sub",
+    "Transform",
+    "And",
+    "Equals",
+    "If",
+    "Not",
+    "Or",
+    "ToJsonString",
+    "Length",
+    "ForEach",
+];
+
 /// The long-form name of a CloudFormation short tag.
 fn intrinsic_name(tag: &str) -> String {
     match tag {
@@ -261,6 +286,9 @@ impl YamlBuilder<'_> {
                         Kind::Null => "null".into(),
                         _ => return Err(Self::error(&sp, "mapping keys must be scalars")),
                     };
+                    if entries.iter().any(|(k, _, _)| *k == key_text) {
+                        return Err(Self::error(&sp, &format!("duplicate key `{key_text}`")));
+                    }
                     let (ev, sp) = next(parser)?;
                     let value = self.node(parser, ev, sp, depth + 1)?;
                     // `<<` merge keys are not part of CloudFormation's YAML; keep them as keys.
@@ -269,6 +297,12 @@ impl YamlBuilder<'_> {
             }
             _ => return Err(Self::error(&span, "unexpected YAML event")),
         };
+        if let Some(name) = tag.as_deref().filter(|n| !KNOWN_TAGS.contains(n)) {
+            return Err(Self::error(
+                &span,
+                &format!("unknown tag `!{name}` (not a CloudFormation intrinsic function)"),
+            ));
+        }
         let node = match tag {
             Some(name) => {
                 let span = node.span;
@@ -331,7 +365,35 @@ pub(crate) fn parse_json(text: &str, file: FileId) -> Result<TNode, ParseError> 
                 .map_or(m.clone(), |i| m[..i].to_string())
         },
     })?;
-    Ok(json_node(text, raw, file, 0))
+    let root = json_node(text, raw, file, 0);
+    if let Some((key, span)) = duplicate_key(&root) {
+        let before = text.get(..span.start as usize).unwrap_or("");
+        return Err(ParseError {
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: format!("duplicate key `{key}`"),
+        });
+    }
+    Ok(root)
+}
+
+/// The first key that appears twice in one object, with the span of its second occurrence.
+fn duplicate_key(node: &TNode) -> Option<(String, Span)> {
+    match &node.kind {
+        Kind::Map(entries) => {
+            for (i, (key, span, value)) in entries.iter().enumerate() {
+                if entries.iter().take(i).any(|(k, _, _)| k == key) {
+                    return Some((key.clone(), *span));
+                }
+                if let Some(found) = duplicate_key(value) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+        Kind::Seq(items) => items.iter().find_map(duplicate_key),
+        _ => None,
+    }
 }
 
 fn json_node(text: &str, raw: &RawValue, file: FileId, depth: usize) -> TNode {
@@ -484,6 +546,20 @@ mod tests {
         assert_eq!(&text[key_span.range()], "\"Resources\"");
         let (_, a_span, _) = &value.entries()[0];
         assert_eq!(&text[a_span.range()], "\"A\"");
+    }
+
+    #[test]
+    fn duplicate_keys_and_unknown_tags_are_errors() {
+        let err = parse_yaml("a: 1\nb: 2\na: 3\n", FileId(0)).unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (3, "duplicate key `a`"));
+        let err = parse_json("{\"a\": {\"b\": 1,\n \"b\": 2}}", FileId(0)).unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (2, "duplicate key `b`"));
+        let err = parse_yaml("a: !Reff X\n", FileId(0)).unwrap_err();
+        assert!(
+            err.message.contains("unknown tag `!Reff`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
