@@ -425,7 +425,7 @@ fn broken_templates_are_located_errors_and_never_hang() {
         ("bomb.yaml", bomb, "alias expansion"),
         ("truncated.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"Vpc\": {\"Type\": \"AWS::EC2::VPC\"".to_string(), "invalid JSON"),
     ];
-    for (name, text, expected) in &cases {
+    for (name, text, _) in &cases {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let (report, code) = json(&[dir.path().to_str().unwrap()]);
