@@ -86,6 +86,9 @@ pub enum Value {
     Unknown,
     /// Another resource's attribute, resolved by the model.
     Ref(Reference),
+    /// A string built from parts, some of them references (`"${aws_s3_bucket.x.arn}/*"`,
+    /// `!Sub "${Bucket.Arn}/*"`): the model resolves the parts it can.
+    Concat(Vec<Node>),
 }
 
 /// A value with the span it came from.
@@ -129,7 +132,7 @@ impl Node {
     /// True when the value and everything inside it is known (no `Unknown`, no `Ref`).
     pub fn is_wholly_known(&self) -> bool {
         match &self.value {
-            Value::Unknown | Value::Ref(_) => false,
+            Value::Unknown | Value::Ref(_) | Value::Concat(_) => false,
             Value::List(items) => items.iter().all(Node::is_wholly_known),
             Value::Map(map) => map.values().all(Node::is_wholly_known),
             _ => true,
@@ -141,7 +144,9 @@ impl Node {
     pub fn respan(&mut self, span: Span) {
         self.span = span;
         match &mut self.value {
-            Value::List(items) => items.iter_mut().for_each(|n| n.respan(span)),
+            Value::List(items) | Value::Concat(items) => {
+                items.iter_mut().for_each(|n| n.respan(span))
+            }
             Value::Map(map) => map.values_mut().for_each(|n| n.respan(span)),
             _ => {}
         }

@@ -241,8 +241,8 @@ impl<'t> Template<'t> {
                     Kind::Seq(items) => (items.first()?.as_str()?.to_string(), items.get(1)),
                     _ => return unknown(),
                 };
-                match self.substitute(&template, vars, depth) {
-                    Some(s) => Some(Node::new(Value::String(s), span)),
+                match self.substitute(&template, vars, span, depth) {
+                    Some(parts) => Some(Node::new(concat_parts(parts), span)),
                     None => unknown(),
                 }
             }
@@ -253,12 +253,20 @@ impl<'t> Template<'t> {
                 else {
                     return unknown();
                 };
-                let parts: Option<Vec<String>> =
-                    items.iter().map(|i| known_string(&i.value)).collect();
-                match parts {
-                    Some(parts) => Some(Node::new(Value::String(parts.join(&delim)), span)),
-                    None => unknown(),
+                let mut parts = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        parts.push(Node::new(Value::String(delim.clone()), span));
+                    }
+                    match &item.value {
+                        Value::Ref(_) | Value::Concat(_) => parts.push(item.clone()),
+                        v => match known_string(v) {
+                            Some(text) => parts.push(Node::new(Value::String(text), item.span)),
+                            None => return unknown(),
+                        },
+                    }
                 }
+                Some(Node::new(concat_parts(parts), span))
             }
             "Fn::Select" => {
                 let index = self.eval_in(args.first()?, depth)?;
@@ -379,40 +387,78 @@ impl<'t> Template<'t> {
         }
     }
 
-    /// `Fn::Sub`: replaces `${Name}` from the variable map, parameters and pseudo parameters;
-    /// None when a part is not knowable.
-    fn substitute(&self, template: &str, vars: Option<&TNode>, depth: usize) -> Option<String> {
-        let mut out = String::new();
+    /// `Fn::Sub`: replaces `${Name}` from the variable map, parameters, pseudo parameters and
+    /// resources (`${Res}`, `${Res.Attr}` stay references); None when a part is not knowable.
+    fn substitute(
+        &self,
+        template: &str,
+        vars: Option<&TNode>,
+        span: Span,
+        depth: usize,
+    ) -> Option<Vec<Node>> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
         let mut rest = template;
         while let Some(start) = rest.find("${") {
-            out.push_str(rest.get(..start)?);
+            literal.push_str(rest.get(..start)?);
             let after = rest.get(start + 2..)?;
             let end = after.find('}')?;
             let name = after.get(..end)?;
-            if let Some(literal) = name.strip_prefix('!') {
-                out.push_str("${");
-                out.push_str(literal);
-                out.push('}');
-            } else {
-                let value = match vars.and_then(|v| v.get(name)) {
-                    Some(v) => self.eval_in(v, depth)?,
+            rest = after.get(end + 1..)?;
+            if let Some(text) = name.strip_prefix('!') {
+                literal.push_str("${");
+                literal.push_str(text);
+                literal.push('}');
+                continue;
+            }
+            let value = match vars.and_then(|v| v.get(name)) {
+                Some(v) => self.eval_in(v, depth)?,
+                None => match name.split_once('.') {
+                    Some((target, attr)) => {
+                        if !self.resources.contains(target) {
+                            return None;
+                        }
+                        Node::new(
+                            Value::Ref(Reference {
+                                address: target.to_string(),
+                                path: attr.split('.').map(str::to_string).collect(),
+                            }),
+                            span,
+                        )
+                    }
                     None => {
                         let reference = TNode {
                             kind: Kind::String(name.to_string()),
-                            span: Span::new(crate::ir::FileId(0), 0..0),
+                            span,
                         };
-                        if name.contains('.') {
-                            return None;
-                        }
-                        self.intrinsic("Ref", &reference, reference.span, depth)?
+                        self.intrinsic("Ref", &reference, span, depth)?
                     }
-                };
-                out.push_str(&known_string(&value.value)?);
+                },
+            };
+            match &value.value {
+                Value::Ref(_) | Value::Concat(_) => {
+                    if !literal.is_empty() {
+                        parts.push(Node::new(Value::String(std::mem::take(&mut literal)), span));
+                    }
+                    parts.push(value);
+                }
+                v => literal.push_str(&known_string(v)?),
             }
-            rest = after.get(end + 1..)?;
         }
-        out.push_str(rest);
-        Some(out)
+        literal.push_str(rest);
+        if !literal.is_empty() || parts.is_empty() {
+            parts.push(Node::new(Value::String(literal), span));
+        }
+        Some(parts)
+    }
+}
+
+/// A string from parts: plain when every part is text, else the parts.
+fn concat_parts(parts: Vec<Node>) -> Value {
+    if parts.iter().all(|p| matches!(p.value, Value::String(_))) {
+        Value::String(parts.iter().filter_map(Node::as_str).collect())
+    } else {
+        Value::Concat(parts)
     }
 }
 
@@ -443,7 +489,7 @@ fn known_string(value: &Value) -> Option<String> {
 
 fn to_json(value: &Value) -> serde_json::Value {
     match value {
-        Value::Null | Value::Unknown | Value::Ref(_) => serde_json::Value::Null,
+        Value::Null | Value::Unknown | Value::Ref(_) | Value::Concat(_) => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Number(n) => serde_json::Number::from_f64(*n)
             .map_or(serde_json::Value::Null, serde_json::Value::Number),

@@ -257,10 +257,29 @@ impl Evaluator<'_> {
         }
         let mut out = String::new();
         if self.render_template(m, template, scope, &mut out) {
-            Node::new(Value::String(out), span)
-        } else {
-            Node::unknown(span)
+            return Node::new(Value::String(out), span);
         }
+        // Literals and interpolated references only: keep the parts for the model.
+        let mut parts = Vec::new();
+        for element in template.iter() {
+            match element {
+                Element::Literal(lit) => {
+                    parts.push(Node::new(Value::String(lit.value().to_string()), span))
+                }
+                Element::Interpolation(interp) => {
+                    let node = self.eval_in(m, &interp.expr, scope);
+                    match node.value {
+                        Value::Ref(_) | Value::String(_) | Value::Concat(_) => parts.push(node),
+                        _ => match functions::to_string(&node.value) {
+                            Some(s) => parts.push(Node::new(Value::String(s), node.span)),
+                            None => return Node::unknown(span),
+                        },
+                    }
+                }
+                Element::Directive(_) => return Node::unknown(span),
+            }
+        }
+        Node::new(Value::Concat(parts), span)
     }
 
     /// Appends the rendered template to `out`; false when any part is not knowable.

@@ -44,7 +44,8 @@ fn to_bool(value: &Value) -> Option<bool> {
 /// Deep equality of two values, or None when either is not wholly known.
 pub(crate) fn known_equal(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
-        (Value::Unknown | Value::Ref(_), _) | (_, Value::Unknown | Value::Ref(_)) => None,
+        (Value::Unknown | Value::Ref(_) | Value::Concat(_), _)
+        | (_, Value::Unknown | Value::Ref(_) | Value::Concat(_)) => None,
         (Value::List(x), Value::List(y)) => {
             if x.len() != y.len() {
                 return Some(false);
@@ -229,7 +230,7 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
                 match &arg.value {
                     Value::Null => continue,
                     Value::String(s) if s.is_empty() => continue,
-                    Value::Unknown | Value::Ref(_) => return None,
+                    Value::Unknown | Value::Ref(_) | Value::Concat(_) => return None,
                     v => return Some(v.clone()),
                 }
             }
@@ -343,13 +344,9 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
             }
             Value::String(cidr_host(net, hostnum as u128)?)
         }
-        "jsonencode" => {
-            let node = first?;
-            if !node.is_wholly_known() {
-                return None;
-            }
-            Value::String(serde_json::to_string(&to_json(&node.value)).ok()?)
-        }
+        // The encoded document keeps its structure (and spans): consumers that read JSON
+        // documents (policies) accept a structure as well as text.
+        "jsonencode" => first?.value.clone(),
         "jsondecode" => {
             let text = string_arg(args, 0)?;
             let json: serde_json::Value = serde_json::from_str(&text).ok()?;
@@ -433,30 +430,6 @@ fn cidr_host(net: IpNet, hostnum: u128) -> Option<String> {
             let ip = std::net::Ipv6Addr::from(u128::from(v6.network()).checked_add(hostnum)?);
             v6.contains(&ip).then(|| ip.to_string())
         }
-    }
-}
-
-fn to_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Null | Value::Unknown | Value::Ref(_) => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Number(n) => {
-            if n.fract() == 0.0 && n.abs() < 1e15 {
-                serde_json::Value::from(*n as i64)
-            } else {
-                serde_json::Number::from_f64(*n)
-                    .map_or(serde_json::Value::Null, serde_json::Value::Number)
-            }
-        }
-        Value::String(s) => serde_json::Value::String(s.clone()),
-        Value::List(items) => {
-            serde_json::Value::Array(items.iter().map(|n| to_json(&n.value)).collect())
-        }
-        Value::Map(map) => serde_json::Value::Object(
-            map.iter()
-                .map(|(k, n)| (k.clone(), to_json(&n.value)))
-                .collect(),
-        ),
     }
 }
 

@@ -295,6 +295,7 @@ resource "x" "y" {
     EOT
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow" }] })
   unknown_policy = jsonencode({ Resource = aws_s3_bucket.b.arn })
+  arn_pattern    = "${aws_s3_bucket.b.arn}/*"
 }
 resource "aws_s3_bucket" "b" {}
 "#,
@@ -325,11 +326,24 @@ resource "aws_s3_bucket" "b" {}
         Some("b")
     );
     assert_eq!(string(&unit, "x.y", "doc"), "line one\n  indented\n");
+    // jsonencode keeps the document's structure, references and all.
+    let policy = attr(&unit, "x.y", "policy");
     assert_eq!(
-        string(&unit, "x.y", "policy"),
-        r#"{"Statement":[{"Effect":"Allow"}],"Version":"2012-10-17"}"#
+        policy.get("Version").and_then(Node::as_str),
+        Some("2012-10-17")
     );
-    assert_eq!(attr(&unit, "x.y", "unknown_policy").value, Value::Unknown);
+    let unknown = attr(&unit, "x.y", "unknown_policy");
+    assert_eq!(
+        unknown.get("Resource").unwrap().value,
+        reference("aws_s3_bucket.b", &["arn"])
+    );
+    // A template of literals and references keeps its parts.
+    let concat = attr(&unit, "x.y", "arn_pattern");
+    let Value::Concat(parts) = &concat.value else {
+        panic!("{concat:?}")
+    };
+    assert_eq!(parts[0].value, reference("aws_s3_bucket.b", &["arn"]));
+    assert_eq!(parts[1].as_str(), Some("/*"));
 }
 
 #[test]
