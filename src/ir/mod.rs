@@ -129,6 +129,25 @@ impl Node {
         }
     }
 
+    /// A JSON value as a tree of nodes, all with `span` (JSON text has no finer positions here).
+    pub fn from_json(json: &serde_json::Value, span: Span) -> Node {
+        let value = match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Number),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(|j| Node::from_json(j, span)).collect())
+            }
+            serde_json::Value::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, j)| (k.clone(), Node::from_json(j, span)))
+                    .collect(),
+            ),
+        };
+        Node::new(value, span)
+    }
+
     /// True when the value and everything inside it is known (no `Unknown`, no `Ref`).
     pub fn is_wholly_known(&self) -> bool {
         match &self.value {

@@ -19,6 +19,16 @@ pub const SUBNET_MAP_PUBLIC_IP_ON_LAUNCH: bool = false;
 /// `aws_vpc.instance_tenancy` / `AWS::EC2::VPC.InstanceTenancy`: `default`.
 pub const VPC_INSTANCE_TENANCY: &str = "default";
 
+/// `enhanced_vpc_routing` / `EnhancedVpcRouting` when unset: false (Terraform schema and CFN
+/// schema defaults; a plan shows it unknown only because the provider computes it).
+pub const ENHANCED_VPC_ROUTING: bool = false;
+
+/// `aws_vpc_endpoint.vpc_endpoint_type` / `VpcEndpointType`: `Gateway` (both schemas).
+pub const VPC_ENDPOINT_TYPE: super::EndpointType = super::EndpointType::Gateway;
+
+/// `aws_cloudtrail.enable_logging`: true (Terraform schema default). CFN `IsLogging` is required.
+pub const TRAIL_LOGGING: bool = true;
+
 /// A Serverless workgroup's `publicly_accessible`: false (CFN schema `default: false`;
 /// Terraform sends it only when true).
 pub const WORKGROUP_PUBLICLY_ACCESSIBLE: bool = false;

@@ -12,9 +12,15 @@
 
 pub mod adapt;
 pub mod defaults;
+pub mod nacl;
 pub mod net;
+pub mod policy;
+pub mod s3_ranges;
+pub mod spectrum;
 mod truth;
 
+pub use nacl::{NaclEntry, NetworkAcl};
+pub use policy::PolicyDocument;
 pub use truth::Truth;
 
 /// Source spans, re-exported so that rules depend on the model alone.
@@ -142,6 +148,15 @@ pub struct Warehouse {
     pub require_ssl: Option<Val<bool>>,
     /// The region the warehouse is deployed in.
     pub region: String,
+    /// IAM roles attached (for a workgroup: its namespace's), by link to `Model::roles`.
+    pub roles: Val<Vec<Link>>,
+    pub enhanced_vpc_routing: Val<bool>,
+    /// An Elastic IP (a public address) is attached.
+    pub elastic_ip: Val<bool>,
+    /// The warehouse uses IPv6 as well (`dualstack`).
+    pub dual_stack: Val<bool>,
+    /// Provisioned only: audit logging to S3 or CloudWatch is configured.
+    pub audit_logging: Val<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +192,9 @@ pub struct Subnet {
     /// The effective route table: Some(Some(id)) a table in scope; Some(None) the VPC's
     /// original main table (local route only); None unknown.
     pub route_table: Option<Option<Id>>,
+    /// The subnet's network ACL: Some(Some(id)) an ACL in scope; Some(None) the VPC's default
+    /// ACL as AWS created it (allows all); None unknown.
+    pub network_acl: Option<Option<Id>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +284,81 @@ pub struct SecurityGroup {
     pub ingress_known: bool,
 }
 
+/// An IAM role with its trust policy and every policy attached to it in scope.
+#[derive(Debug, Clone)]
+pub struct IamRole {
+    pub meta: Meta,
+    /// None when the trust policy cannot be read.
+    pub trust: Option<PolicyDocument>,
+    pub policies: Vec<PolicyDocument>,
+    /// False when some attached policy is out of scope or unreadable.
+    pub policies_known: bool,
+}
+
+/// An S3 bucket with its bucket policies and server access logging.
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    pub meta: Meta,
+    pub name: Val<String>,
+    pub policies: Vec<PolicyDocument>,
+    pub logging: Val<bool>,
+}
+
+/// The `resources.ARN` condition of an advanced event selector.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArnSelector {
+    pub equals: Vec<String>,
+    pub not_equals: Vec<String>,
+    pub starts_with: Vec<String>,
+    pub not_starts_with: Vec<String>,
+    pub ends_with: Vec<String>,
+    pub not_ends_with: Vec<String>,
+}
+
+/// A CloudTrail event selector.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataSelector {
+    Basic {
+        /// Records read events (`ReadWriteType` All or ReadOnly).
+        reads: Truth,
+        /// Each data resource: does it select S3 objects, and its ARN prefixes (None unknown).
+        resources: Vec<(Truth, Vec<Option<String>>)>,
+    },
+    Advanced {
+        /// Selects S3 object data events (`eventCategory` Data, `resources.type` S3 objects).
+        s3_objects: Truth,
+        /// Records reads (`readOnly` is not limited to `false`).
+        reads: Truth,
+        /// The `resources.ARN` condition, when written.
+        arns: Option<ArnSelector>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Trail {
+    pub meta: Meta,
+    pub logging: Val<bool>,
+    /// None when the selectors cannot be read.
+    pub selectors: Option<Vec<DataSelector>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointType {
+    Gateway,
+    Interface,
+    GatewayLoadBalancer,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    pub meta: Meta,
+    pub vpc: Option<Link>,
+    pub service: Val<String>,
+    pub endpoint_type: Val<EndpointType>,
+    pub route_tables: Vec<Link>,
+    pub subnets: Vec<Link>,
+}
+
 #[derive(Debug, Clone)]
 pub struct FlowLog {
     pub meta: Meta,
@@ -285,6 +378,11 @@ pub struct Model {
     pub route_tables: Vec<RouteTable>,
     pub security_groups: Vec<SecurityGroup>,
     pub flow_logs: Vec<FlowLog>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub endpoints: Vec<VpcEndpoint>,
+    pub roles: Vec<IamRole>,
+    pub buckets: Vec<Bucket>,
+    pub trails: Vec<Trail>,
     /// How many resources the unit had (for the report summary).
     pub resource_count: usize,
 }

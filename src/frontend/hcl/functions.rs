@@ -350,7 +350,7 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
         "jsondecode" => {
             let text = string_arg(args, 0)?;
             let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-            from_json(&json, span).value
+            Node::from_json(&json, span).value
         }
         _ => return None,
     })
@@ -431,24 +431,6 @@ fn cidr_host(net: IpNet, hostnum: u128) -> Option<String> {
             v6.contains(&ip).then(|| ip.to_string())
         }
     }
-}
-
-fn from_json(json: &serde_json::Value, span: Span) -> Node {
-    let value = match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Number),
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => {
-            Value::List(items.iter().map(|j| from_json(j, span)).collect())
-        }
-        serde_json::Value::Object(map) => Value::Map(
-            map.iter()
-                .map(|(k, j)| (k.clone(), from_json(j, span)))
-                .collect(),
-        ),
-    };
-    Node::new(value, span)
 }
 
 #[cfg(test)]

@@ -683,24 +683,8 @@ fn literals(value: &Json) -> Vec<Linked> {
 fn to_node(linked: Linked, span: Span) -> Node {
     match linked {
         Linked::Ref(r) => Node::new(Value::Ref(r), span),
-        Linked::Literal(json) => json_node(&json, span),
+        Linked::Literal(json) => Node::from_json(&json, span),
     }
-}
-
-fn json_node(json: &Json, span: Span) -> Node {
-    let value = match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Number),
-        Json::String(s) => Value::String(s.clone()),
-        Json::Array(items) => Value::List(items.iter().map(|j| json_node(j, span)).collect()),
-        Json::Object(map) => Value::Map(
-            map.iter()
-                .map(|(k, j)| (k.clone(), json_node(j, span)))
-                .collect(),
-        ),
-    };
-    Node::new(value, span)
 }
 
 pub(super) fn contains_true(mark: &Json) -> bool {

@@ -1,6 +1,9 @@
 //! The CloudFormation adapter's names: `AWS::*` resource types and their properties.
 
-use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema, StandaloneRule};
+use super::schema::{
+    Direction, FlowLogTarget, NaclFields, RolePolicy, RouteFields, RuleFields, Schema,
+    StandaloneRule, TrailFields,
+};
 use crate::model::RouteTarget;
 
 static RULE_FIELDS: RuleFields = RuleFields {
@@ -37,6 +40,17 @@ static ROUTE_FIELDS: RouteFields = RouteFields {
         ("CarrierGatewayId", Some(RouteTarget::Other)),
         ("CoreNetworkArn", Some(RouteTarget::Other)),
     ],
+};
+
+static NACL_ENTRY_FIELDS: NaclFields = NaclFields {
+    rule_number: "RuleNumber",
+    action: "RuleAction",
+    protocol: "Protocol",
+    port_range: Some("PortRange"),
+    from_port: "From",
+    to_port: "To",
+    cidr: "CidrBlock",
+    ipv6_cidr: "Ipv6CidrBlock",
 };
 
 pub(crate) static CLOUDFORMATION: Schema = Schema {
@@ -103,6 +117,99 @@ pub(crate) static CLOUDFORMATION: Schema = Schema {
         type_field: "ResourceType",
         id_field: "ResourceId",
     },
+    nat_gateway: ("AWS::EC2::NatGateway", "ConnectivityType"),
+    role: "AWS::IAM::Role",
+    role_name: "RoleName",
+    role_trust: "AssumeRolePolicyDocument",
+    role_inline_policies: ("Policies", "PolicyDocument"),
+    role_managed_policy_arns: "ManagedPolicyArns",
+    managed_policies: &[("AWS::IAM::ManagedPolicy", "PolicyDocument")],
+    role_policies: &[
+        RolePolicy {
+            kind: "AWS::IAM::Policy",
+            roles: "Roles",
+            document: "PolicyDocument",
+        },
+        RolePolicy {
+            kind: "AWS::IAM::ManagedPolicy",
+            roles: "Roles",
+            document: "PolicyDocument",
+        },
+        RolePolicy {
+            kind: "AWS::IAM::RolePolicy",
+            roles: "RoleName",
+            document: "PolicyDocument",
+        },
+    ],
+    policy_attachments: &[],
+    policy_document_source: None,
+    cluster_roles: &["IamRoles"],
+    cluster_identifier: "ClusterIdentifier",
+    cluster_role_attachment: None,
+    cluster_evr: "EnhancedVpcRouting",
+    cluster_elastic_ip: "ElasticIp",
+    ip_address_type: "IpAddressType",
+    cluster_logging: ("LoggingProperties", None),
+    audit_logging: None,
+    namespace: (
+        "AWS::RedshiftServerless::Namespace",
+        "NamespaceName",
+        &["IamRoles", "DefaultIamRoleArn"],
+    ),
+    workgroup_namespace: "NamespaceName",
+    workgroup_evr: "EnhancedVpcRouting",
+    bucket: "AWS::S3::Bucket",
+    bucket_name: "BucketName",
+    bucket_logging: "LoggingConfiguration",
+    bucket_policy: ("AWS::S3::BucketPolicy", "Bucket", "PolicyDocument"),
+    bucket_inline_policy: None,
+    bucket_logging_resource: None,
+    trail: TrailFields {
+        kind: "AWS::CloudTrail::Trail",
+        logging: "IsLogging",
+        selectors: "EventSelectors",
+        read_write_type: "ReadWriteType",
+        data_resources: "DataResources",
+        resource_type: "Type",
+        values: "Values",
+        advanced: "AdvancedEventSelectors",
+        field_selectors: "FieldSelectors",
+        field: "Field",
+        s3_object_type: "AWS::S3::Object",
+        operators: [
+            "Equals",
+            "NotEquals",
+            "StartsWith",
+            "NotStartsWith",
+            "EndsWith",
+            "NotEndsWith",
+        ],
+    },
+    network_acls: &["AWS::EC2::NetworkAcl"],
+    nacl_inline: None,
+    nacl_subnets: None,
+    default_nacl: None,
+    nacl_entry: (
+        "AWS::EC2::NetworkAclEntry",
+        "NetworkAclId",
+        "Egress",
+        &NACL_ENTRY_FIELDS,
+    ),
+    nacl_association: (
+        "AWS::EC2::SubnetNetworkAclAssociation",
+        "NetworkAclId",
+        "SubnetId",
+    ),
+    endpoint: (
+        "AWS::EC2::VPCEndpoint",
+        "VpcId",
+        "ServiceName",
+        "VpcEndpointType",
+        "RouteTableIds",
+        "SubnetIds",
+    ),
+    endpoint_route_tables: None,
+    endpoint_subnets: None,
     internet_gateways: &["AWS::EC2::InternetGateway"],
     vpc_endpoints: &["AWS::EC2::VPCEndpoint"],
     other_gateways: &["AWS::EC2::VPNGateway", "AWS::EC2::TransitGateway"],

@@ -13,24 +13,30 @@ use crate::model::{
 };
 use std::collections::HashMap;
 
-struct Adapter<'a> {
-    unit: &'a Unit,
-    s: &'static Schema,
-    r: Resolver<'a>,
-    model: Model,
+pub(super) struct Adapter<'a> {
+    pub(super) unit: &'a Unit,
+    pub(super) s: &'static Schema,
+    pub(super) r: Resolver<'a>,
+    pub(super) model: Model,
     /// IR resource index → model id, per model arena.
-    vpc_of: HashMap<usize, Id>,
-    subnet_of: HashMap<usize, Id>,
-    table_of: HashMap<usize, Id>,
-    sg_of: HashMap<usize, Id>,
-    subnet_group_of: HashMap<usize, Id>,
-    parameter_group_of: HashMap<usize, Id>,
+    pub(super) vpc_of: HashMap<usize, Id>,
+    pub(super) subnet_of: HashMap<usize, Id>,
+    pub(super) table_of: HashMap<usize, Id>,
+    pub(super) sg_of: HashMap<usize, Id>,
+    pub(super) subnet_group_of: HashMap<usize, Id>,
+    pub(super) parameter_group_of: HashMap<usize, Id>,
+    pub(super) acl_of: HashMap<usize, Id>,
+    pub(super) endpoint_of: HashMap<usize, Id>,
+    pub(super) role_of: HashMap<usize, Id>,
+    pub(super) bucket_of: HashMap<usize, Id>,
+    /// Lower-cased role names, for roles named by ARN literals.
+    pub(super) role_names: HashMap<String, Id>,
     /// Lower-cased names of subnet and parameter groups, for names written as literals.
-    subnet_group_names: HashMap<String, Id>,
-    parameter_group_names: HashMap<String, Id>,
+    pub(super) subnet_group_names: HashMap<String, Id>,
+    pub(super) parameter_group_names: HashMap<String, Id>,
 }
 
-fn meta(res: &Resource) -> Meta {
+pub(super) fn meta(res: &Resource) -> Meta {
     Meta {
         address: res.address.clone(),
         kind: res.kind.clone(),
@@ -40,7 +46,7 @@ fn meta(res: &Resource) -> Meta {
 }
 
 /// A written, non-null, non-empty attribute (plans show unset targets as `""` or null).
-fn present<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
+pub(super) fn present<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
     node.get(name).filter(|n| match &n.value {
         Value::Null => false,
         Value::String(s) => !s.is_empty(),
@@ -49,7 +55,7 @@ fn present<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
 }
 
 /// The entries of a nested-block or list-of-objects attribute; None when not knowable.
-fn items<'a>(node: &'a Node, name: &str) -> Option<&'a [Node]> {
+pub(super) fn items<'a>(node: &'a Node, name: &str) -> Option<&'a [Node]> {
     match node.get(name).map(|n| &n.value) {
         None | Some(Value::Null) => Some(&[]),
         Some(Value::List(items)) => Some(items),
@@ -73,6 +79,11 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         sg_of: HashMap::new(),
         subnet_group_of: HashMap::new(),
         parameter_group_of: HashMap::new(),
+        acl_of: HashMap::new(),
+        endpoint_of: HashMap::new(),
+        role_of: HashMap::new(),
+        bucket_of: HashMap::new(),
+        role_names: HashMap::new(),
         subnet_group_names: HashMap::new(),
         parameter_group_names: HashMap::new(),
     };
@@ -81,6 +92,11 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
     a.subnet_groups();
     a.routes_and_associations();
     a.standalone_rules();
+    a.network_acls();
+    a.endpoints();
+    a.buckets();
+    a.roles();
+    a.trails();
     let region = unit
         .settings
         .provider_region
@@ -93,7 +109,7 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
 }
 
 impl<'a> Adapter<'a> {
-    fn managed(&self) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a> {
+    pub(super) fn managed(&self) -> impl Iterator<Item = (usize, &'a Resource)> + use<'a> {
         self.unit
             .resources
             .iter()
@@ -102,7 +118,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// Links a node to a model object of one arena via the IR index map.
-    fn link(&self, node: &'a Node, arena: &HashMap<usize, Id>) -> Link {
+    pub(super) fn link(&self, node: &'a Node, arena: &HashMap<usize, Id>) -> Link {
         let target = match self.r.follow(node) {
             Target::Resource(idx, _) => arena.get(&idx).copied(),
             _ => None,
@@ -114,7 +130,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// A list attribute of links. Unset: `unset` as a default, or unknown.
-    fn links(
+    pub(super) fn links(
         &self,
         res: &'a Resource,
         name: &str,
@@ -137,7 +153,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// A typed attribute: read when written, `unset()` otherwise, unknown when unreadable.
-    fn attr<T>(
+    pub(super) fn attr<T>(
         &self,
         res: &'a Resource,
         name: &str,
@@ -147,7 +163,7 @@ impl<'a> Adapter<'a> {
         self.r.val(res.attr(name), read, unset)
     }
 
-    fn string(&self, res: &'a Resource, name: &str) -> Option<&'a str> {
+    pub(super) fn string(&self, res: &'a Resource, name: &str) -> Option<&'a str> {
         present(&res.body, name).and_then(|n| self.r.string(n))
     }
 
@@ -256,6 +272,7 @@ impl<'a> Adapter<'a> {
                     availability_zone: az,
                     map_public_ip_on_launch: public,
                     route_table: None,
+                    network_acl: None,
                 });
             } else if kind == s.parameter_group {
                 let family = self.attr(
@@ -340,6 +357,9 @@ impl<'a> Adapter<'a> {
             .find_map(|(key, reaches)| {
                 let node = present(item, key)?;
                 Some(match reaches {
+                    Some(RouteTarget::NatGateway) if self.is_private_nat(node) => {
+                        Val::explicit(RouteTarget::Other, node.span)
+                    }
                     Some(t) => Val::explicit(*t, node.span),
                     None => self.gateway_target(node),
                 })
@@ -349,6 +369,21 @@ impl<'a> Adapter<'a> {
             meta: meta(owner),
             destination,
             target,
+        }
+    }
+
+    /// Is the NAT gateway a route names a private one (no internet)? Public is the default.
+    fn is_private_nat(&self, node: &'a Node) -> bool {
+        let (kind, field) = self.s.nat_gateway;
+        match self.r.follow(node) {
+            Target::Resource(idx, _) => self
+                .r
+                .resources
+                .get(idx)
+                .filter(|r| r.kind == kind)
+                .and_then(|r| self.string(r, field))
+                .is_some_and(|c| c.eq_ignore_ascii_case("private")),
+            _ => false,
         }
     }
 
@@ -696,6 +731,20 @@ impl<'a> Adapter<'a> {
                         parameter_group,
                         require_ssl: None,
                         region: region.to_string(),
+                        roles: self.cluster_roles(res),
+                        enhanced_vpc_routing: self.flag(
+                            res,
+                            s.cluster_evr,
+                            defaults::ENHANCED_VPC_ROUTING,
+                        ),
+                        elastic_ip: self.attr(
+                            res,
+                            s.cluster_elastic_ip,
+                            |n| self.r.string(n).map(|_| true),
+                            || Val::default(false, res.span),
+                        ),
+                        dual_stack: self.dual_stack(res),
+                        audit_logging: self.audit_logging(res),
                     }
                 }
                 WarehouseKind::Workgroup => Warehouse {
@@ -715,6 +764,16 @@ impl<'a> Adapter<'a> {
                     parameter_group: Val::default(ParameterGroupChoice::Default, res.span),
                     require_ssl: self.parameter(&res.body, s.workgroup_parameters, res),
                     region: region.to_string(),
+                    roles: self.workgroup_roles(res),
+                    enhanced_vpc_routing: self.flag(
+                        res,
+                        s.workgroup_evr,
+                        defaults::ENHANCED_VPC_ROUTING,
+                    ),
+                    elastic_ip: Val::default(false, res.span),
+                    dual_stack: self.dual_stack(res),
+                    // Audit logging is judged for provisioned clusters only.
+                    audit_logging: Val::unknown(res.span),
                 },
             };
             self.model.warehouses.push(warehouse);

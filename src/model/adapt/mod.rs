@@ -1,7 +1,9 @@
 //! IR → model, one adapter per source family. Resource-kind strings appear only here.
 
+mod access;
 mod cloudformation;
 mod engine;
+mod policy;
 mod resolve;
 mod schema;
 mod terraform;

@@ -54,6 +54,51 @@ pub(crate) enum FlowLogTarget {
     },
 }
 
+/// Field names of a network ACL entry (inline block or standalone resource).
+pub(crate) struct NaclFields {
+    pub rule_number: &'static str,
+    pub action: &'static str,
+    pub protocol: &'static str,
+    /// Port fields: `from`/`to` directly, or inside a `PortRange` map.
+    pub port_range: Option<&'static str>,
+    pub from_port: &'static str,
+    pub to_port: &'static str,
+    pub cidr: &'static str,
+    pub ipv6_cidr: &'static str,
+}
+
+/// A resource that attaches a policy document to roles named in a field (one name or a list).
+pub(crate) struct RolePolicy {
+    pub kind: &'static str,
+    pub roles: &'static str,
+    pub document: &'static str,
+}
+
+/// A resource that attaches a managed policy (by ARN) to roles.
+pub(crate) struct PolicyAttachment {
+    pub kind: &'static str,
+    pub roles: &'static str,
+    pub policy: &'static str,
+}
+
+/// CloudTrail selector field names.
+pub(crate) struct TrailFields {
+    pub kind: &'static str,
+    pub logging: &'static str,
+    pub selectors: &'static str,
+    pub read_write_type: &'static str,
+    pub data_resources: &'static str,
+    pub resource_type: &'static str,
+    pub values: &'static str,
+    pub advanced: &'static str,
+    pub field_selectors: &'static str,
+    pub field: &'static str,
+    /// equals, not_equals, starts_with, not_starts_with, ends_with, not_ends_with.
+    pub operators: [&'static str; 6],
+    /// The data resource type of S3 objects.
+    pub s3_object_type: &'static str,
+}
+
 pub(crate) struct Schema {
     pub vpc: &'static str,
     pub vpc_tenancy: &'static str,
@@ -111,6 +156,83 @@ pub(crate) struct Schema {
 
     pub flow_log: &'static str,
     pub flow_log_target: FlowLogTarget,
+
+    /// NAT gateways: kind and connectivity field (`public` unless `private`).
+    pub nat_gateway: (&'static str, &'static str),
+
+    pub role: &'static str,
+    pub role_name: &'static str,
+    pub role_trust: &'static str,
+    /// Inline policies of a role: list field and document field.
+    pub role_inline_policies: (&'static str, &'static str),
+    pub role_managed_policy_arns: &'static str,
+    /// Managed policy resources: kind and document field (a reference to one is its ARN).
+    pub managed_policies: &'static [(&'static str, &'static str)],
+    pub role_policies: &'static [RolePolicy],
+    pub policy_attachments: &'static [PolicyAttachment],
+    /// A policy-document data source (Terraform): kind.
+    pub policy_document_source: Option<&'static str>,
+
+    /// Fields of a cluster naming roles (ARNs).
+    pub cluster_roles: &'static [&'static str],
+    pub cluster_identifier: &'static str,
+    /// A resource attaching roles to a cluster: kind, cluster field, role fields.
+    pub cluster_role_attachment: Option<(&'static str, &'static str, &'static [&'static str])>,
+    pub cluster_evr: &'static str,
+    pub cluster_elastic_ip: &'static str,
+    pub ip_address_type: &'static str,
+    /// Inline audit logging of a cluster: field and, for a block, its enable field.
+    pub cluster_logging: (&'static str, Option<&'static str>),
+    /// A resource enabling a cluster's audit logging: kind and cluster field.
+    pub audit_logging: Option<(&'static str, &'static str)>,
+    /// Serverless namespace: kind, name field, role fields.
+    pub namespace: (&'static str, &'static str, &'static [&'static str]),
+    pub workgroup_namespace: &'static str,
+    pub workgroup_evr: &'static str,
+
+    pub bucket: &'static str,
+    pub bucket_name: &'static str,
+    /// Inline logging of a bucket (a block list or an object).
+    pub bucket_logging: &'static str,
+    /// Bucket policy resource: kind, bucket field, document field.
+    pub bucket_policy: (&'static str, &'static str, &'static str),
+    /// Legacy inline bucket policy field.
+    pub bucket_inline_policy: Option<&'static str>,
+    /// Bucket logging resource: kind, bucket field.
+    pub bucket_logging_resource: Option<(&'static str, &'static str)>,
+
+    pub trail: TrailFields,
+
+    pub network_acls: &'static [&'static str],
+    /// Inline entries of an ACL: ingress field, egress field, their fields.
+    pub nacl_inline: Option<(&'static str, &'static str, &'static NaclFields)>,
+    /// Subnets listed on the ACL itself.
+    pub nacl_subnets: Option<&'static str>,
+    /// The ACL kind that adopts (and replaces) a VPC's default ACL.
+    pub default_nacl: Option<&'static str>,
+    /// Standalone entries: kind, ACL field, egress field, their fields.
+    pub nacl_entry: (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static NaclFields,
+    ),
+    /// Association: kind, ACL field, subnet field.
+    pub nacl_association: (&'static str, &'static str, &'static str),
+
+    /// Endpoint: kind, VPC, service, type, route tables, subnets.
+    pub endpoint: (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    ),
+    /// Endpoint ↔ route table associations: kind, endpoint field, table field.
+    pub endpoint_route_tables: Option<(&'static str, &'static str, &'static str)>,
+    /// Endpoint ↔ subnet associations: kind, endpoint field, subnet field.
+    pub endpoint_subnets: Option<(&'static str, &'static str, &'static str)>,
 
     /// Kinds a route's gateway field may name, by what they reach.
     pub internet_gateways: &'static [&'static str],

@@ -1,7 +1,10 @@
 //! The Terraform adapter's names: `aws_*` resources (from HCL or plan JSON) and their
 //! arguments.
 
-use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema, StandaloneRule};
+use super::schema::{
+    Direction, FlowLogTarget, NaclFields, PolicyAttachment, RolePolicy, RouteFields, RuleFields,
+    Schema, StandaloneRule, TrailFields,
+};
 use crate::model::RouteTarget;
 
 /// Inline `ingress`/`egress` blocks and `aws_security_group_rule`.
@@ -56,6 +59,28 @@ static ROUTE_FIELDS: RouteFields = RouteFields {
     destination_v6: "destination_ipv6_cidr_block",
     destination_prefix_list: "destination_prefix_list_id",
     targets: ROUTE_TARGETS,
+};
+
+static NACL_INLINE_FIELDS: NaclFields = NaclFields {
+    rule_number: "rule_no",
+    action: "action",
+    protocol: "protocol",
+    port_range: None,
+    from_port: "from_port",
+    to_port: "to_port",
+    cidr: "cidr_block",
+    ipv6_cidr: "ipv6_cidr_block",
+};
+
+static NACL_RULE_FIELDS: NaclFields = NaclFields {
+    rule_number: "rule_number",
+    action: "rule_action",
+    protocol: "protocol",
+    port_range: None,
+    from_port: "from_port",
+    to_port: "to_port",
+    cidr: "cidr_block",
+    ipv6_cidr: "ipv6_cidr_block",
 };
 
 pub(crate) static TERRAFORM: Schema = Schema {
@@ -124,6 +149,106 @@ pub(crate) static TERRAFORM: Schema = Schema {
     workgroup_parameters: ("config_parameter", "parameter_key", "parameter_value"),
     flow_log: "aws_flow_log",
     flow_log_target: FlowLogTarget::VpcField("vpc_id"),
+    nat_gateway: ("aws_nat_gateway", "connectivity_type"),
+    role: "aws_iam_role",
+    role_name: "name",
+    role_trust: "assume_role_policy",
+    role_inline_policies: ("inline_policy", "policy"),
+    role_managed_policy_arns: "managed_policy_arns",
+    managed_policies: &[("aws_iam_policy", "policy")],
+    role_policies: &[RolePolicy {
+        kind: "aws_iam_role_policy",
+        roles: "role",
+        document: "policy",
+    }],
+    policy_attachments: &[
+        PolicyAttachment {
+            kind: "aws_iam_role_policy_attachment",
+            roles: "role",
+            policy: "policy_arn",
+        },
+        PolicyAttachment {
+            kind: "aws_iam_policy_attachment",
+            roles: "roles",
+            policy: "policy_arn",
+        },
+    ],
+    policy_document_source: Some("aws_iam_policy_document"),
+    cluster_roles: &["iam_roles", "default_iam_role_arn"],
+    cluster_identifier: "cluster_identifier",
+    cluster_role_attachment: Some((
+        "aws_redshift_cluster_iam_roles",
+        "cluster_identifier",
+        &["iam_role_arns", "default_iam_role_arn"],
+    )),
+    cluster_evr: "enhanced_vpc_routing",
+    cluster_elastic_ip: "elastic_ip",
+    ip_address_type: "ip_address_type",
+    cluster_logging: ("logging", Some("enable")),
+    audit_logging: Some(("aws_redshift_logging", "cluster_identifier")),
+    namespace: (
+        "aws_redshiftserverless_namespace",
+        "namespace_name",
+        &["iam_roles", "default_iam_role_arn"],
+    ),
+    workgroup_namespace: "namespace_name",
+    workgroup_evr: "enhanced_vpc_routing",
+    bucket: "aws_s3_bucket",
+    bucket_name: "bucket",
+    bucket_logging: "logging",
+    bucket_policy: ("aws_s3_bucket_policy", "bucket", "policy"),
+    bucket_inline_policy: Some("policy"),
+    bucket_logging_resource: Some(("aws_s3_bucket_logging", "bucket")),
+    trail: TrailFields {
+        kind: "aws_cloudtrail",
+        logging: "enable_logging",
+        selectors: "event_selector",
+        read_write_type: "read_write_type",
+        data_resources: "data_resource",
+        resource_type: "type",
+        values: "values",
+        advanced: "advanced_event_selector",
+        field_selectors: "field_selector",
+        field: "field",
+        s3_object_type: "AWS::S3::Object",
+        operators: [
+            "equals",
+            "not_equals",
+            "starts_with",
+            "not_starts_with",
+            "ends_with",
+            "not_ends_with",
+        ],
+    },
+    network_acls: &["aws_network_acl", "aws_default_network_acl"],
+    nacl_inline: Some(("ingress", "egress", &NACL_INLINE_FIELDS)),
+    nacl_subnets: Some("subnet_ids"),
+    default_nacl: Some("aws_default_network_acl"),
+    nacl_entry: (
+        "aws_network_acl_rule",
+        "network_acl_id",
+        "egress",
+        &NACL_RULE_FIELDS,
+    ),
+    nacl_association: ("aws_network_acl_association", "network_acl_id", "subnet_id"),
+    endpoint: (
+        "aws_vpc_endpoint",
+        "vpc_id",
+        "service_name",
+        "vpc_endpoint_type",
+        "route_table_ids",
+        "subnet_ids",
+    ),
+    endpoint_route_tables: Some((
+        "aws_vpc_endpoint_route_table_association",
+        "vpc_endpoint_id",
+        "route_table_id",
+    )),
+    endpoint_subnets: Some((
+        "aws_vpc_endpoint_subnet_association",
+        "vpc_endpoint_id",
+        "subnet_id",
+    )),
     internet_gateways: &["aws_internet_gateway"],
     vpc_endpoints: &["aws_vpc_endpoint"],
     other_gateways: &["aws_vpn_gateway", "aws_ec2_transit_gateway"],

@@ -1,0 +1,622 @@
+//! Reading IAM policy documents from the IR, in every shape they arrive in: JSON text (strings,
+//! heredocs, plan values), structures (`jsonencode(...)`, CloudFormation objects) and
+//! Terraform's `aws_iam_policy_document` data source. `Statement` may be an object or a list;
+//! `Action`, `Resource` and principals a string or a list; conditions keep their operator
+//! prefixes (`ForAnyValue:`) and suffix (`IfExists`); keys are case-insensitive.
+
+use super::resolve::{Resolver, Target};
+use crate::ir::{Node, Resource, Value};
+use crate::model::policy::{
+    ActionSet, Condition, Effect, PolicyDocument, PrincipalEntry, ResourceEntry, Statement,
+};
+use crate::model::{Id, Val};
+use std::collections::HashMap;
+
+/// How deep policy documents may nest into each other (`source_policy_documents`).
+const MAX_DEPTH: usize = 8;
+
+pub(super) struct PolicyReader<'a, 'r> {
+    pub r: &'r Resolver<'a>,
+    /// IR index of a bucket resource → bucket id.
+    pub bucket_of: &'r HashMap<usize, Id>,
+    /// The policy-document data source kind, where the family has one.
+    pub document_source: Option<&'static str>,
+}
+
+impl<'a> PolicyReader<'a, '_> {
+    /// Reads the document a node holds or names; None when it cannot be known.
+    pub fn read(&self, node: &'a Node) -> Option<PolicyDocument> {
+        self.read_at(node, 0)
+    }
+
+    fn read_at(&self, node: &'a Node, depth: usize) -> Option<PolicyDocument> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.r.follow(node) {
+            Target::Value(n) => match &n.value {
+                Value::String(text) => {
+                    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+                    let owned = Node::from_json(&json, n.span);
+                    Some(self.structured(&owned))
+                }
+                Value::Map(_) => Some(self.structured(n)),
+                _ => None,
+            },
+            Target::Resource(idx, path) => {
+                let resource = self.r.resources.get(idx)?;
+                let is_source = self.document_source.is_some_and(|k| k == resource.kind);
+                let names_document =
+                    path.is_empty() || matches!(path, [p] if p == "json" || p == "minified_json");
+                (is_source && names_document).then(|| self.data_source(resource, depth))
+            }
+            Target::Unknown => None,
+        }
+    }
+
+    /// A JSON-shaped document (`{"Version": …, "Statement": …}`).
+    fn structured(&self, doc: &Node) -> PolicyDocument {
+        let mut out = PolicyDocument {
+            statements: Vec::new(),
+            complete: true,
+            span: doc.span,
+        };
+        let statements: Vec<&Node> = match doc.get("Statement").map(|s| (&s.value, s)) {
+            Some((Value::List(items), _)) => items.iter().collect(),
+            Some((Value::Map(_), s)) => vec![s],
+            None => Vec::new(),
+            Some(_) => {
+                out.complete = false;
+                Vec::new()
+            }
+        };
+        for statement in statements {
+            match self.statement(statement) {
+                Some(s) => out.statements.push(s),
+                None => out.complete = false,
+            }
+        }
+        out
+    }
+
+    fn strings(&self, node: &'a Node) -> Option<Vec<String>> {
+        match &node.value {
+            Value::List(items) => items
+                .iter()
+                .map(|i| self.r.string(i).map(str::to_string))
+                .collect(),
+            _ => self.r.string(node).map(|s| vec![s.to_string()]),
+        }
+    }
+
+    fn statement(&self, node: &'a Node) -> Option<Statement> {
+        if !matches!(node.value, Value::Map(_)) {
+            return None;
+        }
+        let effect = match node.get("Effect") {
+            Some(e) => match self.r.string(e) {
+                Some("Allow") => Val::explicit(Effect::Allow, e.span),
+                Some("Deny") => Val::explicit(Effect::Deny, e.span),
+                _ => Val::unknown(e.span),
+            },
+            None => Val::unknown(node.span),
+        };
+        let actions = match (node.get("Action"), node.get("NotAction")) {
+            (Some(a), _) => self.strings(a).map(|patterns| ActionSet {
+                not: false,
+                patterns,
+            }),
+            (None, Some(a)) => self.strings(a).map(|patterns| ActionSet {
+                not: true,
+                patterns,
+            }),
+            (None, None) => None,
+        };
+        let (resource_node, not_resource) = match (node.get("Resource"), node.get("NotResource")) {
+            (Some(r), _) => (Some(r), false),
+            (None, Some(r)) => (Some(r), true),
+            (None, None) => (None, false),
+        };
+        let resources = resource_node.map(|r| self.resources(r)).unwrap_or_default();
+        let (principal_node, not_principal) =
+            match (node.get("Principal"), node.get("NotPrincipal")) {
+                (Some(p), _) => (Some(p), false),
+                (None, Some(p)) => (Some(p), true),
+                (None, None) => (None, false),
+            };
+        let (principals, principals_known) = match principal_node {
+            Some(p) => match self.principals(p) {
+                Some(list) => (list, true),
+                None => (Vec::new(), false),
+            },
+            None => (Vec::new(), true),
+        };
+        let (conditions, conditions_known) = match node.get("Condition") {
+            Some(c) => self.conditions(c),
+            None => (Vec::new(), true),
+        };
+        Some(Statement {
+            effect,
+            actions,
+            resources,
+            not_resource,
+            principals,
+            not_principal,
+            principals_known,
+            conditions,
+            conditions_known,
+            span: node.span,
+        })
+    }
+
+    fn resources(&self, node: &'a Node) -> Vec<ResourceEntry> {
+        let items: Vec<&Node> = match &node.value {
+            Value::List(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        items.into_iter().map(|i| self.resource(i)).collect()
+    }
+
+    /// One `Resource` entry: an ARN, or a bucket in scope named by reference.
+    fn resource(&self, node: &'a Node) -> ResourceEntry {
+        let head = match &node.value {
+            Value::Concat(parts) => parts.first(),
+            _ => Some(node),
+        };
+        if let Some(Target::Resource(idx, _)) = head.map(|h| self.r.follow(h)) {
+            if let Some(&bucket) = self.bucket_of.get(&idx) {
+                return ResourceEntry::Bucket(bucket);
+            }
+        }
+        match self.r.string(node) {
+            Some(arn) => ResourceEntry::Arn(arn.to_string()),
+            None => ResourceEntry::Unknown,
+        }
+    }
+
+    /// `"*"` or `{AWS: …, Service: …, Federated: …}`.
+    fn principals(&self, node: &'a Node) -> Option<Vec<PrincipalEntry>> {
+        if let Some(s) = self.r.string(node) {
+            return Some(vec![PrincipalEntry {
+                kind: if s == "*" { "*".into() } else { "AWS".into() },
+                value: Some(s.to_string()),
+                span: node.span,
+            }]);
+        }
+        let Value::Map(map) = &node.value else {
+            return None;
+        };
+        let mut out = Vec::new();
+        for (kind, ids) in map {
+            let items: Vec<&Node> = match &ids.value {
+                Value::List(items) => items.iter().collect(),
+                _ => vec![ids],
+            };
+            for id in items {
+                out.push(PrincipalEntry {
+                    kind: kind.clone(),
+                    value: self.r.string(id).map(str::to_string),
+                    span: id.span,
+                });
+            }
+        }
+        Some(out)
+    }
+
+    /// `{Operator: {key: value-or-values}}`.
+    fn conditions(&self, node: &'a Node) -> (Vec<Condition>, bool) {
+        let Value::Map(operators) = &node.value else {
+            return (Vec::new(), false);
+        };
+        let mut out = Vec::new();
+        let mut known = true;
+        for (operator, keys) in operators {
+            let Value::Map(keys) = &keys.value else {
+                known = false;
+                continue;
+            };
+            for (key, values) in keys {
+                out.push(condition(
+                    operator,
+                    key,
+                    self.values(values),
+                    operators.get(operator).map_or(node.span, |o| o.span),
+                ));
+            }
+        }
+        (out, known)
+    }
+
+    fn values(&self, node: &'a Node) -> Vec<Option<String>> {
+        let items: Vec<&Node> = match &node.value {
+            Value::List(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        items
+            .into_iter()
+            .map(|i| match self.r.follow(i) {
+                Target::Value(n) => match &n.value {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(x) => Some(format_number(*x)),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Terraform's `data "aws_iam_policy_document"`: `statement` blocks plus source and
+    /// override documents (merged by `sid`).
+    fn data_source(&self, resource: &'a Resource, depth: usize) -> PolicyDocument {
+        let body = &resource.body;
+        let mut doc = PolicyDocument {
+            statements: Vec::new(),
+            complete: true,
+            span: resource.span,
+        };
+        let mut sids: Vec<Option<String>> = Vec::new();
+        let merge = |doc: &mut PolicyDocument, field: &str, sids: &mut Vec<Option<String>>| {
+            let Some(list) = body.get(field) else { return };
+            let Value::List(items) = &list.value else {
+                doc.complete = false;
+                return;
+            };
+            for item in items {
+                match self.read_at(item, depth + 1) {
+                    Some(other) => {
+                        doc.complete &= other.complete;
+                        // Statements read from JSON carry no sid here, so they are added, not
+                        // merged; only `statement` blocks replace each other by sid.
+                        for s in other.statements {
+                            sids.push(None);
+                            doc.statements.push(s);
+                        }
+                    }
+                    None => doc.complete = false,
+                }
+            }
+        };
+        merge(&mut doc, "source_policy_documents", &mut sids);
+        match body.get("statement").map(|s| &s.value) {
+            Some(Value::List(blocks)) => {
+                for block in blocks {
+                    let sid = block
+                        .get("sid")
+                        .and_then(|s| self.r.string(s))
+                        .map(str::to_string);
+                    let statement = self.statement_block(block);
+                    if let Some(i) = sids.iter().position(|x| x.is_some() && *x == sid) {
+                        doc.statements[i] = statement;
+                    } else {
+                        sids.push(sid);
+                        doc.statements.push(statement);
+                    }
+                }
+            }
+            None => {}
+            Some(_) => doc.complete = false,
+        }
+        merge(&mut doc, "override_policy_documents", &mut sids);
+        doc
+    }
+
+    fn statement_block(&self, block: &'a Node) -> Statement {
+        let effect = match block.get("effect") {
+            Some(e) => match self.r.string(e) {
+                Some("Allow") => Val::explicit(Effect::Allow, e.span),
+                Some("Deny") => Val::explicit(Effect::Deny, e.span),
+                _ => Val::unknown(e.span),
+            },
+            // The data source's default.
+            None => Val::default(Effect::Allow, block.span),
+        };
+        let list = |name: &str| block.get(name).filter(|n| !matches!(n.value, Value::Null));
+        let actions = match (list("actions"), list("not_actions")) {
+            (Some(a), _) => self.strings(a).map(|patterns| ActionSet {
+                not: false,
+                patterns,
+            }),
+            (None, Some(a)) => self.strings(a).map(|patterns| ActionSet {
+                not: true,
+                patterns,
+            }),
+            (None, None) => None,
+        };
+        let (resources, not_resource) = match (list("resources"), list("not_resources")) {
+            (Some(r), _) => (self.resources(r), false),
+            (None, Some(r)) => (self.resources(r), true),
+            (None, None) => (Vec::new(), false),
+        };
+        let mut principals = Vec::new();
+        let mut principals_known = true;
+        let mut not_principal = false;
+        for (field, negated) in [("principals", false), ("not_principals", true)] {
+            let Some(blocks) = block.get(field) else {
+                continue;
+            };
+            let Value::List(blocks) = &blocks.value else {
+                principals_known = false;
+                continue;
+            };
+            for p in blocks {
+                not_principal |= negated;
+                let kind = p
+                    .get("type")
+                    .and_then(|t| self.r.string(t))
+                    .map(str::to_string);
+                let Some(ids) = p.get("identifiers") else {
+                    continue;
+                };
+                let values: Vec<(Option<String>, crate::ir::Span)> = match &ids.value {
+                    Value::List(items) => items
+                        .iter()
+                        .map(|i| (self.r.string(i).map(str::to_string), ids.span))
+                        .collect(),
+                    _ => vec![(self.r.string(ids).map(str::to_string), ids.span)],
+                };
+                for (value, span) in values {
+                    principals.push(PrincipalEntry {
+                        kind: kind.clone().unwrap_or_else(|| "?".into()),
+                        value,
+                        span,
+                    });
+                }
+            }
+        }
+        let mut conditions = Vec::new();
+        let mut conditions_known = true;
+        match block.get("condition").map(|c| &c.value) {
+            Some(Value::List(blocks)) => {
+                for c in blocks {
+                    let test = c.get("test").and_then(|t| self.r.string(t));
+                    let variable = c.get("variable").and_then(|v| self.r.string(v));
+                    match (test, variable, c.get("values")) {
+                        (Some(test), Some(variable), Some(values)) => {
+                            let span = c.get("test").map_or(c.span, |t| t.span);
+                            conditions.push(condition(test, variable, self.values(values), span));
+                        }
+                        _ => conditions_known = false,
+                    }
+                }
+            }
+            None => {}
+            Some(_) => conditions_known = false,
+        }
+        Statement {
+            effect,
+            actions,
+            resources,
+            not_resource,
+            principals,
+            not_principal,
+            principals_known,
+            conditions,
+            conditions_known,
+            span: block.span,
+        }
+    }
+}
+
+/// Splits `ForAnyValue:StringNotEqualsIfExists` into its parts.
+fn condition(
+    operator: &str,
+    key: &str,
+    values: Vec<Option<String>>,
+    span: crate::ir::Span,
+) -> Condition {
+    let (set_operator, rest) = match operator.split_once(':') {
+        Some((prefix, rest)) => (Some(prefix.to_string()), rest),
+        None => (None, operator),
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(base) => (base.to_string(), true),
+        None => (rest.to_string(), false),
+    };
+    Condition {
+        operator: base,
+        if_exists,
+        set_operator,
+        key: key.to_ascii_lowercase(),
+        values,
+        span,
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Family, FileId, Mode, Span};
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0..0)
+    }
+
+    fn resource(kind: &str, address: &str, body: serde_json::Value) -> Resource {
+        Resource {
+            family: Family::Terraform,
+            mode: if address.starts_with("data.") {
+                Mode::Data
+            } else {
+                Mode::Managed
+            },
+            kind: kind.into(),
+            address: address.into(),
+            span: span(),
+            body: Node::from_json(&body, span()),
+            origin: None,
+        }
+    }
+
+    fn read(resources: &[Resource], node: &Node) -> Option<PolicyDocument> {
+        let r = Resolver::new(resources);
+        let buckets: HashMap<usize, Id> = resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == "aws_s3_bucket")
+            .map(|(i, _)| (i, 0))
+            .collect();
+        let reader = PolicyReader {
+            r: &r,
+            bucket_of: &buckets,
+            document_source: Some("aws_iam_policy_document"),
+        };
+        reader.read(node)
+    }
+
+    fn text(json: &str) -> Node {
+        Node::new(Value::String(json.into()), span())
+    }
+
+    #[test]
+    fn json_text_with_a_single_statement_object_and_scalars() {
+        let doc = read(
+            &[],
+            &text(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":""},"Action":"sts:AssumeRole"}}"#),
+        )
+        .unwrap();
+        let s = &doc.statements[0];
+        assert_eq!(s.effect.known(), Some(&Effect::Allow));
+        assert!(s.actions.as_ref().unwrap().covers("sts:AssumeRole"));
+        assert_eq!(s.principals[0].kind, "Service");
+        assert_eq!(s.principals[0].value.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn lists_not_forms_star_principals_and_conditions() {
+        let doc = read(
+            &[],
+            &text(
+                r#"{"Statement":[
+                {"Effect":"Deny","Principal":"*","NotAction":["iam:*"],"NotResource":"arn:aws:s3:::logs/*",
+                 "Condition":{"ForAnyValue:StringNotEqualsIfExists":{"aws:SourceVpce":["vpce-1","vpce-2"]},
+                              "NumericGreaterThan":{"s3:signatureAge":600000}}},
+                {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:root","*"]},"Action":"s3:*","Resource":["*"]}]}"#,
+            ),
+        )
+        .unwrap();
+        let deny = &doc.statements[0];
+        assert_eq!(deny.is_deny(), crate::model::Truth::True);
+        assert!(deny.not_resource && deny.actions.as_ref().unwrap().not);
+        assert_eq!(deny.principals[0].kind, "*");
+        let vpce = deny.conditions_on("aws:sourcevpce").next().unwrap();
+        assert_eq!(
+            (
+                vpce.operator.as_str(),
+                vpce.if_exists,
+                vpce.set_operator.as_deref(),
+                vpce.values.len()
+            ),
+            ("StringNotEquals", true, Some("ForAnyValue"), 2)
+        );
+        let age = deny.conditions_on("s3:signatureage").next().unwrap();
+        assert_eq!(age.values[0].as_deref(), Some("600000"));
+        assert_eq!(doc.statements[1].principals.len(), 2);
+        assert_eq!(doc.statements[1].covers_s3(), crate::model::Truth::True);
+    }
+
+    #[test]
+    fn structures_and_bucket_references() {
+        let resources = [resource(
+            "aws_s3_bucket",
+            "aws_s3_bucket.data",
+            serde_json::json!({"bucket": "data"}),
+        )];
+        let bucket_arn = Node::new(
+            Value::Ref(crate::ir::Reference {
+                address: "aws_s3_bucket.data".into(),
+                path: vec!["arn".into()],
+            }),
+            span(),
+        );
+        let objects = Node::new(
+            Value::Concat(vec![
+                bucket_arn.clone(),
+                Node::new(Value::String("/*".into()), span()),
+            ]),
+            span(),
+        );
+        let mut statement = std::collections::BTreeMap::new();
+        statement.insert(
+            "Effect".to_string(),
+            Node::new(Value::String("Allow".into()), span()),
+        );
+        statement.insert(
+            "Action".to_string(),
+            Node::new(Value::String("s3:GetObject".into()), span()),
+        );
+        statement.insert(
+            "Resource".to_string(),
+            Node::new(Value::List(vec![bucket_arn, objects]), span()),
+        );
+        let mut doc = std::collections::BTreeMap::new();
+        doc.insert(
+            "Statement".to_string(),
+            Node::new(Value::Map(statement), span()),
+        );
+        let doc = read(&resources, &Node::new(Value::Map(doc), span())).unwrap();
+        assert_eq!(
+            doc.statements[0].resources,
+            vec![ResourceEntry::Bucket(0), ResourceEntry::Bucket(0)]
+        );
+    }
+
+    #[test]
+    fn policy_document_data_sources_with_defaults_and_overrides() {
+        let resources = [
+            resource(
+                "aws_iam_policy_document",
+                "data.aws_iam_policy_document.base",
+                serde_json::json!({"statement": [{"sid": "Read", "actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::a/*"]}]}),
+            ),
+            resource(
+                "aws_iam_policy_document",
+                "data.aws_iam_policy_document.trust",
+                serde_json::json!({
+                    "source_policy_documents": ["{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"*\"}]}"],
+                    "statement": [{"actions": ["sts:AssumeRole"],
+                        "principals": [{"type": "Service", "identifiers": ["redshift.amazonaws.com", "sagemaker.amazonaws.com"]}],
+                        "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["1"]}]}]
+                }),
+            ),
+        ];
+        let reference = |address: &str| {
+            Node::new(
+                Value::Ref(crate::ir::Reference {
+                    address: address.into(),
+                    path: vec!["json".into()],
+                }),
+                span(),
+            )
+        };
+        let trust = read(&resources, &reference("data.aws_iam_policy_document.trust")).unwrap();
+        assert_eq!(trust.statements.len(), 2);
+        let own = &trust.statements[1];
+        assert_eq!(
+            own.effect.known(),
+            Some(&Effect::Allow),
+            "effect defaults to Allow"
+        );
+        assert_eq!(own.principals.len(), 2);
+        assert_eq!(own.conditions[0].key, "aws:sourceaccount");
+        let base = read(&resources, &reference("data.aws_iam_policy_document.base")).unwrap();
+        assert_eq!(
+            base.statements[0].resources,
+            vec![ResourceEntry::Arn("arn:aws:s3:::a/*".into())]
+        );
+    }
+
+    #[test]
+    fn unknown_documents_are_none() {
+        assert!(read(&[], &Node::unknown(span())).is_none());
+        assert!(read(&[], &text("not json")).is_none());
+    }
+}

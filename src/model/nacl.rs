@@ -1,0 +1,258 @@
+//! Network ACL evaluation, as AWS does it: per direction and address family, entries in
+//! ascending rule number, the first match decides, and an implicit final deny.
+
+use super::{Meta, PortRange, Protocol, Val};
+use ipnet::IpNet;
+
+/// One NACL entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NaclEntry {
+    /// The resource the entry is written in (the ACL for inline entries).
+    pub meta: Meta,
+    pub rule_number: Val<u32>,
+    pub egress: bool,
+    /// Allow (true) or deny; its span is where the action is written.
+    pub allow: Val<bool>,
+    pub protocol: Val<Protocol>,
+    pub ports: Val<PortRange>,
+    pub cidr: Val<IpNet>,
+}
+
+/// A network ACL with its entries.
+#[derive(Debug, Clone)]
+pub struct NetworkAcl {
+    pub meta: Meta,
+    pub entries: Vec<NaclEntry>,
+    /// False when some entries could not be read.
+    pub entries_known: bool,
+}
+
+/// What a NACL does with some traffic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Verdict<'a> {
+    Allowed,
+    /// Denied by this entry, or by the implicit final deny (None).
+    Denied(Option<&'a NaclEntry>),
+    Unknown,
+}
+
+enum Overlap {
+    None,
+    Partial,
+    Full,
+}
+
+fn cidr_overlap(entry: &IpNet, traffic: &IpNet) -> Overlap {
+    match (entry, traffic) {
+        (IpNet::V4(_), IpNet::V6(_)) | (IpNet::V6(_), IpNet::V4(_)) => Overlap::None,
+        _ if entry.contains(traffic) => Overlap::Full,
+        _ if traffic.contains(entry) => Overlap::Partial,
+        _ => Overlap::None,
+    }
+}
+
+fn port_overlap(entry: &PortRange, traffic: &PortRange) -> Overlap {
+    if entry.from <= traffic.from && traffic.to <= entry.to {
+        Overlap::Full
+    } else if entry.to < traffic.from || traffic.to < entry.from {
+        Overlap::None
+    } else {
+        Overlap::Partial
+    }
+}
+
+/// How an entry applies to TCP traffic on `ports` with `peer`; None when unknown.
+fn applies(entry: &NaclEntry, ports: &PortRange, peer: &IpNet) -> Option<Overlap> {
+    let cidr = cidr_overlap(entry.cidr.known()?, peer);
+    if matches!(cidr, Overlap::None) {
+        return Some(Overlap::None);
+    }
+    let port = match entry.protocol.known()? {
+        // Protocols without ports match every port; only TCP (and "all") carry TCP traffic.
+        Protocol::All => Overlap::Full,
+        Protocol::Tcp => port_overlap(entry.ports.known()?, ports),
+        Protocol::Udp | Protocol::Icmp | Protocol::Icmpv6 => Overlap::None,
+        Protocol::Other(_) => Overlap::None,
+    };
+    Some(match (cidr, port) {
+        (_, Overlap::None) => Overlap::None,
+        (Overlap::Full, Overlap::Full) => Overlap::Full,
+        _ => Overlap::Partial,
+    })
+}
+
+/// Does the ACL let TCP traffic on `ports` to (egress) or from (ingress) every address of
+/// `peer` through? An allow that covers only part of the traffic leaves the rest to later
+/// entries; a deny on any part blocks it.
+pub fn evaluate<'a>(
+    acl: &'a NetworkAcl,
+    egress: bool,
+    ports: PortRange,
+    peer: IpNet,
+) -> Verdict<'a> {
+    let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+    if entries.iter().any(|e| e.rule_number.known().is_none()) {
+        return Verdict::Unknown;
+    }
+    entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
+    for entry in entries {
+        let Some(overlap) = applies(entry, &ports, &peer) else {
+            return Verdict::Unknown;
+        };
+        let allow = entry.allow.known().copied();
+        match (overlap, allow) {
+            (Overlap::None, _) => continue,
+            (_, None) => return Verdict::Unknown,
+            (Overlap::Full, Some(true)) => return Verdict::Allowed,
+            (_, Some(false)) => return Verdict::Denied(Some(entry)),
+            (Overlap::Partial, Some(true)) => continue,
+        }
+    }
+    if acl.entries_known {
+        Verdict::Denied(None)
+    } else {
+        Verdict::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{FileId, Span};
+
+    fn entry(
+        rule: u32,
+        egress: bool,
+        allow: bool,
+        protocol: Protocol,
+        ports: (u16, u16),
+        cidr: &str,
+    ) -> NaclEntry {
+        let span = Span::new(FileId(0), 0..0);
+        NaclEntry {
+            meta: Meta {
+                address: format!("rule{rule}"),
+                kind: "nacl".into(),
+                span,
+                origin: None,
+            },
+            rule_number: Val::explicit(rule, span),
+            egress,
+            allow: Val::explicit(allow, span),
+            protocol: Val::explicit(protocol, span),
+            ports: Val::explicit(
+                PortRange {
+                    from: ports.0,
+                    to: ports.1,
+                },
+                span,
+            ),
+            cidr: Val::explicit(cidr.parse().unwrap(), span),
+        }
+    }
+
+    fn acl(entries: Vec<NaclEntry>) -> NetworkAcl {
+        NetworkAcl {
+            meta: entries.first().map_or_else(
+                || Meta {
+                    address: "acl".into(),
+                    kind: "nacl".into(),
+                    span: Span::new(FileId(0), 0..0),
+                    origin: None,
+                },
+                |e| e.meta.clone(),
+            ),
+            entries,
+            entries_known: true,
+        }
+    }
+
+    const HTTPS: PortRange = PortRange { from: 443, to: 443 };
+
+    #[test]
+    fn first_match_in_rule_order_wins() {
+        let s3: IpNet = "52.216.0.0/15".parse().unwrap();
+        // Written out of order on purpose: rule 90 is evaluated before rule 100.
+        let a = acl(vec![
+            entry(100, true, true, Protocol::All, (0, 0), "0.0.0.0/0"),
+            entry(90, true, false, Protocol::Tcp, (443, 443), "52.216.0.0/15"),
+        ]);
+        assert!(
+            matches!(evaluate(&a, true, HTTPS, s3), Verdict::Denied(Some(e)) if e.meta.address == "rule90")
+        );
+        let other: IpNet = "54.231.0.0/16".parse().unwrap();
+        assert_eq!(evaluate(&a, true, HTTPS, other), Verdict::Allowed);
+    }
+
+    #[test]
+    fn an_allow_for_everything_covers_every_prefix_and_a_partial_deny_blocks() {
+        let s3: IpNet = "52.216.0.0/15".parse().unwrap();
+        let open = acl(vec![entry(
+            100,
+            true,
+            true,
+            Protocol::Tcp,
+            (443, 443),
+            "0.0.0.0/0",
+        )]);
+        assert_eq!(evaluate(&open, true, HTTPS, s3), Verdict::Allowed);
+        let partial = acl(vec![
+            entry(50, true, false, Protocol::Tcp, (443, 443), "52.217.0.0/16"),
+            entry(100, true, true, Protocol::All, (0, 0), "0.0.0.0/0"),
+        ]);
+        assert!(matches!(
+            evaluate(&partial, true, HTTPS, s3),
+            Verdict::Denied(Some(_))
+        ));
+    }
+
+    #[test]
+    fn no_match_is_the_implicit_deny_and_other_directions_do_not_count() {
+        let s3: IpNet = "52.216.0.0/15".parse().unwrap();
+        let ingress_only = acl(vec![entry(
+            100,
+            false,
+            true,
+            Protocol::All,
+            (0, 0),
+            "0.0.0.0/0",
+        )]);
+        assert_eq!(
+            evaluate(&ingress_only, true, HTTPS, s3),
+            Verdict::Denied(None)
+        );
+        let udp = acl(vec![entry(
+            100,
+            true,
+            true,
+            Protocol::Udp,
+            (0, 65535),
+            "0.0.0.0/0",
+        )]);
+        assert_eq!(evaluate(&udp, true, HTTPS, s3), Verdict::Denied(None));
+        let ephemeral = PortRange {
+            from: 1024,
+            to: 65535,
+        };
+        let narrow = acl(vec![entry(
+            100,
+            false,
+            true,
+            Protocol::Tcp,
+            (1024, 2048),
+            "0.0.0.0/0",
+        )]);
+        assert_eq!(
+            evaluate(&narrow, false, ephemeral, s3),
+            Verdict::Denied(None)
+        );
+    }
+
+    #[test]
+    fn unknown_entries_make_the_answer_unknown() {
+        let s3: IpNet = "52.216.0.0/15".parse().unwrap();
+        let mut e = entry(100, true, true, Protocol::All, (0, 0), "0.0.0.0/0");
+        e.cidr = Val::unknown(e.cidr.span);
+        assert_eq!(evaluate(&acl(vec![e]), true, HTTPS, s3), Verdict::Unknown);
+    }
+}

@@ -1,0 +1,230 @@
+//! IAM policy documents as the model sees them: statements with effects, actions, resources,
+//! principals and conditions, each part with its site. Built by `adapt::policy` from JSON
+//! text, `jsonencode` structures, `aws_iam_policy_document` data sources or CloudFormation
+//! objects. The questions rules ask of them live here.
+
+use super::{Truth, Val};
+use crate::ir::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// `Action` or `NotAction` patterns (wildcards `*` and `?`, case-insensitive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionSet {
+    pub not: bool,
+    pub patterns: Vec<String>,
+}
+
+impl ActionSet {
+    /// Does the set cover `action` (e.g. `s3:GetObject`)?
+    pub fn covers(&self, action: &str) -> bool {
+        let hit = self.patterns.iter().any(|p| wildcard_match(p, action));
+        hit != self.not
+    }
+
+    /// Does the set cover any action of a service (`s3`)?
+    pub fn covers_service(&self, service: &str) -> bool {
+        if self.not {
+            // NotAction covers a service unless it excludes every action of it.
+            return !self
+                .patterns
+                .iter()
+                .any(|p| wildcard_match(p, &format!("{service}:*")) && p.ends_with('*'));
+        }
+        self.patterns.iter().any(|p| {
+            let lower = p.to_ascii_lowercase();
+            lower == "*" || lower.starts_with(&format!("{}:", service.to_ascii_lowercase()))
+        })
+    }
+}
+
+/// What a `Resource` entry names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResourceEntry {
+    /// An ARN pattern (wildcards allowed).
+    Arn(String),
+    /// A bucket in scope, named by reference (`"${aws_s3_bucket.x.arn}/*"`).
+    Bucket(super::Id),
+    /// Not knowable.
+    Unknown,
+}
+
+/// One principal of a `Principal` element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrincipalEntry {
+    /// `*` (any), `AWS`, `Service`, `Federated`, `CanonicalUser`.
+    pub kind: String,
+    /// The identifier; None when unknown.
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// One condition: operator, key and values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The operator without prefixes or the `IfExists` suffix (`StringNotEquals`).
+    pub operator: String,
+    pub if_exists: bool,
+    /// `ForAnyValue` / `ForAllValues`, when written.
+    pub set_operator: Option<String>,
+    /// The condition key, lower-cased (keys are case-insensitive).
+    pub key: String,
+    /// The values; None entries are unknown.
+    pub values: Vec<Option<String>>,
+    /// Where the operator is written.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub effect: Val<Effect>,
+    /// None when unknown.
+    pub actions: Option<ActionSet>,
+    /// `Resource` entries; `not_resource` when written as `NotResource`.
+    pub resources: Vec<ResourceEntry>,
+    pub not_resource: bool,
+    /// `Principal` entries (empty when the statement has none, as in identity policies);
+    /// `not_principal` for `NotPrincipal`. `principals_known` is false when unreadable.
+    pub principals: Vec<PrincipalEntry>,
+    pub not_principal: bool,
+    pub principals_known: bool,
+    pub conditions: Vec<Condition>,
+    /// False when some conditions could not be read.
+    pub conditions_known: bool,
+    pub span: Span,
+}
+
+impl Statement {
+    pub fn is_deny(&self) -> Truth {
+        self.effect.test(|e| *e == Effect::Deny)
+    }
+
+    pub fn is_allow(&self) -> Truth {
+        self.effect.test(|e| *e == Effect::Allow)
+    }
+
+    /// Does the statement cover some S3 action?
+    pub fn covers_s3(&self) -> Truth {
+        match &self.actions {
+            Some(actions) => Truth::from_known(actions.covers_service("s3")),
+            None => Truth::Unknown,
+        }
+    }
+
+    /// Conditions on a key (lower-case), e.g. `aws:sourcevpce`.
+    pub fn conditions_on<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Condition> + 'a {
+        self.conditions.iter().filter(move |c| c.key == key)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDocument {
+    pub statements: Vec<Statement>,
+    /// False when some statements could not be read.
+    pub complete: bool,
+    /// Where the document is written.
+    pub span: Span,
+}
+
+/// Case-insensitive match with `*` (any run) and `?` (one character).
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && (p.get(pi) == Some(&'?') || p.get(pi) == t.get(ti)) {
+            pi += 1;
+            ti += 1;
+        } else if p.get(pi) == Some(&'*') {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while p.get(pi) == Some(&'*') {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// The bucket-name pattern of an S3 ARN (`arn:aws:s3:::data-*/*` → `data-*`); `*` → `*`.
+pub fn s3_bucket_pattern(arn: &str) -> Option<String> {
+    if arn == "*" {
+        return Some("*".into());
+    }
+    let rest = arn.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let _partition = parts.next()?;
+    let service = parts.next()?;
+    if !wildcard_match(service, "s3") {
+        return None;
+    }
+    let resource = parts.nth(2)?;
+    let bucket = resource.split('/').next()?;
+    (!bucket.is_empty()).then(|| bucket.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard_match("s3:Get*", "s3:GetObject"));
+        assert!(wildcard_match("S3:*", "s3:listbucket"));
+        assert!(wildcard_match("*", "sts:AssumeRole"));
+        assert!(wildcard_match("s3:Get?bject", "s3:GetObject"));
+        assert!(!wildcard_match("s3:Put*", "s3:GetObject"));
+        assert!(wildcard_match("data-*", "data-2024"));
+        assert!(!wildcard_match("data-*", "logs"));
+    }
+
+    #[test]
+    fn action_sets_cover_services() {
+        let s3 = ActionSet {
+            not: false,
+            patterns: vec!["s3:GetObject".into()],
+        };
+        assert!(s3.covers_service("s3") && !s3.covers_service("glue"));
+        let all = ActionSet {
+            not: false,
+            patterns: vec!["*".into()],
+        };
+        assert!(all.covers_service("s3"));
+        let not_iam = ActionSet {
+            not: true,
+            patterns: vec!["iam:*".into()],
+        };
+        assert!(
+            not_iam.covers_service("s3")
+                && not_iam.covers("s3:GetObject")
+                && !not_iam.covers("iam:PassRole")
+        );
+    }
+
+    #[test]
+    fn s3_arns_name_buckets() {
+        assert_eq!(
+            s3_bucket_pattern("arn:aws:s3:::spectrum-data/*").as_deref(),
+            Some("spectrum-data")
+        );
+        assert_eq!(s3_bucket_pattern("arn:aws-cn:s3:::b").as_deref(), Some("b"));
+        assert_eq!(
+            s3_bucket_pattern("arn:aws:s3:::data-*").as_deref(),
+            Some("data-*")
+        );
+        assert_eq!(s3_bucket_pattern("*").as_deref(), Some("*"));
+        assert_eq!(s3_bucket_pattern("arn:aws:glue:us-east-1:1:catalog"), None);
+    }
+}

@@ -1,0 +1,242 @@
+//! What Spectrum, COPY and UNLOAD need, asked of the whole model: the warehouse's roles and the
+//! buckets they read, and whether the warehouse's subnets can reach S3 and the Glue catalog.
+
+use super::policy::{ResourceEntry, s3_bucket_pattern, wildcard_match};
+use super::{
+    Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Subnet,
+    Trail, Truth, Warehouse, net,
+};
+
+impl Model {
+    /// The warehouse's IAM roles that are in scope.
+    pub fn spectrum_roles(&self, warehouse: &Warehouse) -> Vec<&IamRole> {
+        warehouse
+            .roles
+            .known()
+            .map(|links| {
+                links
+                    .iter()
+                    .filter_map(|l| l.target.and_then(|r| self.roles.get(r)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The buckets in scope that a policy of one of the warehouse's roles lets it read: named in
+    /// the `Resource` of an `Allow` statement covering S3 actions.
+    pub fn spectrum_buckets(&self, warehouse: &Warehouse) -> Vec<Id> {
+        let mut out: Vec<Id> = Vec::new();
+        for role in self.spectrum_roles(warehouse) {
+            for statement in role.policies.iter().flat_map(|p| &p.statements) {
+                if statement.is_deny().is_true()
+                    || statement.covers_s3().is_false()
+                    || statement.not_resource
+                {
+                    continue;
+                }
+                for entry in &statement.resources {
+                    let ids: Vec<Id> = match entry {
+                        ResourceEntry::Bucket(id) => vec![*id],
+                        ResourceEntry::Arn(arn) => match s3_bucket_pattern(arn) {
+                            Some(pattern) => self
+                                .buckets
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, b)| {
+                                    b.name.known().is_some_and(|n| wildcard_match(&pattern, n))
+                                })
+                                .map(|(i, _)| i)
+                                .collect(),
+                            None => Vec::new(),
+                        },
+                        ResourceEntry::Unknown => Vec::new(),
+                    };
+                    for id in ids {
+                        if !out.contains(&id) {
+                            out.push(id);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The warehouse's subnets that are in scope.
+    pub fn warehouse_subnets(&self, warehouse: &Warehouse) -> Vec<&Subnet> {
+        warehouse
+            .subnets
+            .known()
+            .map(|links| links.iter().filter_map(|l| self.subnet(l)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Can the warehouse reach the internet through its own public address (a default route to
+    /// an internet gateway, and publicly accessible or an Elastic IP)?
+    fn public_path(&self, warehouse: &Warehouse, subnet: &Subnet) -> Truth {
+        let (_, igw) = net::internet_routes(self, subnet);
+        let public = warehouse
+            .publicly_accessible
+            .test(|b| *b)
+            .or(warehouse.elastic_ip.test(|b| *b));
+        igw.and(public)
+    }
+
+    /// Does the subnet's route table send `0.0.0.0/0` to a (public) NAT gateway?
+    fn nat_path(&self, subnet: &Subnet) -> Truth {
+        match subnet.route_table {
+            None => Truth::Unknown,
+            Some(None) => Truth::False,
+            Some(Some(id)) => match self.route_tables.get(id) {
+                None => Truth::Unknown,
+                Some(table) => {
+                    let answer = Truth::any(table.routes.iter().map(|r| {
+                        let dest = r.destination.test(|d| matches!(d, Destination::Cidr(n) if net::is_world(n) && n.addr().is_ipv4()));
+                        dest.and(r.target.test(|t| *t == RouteTarget::NatGateway))
+                    }));
+                    if table.routes_known || answer.is_true() {
+                        answer
+                    } else {
+                        Truth::Unknown
+                    }
+                }
+            },
+        }
+    }
+
+    /// Is there an endpoint for `service` of `kind` in the warehouse's VPC? For gateway
+    /// endpoints, only one associated with the subnet's route table counts.
+    fn endpoint(
+        &self,
+        warehouse: &Warehouse,
+        subnet: &Subnet,
+        service: &str,
+        kind: EndpointType,
+    ) -> Truth {
+        let vpc = subnet.vpc.and_then(|v| v.target);
+        let answers = self.endpoints.iter().map(|e| {
+            let same_vpc = match (e.vpc.and_then(|v| v.target), vpc) {
+                (Some(a), Some(b)) => Truth::from_known(a == b),
+                _ => Truth::Unknown,
+            };
+            let serves = e.service.test(|s| s.eq_ignore_ascii_case(service));
+            let typed = e.endpoint_type.test(|t| *t == kind);
+            let reaches = match kind {
+                EndpointType::Gateway => match subnet.route_table {
+                    Some(Some(table)) => {
+                        let known = e.route_tables.iter().all(|l| l.target.is_some());
+                        let hit = e.route_tables.iter().any(|l| l.target == Some(table));
+                        if hit {
+                            Truth::True
+                        } else if known {
+                            Truth::False
+                        } else {
+                            Truth::Unknown
+                        }
+                    }
+                    // The original main table is not associated with anything in scope.
+                    Some(None) => Truth::False,
+                    None => Truth::Unknown,
+                },
+                _ => Truth::True,
+            };
+            same_vpc.and(serves).and(typed).and(reaches)
+        });
+        let _ = warehouse;
+        Truth::any(answers)
+    }
+
+    /// Can the warehouse's subnets reach S3 (for COPY and UNLOAD under enhanced VPC routing)?
+    pub fn s3_path(&self, warehouse: &Warehouse) -> Truth {
+        let service = format!("com.amazonaws.{}.s3", warehouse.region);
+        self.any_subnet(warehouse, |subnet| {
+            self.endpoint(warehouse, subnet, &service, EndpointType::Gateway)
+                .or(self.endpoint(warehouse, subnet, &service, EndpointType::Interface))
+                .or(self.nat_path(subnet))
+                .or(self.public_path(warehouse, subnet))
+        })
+    }
+
+    /// Can the warehouse reach the Glue Data Catalog (for Spectrum)?
+    pub fn catalog_path(&self, warehouse: &Warehouse) -> Truth {
+        let service = format!("com.amazonaws.{}.glue", warehouse.region);
+        self.any_subnet(warehouse, |subnet| {
+            self.nat_path(subnet)
+                .or(self.public_path(warehouse, subnet))
+                .or(self.endpoint(warehouse, subnet, &service, EndpointType::Interface))
+        })
+    }
+
+    /// Some subnet of the warehouse answers true; unknown when the subnets are.
+    fn any_subnet(&self, warehouse: &Warehouse, f: impl Fn(&Subnet) -> Truth) -> Truth {
+        let Some(links) = warehouse.subnets.known() else {
+            return Truth::Unknown;
+        };
+        if links.is_empty() {
+            return Truth::Unknown;
+        }
+        Truth::any(
+            links
+                .iter()
+                .map(|l| self.subnet(l).map_or(Truth::Unknown, &f)),
+        )
+    }
+}
+
+impl Bucket {
+    /// The ARN prefix CloudTrail data resources name objects of this bucket by.
+    fn object_arn(name: &str) -> String {
+        format!("arn:aws:s3:::{name}/")
+    }
+}
+
+impl Trail {
+    /// Does the trail record S3 object-level read events for the bucket?
+    pub fn records_reads_of(&self, bucket: &str) -> Truth {
+        let Some(selectors) = &self.selectors else {
+            return Truth::Unknown;
+        };
+        let object = Bucket::object_arn(bucket);
+        let recorded = Truth::any(selectors.iter().map(|s| match s {
+            DataSelector::Basic { reads, resources } => {
+                let covers = Truth::any(resources.iter().map(|(objects, values)| {
+                    let hit = Truth::any(values.iter().map(|v| match v {
+                        Some(prefix) => Truth::from_known(
+                            object.starts_with(prefix.as_str()) || prefix == "arn:aws:s3",
+                        ),
+                        None => Truth::Unknown,
+                    }));
+                    objects.and(hit)
+                }));
+                reads.and(covers)
+            }
+            DataSelector::Advanced {
+                s3_objects,
+                reads,
+                arns,
+            } => {
+                let arn = match arns {
+                    None => Truth::True,
+                    Some(f) => {
+                        let included = (f.equals.is_empty()
+                            && f.starts_with.is_empty()
+                            && f.ends_with.is_empty())
+                            || f.starts_with
+                                .iter()
+                                .any(|p| object.starts_with(p.as_str()) || p.starts_with(&object))
+                            || f.equals.iter().any(|e| e.starts_with(&object))
+                            || f.ends_with.iter().any(|e| object.ends_with(e.as_str()));
+                        let excluded = f
+                            .not_starts_with
+                            .iter()
+                            .any(|p| object.starts_with(p.as_str()))
+                            || f.not_equals.iter().any(|e| *e == object);
+                        Truth::from_known(included && !excluded)
+                    }
+                };
+                s3_objects.and(*reads).and(arn)
+            }
+        }));
+        self.logging.test(|b| *b).and(recorded)
+    }
+}
