@@ -228,6 +228,13 @@ impl<'c> ConfigIndex<'c> {
                 }
                 continue;
             };
+            // Written as a constant that the provider still reports unknown (an empty list for
+            // an optional-and-computed set): what the user wrote is the best knowledge.
+            if let (Some(constant), Json::Bool(true)) = (expression.get("constant_value"), mark) {
+                let node_span = map.get(attr).map_or(span, |n| n.span);
+                map.insert(attr.clone(), Node::from_json(constant, node_span));
+                continue;
+            }
             let linked = expression
                 .get("references")
                 .and_then(Json::as_array)
