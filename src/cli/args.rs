@@ -72,12 +72,23 @@ pub struct CheckArgs {
     /// the working directory). Findings then point at the .tf lines.
     #[arg(long, value_name = "DIR")]
     pub source_dir: Option<PathBuf>,
+    /// Use AWS's ip-ranges.json (downloaded from https://ip-ranges.amazonaws.com/ip-ranges.json)
+    /// instead of the S3 prefixes built into redshield (RS108).
+    #[arg(long, value_name = "FILE")]
+    pub ip_ranges: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations); with GITHUB_STEP_SUMMARY set, a Markdown
+    /// summary is appended to that file too.
+    Github,
+    /// A Markdown report for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

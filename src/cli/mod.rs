@@ -5,7 +5,13 @@ mod args;
 mod settings;
 
 use crate::discover::OsFileSystem;
-use crate::report::{json::render_json, text::render_text};
+use crate::report::{
+    github::render_github,
+    json::render_json,
+    markdown::{render_markdown, render_markdown_summary},
+    sarif::render_sarif,
+    text::render_text,
+};
 use crate::rules;
 use args::{Args, Command, Format, ListFormat};
 use clap::Parser;
@@ -75,6 +81,12 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     let rendered = match check.format {
         Format::Text => render_text(&analysis.report, &analysis.sources, color),
         Format::Json => render_json(&analysis.report),
+        Format::Sarif => render_sarif(&analysis.report),
+        Format::Github => {
+            append_step_summary(&render_markdown_summary(&analysis.report));
+            render_github(&analysis.report)
+        }
+        Format::Markdown => render_markdown(&analysis.report),
     };
     let code = analysis.report.exit_code();
     match &check.output {
@@ -93,6 +105,29 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
                 status
             }
         }
+    }
+}
+
+/// Appends to the file GitHub Actions names in `GITHUB_STEP_SUMMARY`, when it names one. A
+/// failure only warns: the annotations and the exit status matter more than the summary.
+fn append_step_summary(markdown: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| {
+            file.write_all(markdown.as_bytes())?;
+            file.write_all(b"\n")
+        });
+    if let Err(err) = written {
+        eprintln!(
+            "warning: cannot append the step summary to {}: {err}",
+            path.display()
+        );
     }
 }
 

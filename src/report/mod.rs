@@ -3,7 +3,10 @@
 //!
 //! The JSON shape ([`json`]) is a stability boundary, described by `schemas/report.schema.json`.
 
+pub mod github;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::ir::{Diagnostic, Location, SourceMap, Span};

@@ -1,0 +1,208 @@
+//! `--format markdown`: a report ready to post as a pull-request comment or to append to a
+//! GitHub step summary: a heading with counts by severity, one table row per finding, then a
+//! collapsible section per finding with its related locations, and the input errors.
+
+use super::{Report, ReportFinding};
+use crate::rules::Severity;
+
+/// Renders the report as GitHub-flavoured Markdown with a trailing newline.
+pub fn render_markdown(report: &Report) -> String {
+    render(report, true)
+}
+
+/// The compact form for a GitHub step summary: heading, table and input errors, without the
+/// per-finding sections.
+pub fn render_markdown_summary(report: &Report) -> String {
+    render(report, false)
+}
+
+fn render(report: &Report, with_details: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&heading(report));
+    out.push_str("\n\n");
+    if report.findings.is_empty() {
+        out.push_str(&format!(
+            "No findings in {}, {}.\n",
+            plural(report.files, "file"),
+            plural(report.resources, "resource")
+        ));
+    } else {
+        out.push_str(&format!(
+            "Analyzed {}, {}.\n\n",
+            plural(report.files, "file"),
+            plural(report.resources, "resource")
+        ));
+        out.push_str(&table(report));
+        if with_details {
+            out.push('\n');
+            for finding in &report.findings {
+                out.push_str(&details(finding));
+            }
+        }
+    }
+    if !report.errors.is_empty() {
+        out.truncate(out.trim_end().len());
+        out.push_str(&format!(
+            "\n\n### Input errors\n\n{} could not be read or parsed; everything else was \
+             analyzed.\n\n",
+            plural(report.errors.len(), "input")
+        ));
+        for error in &report.errors {
+            let place = match (error.line, error.column) {
+                (Some(line), Some(column)) => format!("{}:{line}:{column}", error.path),
+                (Some(line), None) => format!("{}:{line}", error.path),
+                _ => error.path.clone(),
+            };
+            out.push_str(&format!("- {}: {}\n", code(&place), inline(&error.message)));
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// `## redshield: 5 findings (2 high, 2 medium, 1 low)`.
+fn heading(report: &Report) -> String {
+    if report.findings.is_empty() {
+        return "## redshield: no findings".to_string();
+    }
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    format!(
+        "## redshield: {} ({} high, {} medium, {} low)",
+        plural(report.findings.len(), "finding"),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low)
+    )
+}
+
+/// The findings table (also what the GitHub step summary shows).
+fn table(report: &Report) -> String {
+    let mut out = String::from(
+        "| Severity | Rule | Location | Resource | Message |\n|---|---|---|---|---|\n",
+    );
+    for finding in &report.findings {
+        let location = format!("{}:{}", finding.location.path, finding.location.start_line);
+        out.push_str(&format!(
+            "| {} | {} {} | {} | {} | {} |\n",
+            finding.severity.as_str(),
+            finding.rule.id,
+            cell(&code(finding.rule.name)),
+            cell(&code(&location)),
+            cell(&code(&finding.address)),
+            cell(&inline(&finding.message)),
+        ));
+    }
+    out
+}
+
+/// A collapsible section: the message, related locations and (when findings carry one) the fix.
+fn details(finding: &ReportFinding) -> String {
+    let loc = &finding.location;
+    let mut out = format!(
+        "<details>\n<summary>{} {} at {}:{}:{}</summary>\n\n{}\n",
+        finding.rule.id,
+        finding.rule.name,
+        html(&loc.path),
+        loc.start_line,
+        loc.start_column,
+        inline(&finding.message)
+    );
+    if !finding.related.is_empty() {
+        out.push_str("\nRelated locations:\n\n");
+        for (message, related, _) in &finding.related {
+            let place = format!(
+                "{}:{}:{}",
+                related.path, related.start_line, related.start_column
+            );
+            out.push_str(&format!("- {}: {}\n", inline(message), code(&place)));
+        }
+    }
+    if let Some(diff) = fix_diff(finding) {
+        out.push_str(&format!(
+            "\nProposed fix:\n\n```diff\n{}\n```\n",
+            diff.trim_end()
+        ));
+    }
+    out.push_str(&format!(
+        "\nRun `redshield explain {}` for the requirement and a fix.\n\n</details>\n\n",
+        finding.rule.id
+    ));
+    out
+}
+
+/// Hook for proposed fixes: the unified diff of the finding's fix, shown in its `<details>`.
+/// Findings carry no fix yet, so there is nothing to show; when `ReportFinding` gains its fix,
+/// return the diff text here.
+fn fix_diff(_finding: &ReportFinding) -> Option<String> {
+    None
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Escapes text for a table cell: `|` would end the cell, a newline the row.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}
+
+/// Escapes prose so that HTML-like text (`<stdin>`) shows as written, on one line.
+fn inline(text: &str) -> String {
+    html(text).replace("\r\n", " ").replace(['\n', '\r'], " ")
+}
+
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A code span, with a fence longer than any run of backticks inside it.
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{text}{fence}")
+    } else {
+        format!("{fence} {text} {fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a | b\nc"), "a \\| b<br>c");
+        assert_eq!(cell(&code("x|y")), "`x\\|y`");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks_and_prose_survives_angle_brackets() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(
+            inline("<stdin> & more\nlines"),
+            "&lt;stdin&gt; &amp; more lines"
+        );
+    }
+
+    #[test]
+    fn an_empty_report_says_no_findings() {
+        let out = render_markdown(&Report::default());
+        assert_eq!(
+            out,
+            "## redshield: no findings\n\nNo findings in 0 files, 0 resources.\n"
+        );
+    }
+}

@@ -1,0 +1,503 @@
+//! `--format sarif`: a SARIF 2.1.0 log that GitHub code scanning accepts.
+//!
+//! One run. `tool.driver.rules` lists every rule of the catalog (not only those that fired), so
+//! `ruleIndex` is the rule's position in [`rules::ALL`]. Results carry the finding's own level
+//! (RS104 can be medium while the rule's default is high), 1-based regions with an exclusive
+//! end column, related locations, and a `partialFingerprints` entry computed from what the
+//! finding is about rather than where it is, so edits that only move lines keep the alert.
+//! Input errors become tool execution notifications. The output holds no timestamps and no
+//! absolute paths, so the same inputs give the same bytes.
+
+use super::{Report, ReportFinding};
+use crate::ir::{Diagnostic, Location};
+use crate::rules::{self, Rule, Severity};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The published schema of the version this renderer writes (vendored as
+/// `schemas/sarif-2.1.0.json` and checked by the tests).
+pub const SARIF_SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The key of our fingerprint in `partialFingerprints`; the suffix versions the recipe.
+pub const FINGERPRINT_KEY: &str = "redshieldFingerprint/v1";
+
+/// Where the project lives: Cargo's `repository` when the manifest sets one.
+fn information_uri() -> &'static str {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => "https://github.com/redshield/redshield",
+        uri => uri,
+    }
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    invocations: [Invocation<'a>; 1],
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: &'static str,
+    name: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: DefaultConfiguration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: Vec<&'static str>,
+    precision: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    exit_code: u8,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: MessageRef<'a>,
+    locations: Vec<SarifLocation>,
+}
+
+#[derive(Serialize)]
+struct MessageRef<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: MessageRef<'a>,
+    locations: [SarifLocation; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+    partial_fingerprints: Fingerprints,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: MessageRef<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "redshieldFingerprint/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    resource: &'a str,
+    resource_type: &'a str,
+}
+
+/// Renders the report as a pretty-printed SARIF 2.1.0 log with a trailing newline.
+pub fn render_sarif(report: &Report) -> String {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let results = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let hash = fingerprint_hash(finding);
+            let occurrence = seen.entry(hash.clone()).or_insert(0);
+            *occurrence += 1;
+            result(finding, format!("{hash}:{occurrence}"))
+        })
+        .collect();
+    let log = Log {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "redshield",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: information_uri(),
+                    rules: rules::ALL.iter().map(|rule| descriptor(rule)).collect(),
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: report.errors.is_empty(),
+                exit_code: report.exit_code(),
+                tool_execution_notifications: report.errors.iter().map(notification).collect(),
+            }],
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    let mut out =
+        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
+    let documentation = rule.documentation().trim().to_string();
+    let mut tags = vec!["security", "redshift", "infrastructure-as-code"];
+    if rule.opt_in {
+        tags.push("opt-in");
+    }
+    ReportingDescriptor {
+        id: rule.id,
+        name: rule.name,
+        short_description: Text {
+            text: rule.summary.to_string(),
+        },
+        full_description: Text {
+            text: what_it_does(&documentation).unwrap_or_else(|| rule.summary.to_string()),
+        },
+        help: Help {
+            text: documentation.clone(),
+            markdown: documentation,
+        },
+        help_uri: help_uri(rule),
+        default_configuration: DefaultConfiguration {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            security_severity: security_severity(rule.severity),
+            tags,
+            precision: "high",
+        },
+    }
+}
+
+/// The rule's source file, whose doc comment is its documentation (`rsNNN_<name>.rs`).
+pub fn help_uri(rule: &Rule) -> String {
+    format!(
+        "{}/blob/main/src/rules/{}_{}.rs",
+        information_uri(),
+        rule.id.to_ascii_lowercase(),
+        rule.name.replace('-', "_")
+    )
+}
+
+/// The "What it does" section of a rule's documentation, its lines joined into paragraphs.
+fn what_it_does(documentation: &str) -> Option<String> {
+    let mut lines = documentation.lines();
+    lines.find(|line| line.trim() == "## What it does")?;
+    let section: Vec<&str> = lines.take_while(|line| !line.starts_with("## ")).collect();
+    let paragraphs: Vec<String> = section
+        .split(|line| line.trim().is_empty())
+        .filter(|paragraph| !paragraph.is_empty())
+        .map(|paragraph| {
+            paragraph
+                .iter()
+                .map(|line| line.trim())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    if paragraphs.is_empty() {
+        None
+    } else {
+        Some(paragraphs.join("\n\n"))
+    }
+}
+
+fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
+    SarifResult {
+        rule_id: finding.rule.id,
+        rule_index: rules::ALL
+            .iter()
+            .position(|rule| rule.id == finding.rule.id)
+            .unwrap_or(0),
+        level: level(finding.severity),
+        message: MessageRef {
+            text: &finding.message,
+        },
+        locations: [SarifLocation {
+            physical_location: physical(&finding.location),
+        }],
+        related_locations: finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, (message, location, _))| RelatedLocation {
+                id: i + 1,
+                physical_location: physical(location),
+                message: MessageRef { text: message },
+            })
+            .collect(),
+        partial_fingerprints: Fingerprints { v1: fingerprint },
+        properties: ResultProperties {
+            resource: &finding.address,
+            resource_type: &finding.kind,
+        },
+    }
+}
+
+fn notification(error: &Diagnostic) -> Notification<'_> {
+    Notification {
+        level: "error",
+        message: MessageRef {
+            text: &error.message,
+        },
+        locations: vec![SarifLocation {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact(&error.path),
+                region: error.line.map(|line| Region {
+                    start_line: line.max(1),
+                    start_column: error.column.map(|c| c.max(1)),
+                    end_line: None,
+                    end_column: None,
+                }),
+            },
+        }],
+    }
+}
+
+fn physical(location: &Location) -> PhysicalLocation {
+    let start_line = location.start_line.max(1);
+    let start_column = location.start_column.max(1);
+    let end_line = location.end_line.max(start_line);
+    let end_column = if end_line == start_line {
+        location.end_column.max(start_column)
+    } else {
+        location.end_column.max(1)
+    };
+    PhysicalLocation {
+        artifact_location: artifact(&location.path),
+        region: Some(Region {
+            start_line,
+            start_column: Some(start_column),
+            end_line: Some(end_line),
+            end_column: Some(end_column),
+        }),
+    }
+}
+
+/// A report path as a SARIF artifact location: relative paths are URI references against
+/// `%SRCROOT%` (the checkout GitHub resolves them in); absolute paths become `file:` URIs.
+fn artifact(path: &str) -> ArtifactLocation {
+    let path = path.replace('\\', "/");
+    let path = path.strip_prefix("./").unwrap_or(&path);
+    let windows_drive = path.as_bytes().get(1) == Some(&b':')
+        && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    if path.starts_with('/') || windows_drive {
+        let sep = if windows_drive { "/" } else { "" };
+        ArtifactLocation {
+            uri: format!("file://{sep}{}", percent_encode(path, windows_drive)),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: percent_encode(path, false),
+            uri_base_id: Some("%SRCROOT%"),
+        }
+    }
+}
+
+/// Percent-encodes every byte but unreserved characters, `/` and (for `C:/…`) the drive's `:`.
+fn percent_encode(path: &str, drive: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, byte) in path.bytes().enumerate() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/')
+            || (drive && byte == b':' && i == 1);
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub code scanning maps these to its own critical/high/medium/low bands.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High => "8.0",
+        Severity::Medium => "5.0",
+        Severity::Low => "2.0",
+    }
+}
+
+/// A hex hash of what the finding is about (rule, file, resource, message), deliberately not
+/// of its line or column, so that edits which only move lines keep the fingerprint.
+pub fn fingerprint_hash(finding: &ReportFinding) -> String {
+    let mut hash = Fnv1a64::new();
+    for part in [
+        finding.rule.id,
+        finding.location.path.as_str(),
+        finding.address.as_str(),
+        finding.message.as_str(),
+    ] {
+        hash.write(part.as_bytes());
+        // A separator that cannot occur in the parts keeps ("ab", "c") apart from ("a", "bc").
+        hash.write(&[0]);
+    }
+    format!("{:016x}", hash.finish())
+}
+
+/// FNV-1a, 64-bit: a tiny, stable, dependency-free hash. It is not cryptographic and need not
+/// be; it only has to be the same on every platform and in every release (unlike std's
+/// `DefaultHasher`, whose algorithm may change).
+struct Fnv1a64(u64);
+
+impl Fnv1a64 {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    fn new() -> Fnv1a64 {
+        Fnv1a64(Self::OFFSET_BASIS)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a64_matches_the_published_test_vectors() {
+        let hash = |s: &str| {
+            let mut h = Fnv1a64::new();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn paths_become_uri_references() {
+        let rel = artifact("infra/my stack/main.tf");
+        assert_eq!(rel.uri, "infra/my%20stack/main.tf");
+        assert_eq!(rel.uri_base_id, Some("%SRCROOT%"));
+        assert_eq!(artifact("<stdin>").uri, "%3Cstdin%3E");
+        assert_eq!(artifact(".\\a\\b.tf").uri, "a/b.tf");
+        let abs = artifact("/tmp/x.tf");
+        assert_eq!(abs.uri, "file:///tmp/x.tf");
+        assert_eq!(abs.uri_base_id, None);
+        assert_eq!(artifact("C:\\x\\y.tf").uri, "file:///C:/x/y.tf");
+    }
+
+    #[test]
+    fn what_it_does_is_the_first_section_joined_into_paragraphs() {
+        let doc = "## What it does\nFlags a\nthing.\n\nSecond.\n\n## Why is this bad?\nNo.";
+        assert_eq!(
+            what_it_does(doc).as_deref(),
+            Some("Flags a thing.\n\nSecond.")
+        );
+        assert_eq!(what_it_does("no heading"), None);
+    }
+}
