@@ -33,6 +33,8 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 pub struct Settings {
     pub hcl: HclOptions,
     pub plan: PlanOptions,
+    /// `--ip-ranges`: S3 prefixes read from AWS's ip-ranges.json, instead of the embedded ones.
+    pub ip_ranges: Option<std::sync::Arc<crate::model::s3_ranges::S3Ranges>>,
     /// `--param NAME=VALUE` for CloudFormation parameters.
     pub params: Vec<(String, String)>,
     /// `--region`.
@@ -79,6 +81,7 @@ struct Run<'a> {
     findings: Vec<(Finding, Severity)>,
     resources: usize,
     fixed_config: Option<Result<config::Config, config::Error>>,
+    s3_ranges: std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
 }
 
 impl Run<'_> {
@@ -114,7 +117,7 @@ impl Run<'_> {
     fn check_unit(&mut self, unit: &Unit) {
         let cfg = self.config_for(&unit.origin);
         self.resources += unit.resources.len();
-        match unit_findings(unit, &cfg, self.settings) {
+        match unit_findings(unit, &cfg, self.settings, &self.s3_ranges) {
             Ok((found, threshold)) => self
                 .findings
                 .extend(found.into_iter().map(|f| (f, threshold))),
@@ -183,6 +186,10 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
             .config
             .as_ref()
             .map(|p| config::load(p, &fs.display(p))),
+        s3_ranges: settings
+            .ip_ranges
+            .clone()
+            .unwrap_or_else(|| std::sync::Arc::new(crate::model::s3_ranges::S3Ranges::embedded())),
     };
     for root in &discovered.terraform {
         let (unit, diags) = frontend::hcl::load_root_module(
@@ -231,6 +238,7 @@ fn unit_findings(
     unit: &Unit,
     cfg: &config::Config,
     settings: &Settings,
+    s3_ranges: &std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
 ) -> Result<(Vec<Finding>, Severity), String> {
     let region = settings
         .region
@@ -256,6 +264,7 @@ fn unit_findings(
         ),
     };
     let rule_config = RuleConfig {
+        s3_ranges: s3_ranges.clone(),
         allowed_cidrs,
         require_dedicated_tenancy: cfg.require_dedicated_tenancy.unwrap_or(false),
         trusted_services: cfg.trusted_services.clone().unwrap_or_default(),

@@ -4,6 +4,7 @@ use super::args::{CheckArgs, SeverityArg};
 use crate::Settings;
 use crate::frontend::hcl::{HclOptions, VarAssignment};
 use crate::frontend::plan::PlanOptions;
+use crate::model::s3_ranges::S3Ranges;
 use crate::rules::Severity;
 
 /// Validates the `check` flags; the error is a usage message.
@@ -48,7 +49,18 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             _ => return Err(format!("--param `{raw}`: expected NAME=VALUE")),
         }
     }
+    let ip_ranges = match &args.ip_ranges {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--ip-ranges {}: {e}", path.display()))?;
+            let ranges = S3Ranges::from_aws_ip_ranges(&text)
+                .map_err(|e| format!("--ip-ranges {}: {e}", path.display()))?;
+            Some(std::sync::Arc::new(ranges))
+        }
+    };
     Ok(Settings {
+        ip_ranges,
         params,
         plan: PlanOptions {
             source_dir: args.source_dir.clone(),

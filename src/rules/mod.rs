@@ -40,9 +40,19 @@ mod rs104_warehouse_publicly_accessible;
 mod rs105_ingress_open_to_world;
 mod rs106_ingress_outside_allowed_ranges;
 mod rs107_default_security_group;
+mod rs108_nacl_blocks_s3;
 mod rs109_ssl_not_required;
 mod rs110_vpc_flow_logs_missing;
 mod rs111_dedicated_tenancy;
+mod rs201_bucket_policy_vpce_only;
+mod rs202_role_trust_not_redshift;
+mod rs203_presigned_urls_blocked;
+mod rs204_catalog_unreachable;
+mod rs205_s3_unreachable_with_evr;
+mod rs206_egress_blocks_aws_endpoints;
+mod rs301_spectrum_bucket_no_access_logs;
+mod rs302_spectrum_bucket_no_data_events;
+mod rs303_audit_logging_disabled;
 
 /// Every rule, sorted by ID.
 pub static ALL: &[&Rule] = &[
@@ -53,9 +63,19 @@ pub static ALL: &[&Rule] = &[
     &rs105_ingress_open_to_world::RULE,
     &rs106_ingress_outside_allowed_ranges::RULE,
     &rs107_default_security_group::RULE,
+    &rs108_nacl_blocks_s3::RULE,
     &rs109_ssl_not_required::RULE,
     &rs110_vpc_flow_logs_missing::RULE,
     &rs111_dedicated_tenancy::RULE,
+    &rs201_bucket_policy_vpce_only::RULE,
+    &rs202_role_trust_not_redshift::RULE,
+    &rs203_presigned_urls_blocked::RULE,
+    &rs204_catalog_unreachable::RULE,
+    &rs205_s3_unreachable_with_evr::RULE,
+    &rs206_egress_blocks_aws_endpoints::RULE,
+    &rs301_spectrum_bucket_no_access_logs::RULE,
+    &rs302_spectrum_bucket_no_data_events::RULE,
+    &rs303_audit_logging_disabled::RULE,
 ];
 
 /// Looks a rule up by ID, case-insensitively.
@@ -159,6 +179,8 @@ impl Rule {
 /// The configuration rules read.
 #[derive(Debug, Clone, Default)]
 pub struct RuleConfig {
+    /// S3's IP prefixes per region (embedded, or from `--ip-ranges`).
+    pub s3_ranges: std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
     /// Enables RS106: ingress must come from inside these ranges.
     pub allowed_cidrs: Option<Vec<IpNet>>,
     /// Enables RS111.

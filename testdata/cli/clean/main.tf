@@ -16,6 +16,12 @@ resource "aws_security_group" "redshift" {
     protocol    = "tcp"
     cidr_blocks = ["10.0.0.0/8"]
   }
+  egress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
 }
 
 resource "aws_redshift_cluster" "analytics" {
@@ -23,4 +29,10 @@ resource "aws_redshift_cluster" "analytics" {
   node_type                 = "ra3.xlplus"
   cluster_subnet_group_name = "analytics-private"
   vpc_security_group_ids    = [aws_security_group.redshift.id]
+}
+
+resource "aws_redshift_logging" "analytics" {
+  cluster_identifier   = aws_redshift_cluster.analytics.id
+  log_destination_type = "cloudwatch"
+  log_exports          = ["connectionlog", "userlog", "useractivitylog"]
 }

@@ -1,0 +1,254 @@
+//! RS108 nacl-blocks-s3.
+
+use crate::model::nacl::{Verdict, evaluate};
+use crate::model::{Model, PortRange, Span};
+use crate::rules::{Finding, RuleConfig};
+use ipnet::IpNet;
+use std::collections::BTreeMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a custom network ACL on a warehouse subnet that does not let S3 traffic through:
+    /// evaluated in rule-number order with the implicit final deny, it must allow **both**
+    /// egress TCP 443 to every S3 prefix of the warehouse's region **and** ingress TCP
+    /// 1024–65535 from them (NACLs are stateless). IPv6 prefixes count too when the warehouse
+    /// is dual-stack. The finding points at the first deny entry that blocks, or at the ACL when
+    /// only the implicit deny does, and lists the blocked prefixes.
+    ///
+    /// ## Why is this bad?
+    /// COPY, UNLOAD and Redshift Spectrum move data between the warehouse and Amazon S3. With
+    /// enhanced VPC routing, that traffic crosses the warehouse subnets' network ACLs, and AWS
+    /// requires them to "allow inbound and outbound access to S3 CIDR ranges". A blocked range
+    /// makes loads and queries fail intermittently, depending on which S3 address answers.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network ACLs must allow
+    /// S3 CIDR ranges for COPY, UNLOAD and Spectrum); S3 prefixes from AWS's `ip-ranges.json`.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_network_acl" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    ///   ingress {
+    ///     rule_no    = 100
+    ///     action     = "allow"
+    ///     protocol   = "-1"
+    ///     from_port  = 0
+    ///     to_port    = 0
+    ///     cidr_block = "10.0.0.0/8"
+    ///   }
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   RedshiftAcl:
+    ///     Type: AWS::EC2::NetworkAcl
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_network_acl" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    ///   ingress {
+    ///     rule_no    = 100
+    ///     action     = "allow"
+    ///     protocol   = "tcp"
+    ///     from_port  = 1024
+    ///     to_port    = 65535
+    ///     cidr_block = "0.0.0.0/0"
+    ///   }
+    ///   egress {
+    ///     rule_no    = 100
+    ///     action     = "allow"
+    ///     protocol   = "tcp"
+    ///     from_port  = 443
+    ///     to_port    = 443
+    ///     cidr_block = "0.0.0.0/0"
+    ///   }
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   AllowHttpsOut:
+    ///     Type: AWS::EC2::NetworkAclEntry
+    ///     Properties:
+    ///       NetworkAclId: !Ref RedshiftAcl
+    ///       RuleNumber: 100
+    ///       Egress: true
+    ///       Protocol: 6
+    ///       RuleAction: allow
+    ///       CidrBlock: 0.0.0.0/0
+    ///       PortRange: {From: 443, To: 443}
+    /// ```
+    ///
+    /// ## Unknown values
+    /// An entry whose number, action, protocol, ports or CIDR cannot be evaluated makes the
+    /// verdict unknown: no finding. A subnet with no ACL association in scope uses the VPC's
+    /// default ACL, which allows everything, and is not judged; an `aws_default_network_acl`
+    /// adopts that ACL and is judged by the entries written in it. A region without S3 data
+    /// (not in the embedded list or `--ip-ranges`) is not judged.
+    ///
+    /// ## Fix
+    /// Add allow entries with free rule numbers before the first deny.
+    ///
+    /// ## Options
+    /// `--ip-ranges FILE` replaces the embedded S3 prefixes with AWS's current `ip-ranges.json`.
+    id: "RS108",
+    name: "nacl-blocks-s3",
+    severity: High,
+    summary: "a network ACL on a warehouse subnet blocks traffic to or from S3",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+/// The traffic S3 transfers need, per direction.
+const DIRECTIONS: [(bool, PortRange, &str); 2] = [
+    (true, PortRange { from: 443, to: 443 }, "egress TCP 443 to"),
+    (
+        false,
+        PortRange {
+            from: 1024,
+            to: 65535,
+        },
+        "ingress TCP 1024-65535 from",
+    ),
+];
+
+/// Where an ACL blocks, what it blocks, and the warehouse concerned.
+type Blocked<'d> = (Span, Vec<(&'d str, IpNet)>, String, Span);
+
+/// How many blocked prefixes a message lists before summarizing.
+const LISTED: usize = 4;
+
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
+    // (acl, blocking site) → (what is blocked, in which direction), in a stable order.
+    let mut blocked: BTreeMap<(usize, u32, u32), Blocked> = BTreeMap::new();
+    for warehouse in &model.warehouses {
+        let dual = warehouse.dual_stack.test(|b| *b).is_true();
+        let prefixes = config.s3_ranges.prefixes(&warehouse.region, dual);
+        if prefixes.is_empty() {
+            continue;
+        }
+        for subnet in model.warehouse_subnets(warehouse) {
+            let Some(Some(acl_id)) = subnet.network_acl else {
+                continue;
+            };
+            let Some(acl) = model.network_acls.get(acl_id) else {
+                continue;
+            };
+            for (egress, ports, what) in DIRECTIONS {
+                for prefix in &prefixes {
+                    let site = match evaluate(acl, egress, ports, *prefix) {
+                        Verdict::Denied(Some(entry)) => entry.allow.span,
+                        Verdict::Denied(None) => acl.meta.span,
+                        Verdict::Allowed | Verdict::Unknown => continue,
+                    };
+                    let entry = blocked
+                        .entry((acl_id, site.start, site.file.0))
+                        .or_insert_with(|| {
+                            (
+                                site,
+                                Vec::new(),
+                                warehouse.meta.address.clone(),
+                                warehouse.meta.span,
+                            )
+                        });
+                    if !entry.1.contains(&(what, *prefix)) {
+                        entry.1.push((what, *prefix));
+                    }
+                }
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for ((acl_id, _, _), (site, list, warehouse, warehouse_span)) in blocked {
+        let Some(acl) = model.network_acls.get(acl_id) else {
+            continue;
+        };
+        let mut parts = Vec::new();
+        for (_, _, what) in DIRECTIONS {
+            let nets: Vec<String> = list
+                .iter()
+                .filter(|(w, _)| *w == what)
+                .map(|(_, n)| n.to_string())
+                .collect();
+            if nets.is_empty() {
+                continue;
+            }
+            let shown = nets
+                .iter()
+                .take(LISTED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if nets.len() > LISTED {
+                format!(" and {} more", nets.len() - LISTED)
+            } else {
+                String::new()
+            };
+            parts.push(format!("{what} S3 prefixes {shown}{more}"));
+        }
+        let how = if site == acl.meta.span {
+            "by its implicit final deny"
+        } else {
+            "by this deny entry"
+        };
+        findings.push(
+            RULE.finding(
+                &acl.meta,
+                site,
+                format!(
+                    "network ACL {} of {warehouse} blocks {} {how}",
+                    acl.meta.address,
+                    parts.join("; ")
+                ),
+            )
+            .with_related(format!("network ACL {}", acl.meta.address), acl.meta.span)
+            .with_related(format!("warehouse {warehouse}"), warehouse_span),
+        );
+    }
+    findings
+}

@@ -1,0 +1,234 @@
+//! RS201 bucket-policy-vpce-only.
+
+use crate::model::policy::Statement;
+use crate::model::{Model, Truth, WarehouseKind};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a bucket policy on a Spectrum bucket (a bucket a role of the warehouse reads) that
+    /// denies access unless the request comes through a given VPC endpoint or VPC (`Deny` with
+    /// `StringNotEquals`/`StringNotLike` on `aws:SourceVpce` or `aws:SourceVpc`, `IfExists` and
+    /// set-operator variants included), or that allows access only under those conditions, when the
+    /// warehouse is a provisioned cluster.
+    ///
+    /// ## Why is this bad?
+    /// Redshift Spectrum runs on AWS-managed resources outside your VPC: it does not use enhanced VPC
+    /// routing on provisioned clusters, so its requests never carry your endpoint or VPC id. A bucket
+    /// restricted that way is unreadable to Spectrum, and external tables fail. AWS recommends
+    /// restricting access by principal (the Spectrum role) instead. Serverless workgroups do route
+    /// Spectrum through the VPC and are not affected.
+    ///
+    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
+    /// Amazon S3 buckets with Redshift Spectrum" (bucket policies that restrict access to VPC
+    /// endpoints block Spectrum; restrict by principal instead).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_s3_bucket_policy" "data" {
+    ///   bucket = aws_s3_bucket.data.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Deny"
+    ///       Principal = "*"
+    ///       Action    = "s3:*"
+    ///       Resource  = ["${aws_s3_bucket.data.arn}/*"]
+    ///       Condition = { StringNotEquals = { "aws:SourceVpce" = "vpce-0123456789abcdef0" } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   DataPolicy:
+    ///     Type: AWS::S3::BucketPolicy
+    ///     Properties:
+    ///       Bucket: !Ref DataBucket
+    ///       PolicyDocument:
+    ///         Statement:
+    ///           - Effect: Deny
+    ///             Principal: "*"
+    ///             Action: "s3:*"
+    ///             Resource: !Sub "${DataBucket.Arn}/*"
+    ///             Condition:
+    ///               StringNotEquals:
+    ///                 aws:SourceVpce: vpce-0123456789abcdef0
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_s3_bucket_policy" "data" {
+    ///   bucket = aws_s3_bucket.data.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Deny"
+    ///       Principal = "*"
+    ///       Action    = "s3:*"
+    ///       Resource  = ["${aws_s3_bucket.data.arn}/*"]
+    ///       Condition = { StringNotEquals = { "aws:PrincipalArn" = aws_iam_role.spectrum.arn } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   DataPolicy:
+    ///     Type: AWS::S3::BucketPolicy
+    ///     Properties:
+    ///       Bucket: !Ref DataBucket
+    ///       PolicyDocument:
+    ///         Statement:
+    ///           - Effect: Deny
+    ///             Principal: "*"
+    ///             Action: "s3:*"
+    ///             Resource: !Sub "${DataBucket.Arn}/*"
+    ///             Condition:
+    ///               StringNotEquals:
+    ///                 aws:PrincipalArn: !GetAtt SpectrumRole.Arn
+    /// ```
+    ///
+    /// ## Unknown values
+    /// Only buckets in scope whose policies can be read are judged; a bucket named by a policy that
+    /// cannot be read is not a known Spectrum bucket.
+id: "RS201",
+    name: "bucket-policy-vpce-only",
+    severity: High,
+    summary: "a Spectrum bucket's policy only admits requests through a VPC endpoint or VPC",
+    fix: None,
+    opt_in: false,
+}
+
+/// The keys that tie a request to a VPC endpoint or VPC.
+const VPC_KEYS: [&str; 2] = ["aws:sourcevpce", "aws:sourcevpc"];
+
+/// The condition of the statement that restricts it to a VPC endpoint or VPC, if any:
+/// negated operators on a Deny, positive ones on an Allow.
+fn vpc_condition(statement: &Statement, deny: bool) -> Option<&crate::model::policy::Condition> {
+    let operators: &[&str] = if deny {
+        &["StringNotEquals", "StringNotLike"]
+    } else {
+        &["StringEquals", "StringLike"]
+    };
+    statement
+        .conditions
+        .iter()
+        .find(|c| VPC_KEYS.contains(&c.key.as_str()) && operators.contains(&c.operator.as_str()))
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in model
+        .warehouses
+        .iter()
+        .filter(|w| w.kind == WarehouseKind::Cluster)
+    {
+        for bucket_id in model.spectrum_buckets(warehouse) {
+            let Some(bucket) = model.buckets.get(bucket_id) else {
+                continue;
+            };
+            for policy in &bucket.policies {
+                let covers = |s: &Statement| s.covers_s3() != Truth::False;
+                // An Allow without a VPC condition grants access whatever the others say.
+                let open_allow = policy.statements.iter().any(|s| {
+                    s.is_allow().is_true() && covers(s) && vpc_condition(s, false).is_none()
+                });
+                for statement in policy.statements.iter().filter(|s| covers(s)) {
+                    let condition = if statement.is_deny().is_true() {
+                        vpc_condition(statement, true)
+                    } else if statement.is_allow().is_true() && !open_allow {
+                        vpc_condition(statement, false)
+                    } else {
+                        None
+                    };
+                    let Some(condition) = condition else { continue };
+                    findings.push(
+                        RULE.finding(
+                            &bucket.meta,
+                            condition.span,
+                            format!(
+                                "bucket {} only admits requests through {} ({}), which Redshift Spectrum on {} cannot use",
+                                bucket.meta.address,
+                                if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
+                                condition.operator,
+                                warehouse.meta.address
+                            ),
+                        )
+                        .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
+                        .with_related(format!("warehouse {}", warehouse.meta.address), warehouse.meta.span),
+                    );
+                }
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,165 @@
+//! RS202 role-trust-not-redshift.
+
+use crate::model::{Model, WarehouseKind};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the trust policy of a role attached to a warehouse (a Spectrum role) when it lets a
+    /// principal other than the Redshift service assume the role: `"*"`, an `AWS` account or role,
+    /// a `Federated` identity, another service, or an empty `Service` string. Accepted services are
+    /// `redshift.amazonaws.com`, `redshift-serverless.amazonaws.com` for Serverless workgroups, and
+    /// those listed in `trusted_services`.
+    ///
+    /// ## Why is this bad?
+    /// The role carries the warehouse's access to your data lake. Anyone the trust policy admits can
+    /// assume it and read what Spectrum reads, without going through Redshift. AWS's own example
+    /// policy for Spectrum trusts the Redshift service; an empty service principal (the placeholder in
+    /// the example) is an error that either fails or, once edited carelessly, admits more than
+    /// intended.
+    ///
+    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
+    /// Amazon S3 buckets with Redshift Spectrum" (the role's trust relationship names the Redshift
+    /// service).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "" }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   SpectrumRole:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: sts:AssumeRole
+    ///             Principal:
+    ///               Service: ""
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   SpectrumRole:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: sts:AssumeRole
+    ///             Principal:
+    ///               Service: redshift.amazonaws.com
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A trust policy that cannot be read, and a principal whose value cannot be evaluated, give no
+    /// finding. Roles that are not in scope are not judged.
+    ///
+    /// ## Fix
+    /// Replace the principal with `redshift.amazonaws.com`.
+    ///
+    /// ## Options
+    /// `trusted_services` (list of service principals) adds services the role may trust.
+id: "RS202",
+    name: "role-trust-not-redshift",
+    severity: High,
+    summary: "a warehouse role can be assumed by principals other than Redshift",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+/// The service principal every warehouse role may trust.
+const REDSHIFT: &str = "redshift.amazonaws.com";
+/// The extra service principal a Serverless workgroup's roles may trust.
+const REDSHIFT_SERVERLESS: &str = "redshift-serverless.amazonaws.com";
+
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let serverless = warehouse.kind == WarehouseKind::Workgroup;
+        let allowed = |service: &str| {
+            service == REDSHIFT
+                || (serverless && service == REDSHIFT_SERVERLESS)
+                || config.trusted_services.iter().any(|t| t == service)
+        };
+        for role in model.spectrum_roles(warehouse) {
+            let Some(trust) = &role.trust else { continue };
+            for statement in &trust.statements {
+                let assumes = statement
+                    .actions
+                    .as_ref()
+                    .is_some_and(|a| a.covers("sts:AssumeRole"));
+                if !statement.is_allow().is_true() || !assumes {
+                    continue;
+                }
+                for principal in &statement.principals {
+                    let who = match (principal.kind.as_str(), principal.value.as_deref()) {
+                        (_, None) => continue,
+                        ("*", _) | (_, Some("*")) => "any principal (\"*\")".to_string(),
+                        ("Service", Some("")) => "an empty service principal".to_string(),
+                        ("Service", Some(service))
+                            if allowed(service) && !statement.not_principal =>
+                        {
+                            continue;
+                        }
+                        ("Service", Some(service)) => format!("the service {service}"),
+                        (kind, Some(value)) => format!("the {kind} principal {value}"),
+                    };
+                    findings.push(
+                        RULE.finding(
+                            &role.meta,
+                            principal.span,
+                            format!(
+                                "role {} of {} trusts {who}, not only Redshift",
+                                role.meta.address, warehouse.meta.address
+                            ),
+                        )
+                        .with_related(format!("role {}", role.meta.address), role.meta.span)
+                        .with_related(
+                            format!("warehouse {}", warehouse.meta.address),
+                            warehouse.meta.span,
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,228 @@
+//! RS203 presigned-urls-blocked.
+
+use crate::model::policy::PolicyDocument;
+use crate::model::{Meta, Model, Truth};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a policy on a Spectrum role or a Spectrum bucket that denies S3 requests authenticated
+    /// by presigned URLs: a `Deny` when `s3:authType` is `REST-QUERY-STRING`, or when
+    /// `s3:signatureAge` is greater than a limit below 3,600,000 ms (one hour).
+    ///
+    /// ## Why is this bad?
+    /// Redshift Spectrum reads S3 objects with presigned URLs that are valid for up to an hour. A
+    /// policy that denies query-string authentication, or signatures older than a few minutes, makes
+    /// Spectrum queries fail with access errors that are hard to trace back to the policy.
+    ///
+    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
+    /// Amazon S3 buckets with Redshift Spectrum" (Spectrum uses presigned URLs; policies must not
+    /// deny `REST-QUERY-STRING` or limit `s3:signatureAge` below an hour).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_s3_bucket_policy" "data" {
+    ///   bucket = aws_s3_bucket.data.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Deny"
+    ///       Principal = "*"
+    ///       Action    = "s3:*"
+    ///       Resource  = ["${aws_s3_bucket.data.arn}/*"]
+    ///       Condition = { NumericGreaterThan = { "s3:signatureAge" = "600000" } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   DataPolicy:
+    ///     Type: AWS::S3::BucketPolicy
+    ///     Properties:
+    ///       Bucket: !Ref DataBucket
+    ///       PolicyDocument:
+    ///         Statement:
+    ///           - Effect: Deny
+    ///             Principal: "*"
+    ///             Action: "s3:*"
+    ///             Resource: !Sub "${DataBucket.Arn}/*"
+    ///             Condition:
+    ///               NumericGreaterThan:
+    ///                 s3:signatureAge: 600000
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_s3_bucket_policy" "data" {
+    ///   bucket = aws_s3_bucket.data.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Deny"
+    ///       Principal = "*"
+    ///       Action    = "s3:*"
+    ///       Resource  = ["${aws_s3_bucket.data.arn}/*"]
+    ///       Condition = { NumericGreaterThan = { "s3:signatureAge" = "3600000" } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   DataPolicy:
+    ///     Type: AWS::S3::BucketPolicy
+    ///     Properties:
+    ///       Bucket: !Ref DataBucket
+    ///       PolicyDocument:
+    ///         Statement:
+    ///           - Effect: Deny
+    ///             Principal: "*"
+    ///             Action: "s3:*"
+    ///             Resource: !Sub "${DataBucket.Arn}/*"
+    ///             Condition:
+    ///               NumericGreaterThan:
+    ///                 s3:signatureAge: 3600000
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A condition value that cannot be evaluated, and a policy that cannot be read, give no finding.
+    ///
+    /// ## Fix
+    /// Raise the limit to 3600000.
+id: "RS203",
+    name: "presigned-urls-blocked",
+    severity: High,
+    summary: "a Spectrum policy denies the presigned URLs Spectrum reads with",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+/// How old Spectrum's presigned-URL signatures may be, in milliseconds.
+const SPECTRUM_SIGNATURE_AGE_MS: f64 = 3_600_000.0;
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let mut policies: Vec<(&Meta, &PolicyDocument, &str)> = Vec::new();
+        for role in model.spectrum_roles(warehouse) {
+            policies.extend(role.policies.iter().map(|p| (&role.meta, p, "role")));
+        }
+        for id in model.spectrum_buckets(warehouse) {
+            if let Some(bucket) = model.buckets.get(id) {
+                policies.extend(bucket.policies.iter().map(|p| (&bucket.meta, p, "bucket")));
+            }
+        }
+        for (owner, policy, what) in policies {
+            for statement in policy
+                .statements
+                .iter()
+                .filter(|s| s.is_deny().is_true() && s.covers_s3() != Truth::False)
+            {
+                for condition in &statement.conditions {
+                    let blocks = match (condition.key.as_str(), condition.operator.as_str()) {
+                        ("s3:authtype", "StringEquals" | "StringLike") => condition
+                            .values
+                            .iter()
+                            .flatten()
+                            .any(|v| v.eq_ignore_ascii_case("REST-QUERY-STRING"))
+                            .then(|| "denies presigned URLs (s3:authType REST-QUERY-STRING)".to_string()),
+                        ("s3:signatureage", "NumericGreaterThan" | "NumericGreaterThanEquals") => condition
+                            .values
+                            .iter()
+                            .flatten()
+                            .filter_map(|v| v.parse::<f64>().ok())
+                            .find(|limit| *limit < SPECTRUM_SIGNATURE_AGE_MS)
+                            .map(|limit| format!("denies signatures older than {limit} ms (Spectrum needs 3600000)")),
+                        _ => None,
+                    };
+                    let Some(how) = blocks else { continue };
+                    findings.push(
+                        RULE.finding(
+                            owner,
+                            condition.span,
+                            format!(
+                                "{what} {} {how}, which breaks Spectrum on {}",
+                                owner.address, warehouse.meta.address
+                            ),
+                        )
+                        .with_related(format!("{what} {}", owner.address), owner.span)
+                        .with_related(
+                            format!("warehouse {}", warehouse.meta.address),
+                            warehouse.meta.span,
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,188 @@
+//! RS204 catalog-unreachable.
+
+use crate::model::Model;
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a warehouse with enhanced VPC routing on and a Spectrum role whose subnets have no way to
+    /// the AWS Glue Data Catalog: no `0.0.0.0/0` route to a NAT gateway, no route to an internet
+    /// gateway together with a public address (publicly accessible or an Elastic IP), and no
+    /// interface VPC endpoint for `com.amazonaws.<region>.glue` in the VPC.
+    ///
+    /// ## Why is this bad?
+    /// With enhanced VPC routing, the warehouse's traffic to AWS services leaves through its VPC.
+    /// Spectrum looks up external tables in the Glue Data Catalog (or Athena's); if the subnets
+    /// cannot reach Glue, every query on an external schema fails. AWS lists the ways to give them
+    /// that path: a NAT gateway, an internet gateway with a public IP, or a Glue VPC endpoint.
+    ///
+    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" (to access the AWS Glue or
+    /// Athena catalog with enhanced VPC routing, use a NAT gateway, an internet gateway, or a VPC
+    /// endpoint).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_route_table" "private" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_route_table_association" "redshift" {
+    ///   subnet_id      = aws_subnet.redshift.id
+    ///   route_table_id = aws_route_table.private.id
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_vpc_endpoint" "s3" {
+    ///   vpc_id          = aws_vpc.main.id
+    ///   service_name    = "com.amazonaws.us-east-1.s3"
+    ///   route_table_ids = [aws_route_table.private.id]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   iam_roles                 = [aws_iam_role.spectrum.arn]
+    ///   enhanced_vpc_routing      = true
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
+    ///       EnhancedVpcRouting: true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_route_table" "private" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_route_table_association" "redshift" {
+    ///   subnet_id      = aws_subnet.redshift.id
+    ///   route_table_id = aws_route_table.private.id
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_vpc_endpoint" "s3" {
+    ///   vpc_id          = aws_vpc.main.id
+    ///   service_name    = "com.amazonaws.us-east-1.s3"
+    ///   route_table_ids = [aws_route_table.private.id]
+    /// }
+    ///
+    /// resource "aws_vpc_endpoint" "glue" {
+    ///   vpc_id            = aws_vpc.main.id
+    ///   service_name      = "com.amazonaws.us-east-1.glue"
+    ///   vpc_endpoint_type = "Interface"
+    ///   subnet_ids        = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   iam_roles                 = [aws_iam_role.spectrum.arn]
+    ///   enhanced_vpc_routing      = true
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   GlueEndpoint:
+    ///     Type: AWS::EC2::VPCEndpoint
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       ServiceName: !Sub com.amazonaws.${AWS::Region}.glue
+    ///       VpcEndpointType: Interface
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    /// ```
+    ///
+    /// ## Unknown values
+    /// Route tables, endpoints or a VPC that are not in scope, an endpoint whose service cannot be
+    /// evaluated, and a region that is not known for the endpoint's service name make the path
+    /// unknown: no finding.
+id: "RS204",
+    name: "catalog-unreachable",
+    severity: Medium,
+    summary: "with enhanced VPC routing, the warehouse subnets cannot reach the Glue catalog",
+    fix: None,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let evr = &warehouse.enhanced_vpc_routing;
+        let has_role = warehouse.roles.test(|r| !r.is_empty());
+        if !evr.test(|b| *b).is_true()
+            || !has_role.is_true()
+            || !model.catalog_path(warehouse).is_false()
+        {
+            continue;
+        }
+        findings.push(RULE.finding(
+            &warehouse.meta,
+            evr.span,
+            format!(
+                "{} routes through its VPC, but its subnets have no NAT gateway, public internet path or Glue endpoint to reach the data catalog",
+                warehouse.meta.address
+            ),
+        ));
+    }
+    findings
+}

@@ -1,0 +1,165 @@
+//! RS205 s3-unreachable-with-evr.
+
+use crate::model::Model;
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a warehouse with enhanced VPC routing on whose subnets have no path to Amazon S3: no S3
+    /// gateway endpoint associated with their route table, no S3 interface endpoint, no `0.0.0.0/0`
+    /// route to a NAT gateway, and no internet gateway route with a public address.
+    ///
+    /// ## Why is this bad?
+    /// Enhanced VPC routing forces COPY and UNLOAD traffic through the VPC. Without an endpoint or a
+    /// gateway to S3, every load and unload fails. AWS recommends an S3 gateway endpoint on the
+    /// warehouse subnets' route table.
+    ///
+    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
+    /// Amazon S3 buckets with Redshift Spectrum" (with enhanced VPC routing, COPY and UNLOAD reach S3
+    /// through your VPC: endpoints, NAT or internet gateways).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_route_table" "private" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_route_table_association" "redshift" {
+    ///   subnet_id      = aws_subnet.redshift.id
+    ///   route_table_id = aws_route_table.private.id
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   iam_roles                 = [aws_iam_role.spectrum.arn]
+    ///   enhanced_vpc_routing      = true
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       EnhancedVpcRouting: true
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
+    /// resource "aws_subnet" "redshift" {
+    ///   vpc_id     = aws_vpc.main.id
+    ///   cidr_block = "10.0.1.0/24"
+    /// }
+    ///
+    /// resource "aws_route_table" "private" {
+    ///   vpc_id = aws_vpc.main.id
+    /// }
+    ///
+    /// resource "aws_route_table_association" "redshift" {
+    ///   subnet_id      = aws_subnet.redshift.id
+    ///   route_table_id = aws_route_table.private.id
+    /// }
+    ///
+    /// resource "aws_redshift_subnet_group" "private" {
+    ///   name       = "private"
+    ///   subnet_ids = [aws_subnet.redshift.id]
+    /// }
+    ///
+    /// resource "aws_vpc_endpoint" "s3" {
+    ///   vpc_id          = aws_vpc.main.id
+    ///   service_name    = "com.amazonaws.us-east-1.s3"
+    ///   route_table_ids = [aws_route_table.private.id]
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier        = "analytics"
+    ///   node_type                 = "ra3.xlplus"
+    ///   cluster_subnet_group_name = aws_redshift_subnet_group.private.name
+    ///   iam_roles                 = [aws_iam_role.spectrum.arn]
+    ///   enhanced_vpc_routing      = true
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   S3Endpoint:
+    ///     Type: AWS::EC2::VPCEndpoint
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       ServiceName: !Sub com.amazonaws.${AWS::Region}.s3
+    ///       RouteTableIds: [!Ref PrivateRoutes]
+    /// ```
+    ///
+    /// ## Unknown values
+    /// Route tables, endpoints or a VPC that are not in scope make the path unknown: no finding.
+id: "RS205",
+    name: "s3-unreachable-with-evr",
+    severity: High,
+    summary: "with enhanced VPC routing, the warehouse subnets have no path to S3",
+    fix: None,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let evr = &warehouse.enhanced_vpc_routing;
+        if !evr.test(|b| *b).is_true() || !model.s3_path(warehouse).is_false() {
+            continue;
+        }
+        findings.push(RULE.finding(
+            &warehouse.meta,
+            evr.span,
+            format!(
+                "{} routes through its VPC, but its subnets have no S3 endpoint, NAT gateway or public path, so COPY and UNLOAD fail",
+                warehouse.meta.address
+            ),
+        ));
+    }
+    findings
+}

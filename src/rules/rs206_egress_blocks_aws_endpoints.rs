@@ -1,0 +1,158 @@
+//! RS206 egress-blocks-aws-endpoints.
+
+use crate::model::{Model, Peer, Truth, net};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a warehouse whose security groups are all in scope and none of which allows egress TCP
+    /// 443 (or all traffic) to `0.0.0.0/0`, an S3 prefix list, or a VPC endpoint's security group.
+    /// A Terraform `aws_security_group` without `egress` blocks has **no** egress (Terraform removes
+    /// AWS's default allow-all rule); a CloudFormation `AWS::EC2::SecurityGroup` without
+    /// `SecurityGroupEgress` keeps it.
+    ///
+    /// ## Why is this bad?
+    /// COPY, UNLOAD, Spectrum and the catalog are HTTPS calls from the warehouse to AWS endpoints.
+    /// Security groups filter outbound traffic too: with no egress to 443, those calls time out, and
+    /// the error points nowhere near the security group.
+    ///
+    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (security groups control
+    /// inbound and outbound traffic) and seed 002 "Redshift Spectrum and enhanced VPC routing"
+    /// (traffic to S3 and the catalog leaves through the VPC).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_security_group" "redshift" {
+    ///   name = "redshift"
+    ///   ingress {
+    ///     from_port   = 5439
+    ///     to_port     = 5439
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["10.0.0.0/8"]
+    ///   }
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier     = "analytics"
+    ///   node_type              = "ra3.xlplus"
+    ///   vpc_security_group_ids = [aws_security_group.redshift.id]
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///       VpcId: !Ref Vpc
+    ///       SecurityGroupEgress:
+    ///         - IpProtocol: tcp
+    ///           FromPort: 5439
+    ///           ToPort: 5439
+    ///           CidrIp: 10.0.0.0/8
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_security_group" "redshift" {
+    ///   name = "redshift"
+    ///   ingress {
+    ///     from_port   = 5439
+    ///     to_port     = 5439
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["10.0.0.0/8"]
+    ///   }
+    ///   egress {
+    ///     from_port   = 443
+    ///     to_port     = 443
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = ["0.0.0.0/0"]
+    ///   }
+    /// }
+    ///
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier     = "analytics"
+    ///   node_type              = "ra3.xlplus"
+    ///   vpc_security_group_ids = [aws_security_group.redshift.id]
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///       VpcId: !Ref Vpc
+    ///       SecurityGroupEgress:
+    ///         - IpProtocol: tcp
+    ///           FromPort: 443
+    ///           ToPort: 443
+    ///           CidrIp: 0.0.0.0/0
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A security group that is not in scope, and an egress rule whose port, protocol or peer cannot
+    /// be evaluated, give no finding. Egress to another CIDR on 443 may reach an interface endpoint's
+    /// addresses and counts as unknown.
+    ///
+    /// ## Fix
+    /// Add an egress rule for TCP 443.
+id: "RS206",
+    name: "egress-blocks-aws-endpoints",
+    severity: Medium,
+    summary: "the warehouse's security groups allow no HTTPS egress to AWS endpoints",
+    fix: Sometimes,
+    opt_in: false,
+}
+
+/// HTTPS, which every AWS endpoint speaks.
+const HTTPS: u16 = 443;
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        let Some(links) = warehouse.security_groups.known() else {
+            continue;
+        };
+        let groups: Vec<_> = links.iter().map(|l| model.security_group(l)).collect();
+        if groups.is_empty() || groups.iter().any(Option::is_none) {
+            continue;
+        }
+        let groups: Vec<_> = groups.into_iter().flatten().collect();
+        let allows = Truth::any(groups.iter().flat_map(|g| &g.egress).map(|rule| {
+            let peer = match rule.peer.known() {
+                Some(Peer::Cidr(net)) if net::is_world(net) => Truth::True,
+                Some(Peer::PrefixList | Peer::SecurityGroup) => Truth::True,
+                Some(Peer::Itself) => Truth::False,
+                // Another range may hold an interface endpoint's addresses.
+                Some(Peer::Cidr(_)) | None => Truth::Unknown,
+            };
+            net::reaches_port(rule, Some(HTTPS)).and(peer)
+        }));
+        if !allows.is_false() {
+            continue;
+        }
+        let Some(first) = groups.first() else {
+            continue;
+        };
+        let mut finding = RULE.finding(
+            &first.meta,
+            first.meta.span,
+            format!(
+                "no security group of {} allows egress TCP 443, so it cannot reach S3 or other AWS endpoints",
+                warehouse.meta.address
+            ),
+        );
+        for group in &groups {
+            finding = finding.with_related(
+                format!("security group {}", group.meta.address),
+                group.meta.span,
+            );
+        }
+        findings.push(finding.with_related(
+            format!("warehouse {}", warehouse.meta.address),
+            warehouse.meta.span,
+        ));
+    }
+    findings
+}

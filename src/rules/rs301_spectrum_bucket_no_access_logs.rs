@@ -1,0 +1,158 @@
+//! RS301 spectrum-bucket-no-access-logs.
+
+use crate::model::Model;
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Spectrum bucket in scope (a bucket a role of the warehouse reads) without server access
+    /// logging: no `aws_s3_bucket_logging`, no legacy `logging` block, no CloudFormation
+    /// `LoggingConfiguration`.
+    ///
+    /// ## Why is this bad?
+    /// Server access logs record every request made to the bucket, including those made by Spectrum
+    /// and by anyone else holding the role. Without them there is no record of who read the data
+    /// lake's files.
+    ///
+    /// Source: seed 002 and seed 004, section "Logging and auditing Amazon S3 access" (server
+    /// access logging for the buckets Spectrum reads).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   DataBucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: spectrum-data
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "logs" {
+    ///   bucket = "access-logs"
+    /// }
+    ///
+    /// resource "aws_s3_bucket_logging" "data" {
+    ///   bucket        = aws_s3_bucket.data.id
+    ///   target_bucket = aws_s3_bucket.logs.id
+    ///   target_prefix = "spectrum-data/"
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   DataBucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: spectrum-data
+    ///       LoggingConfiguration:
+    ///         DestinationBucketName: !Ref LogBucket
+    /// ```
+    ///
+    /// ## Unknown values
+    /// A logging setting that cannot be evaluated gives no finding; buckets not in scope are not
+    /// judged.
+id: "RS301",
+    name: "spectrum-bucket-no-access-logs",
+    severity: Low,
+    summary: "a bucket Spectrum reads has no server access logging",
+    fix: None,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for warehouse in &model.warehouses {
+        for id in model.spectrum_buckets(warehouse) {
+            let Some(bucket) = model.buckets.get(id) else {
+                continue;
+            };
+            if !bucket.logging.test(|b| !*b).is_true() {
+                continue;
+            }
+            findings.push(
+                RULE.finding(
+                    &bucket.meta,
+                    bucket.meta.span,
+                    format!(
+                        "bucket {} that {} reads through Spectrum has no server access logging",
+                        bucket.meta.address, warehouse.meta.address
+                    ),
+                )
+                .with_related(
+                    format!("warehouse {}", warehouse.meta.address),
+                    warehouse.meta.span,
+                ),
+            );
+        }
+    }
+    findings
+}

@@ -1,0 +1,177 @@
+//! RS302 spectrum-bucket-no-data-events.
+
+use crate::model::{Model, Truth};
+use crate::rules::{Finding, RuleConfig};
+
+declare_rule! {
+    /// ## What it does
+    /// When a CloudTrail trail is in scope, flags a Spectrum bucket that no trail records S3
+    /// object-level read events for (`event_selector` with an `AWS::S3::Object` data resource
+    /// covering the bucket, or an `advanced_event_selector` selecting `Data` events on S3 objects;
+    /// CloudFormation `EventSelectors`/`AdvancedEventSelectors`). Write-only selectors do not count.
+    ///
+    /// ## Why is this bad?
+    /// CloudTrail data events record who read which object, with the caller's identity: the audit
+    /// trail for the data Spectrum exposes. Management events alone do not show object reads.
+    ///
+    /// Source: seed 002 and seed 004, section "Logging and auditing Amazon S3 access" (CloudTrail
+    /// data events for the buckets Spectrum reads); seed 003 (CloudTrail for auditing).
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_cloudtrail" "main" {
+    ///   name           = "main"
+    ///   s3_bucket_name = "audit-trail"
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Trail:
+    ///     Type: AWS::CloudTrail::Trail
+    ///     Properties:
+    ///       IsLogging: true
+    ///       S3BucketName: audit-trail
+    /// ```
+    ///
+    /// Use instead:
+    /// ```hcl
+    /// resource "aws_redshift_cluster" "analytics" {
+    ///   cluster_identifier = "analytics"
+    ///   node_type          = "ra3.xlplus"
+    ///   iam_roles          = [aws_iam_role.spectrum.arn]
+    /// }
+    ///
+    /// resource "aws_iam_role" "spectrum" {
+    ///   name = "spectrum"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Action    = "sts:AssumeRole"
+    ///       Principal = { Service = "redshift.amazonaws.com" }
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "read" {
+    ///   role = aws_iam_role.spectrum.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:ListBucket"]
+    ///       Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    ///     }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_s3_bucket" "data" {
+    ///   bucket = "spectrum-data"
+    /// }
+    ///
+    /// resource "aws_cloudtrail" "main" {
+    ///   name           = "main"
+    ///   s3_bucket_name = "audit-trail"
+    ///   event_selector {
+    ///     read_write_type = "All"
+    ///     data_resource {
+    ///       type   = "AWS::S3::Object"
+    ///       values = ["arn:aws:s3:::spectrum-data/"]
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// ```yaml
+    /// Resources:
+    ///   Trail:
+    ///     Type: AWS::CloudTrail::Trail
+    ///     Properties:
+    ///       IsLogging: true
+    ///       S3BucketName: audit-trail
+    ///       EventSelectors:
+    ///         - ReadWriteType: All
+    ///           DataResources:
+    ///             - Type: AWS::S3::Object
+    ///               Values: ["arn:aws:s3:::spectrum-data/"]
+    /// ```
+    ///
+    /// ## Unknown values
+    /// Without a trail in scope, nothing is judged (the account may have an organization trail). A
+    /// selector that cannot be evaluated, or a bucket whose name is unknown, gives no finding.
+id: "RS302",
+    name: "spectrum-bucket-no-data-events",
+    severity: Low,
+    summary: "no trail records S3 data events for a bucket Spectrum reads",
+    fix: None,
+    opt_in: false,
+}
+
+pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let Some(first) = model.trails.first() else {
+        return findings;
+    };
+    for warehouse in &model.warehouses {
+        for id in model.spectrum_buckets(warehouse) {
+            let Some(bucket) = model.buckets.get(id) else {
+                continue;
+            };
+            let Some(name) = bucket.name.known() else {
+                continue;
+            };
+            if !Truth::any(model.trails.iter().map(|t| t.records_reads_of(name))).is_false() {
+                continue;
+            }
+            findings.push(
+                RULE.finding(
+                    &first.meta,
+                    first.meta.span,
+                    format!(
+                        "no trail records S3 data events for bucket {}, which {} reads",
+                        bucket.meta.address, warehouse.meta.address
+                    ),
+                )
+                .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
+                .with_related(
+                    format!("warehouse {}", warehouse.meta.address),
+                    warehouse.meta.span,
+                ),
+            );
+        }
+    }
+    findings
+}
