@@ -356,6 +356,9 @@ pub struct VpcEndpoint {
     pub service: Val<String>,
     pub endpoint_type: Val<EndpointType>,
     pub route_tables: Vec<Link>,
+    /// VPCs whose original main route table the endpoint is associated with
+    /// (`aws_vpc.x.main_route_table_id`).
+    pub main_tables_of: Vec<Id>,
     pub subnets: Vec<Link>,
 }
 

@@ -134,8 +134,18 @@ impl Model {
                             Truth::Unknown
                         }
                     }
-                    // The original main table is not associated with anything in scope.
-                    Some(None) => Truth::False,
+                    // The VPC's original main table, named through the VPC.
+                    Some(None) => {
+                        let known = e.route_tables.iter().all(|l| l.target.is_some());
+                        let hit = vpc.is_some_and(|v| e.main_tables_of.contains(&v));
+                        if hit {
+                            Truth::True
+                        } else if known {
+                            Truth::False
+                        } else {
+                            Truth::Unknown
+                        }
+                    }
                     None => Truth::Unknown,
                 },
                 _ => Truth::True,

@@ -235,6 +235,27 @@ impl<'a> Adapter<'a> {
                     .map(|n| self.link(n, arena))
                     .collect()
             };
+            let mut main_tables_of = Vec::new();
+            let mut route_tables = Vec::new();
+            for n in present(&res.body, tables_f)
+                .and_then(|n| self.r.list(n))
+                .unwrap_or_default()
+            {
+                match self.r.follow(n) {
+                    Target::Resource(idx, [attr])
+                        if attr == "main_route_table_id" || attr == "default_route_table_id" =>
+                    {
+                        match self.vpc_of.get(&idx) {
+                            Some(vpc) => main_tables_of.push(*vpc),
+                            None => route_tables.push(Link {
+                                target: None,
+                                span: n.span,
+                            }),
+                        }
+                    }
+                    _ => route_tables.push(self.link(n, &self.table_of)),
+                }
+            }
             let endpoint = VpcEndpoint {
                 meta: meta(res),
                 vpc: present(&res.body, vpc_f).map(|n| self.link(n, &self.vpc_of)),
@@ -245,7 +266,8 @@ impl<'a> Adapter<'a> {
                     || Val::unknown(res.span),
                 ),
                 endpoint_type,
-                route_tables: list(tables_f, &self.table_of),
+                route_tables,
+                main_tables_of,
                 subnets: list(subnets_f, &self.subnet_of),
             };
             self.endpoint_of.insert(idx, self.model.endpoints.len());
