@@ -1,6 +1,6 @@
 //! The report formats where users run redshield: SARIF for code scanning (structure, the
-//! official schema, stable fingerprints), GitHub workflow commands and the step summary, and
-//! Markdown for pull-request comments.
+//! official schema, stable fingerprints), GitHub workflow commands and the step summary,
+//! Markdown for pull-request comments; and the GitHub Action and pre-commit hook manifests.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -338,10 +338,12 @@ fn an_unwritable_step_summary_is_a_warning_not_a_failure() {
 fn markdown_reports_no_findings_and_input_errors() {
     let out = redshield(&["check", "--format", "markdown", "testdata/cli/clean"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stdout(&out),
-        "## redshield: no findings\n\nNo findings in 1 file, 2 resources.\n"
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("## redshield: no findings\n\nNo findings in 1 file, "),
+        "{text}"
     );
+    assert_eq!(text.lines().count(), 3, "{text}");
 
     let out = redshield(&["check", "--format", "markdown", "testdata/cli/syntax_error"]);
     let text = stdout(&out);
@@ -350,4 +352,130 @@ fn markdown_reports_no_findings_and_input_errors() {
         text.contains("- `testdata/cli/syntax_error/broken.tf:1:"),
         "{text}"
     );
+}
+
+/// A YAML document as JSON (every scalar a string), enough to check the manifests' shape.
+fn yaml(path: &str) -> Value {
+    use saphyr_parser::{Event, Parser};
+    fn node<'a>(parser: &mut Parser<'a, saphyr_parser::StrInput<'a>>, event: Event<'a>) -> Value {
+        match event {
+            Event::Scalar(value, ..) => Value::from(value.to_string()),
+            Event::SequenceStart(..) => {
+                let mut items = Vec::new();
+                loop {
+                    match parser.next_event().unwrap().unwrap().0 {
+                        Event::SequenceEnd => return Value::Array(items),
+                        event => items.push(node(parser, event)),
+                    }
+                }
+            }
+            Event::MappingStart(..) => {
+                let mut map = serde_json::Map::new();
+                loop {
+                    let key = match parser.next_event().unwrap().unwrap().0 {
+                        Event::MappingEnd => return Value::Object(map),
+                        event => node(parser, event),
+                    };
+                    let event = parser.next_event().unwrap().unwrap().0;
+                    let value = node(parser, event);
+                    map.insert(key.as_str().unwrap().to_string(), value);
+                }
+            }
+            other => panic!("unexpected YAML event {other:?}"),
+        }
+    }
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut parser = Parser::new_from_str(&text);
+    loop {
+        match parser.next_event().unwrap().unwrap().0 {
+            Event::StreamStart | Event::DocumentStart(_) => continue,
+            event => return node(&mut parser, event),
+        }
+    }
+}
+
+fn check_help() -> String {
+    stdout(&redshield(&["check", "--help"]))
+}
+
+#[test]
+fn the_action_manifest_declares_its_inputs_and_outputs_and_runs_real_flags() {
+    let action = yaml("action.yml");
+    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let mut inputs = keys(&action["inputs"]);
+    inputs.sort();
+    assert_eq!(
+        inputs,
+        [
+            "config",
+            "fail-on-findings",
+            "format",
+            "paths",
+            "sarif-file",
+            "severity"
+        ]
+    );
+    let defaults: Vec<(&str, &str)> = [
+        ("paths", "."),
+        ("format", "github"),
+        ("severity", "low"),
+        ("config", ""),
+        ("sarif-file", "redshield.sarif"),
+        ("fail-on-findings", "true"),
+    ]
+    .to_vec();
+    for (input, default) in defaults {
+        assert_eq!(action["inputs"][input]["default"], default, "{input}");
+    }
+    let mut outputs = keys(&action["outputs"]);
+    outputs.sort();
+    assert_eq!(outputs, ["findings", "sarif-file"]);
+    assert_eq!(action["runs"]["using"], "composite");
+
+    let scripts: Vec<&str> = action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    let all = scripts.join("\n");
+    assert!(all.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""));
+    assert!(all.contains("redshield \"${args[@]}\""));
+    // Every flag the action passes to `redshield check`, and every format it may ask for,
+    // exists in the CLI.
+    let help = check_help();
+    for flag in ["--severity", "--config", "--format", "--output"] {
+        assert!(all.contains(flag), "{flag}");
+        assert!(
+            help.contains(flag),
+            "{flag} missing from `redshield check --help`"
+        );
+    }
+    for format in ["github", "json", "sarif"] {
+        let out = redshield(&["check", "--format", format, "testdata/cli/clean"]);
+        assert_eq!(out.status.code(), Some(0), "--format {format}");
+    }
+}
+
+#[test]
+fn the_pre_commit_hook_runs_redshield_check_on_the_files_it_is_given() {
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "redshield");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["pass_filenames"], "true");
+    let files = hook["files"].as_str().unwrap();
+    for ext in ["tf", "tf\\.json", "ya?ml", "json", "template"] {
+        assert!(files.contains(ext), "{files} covers {ext}");
+    }
+    // What pre-commit runs: the entry, with the staged files appended.
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry, ["redshield", "check"]);
+    let run = |file: &str| {
+        let mut args: Vec<&str> = entry[1..].to_vec();
+        args.push(file);
+        redshield(&args).status.code()
+    };
+    assert_eq!(run("testdata/examples/redshift-analytics/main.tf"), Some(1));
+    assert_eq!(run("testdata/cli/clean/main.tf"), Some(0));
 }
