@@ -5,6 +5,7 @@
 //! The engine is [`analyze`]: inputs → [`discover`] → front ends → [`ir`] → [`model`] →
 //! [`rules`] → a [`report::Report`]. It prints nothing; [`cli`] renders the report.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -13,6 +14,7 @@ pub mod ir;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 
 use crate::discover::DocumentKind;
 use crate::frontend::FileSystem;
@@ -20,7 +22,7 @@ use crate::frontend::hcl::HclOptions;
 use crate::frontend::plan::PlanOptions;
 use crate::ir::{Diagnostic, SourceMap, Unit};
 use crate::model::adapt::{AdaptOptions, adapt};
-use crate::report::Report;
+use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
 use std::path::PathBuf;
 
@@ -78,7 +80,8 @@ struct Run<'a> {
     fs: &'a dyn FileSystem,
     sources: SourceMap,
     errors: Vec<Diagnostic>,
-    findings: Vec<(Finding, Severity)>,
+    findings: Vec<Collected>,
+    warnings: Vec<Diagnostic>,
     resources: usize,
     fixed_config: Option<Result<config::Config, config::Error>>,
     s3_ranges: std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
@@ -117,10 +120,30 @@ impl Run<'_> {
     fn check_unit(&mut self, unit: &Unit) {
         let cfg = self.config_for(&unit.origin);
         self.resources += unit.resources.len();
+        for s in unit.suppressions.iter().filter(|s| s.reason.is_none()) {
+            let loc = self.sources.location(s.span);
+            self.warnings.push(Diagnostic {
+                path: loc.path,
+                line: Some(loc.start_line),
+                column: Some(loc.start_column),
+                message: format!("suppression of {} gives no reason", s.ids.join(", ")),
+            });
+        }
         match unit_findings(unit, &cfg, self.settings, &self.s3_ranges) {
-            Ok((found, threshold)) => self
-                .findings
-                .extend(found.into_iter().map(|f| (f, threshold))),
+            Ok((found, threshold)) => {
+                for finding in found {
+                    let suppressed = unit
+                        .suppressions
+                        .iter()
+                        .find(|s| suppress::covers(s, &finding, unit, &self.sources))
+                        .map(|s| s.reason.clone());
+                    self.findings.push(Collected {
+                        finding,
+                        threshold,
+                        suppressed,
+                    });
+                }
+            }
             Err(message) => self.error(&unit.origin, message),
         }
     }
@@ -181,6 +204,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         sources: SourceMap::new(),
         errors: discovered.errors,
         findings: Vec::new(),
+        warnings: Vec::new(),
         resources: 0,
         fixed_config: settings
             .config
@@ -222,6 +246,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     let report = Report::new(
         run.findings,
         run.errors,
+        run.warnings,
         run.sources.len(),
         run.resources,
         &run.sources,

@@ -466,3 +466,132 @@ fn yaml_and_json_that_are_not_templates_are_skipped_silently() {
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["summary"]["files"], 0);
 }
+
+#[test]
+fn inline_suppressions_hide_findings_count_them_and_warn_without_a_reason() {
+    let (report, code) = json(&["testdata/suppress"]);
+    assert_valid_report(&report);
+    assert_eq!(code, 1, "RS104 is not suppressed");
+    assert_eq!(rule_ids(&report), vec!["RS104"]);
+    let suppressed: Vec<(String, String)> = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().into(),
+                f["suppression_reason"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(suppressed.contains(&(
+        "RS105".into(),
+        "the partner range is filtered upstream by the firewall".into()
+    )));
+    assert!(
+        suppressed.contains(&("RS303".into(), String::new())),
+        "a comment above a resource covers it"
+    );
+    assert!(
+        suppressed
+            .iter()
+            .any(|(id, reason)| id == "RS101" && reason.contains("DATA-42")),
+        "CloudFormation Metadata"
+    );
+    assert_eq!(report["summary"]["suppressed"], suppressed.len());
+    let warning = &report["warnings"][0];
+    assert_eq!(warning["path"], "testdata/suppress/main.tf");
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap()
+            .contains("gives no reason")
+    );
+    // SARIF lists them as suppressed results.
+    let sarif: serde_json::Value = serde_json::from_slice(
+        &redshield(&["check", "--format", "sarif", "testdata/suppress"]).stdout,
+    )
+    .unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let in_source = results
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "inSource")
+        .count();
+    assert_eq!(in_source, suppressed.len());
+    assert!(stdout(&redshield(&["check", "testdata/suppress"])).contains("suppressed inline"));
+}
+
+#[test]
+fn baselines_hide_known_findings_and_report_gone_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("stack");
+    std::fs::create_dir(&work).unwrap();
+    for file in [
+        "main.tf",
+        "network.tf",
+        "variables.tf",
+        "versions.tf",
+        "terraform.tfvars",
+        "outputs.tf",
+    ] {
+        std::fs::copy(
+            Path::new("testdata/examples/redshift-analytics").join(file),
+            work.join(file),
+        )
+        .unwrap();
+    }
+    let baseline = dir.path().join("baseline.json");
+    let out = redshield(&[
+        "check",
+        "--write-baseline",
+        baseline.to_str().unwrap(),
+        work.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "writing a baseline accepts the findings"
+    );
+    let (report, code) = json(&[
+        "--baseline",
+        baseline.to_str().unwrap(),
+        work.to_str().unwrap(),
+    ]);
+    assert_valid_report(&report);
+    assert_eq!((code, report["summary"]["findings"].as_u64()), (0, Some(0)));
+    assert_eq!(report["summary"]["baselined"], 5);
+    assert_eq!(report["baseline_gone"].as_array().unwrap().len(), 0);
+    // Fixing one finding makes its entry gone; a new one is reported.
+    let main = std::fs::read_to_string(work.join("main.tf")).unwrap();
+    std::fs::write(
+        work.join("main.tf"),
+        main.replace("\"0.0.0.0/0\"", "\"10.0.0.0/8\""),
+    )
+    .unwrap();
+    let (report, _) = json(&[
+        "--baseline",
+        baseline.to_str().unwrap(),
+        work.to_str().unwrap(),
+    ]);
+    let gone: Vec<&str> = report["baseline_gone"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(gone, vec!["RS105"]);
+    // A broken baseline is a usage error with a location.
+    std::fs::write(&baseline, "{\"version\": 1, \"findings\": [}").unwrap();
+    let out = redshield(&[
+        "check",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        work.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("baseline.json:1:") && stderr.contains("invalid baseline"),
+        "{stderr}"
+    );
+}

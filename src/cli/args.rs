@@ -68,6 +68,13 @@ pub struct CheckArgs {
     /// Set a CloudFormation template parameter (repeatable); overrides its Default.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Report only findings that are not in this baseline file (written by
+    /// --write-baseline); its entries that no finding matches any more are listed as gone.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to FILE as a baseline, and exit 0 unless an input failed.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Where the .tf configuration of a plan JSON is, when it is not beside the plan (for stdin:
     /// the working directory). Findings then point at the .tf lines.
     #[arg(long, value_name = "DIR")]

@@ -75,7 +75,26 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         inputs.paths.push(PathBuf::from("."));
     }
     let fs = OsFileSystem::new();
-    let analysis = crate::analyze(&inputs, &settings, &fs);
+    let baseline = match &check.baseline {
+        None => None,
+        Some(path) => match crate::baseline::load(path, &path.display().to_string()) {
+            Ok(entries) => Some(entries),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut analysis = crate::analyze(&inputs, &settings, &fs);
+    if let Some(entries) = &baseline {
+        crate::baseline::apply(&mut analysis.report, entries);
+    }
+    if let Some(path) = &check.write_baseline {
+        if let Err(err) = write_atomically(path, &crate::baseline::render(&analysis.report)) {
+            eprintln!("error: cannot write baseline {}: {err}", path.display());
+            return ExitCode::from(2);
+        }
+    }
     let to_terminal = check.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let rendered = match check.format {
@@ -88,7 +107,11 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         }
         Format::Markdown => render_markdown(&analysis.report),
     };
-    let code = analysis.report.exit_code();
+    let mut code = analysis.report.exit_code();
+    if check.write_baseline.is_some() && code == 1 {
+        // Recording a baseline accepts the current findings.
+        code = 0;
+    }
     match &check.output {
         Some(path) => {
             if let Err(err) = std::fs::write(path, rendered) {
@@ -106,6 +129,25 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// Writes a file through a temporary file in the same directory and a rename, so that a
+/// failure never leaves it half-written.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.redshield-{}", std::process::id()));
+    std::fs::write(&temp, text)
+        .and_then(|()| std::fs::rename(&temp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
 }
 
 /// Appends to the file GitHub Actions names in `GITHUB_STEP_SUMMARY`, when it names one. A

@@ -172,6 +172,28 @@ impl Node {
     }
 }
 
+/// What an inline suppression covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuppressionTarget {
+    /// The line below the comment: findings on that line, or inside the resource whose header
+    /// is on it.
+    Line { file: FileId, line: usize },
+    /// A whole resource, by address (CloudFormation `Metadata`).
+    Resource(String),
+}
+
+/// One inline suppression as written (`# redshield:ignore RS105 reason`, or a CloudFormation
+/// resource's `Metadata`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// Rule IDs or prefixes, upper-case.
+    pub ids: Vec<String>,
+    pub reason: Option<String>,
+    /// Where it is written.
+    pub span: Span,
+    pub target: SuppressionTarget,
+}
+
 /// Facts about the deployment that are not resources: which AWS provider versions may run it
 /// and which region it targets.
 #[derive(Debug, Clone, Default)]
@@ -191,6 +213,8 @@ pub struct Unit {
     pub origin: std::path::PathBuf,
     pub resources: Vec<Resource>,
     pub settings: Settings,
+    /// Inline suppressions written in the unit's sources.
+    pub suppressions: Vec<Suppression>,
 }
 
 /// An input that could not be read or parsed, with its location when it has one.

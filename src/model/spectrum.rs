@@ -240,7 +240,7 @@ impl Trail {
                             .not_starts_with
                             .iter()
                             .any(|p| object.starts_with(p.as_str()))
-                            || f.not_equals.iter().any(|e| *e == object);
+                            || f.not_equals.contains(&object);
                         Truth::from_known(included && !excluded)
                     }
                 };

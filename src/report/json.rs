@@ -9,7 +9,13 @@ struct JsonReport<'a> {
     version: u32,
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
+    /// Findings covered by inline suppressions.
+    suppressed: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    warnings: Vec<JsonError<'a>>,
+    /// With `--baseline`: entries no finding matches any more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_gone: Option<&'a [super::BaselineEntry]>,
     summary: Summary,
 }
 
@@ -28,6 +34,9 @@ struct JsonFinding<'a> {
     resource: Resource<'a>,
     location: &'a Location,
     related: Vec<Related<'a>>,
+    /// The suppression's reason, for suppressed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +68,38 @@ struct Summary {
     resources: usize,
     findings: usize,
     errors: usize,
+    suppressed: usize,
+    baselined: usize,
+    warnings: usize,
+}
+
+fn finding(f: &super::ReportFinding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule_id: f.rule.id,
+        name: f.rule.name,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        resource: Resource {
+            address: &f.address,
+            kind: &f.kind,
+        },
+        location: &f.location,
+        related: f
+            .related
+            .iter()
+            .map(|(message, location, _)| Related { message, location })
+            .collect(),
+        suppression_reason: f.suppressed.as_ref().map(|r| r.as_deref().unwrap_or("")),
+    }
+}
+
+fn error(e: &crate::ir::Diagnostic) -> JsonError<'_> {
+    JsonError {
+        path: &e.path,
+        message: &e.message,
+        line: e.line,
+        column: e.column,
+    }
 }
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
@@ -69,41 +110,21 @@ pub fn render_json(report: &Report) -> String {
             name: "redshield",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings: report
-            .findings
-            .iter()
-            .map(|f| JsonFinding {
-                rule_id: f.rule.id,
-                name: f.rule.name,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                resource: Resource {
-                    address: &f.address,
-                    kind: &f.kind,
-                },
-                location: &f.location,
-                related: f
-                    .related
-                    .iter()
-                    .map(|(message, location, _)| Related { message, location })
-                    .collect(),
-            })
-            .collect(),
-        errors: report
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                path: &e.path,
-                message: &e.message,
-                line: e.line,
-                column: e.column,
-            })
-            .collect(),
+        findings: report.findings.iter().map(finding).collect(),
+        suppressed: report.suppressed.iter().map(finding).collect(),
+        errors: report.errors.iter().map(error).collect(),
+        warnings: report.warnings.iter().map(error).collect(),
+        baseline_gone: report
+            .baseline_used
+            .then_some(report.baseline_gone.as_slice()),
         summary: Summary {
             files: report.files,
             resources: report.resources,
             findings: report.findings.len(),
             errors: report.errors.len(),
+            suppressed: report.suppressed.len(),
+            baselined: report.baselined,
+            warnings: report.warnings.len(),
         },
     };
     let mut out =

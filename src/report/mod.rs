@@ -26,15 +26,45 @@ pub struct ReportFinding {
     pub related: Vec<(String, Location, Span)>,
     /// Whether this finding is at or above the severity that fails the run.
     pub fails: bool,
+    /// Set when an inline suppression covers the finding: the suppression's reason, if any.
+    pub suppressed: Option<Option<String>>,
+}
+
+/// A finding as collected from the rules, before locations are resolved.
+pub struct Collected {
+    pub finding: Finding,
+    /// The severity at or above which findings fail the run.
+    pub threshold: Severity,
+    /// The reason of the suppression that covers it (outer Some: suppressed).
+    pub suppressed: Option<Option<String>>,
+}
+
+/// A baseline entry that no longer matches a finding.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub path: String,
+    pub resource: String,
+    pub message: String,
 }
 
 /// The result of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub findings: Vec<ReportFinding>,
+    /// Findings an inline suppression covers: not reported as findings, counted and listed.
+    pub suppressed: Vec<ReportFinding>,
     pub errors: Vec<Diagnostic>,
+    /// Problems that do not fail the run (a suppression without a reason).
+    pub warnings: Vec<Diagnostic>,
     pub files: usize,
     pub resources: usize,
+    /// With `--baseline`: how many findings the baseline accepted, and its entries that no
+    /// finding matches any more.
+    pub baselined: usize,
+    pub baseline_gone: Vec<BaselineEntry>,
+    pub baseline_used: bool,
 }
 
 impl Report {
@@ -42,15 +72,21 @@ impl Report {
     /// shared by several instances or warehouses) are reported once, with the others' related
     /// locations merged in.
     pub fn new(
-        findings: Vec<(Finding, Severity)>,
+        findings: Vec<Collected>,
         mut errors: Vec<Diagnostic>,
+        mut warnings: Vec<Diagnostic>,
         files: usize,
         resources: usize,
         sources: &SourceMap,
     ) -> Report {
         let mut merged: Vec<ReportFinding> = Vec::new();
         let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
-        for (finding, threshold) in findings {
+        for Collected {
+            finding,
+            threshold,
+            suppressed,
+        } in findings
+        {
             let related: Vec<(String, Location, Span)> = finding
                 .related
                 .iter()
@@ -77,6 +113,7 @@ impl Report {
                 location: sources.location(finding.span),
                 span: finding.span,
                 related,
+                suppressed,
             });
         }
         merged.sort_by(|a, b| {
@@ -99,11 +136,22 @@ impl Report {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
         errors.dedup();
+        warnings.sort_by(|a, b| {
+            (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+        });
+        warnings.dedup();
+        let (suppressed, findings): (Vec<ReportFinding>, Vec<ReportFinding>) =
+            merged.into_iter().partition(|f| f.suppressed.is_some());
         Report {
-            findings: merged,
+            findings,
+            suppressed,
             errors,
+            warnings,
             files,
             resources,
+            baselined: 0,
+            baseline_gone: Vec::new(),
+            baseline_used: false,
         }
     }
 

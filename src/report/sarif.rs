@@ -131,7 +131,18 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: Fingerprints,
+    /// Present for findings an inline suppression covers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression<'a>>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -195,6 +206,7 @@ pub fn render_sarif(report: &Report) -> String {
     let results = report
         .findings
         .iter()
+        .chain(&report.suppressed)
         .map(|finding| {
             let hash = fingerprint_hash(finding);
             let occurrence = seen.entry(hash.clone()).or_insert(0);
@@ -319,6 +331,15 @@ fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
             })
             .collect(),
         partial_fingerprints: Fingerprints { v1: fingerprint },
+        suppressions: finding
+            .suppressed
+            .as_ref()
+            .map(|reason| SarifSuppression {
+                kind: "inSource",
+                justification: reason.as_deref(),
+            })
+            .into_iter()
+            .collect(),
         properties: ResultProperties {
             resource: &finding.address,
             resource_type: &finding.kind,

@@ -66,6 +66,15 @@ pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String 
     for error in &report.errors {
         text.push_str(&format!("error: {error}\n"));
     }
+    for warning in &report.warnings {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
+    for gone in &report.baseline_gone {
+        text.push_str(&format!(
+            "gone from the baseline: {} {} ({}): {}\n",
+            gone.rule_id, gone.resource, gone.path, gone.message
+        ));
+    }
     text.push_str(&summary_line(report));
     text
 }
@@ -137,6 +146,22 @@ fn summary_line(report: &Report) -> String {
             "; {} could not be read or parsed",
             plural(report.errors.len(), "input")
         ));
+    }
+    let mut quiet = Vec::new();
+    if !report.suppressed.is_empty() {
+        quiet.push(format!("{} suppressed inline", report.suppressed.len()));
+    }
+    if report.baselined > 0 {
+        quiet.push(format!("{} in the baseline", report.baselined));
+    }
+    if !report.baseline_gone.is_empty() {
+        quiet.push(format!(
+            "{} baseline entries gone",
+            report.baseline_gone.len()
+        ));
+    }
+    if !quiet.is_empty() {
+        line.push_str(&format!(" ({})", quiet.join(", ")));
     }
     line.push_str(".\n");
     line

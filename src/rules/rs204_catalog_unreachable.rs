@@ -179,7 +179,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             &warehouse.meta,
             evr.span,
             format!(
-                "{} routes through its VPC, but its subnets have no NAT gateway, public internet path or Glue endpoint to reach the data catalog",
+                "warehouse {} routes through its VPC, but its subnets have no NAT gateway, public internet path or Glue endpoint to reach the data catalog",
                 warehouse.meta.address
             ),
         ));

@@ -156,7 +156,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             &warehouse.meta,
             evr.span,
             format!(
-                "{} routes through its VPC, but its subnets have no S3 endpoint, NAT gateway or public path, so COPY and UNLOAD fail",
+                "warehouse {} routes through its VPC, but its subnets have no S3 endpoint, NAT gateway or public path, so COPY and UNLOAD fail",
                 warehouse.meta.address
             ),
         ));

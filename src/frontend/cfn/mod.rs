@@ -12,7 +12,8 @@ mod eval;
 mod tree;
 
 use crate::ir::{
-    Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
+    Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Suppression,
+    SuppressionTarget, Unit, Value,
 };
 use std::path::Path;
 use tree::{Kind, TNode};
@@ -54,6 +55,51 @@ fn is_template(root: &TNode) -> bool {
     })
 }
 
+/// `Metadata: {redshield: {ignore: [{id: RS105, reason: "..."}]}}` on a resource (an `id` may
+/// also be a list, and an entry may be just the id).
+fn metadata_suppressions(logical_id: &str, resource: &TNode) -> Vec<Suppression> {
+    let Some(list) = resource
+        .get("Metadata")
+        .and_then(|m| m.get("redshield"))
+        .and_then(|r| r.get("ignore"))
+    else {
+        return Vec::new();
+    };
+    let entries: Vec<&TNode> = match &list.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        _ => vec![list],
+    };
+    entries
+        .into_iter()
+        .filter_map(|entry| {
+            let (id_node, reason) = match entry.get("id") {
+                Some(id) => (
+                    id,
+                    entry
+                        .get("reason")
+                        .and_then(TNode::as_str)
+                        .map(str::to_string),
+                ),
+                None => (entry, None),
+            };
+            let ids: Vec<String> = match &id_node.kind {
+                Kind::Seq(items) => items
+                    .iter()
+                    .filter_map(TNode::as_str)
+                    .map(str::to_ascii_uppercase)
+                    .collect(),
+                _ => vec![id_node.as_str()?.to_ascii_uppercase()],
+            };
+            Some(Suppression {
+                ids,
+                reason: reason.filter(|r| !r.trim().is_empty()),
+                span: entry.span,
+                target: SuppressionTarget::Resource(logical_id.to_string()),
+            })
+        })
+        .collect()
+}
+
 /// Reads the template in `file`. Returns None (and no error) when the document is not a
 /// template; a template that does not parse is an error with its location.
 pub fn load_template(
@@ -91,6 +137,7 @@ pub fn load_template(
     let mut diags = Vec::new();
     let template = eval::Template::new(&root, options);
     let mut resources = Vec::new();
+    let mut suppressions = Vec::new();
     if let Some(section) = root.get("Resources") {
         for (logical_id, key_span, body) in section.entries() {
             let Some(kind) = body.get("Type").and_then(TNode::as_str) else {
@@ -119,6 +166,7 @@ pub fn load_template(
                 Value::Map(_) => properties,
                 _ => Node::new(Value::Unknown, properties.span),
             };
+            suppressions.extend(metadata_suppressions(logical_id, body));
             resources.push(Resource {
                 family: Family::CloudFormation,
                 mode: Mode::Managed,
@@ -144,6 +192,7 @@ pub fn load_template(
                 .clone()
                 .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
         },
+        suppressions,
     };
     let _ = Kind::Null;
     (Some(unit), diags)

@@ -9,6 +9,7 @@
 mod eval;
 mod functions;
 mod module;
+pub mod suppressions;
 
 pub use module::{
     HclOptions, VarAssignment, load_root_module, module_sources, normalize as normalize_path,

@@ -117,6 +117,8 @@ pub(crate) struct Evaluator<'a> {
     pub diags: Vec<Diagnostic>,
     /// Where the command line's `--var` values are recorded, so their nodes have a span.
     pub cli_file: Option<FileId>,
+    /// Suppression comments of the files read.
+    pub suppressions: Vec<crate::ir::Suppression>,
 }
 
 /// The local module directories (`source = "./…"`) that the `.tf` files of `dir` call, so that
@@ -186,6 +188,7 @@ pub fn load_root_module(
         decls: HashMap::new(),
         diags: Vec::new(),
         cli_file: None,
+        suppressions: Vec::new(),
     };
     let decl = ev.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -217,6 +220,7 @@ pub fn load_root_module(
         origin: dir.to_path_buf(),
         resources,
         settings,
+        suppressions: std::mem::take(&mut ev.suppressions),
     };
     (unit, ev.diags)
 }
@@ -252,7 +256,14 @@ impl Evaluator<'_> {
     fn parse_file(&mut self, path: &Path) -> Option<(FileId, Body)> {
         let id = self.read_file(path)?;
         match hcl_edit::parser::parse_body(self.sources.text(id)) {
-            Ok(body) => Some((id, body)),
+            Ok(body) => {
+                let text = self.sources.text(id);
+                if text.contains(super::suppressions::MARKER) {
+                    self.suppressions
+                        .extend(super::suppressions::scan_comments(id, text));
+                }
+                Some((id, body))
+            }
             Err(err) => {
                 let loc = err.location();
                 self.diags.push(Diagnostic {

@@ -282,12 +282,13 @@ pub fn load_plan(
         .source_dir
         .clone()
         .unwrap_or_else(|| dir.to_path_buf());
-    source::map_to_source(fs, sources, &source_dir, &variables, &mut resources);
+    let suppressions = source::map_to_source(fs, sources, &source_dir, &variables, &mut resources);
     let unit = Unit {
         family: Family::Terraform,
         origin: dir.to_path_buf(),
         resources,
         settings,
+        suppressions,
     };
     (Some(unit), Vec::new())
 }

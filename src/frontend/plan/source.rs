@@ -16,7 +16,7 @@ pub(super) fn map_to_source(
     dir: &Path,
     variables: &BTreeMap<String, serde_json::Value>,
     resources: &mut [Resource],
-) {
+) -> Vec<crate::ir::Suppression> {
     let has_tf = fs
         .list_dir(dir)
         .map(|entries| {
@@ -26,7 +26,7 @@ pub(super) fn map_to_source(
         })
         .unwrap_or(false);
     if !has_tf {
-        return;
+        return Vec::new();
     }
     // The plan's variable values reproduce its count/for_each expansion.
     let vars = variables
@@ -59,6 +59,8 @@ pub(super) fn map_to_source(
         resource.span = source.span;
         remap(&mut resource.body, &source.body, source.span);
     }
+    // Suppression comments in the source apply to the planned resources they now point into.
+    unit.suppressions
 }
 
 /// Gives `planned` the spans of the matching parts of `written`; parts not written point at
