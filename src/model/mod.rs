@@ -48,6 +48,43 @@ pub struct Val<T> {
     pub value: Option<T>,
     pub span: Span,
     pub origin: Origin,
+    /// The field it is read from, for fixes that set it when it is not written.
+    pub field: Option<FieldSite>,
+}
+
+/// A field of a resource (or nested block), as the source family names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSite {
+    pub name: &'static str,
+    /// The resource's (or block's) body: where an added field goes.
+    pub owner: Span,
+}
+
+/// A value a fix writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixValue {
+    Bool(bool),
+    Str(String),
+    Int(i64),
+    List(Vec<FixValue>),
+}
+
+/// A change that removes a finding, in model terms: the fix layer turns it into a
+/// format-preserving edit of the source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixIntent {
+    /// Replace the written scalar at `span`.
+    Replace { span: Span, value: FixValue },
+    /// Replace the written list element at `span` with these elements.
+    ReplaceElement { span: Span, values: Vec<FixValue> },
+    /// Write a field that is not written.
+    AddField { site: FieldSite, value: FixValue },
+    /// Append an entry (a nested block, a list item) to a collection field, creating the field
+    /// when it is not written.
+    AddEntry {
+        site: FieldSite,
+        entry: Vec<(&'static str, FixValue)>,
+    },
 }
 
 impl<T> Val<T> {
@@ -56,6 +93,7 @@ impl<T> Val<T> {
             value: Some(value),
             span,
             origin: Origin::Explicit,
+            field: None,
         }
     }
 
@@ -64,6 +102,7 @@ impl<T> Val<T> {
             value: Some(value),
             span,
             origin: Origin::Default,
+            field: None,
         }
     }
 
@@ -72,6 +111,25 @@ impl<T> Val<T> {
             value: None,
             span,
             origin: Origin::Explicit,
+            field: None,
+        }
+    }
+
+    /// Records the field the value is read from.
+    pub fn at(mut self, field: FieldSite) -> Val<T> {
+        self.field = Some(field);
+        self
+    }
+
+    /// The fix that sets this value: replace it where written, add the field where not.
+    pub fn set_to(&self, value: FixValue) -> Option<FixIntent> {
+        match (self.origin, self.field) {
+            (Origin::Default, Some(site)) => Some(FixIntent::AddField { site, value }),
+            (Origin::Default, None) | (Origin::Derived, _) => None,
+            (Origin::Explicit, _) => Some(FixIntent::Replace {
+                span: self.span,
+                value,
+            }),
         }
     }
 
@@ -172,6 +230,8 @@ pub struct ParameterGroup {
     /// The `require_ssl` parameter, when the group sets it. A value that is neither true nor
     /// false is unknown.
     pub require_ssl: Option<Val<bool>>,
+    /// The fix that adds `require_ssl = true` to the group.
+    pub add_require_ssl: FixIntent,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +342,8 @@ pub struct SecurityGroup {
     pub egress: Vec<SecurityGroupRule>,
     /// False when some ingress rules could not be read.
     pub ingress_known: bool,
+    /// The fix that adds an egress rule for HTTPS to anywhere, where the group is written.
+    pub add_https_egress: Option<FixIntent>,
 }
 
 /// An IAM role with its trust policy and every policy attached to it in scope.

@@ -75,6 +75,8 @@ pub struct Condition {
     pub key: String,
     /// The values; None entries are unknown.
     pub values: Vec<Option<String>>,
+    /// Where each value is written.
+    pub value_spans: Vec<Span>,
     /// Where the operator is written.
     pub span: Span,
 }

@@ -6,7 +6,7 @@
 //! Rule IDs and names are a stability boundary: never renumber; retire instead.
 
 use crate::model::Span;
-use crate::model::{Meta, Model};
+use crate::model::{FixIntent, Meta, Model};
 use ipnet::IpNet;
 
 /// Declares a rule: the `///` lines become its documentation, shown by `redshield explain`.
@@ -172,6 +172,7 @@ impl Rule {
                 })
                 .into_iter()
                 .collect(),
+            fix: None,
         }
     }
 }
@@ -209,9 +210,16 @@ pub struct Finding {
     /// Where the finding points.
     pub span: Span,
     pub related: Vec<Related>,
+    /// The change that removes the finding, when the rule knows one.
+    pub fix: Option<FixIntent>,
 }
 
 impl Finding {
+    pub fn with_fix(mut self, fix: Option<FixIntent>) -> Finding {
+        self.fix = fix;
+        self
+    }
+
     pub fn with_related(mut self, message: impl Into<String>, span: Span) -> Finding {
         let related = Related {
             message: message.into(),

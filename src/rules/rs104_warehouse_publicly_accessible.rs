@@ -1,6 +1,6 @@
 //! RS104 warehouse-publicly-accessible.
 
-use crate::model::{Model, Origin};
+use crate::model::{FixValue, Model, Origin};
 use crate::rules::{Finding, RuleConfig, Severity};
 
 declare_rule! {
@@ -96,7 +96,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 ),
             )
         };
-        findings.push(finding);
+        findings.push(finding.with_fix(value.set_to(FixValue::Bool(false))));
     }
     findings
 }

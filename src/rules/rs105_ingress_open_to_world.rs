@@ -1,6 +1,6 @@
 //! RS105 ingress-open-to-world.
 
-use crate::model::{Model, Peer, net};
+use crate::model::{FixIntent, FixValue, Model, Peer, net};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -103,7 +103,23 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+/// Replaces the open CIDR with the configured `allowed_cidrs` of the same address family; no
+/// fix without them (which ranges to allow is the user's choice).
+fn narrow_to_allowed(
+    config: &RuleConfig,
+    open: &ipnet::IpNet,
+    span: crate::model::Span,
+) -> Option<FixIntent> {
+    let allowed = config.allowed_cidrs.as_ref()?;
+    let values: Vec<FixValue> = allowed
+        .iter()
+        .filter(|a| a.addr().is_ipv4() == open.addr().is_ipv4())
+        .map(|a| FixValue::Str(a.to_string()))
+        .collect();
+    (!values.is_empty()).then_some(FixIntent::ReplaceElement { span, values })
+}
+
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let Some(links) = warehouse.security_groups.known() else {
@@ -135,7 +151,8 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                     .with_related(
                         format!("warehouse {}", warehouse.meta.address),
                         warehouse.meta.span,
-                    ),
+                    )
+                    .with_fix(narrow_to_allowed(config, net, rule.peer.span)),
                 );
             }
         }

@@ -1,6 +1,6 @@
 //! RS109 ssl-not-required.
 
-use crate::model::{Model, ParameterGroupChoice, defaults};
+use crate::model::{FixValue, Model, ParameterGroupChoice, defaults};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -97,11 +97,14 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
         let address = &warehouse.meta.address;
         if let Some(param) = &warehouse.require_ssl {
             if param.test(|b| !*b).is_true() {
-                findings.push(RULE.finding(
-                    &warehouse.meta,
-                    param.span,
-                    format!("warehouse {address} sets require_ssl to false"),
-                ));
+                findings.push(
+                    RULE.finding(
+                        &warehouse.meta,
+                        param.span,
+                        format!("warehouse {address} sets require_ssl to false"),
+                    )
+                    .with_fix(param.set_to(FixValue::Str("true".into()))),
+                );
             }
         }
         let Some(choice) = warehouse.parameter_group.known() else {
@@ -125,14 +128,16 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                     continue;
                 };
                 let finding = match &group.require_ssl {
-                    Some(param) if param.test(|b| !*b).is_true() => RULE.finding(
-                        &group.meta,
-                        param.span,
-                        format!(
-                            "parameter group {} of {address} sets require_ssl to false",
-                            group.meta.address
-                        ),
-                    ),
+                    Some(param) if param.test(|b| !*b).is_true() => RULE
+                        .finding(
+                            &group.meta,
+                            param.span,
+                            format!(
+                                "parameter group {} of {address} sets require_ssl to false",
+                                group.meta.address
+                            ),
+                        )
+                        .with_fix(param.set_to(FixValue::Str("true".into()))),
                     Some(_) => continue,
                     None => {
                         let Some(family) = group.family.known() else {
@@ -149,6 +154,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                                 group.meta.address
                             ),
                         )
+                        .with_fix(Some(group.add_require_ssl.clone()))
                     }
                 };
                 findings.push(

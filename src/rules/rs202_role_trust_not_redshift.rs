@@ -1,6 +1,6 @@
 //! RS202 role-trust-not-redshift.
 
-use crate::model::{Model, WarehouseKind};
+use crate::model::{FixIntent, FixValue, Model, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -151,6 +151,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 role.meta.address, warehouse.meta.address
                             ),
                         )
+                        .with_fix((principal.kind == "Service").then(|| FixIntent::Replace {
+                            span: principal.span,
+                            value: FixValue::Str(REDSHIFT.into()),
+                        }))
                         .with_related(format!("role {}", role.meta.address), role.meta.span)
                         .with_related(
                             format!("warehouse {}", warehouse.meta.address),

@@ -1,7 +1,7 @@
 //! RS203 presigned-urls-blocked.
 
 use crate::model::policy::PolicyDocument;
-use crate::model::{Meta, Model, Truth};
+use crate::model::{FixIntent, FixValue, Meta, Model, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -188,6 +188,15 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 .filter(|s| s.is_deny().is_true() && s.covers_s3() != Truth::False)
             {
                 for condition in &statement.conditions {
+                    // Raising a too-short signature age limit is the fix; a denied auth type is
+                    // the user's policy to rewrite.
+                    let fix = (condition.key == "s3:signatureage")
+                        .then(|| condition.value_spans.first().copied())
+                        .flatten()
+                        .map(|span| FixIntent::Replace {
+                            span,
+                            value: FixValue::Int(SPECTRUM_SIGNATURE_AGE_MS as i64),
+                        });
                     let blocks = match (condition.key.as_str(), condition.operator.as_str()) {
                         ("s3:authtype", "StringEquals" | "StringLike") => condition
                             .values
@@ -214,6 +223,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                                 owner.address, warehouse.meta.address
                             ),
                         )
+                        .with_fix(fix)
                         .with_related(format!("{what} {}", owner.address), owner.span)
                         .with_related(
                             format!("warehouse {}", warehouse.meta.address),

@@ -149,10 +149,14 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 group.meta.span,
             );
         }
-        findings.push(finding.with_related(
-            format!("warehouse {}", warehouse.meta.address),
-            warehouse.meta.span,
-        ));
+        findings.push(
+            finding
+                .with_related(
+                    format!("warehouse {}", warehouse.meta.address),
+                    warehouse.meta.span,
+                )
+                .with_fix(first.add_https_egress.clone()),
+        );
     }
     findings
 }

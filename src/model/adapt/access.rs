@@ -701,7 +701,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// A boolean attribute with its default.
-    pub(super) fn flag(&self, res: &'a Resource, field: &str, default: bool) -> Val<bool> {
+    pub(super) fn flag(&self, res: &'a Resource, field: &'static str, default: bool) -> Val<bool> {
         self.attr(
             res,
             field,

@@ -1,7 +1,7 @@
 //! The CloudFormation adapter's names: `AWS::*` resource types and their properties.
 
 use super::schema::{
-    Direction, FlowLogTarget, NaclFields, RolePolicy, RouteFields, RuleFields, Schema,
+    Direction, FlowLogTarget, Lit, NaclFields, RolePolicy, RouteFields, RuleFields, Schema,
     StandaloneRule, TrailFields,
 };
 use crate::model::RouteTarget;
@@ -78,6 +78,12 @@ pub(crate) static CLOUDFORMATION: Schema = Schema {
     inline_ingress: "SecurityGroupIngress",
     inline_egress: "SecurityGroupEgress",
     inline_rule_fields: &RULE_FIELDS,
+    https_egress_entry: &[
+        ("IpProtocol", Lit::Str("tcp")),
+        ("FromPort", Lit::Int(443)),
+        ("ToPort", Lit::Int(443)),
+        ("CidrIp", Lit::Str("0.0.0.0/0")),
+    ],
     standalone_rules: &[
         StandaloneRule {
             kind: "AWS::EC2::SecurityGroupIngress",

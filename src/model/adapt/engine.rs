@@ -7,9 +7,10 @@ use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema};
 use crate::ir::{Mode, Node, Resource, Unit, Value};
 use crate::model::defaults;
 use crate::model::{
-    Destination, FlowLog, Id, Link, Meta, Model, Origin, ParameterGroup, ParameterGroupChoice,
-    Peer, PortRange, Protocol, Route, RouteTable, RouteTarget, SecurityGroup, SecurityGroupRule,
-    Subnet, SubnetGroup, Truth, Val, Vpc, Warehouse, WarehouseKind,
+    Destination, FieldSite, FixIntent, FixValue, FlowLog, Id, Link, Meta, Model, Origin,
+    ParameterGroup, ParameterGroupChoice, Peer, PortRange, Protocol, Route, RouteTable,
+    RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, SubnetGroup, Truth, Val, Vpc, Warehouse,
+    WarehouseKind,
 };
 use std::collections::HashMap;
 
@@ -156,11 +157,14 @@ impl<'a> Adapter<'a> {
     pub(super) fn attr<T>(
         &self,
         res: &'a Resource,
-        name: &str,
+        name: &'static str,
         read: impl FnOnce(&'a Node) -> Option<T>,
         unset: impl FnOnce() -> Val<T>,
     ) -> Val<T> {
-        self.r.val(res.attr(name), read, unset)
+        self.r.val(res.attr(name), read, unset).at(FieldSite {
+            name,
+            owner: res.body.span,
+        })
     }
 
     pub(super) fn string(&self, res: &'a Resource, name: &str) -> Option<&'a str> {
@@ -211,6 +215,17 @@ impl<'a> Adapter<'a> {
                     ingress: Vec::new(),
                     egress: Vec::new(),
                     ingress_known: true,
+                    add_https_egress: Some(FixIntent::AddEntry {
+                        site: FieldSite {
+                            name: s.inline_egress,
+                            owner: res.body.span,
+                        },
+                        entry: s
+                            .https_egress_entry
+                            .iter()
+                            .map(|(k, v)| (*k, v.value()))
+                            .collect(),
+                    }),
                 };
                 match items(&res.body, s.inline_ingress) {
                     Some(list) => {
@@ -288,10 +303,21 @@ impl<'a> Adapter<'a> {
                     self.parameter_group_names
                         .insert(name.to_ascii_lowercase(), id);
                 }
+                let (list, key, value) = s.parameters;
                 self.model.parameter_groups.push(ParameterGroup {
                     meta: meta(res),
                     family,
                     require_ssl,
+                    add_require_ssl: FixIntent::AddEntry {
+                        site: FieldSite {
+                            name: list,
+                            owner: res.body.span,
+                        },
+                        entry: vec![
+                            (key, FixValue::Str("require_ssl".into())),
+                            (value, FixValue::Str("true".into())),
+                        ],
+                    },
                 });
             }
         }
@@ -653,6 +679,7 @@ impl<'a> Adapter<'a> {
                                 value: None,
                                 span: res.span,
                                 origin: Origin::Default,
+                                field: None,
                             },
                         }
                     }

@@ -227,21 +227,27 @@ impl<'a> PolicyReader<'a, '_> {
         (out, known)
     }
 
-    fn values(&self, node: &'a Node) -> Vec<Option<String>> {
+    fn values(&self, node: &'a Node) -> Vec<(Option<String>, crate::ir::Span)> {
         let items: Vec<&Node> = match &node.value {
             Value::List(items) => items.iter().collect(),
             _ => vec![node],
         };
         items
             .into_iter()
-            .map(|i| match self.r.follow(i) {
-                Target::Value(n) => match &n.value {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(x) => Some(format_number(*x)),
-                    Value::Bool(b) => Some(b.to_string()),
-                    _ => None,
-                },
-                _ => None,
+            .map(|i| (i.span, i))
+            .map(|(span, i)| {
+                (
+                    match self.r.follow(i) {
+                        Target::Value(n) => match &n.value {
+                            Value::String(s) => Some(s.clone()),
+                            Value::Number(x) => Some(format_number(*x)),
+                            Value::Bool(b) => Some(b.to_string()),
+                            _ => None,
+                        },
+                        _ => None,
+                    },
+                    span,
+                )
             })
             .collect()
     }
@@ -402,9 +408,11 @@ impl<'a> PolicyReader<'a, '_> {
 fn condition(
     operator: &str,
     key: &str,
-    values: Vec<Option<String>>,
+    values: Vec<(Option<String>, crate::ir::Span)>,
     span: crate::ir::Span,
 ) -> Condition {
+    let (values, value_spans): (Vec<Option<String>>, Vec<crate::ir::Span>) =
+        values.into_iter().unzip();
     let (set_operator, rest) = match operator.split_once(':') {
         Some((prefix, rest)) => (Some(prefix.to_string()), rest),
         None => (None, operator),
@@ -419,6 +427,7 @@ fn condition(
         set_operator,
         key: key.to_ascii_lowercase(),
         values,
+        value_spans,
         span,
     }
 }

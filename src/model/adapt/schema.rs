@@ -99,6 +99,26 @@ pub(crate) struct TrailFields {
     pub s3_object_type: &'static str,
 }
 
+/// A literal in a fix recipe.
+pub(crate) enum Lit {
+    Int(i64),
+    Str(&'static str),
+    StrList(&'static [&'static str]),
+}
+
+impl Lit {
+    pub fn value(&self) -> crate::model::FixValue {
+        use crate::model::FixValue;
+        match self {
+            Lit::Int(i) => FixValue::Int(*i),
+            Lit::Str(s) => FixValue::Str((*s).to_string()),
+            Lit::StrList(l) => {
+                FixValue::List(l.iter().map(|s| FixValue::Str((*s).to_string())).collect())
+            }
+        }
+    }
+}
+
 pub(crate) struct Schema {
     pub vpc: &'static str,
     pub vpc_tenancy: &'static str,
@@ -126,6 +146,8 @@ pub(crate) struct Schema {
     pub inline_ingress: &'static str,
     pub inline_egress: &'static str,
     pub inline_rule_fields: &'static RuleFields,
+    /// An egress rule allowing HTTPS to anywhere, as an entry of `inline_egress`.
+    pub https_egress_entry: &'static [(&'static str, Lit)],
     pub standalone_rules: &'static [StandaloneRule],
 
     pub parameter_group: &'static str,

@@ -2,8 +2,8 @@
 //! arguments.
 
 use super::schema::{
-    Direction, FlowLogTarget, NaclFields, PolicyAttachment, RolePolicy, RouteFields, RuleFields,
-    Schema, StandaloneRule, TrailFields,
+    Direction, FlowLogTarget, Lit, NaclFields, PolicyAttachment, RolePolicy, RouteFields,
+    RuleFields, Schema, StandaloneRule, TrailFields,
 };
 use crate::model::RouteTarget;
 
@@ -107,6 +107,12 @@ pub(crate) static TERRAFORM: Schema = Schema {
     inline_ingress: "ingress",
     inline_egress: "egress",
     inline_rule_fields: &RULE_FIELDS,
+    https_egress_entry: &[
+        ("from_port", Lit::Int(443)),
+        ("to_port", Lit::Int(443)),
+        ("protocol", Lit::Str("tcp")),
+        ("cidr_blocks", Lit::StrList(&["0.0.0.0/0"])),
+    ],
     standalone_rules: &[
         StandaloneRule {
             kind: "aws_security_group_rule",
