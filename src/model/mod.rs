@@ -58,6 +58,8 @@ pub struct FieldSite {
     pub name: &'static str,
     /// The resource's (or block's) body: where an added field goes.
     pub owner: Span,
+    /// The field's value, when it is written.
+    pub value: Option<Span>,
 }
 
 /// A value a fix writes.
@@ -73,10 +75,18 @@ pub enum FixValue {
 /// format-preserving edit of the source.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FixIntent {
-    /// Replace the written scalar at `span`.
-    Replace { span: Span, value: FixValue },
-    /// Replace the written list element at `span` with these elements.
-    ReplaceElement { span: Span, values: Vec<FixValue> },
+    /// Replace the written scalar at `span`, whose value is `old`.
+    Replace {
+        span: Span,
+        old: String,
+        value: FixValue,
+    },
+    /// Replace the written list element at `span` (value `old`) with these elements.
+    ReplaceElement {
+        span: Span,
+        old: String,
+        values: Vec<FixValue>,
+    },
     /// Write a field that is not written.
     AddField { site: FieldSite, value: FixValue },
     /// Append an entry (a nested block, a list item) to a collection field, creating the field
@@ -121,13 +131,15 @@ impl<T> Val<T> {
         self
     }
 
-    /// The fix that sets this value: replace it where written, add the field where not.
-    pub fn set_to(&self, value: FixValue) -> Option<FixIntent> {
+    /// The fix that sets this value: replace it where written (its text being `old`), add the
+    /// field where not.
+    pub fn set_to(&self, old: &str, value: FixValue) -> Option<FixIntent> {
         match (self.origin, self.field) {
             (Origin::Default, Some(site)) => Some(FixIntent::AddField { site, value }),
             (Origin::Default, None) | (Origin::Derived, _) => None,
             (Origin::Explicit, _) => Some(FixIntent::Replace {
                 span: self.span,
+                old: old.to_string(),
                 value,
             }),
         }

@@ -96,7 +96,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 ),
             )
         };
-        findings.push(finding.with_fix(value.set_to(FixValue::Bool(false))));
+        findings.push(finding.with_fix(value.set_to("true", FixValue::Bool(false))));
     }
     findings
 }

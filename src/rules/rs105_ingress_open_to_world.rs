@@ -116,7 +116,11 @@ fn narrow_to_allowed(
         .filter(|a| a.addr().is_ipv4() == open.addr().is_ipv4())
         .map(|a| FixValue::Str(a.to_string()))
         .collect();
-    (!values.is_empty()).then_some(FixIntent::ReplaceElement { span, values })
+    (!values.is_empty()).then(|| FixIntent::ReplaceElement {
+        span,
+        old: open.to_string(),
+        values,
+    })
 }
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {

@@ -103,7 +103,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                         param.span,
                         format!("warehouse {address} sets require_ssl to false"),
                     )
-                    .with_fix(param.set_to(FixValue::Str("true".into()))),
+                    .with_fix(param.set_to("false", FixValue::Str("true".into()))),
                 );
             }
         }
@@ -137,7 +137,7 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                                 group.meta.address
                             ),
                         )
-                        .with_fix(param.set_to(FixValue::Str("true".into()))),
+                        .with_fix(param.set_to("false", FixValue::Str("true".into()))),
                     Some(_) => continue,
                     None => {
                         let Some(family) = group.family.known() else {

@@ -151,10 +151,14 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 role.meta.address, warehouse.meta.address
                             ),
                         )
-                        .with_fix((principal.kind == "Service").then(|| FixIntent::Replace {
-                            span: principal.span,
-                            value: FixValue::Str(REDSHIFT.into()),
-                        }))
+                        .with_fix(match (principal.kind.as_str(), &principal.value) {
+                            ("Service", Some(old)) => Some(FixIntent::Replace {
+                                span: principal.span,
+                                old: old.clone(),
+                                value: FixValue::Str(REDSHIFT.into()),
+                            }),
+                            _ => None,
+                        })
                         .with_related(format!("role {}", role.meta.address), role.meta.span)
                         .with_related(
                             format!("warehouse {}", warehouse.meta.address),

@@ -190,13 +190,20 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 for condition in &statement.conditions {
                     // Raising a too-short signature age limit is the fix; a denied auth type is
                     // the user's policy to rewrite.
-                    let fix = (condition.key == "s3:signatureage")
-                        .then(|| condition.value_spans.first().copied())
-                        .flatten()
-                        .map(|span| FixIntent::Replace {
-                            span,
-                            value: FixValue::Int(SPECTRUM_SIGNATURE_AGE_MS as i64),
-                        });
+                    let fix = match (
+                        condition.key.as_str(),
+                        condition.values.first(),
+                        condition.value_spans.first(),
+                    ) {
+                        ("s3:signatureage", Some(Some(old)), Some(span)) => {
+                            Some(FixIntent::Replace {
+                                span: *span,
+                                old: old.clone(),
+                                value: FixValue::Int(SPECTRUM_SIGNATURE_AGE_MS as i64),
+                            })
+                        }
+                        _ => None,
+                    };
                     let blocks = match (condition.key.as_str(), condition.operator.as_str()) {
                         ("s3:authtype", "StringEquals" | "StringLike") => condition
                             .values

@@ -164,6 +164,7 @@ impl<'a> Adapter<'a> {
         self.r.val(res.attr(name), read, unset).at(FieldSite {
             name,
             owner: res.body.span,
+            value: res.attr(name).map(|n| n.span),
         })
     }
 
@@ -219,6 +220,7 @@ impl<'a> Adapter<'a> {
                         site: FieldSite {
                             name: s.inline_egress,
                             owner: res.body.span,
+                            value: res.attr(s.inline_egress).map(|n| n.span),
                         },
                         entry: s
                             .https_egress_entry
@@ -312,6 +314,7 @@ impl<'a> Adapter<'a> {
                         site: FieldSite {
                             name: list,
                             owner: res.body.span,
+                            value: res.attr(list).map(|n| n.span),
                         },
                         entry: vec![
                             (key, FixValue::Str("require_ssl".into())),
