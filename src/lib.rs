@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod fix;
 pub mod frontend;
 pub mod ir;
 pub mod model;
@@ -82,6 +83,8 @@ struct Run<'a> {
     errors: Vec<Diagnostic>,
     findings: Vec<Collected>,
     warnings: Vec<Diagnostic>,
+    /// Plan files: findings that still point into them (no source found) get no fix.
+    plan_files: std::collections::HashSet<crate::ir::FileId>,
     resources: usize,
     fixed_config: Option<Result<config::Config, config::Error>>,
     s3_ranges: std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
@@ -157,6 +160,9 @@ impl Run<'_> {
         dir: &std::path::Path,
     ) {
         let file = self.sources.add(path, display, text);
+        if kind == DocumentKind::Plan {
+            self.plan_files.insert(file);
+        }
         let (unit, diags) = match kind {
             DocumentKind::Plan => frontend::plan::load_plan(
                 self.fs,
@@ -205,6 +211,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         errors: discovered.errors,
         findings: Vec::new(),
         warnings: Vec::new(),
+        plan_files: std::collections::HashSet::new(),
         resources: 0,
         fixed_config: settings
             .config
@@ -243,7 +250,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
             ),
         }
     }
-    let report = Report::new(
+    let mut report = Report::new(
         run.findings,
         run.errors,
         run.warnings,
@@ -251,6 +258,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         run.resources,
         &run.sources,
     );
+    fix::attach(&mut report, &run.sources, &run.plan_files);
     Analysis {
         report,
         sources: run.sources,

@@ -68,6 +68,13 @@ pub struct CheckArgs {
     /// Set a CloudFormation template parameter (repeatable); overrides its Default.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Show the proposed fixes as unified diffs (apply them with `git apply`).
+    #[arg(long)]
+    pub diff: bool,
+    /// Apply the fixes in place, each file only if re-analysis shows its findings gone and
+    /// nothing new; then report what remains.
+    #[arg(long)]
+    pub fix: bool,
     /// Report only findings that are not in this baseline file (written by
     /// --write-baseline); its entries that no finding matches any more are listed as gone.
     #[arg(long, value_name = "FILE")]

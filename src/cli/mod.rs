@@ -86,6 +86,27 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         },
     };
     let mut analysis = crate::analyze(&inputs, &settings, &fs);
+    if check.fix {
+        let plan = crate::fix::plan(
+            &analysis.report,
+            &analysis.sources,
+            &std::collections::HashSet::new(),
+        );
+        let applied = crate::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths);
+        for (path, count) in &applied.changed {
+            eprintln!(
+                "fixed {path} ({count} fix{})",
+                if *count == 1 { "" } else { "es" }
+            );
+        }
+        for (path, reason) in &applied.refused {
+            eprintln!("warning: {path}: {reason}");
+        }
+        if !applied.changed.is_empty() {
+            // Report what remains.
+            analysis = crate::analyze(&inputs, &settings, &fs);
+        }
+    }
     if let Some(entries) = &baseline {
         crate::baseline::apply(&mut analysis.report, entries);
     }
@@ -106,6 +127,13 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             render_github(&analysis.report)
         }
         Format::Markdown => render_markdown(&analysis.report),
+    };
+    let rendered = if check.diff && check.format == Format::Text {
+        let mut out = rendered;
+        out.push_str(&render_diffs(&analysis.report));
+        out
+    } else {
+        rendered
     };
     let mut code = analysis.report.exit_code();
     if check.write_baseline.is_some() && code == 1 {
@@ -129,6 +157,30 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// The findings' fixes as one patch (each file's fixes together, overlapping ones left out).
+fn render_diffs(report: &crate::report::Report) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        let Some(outcome) = &finding.fix_outcome else {
+            continue;
+        };
+        match &outcome.diff {
+            Ok(diff) => {
+                out.push_str(&format!(
+                    "# {} {}: {}\n",
+                    finding.rule.id, finding.address, outcome.description
+                ));
+                out.push_str(diff);
+            }
+            Err(reason) => out.push_str(&format!(
+                "# {} {}: no fix: {reason}\n",
+                finding.rule.id, finding.address
+            )),
+        }
+    }
+    out
 }
 
 /// Writes a file through a temporary file in the same directory and a rename, so that a

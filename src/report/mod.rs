@@ -28,6 +28,10 @@ pub struct ReportFinding {
     pub fails: bool,
     /// Set when an inline suppression covers the finding: the suppression's reason, if any.
     pub suppressed: Option<Option<String>>,
+    /// The rule's fix, in model terms.
+    pub fix: Option<crate::model::FixIntent>,
+    /// The fix as a description and a diff (or why there is none), once computed.
+    pub fix_outcome: Option<crate::fix::FixOutcome>,
 }
 
 /// A finding as collected from the rules, before locations are resolved.
@@ -114,6 +118,8 @@ impl Report {
                 span: finding.span,
                 related,
                 suppressed,
+                fix: finding.fix,
+                fix_outcome: None,
             });
         }
         merged.sort_by(|a, b| {

@@ -1,0 +1,691 @@
+//! Fix intents → text edits of the original source, preserving its formatting: a replaced
+//! scalar keeps its quoting, an added field or entry takes the indentation of its neighbours,
+//! and nothing else changes. One function per intent, dispatching on the file's syntax.
+
+use crate::ir::{FileId, SourceMap, Span};
+use crate::model::{FieldSite, FixIntent, FixValue};
+use std::ops::Range;
+
+/// One replacement in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: FileId,
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+/// The syntax of a source file, which decides how values are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Hcl,
+    Yaml,
+    Json,
+}
+
+impl Syntax {
+    pub fn of(sources: &SourceMap, file: FileId) -> Option<Syntax> {
+        let path = sources.path(file);
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("tf") => Some(Syntax::Hcl),
+            Some("yaml" | "yml") => Some(Syntax::Yaml),
+            Some("json") => Some(Syntax::Json),
+            Some("template") => Some(if sources.text(file).trim_start().starts_with('{') {
+                Syntax::Json
+            } else {
+                Syntax::Yaml
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A one-line description of what the fix does.
+pub fn describe(intent: &FixIntent) -> String {
+    match intent {
+        FixIntent::Replace { old, value, .. } => format!("replace {old} with {}", plain(value)),
+        FixIntent::ReplaceElement { old, values, .. } => {
+            format!(
+                "replace {old} with {}",
+                values.iter().map(plain).collect::<Vec<_>>().join(", ")
+            )
+        }
+        FixIntent::AddField { site, value } => format!("set {} to {}", site.name, plain(value)),
+        FixIntent::AddEntry { site, entry } => format!(
+            "add a {} entry ({})",
+            site.name,
+            entry
+                .iter()
+                .map(|(k, v)| format!("{k} {}", plain(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn plain(value: &FixValue) -> String {
+    match value {
+        FixValue::Bool(b) => b.to_string(),
+        FixValue::Str(s) => s.clone(),
+        FixValue::Int(i) => i.to_string(),
+        FixValue::List(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// The edits that carry out an intent, or why there are none.
+pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, String> {
+    let file = match intent {
+        FixIntent::Replace { span, .. } | FixIntent::ReplaceElement { span, .. } => span.file,
+        FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => site.owner.file,
+    };
+    let syntax = Syntax::of(sources, file).ok_or("the source's syntax cannot be edited")?;
+    let text = sources.text(file);
+    let edits = match intent {
+        FixIntent::Replace { span, old, value } => vec![replace(
+            text,
+            *span,
+            old,
+            std::slice::from_ref(value),
+            syntax,
+            false,
+        )?],
+        FixIntent::ReplaceElement { span, old, values } => {
+            vec![replace(text, *span, old, values, syntax, true)?]
+        }
+        FixIntent::AddField { site, value } => vec![add_field(text, site, value, syntax)?],
+        FixIntent::AddEntry { site, entry } => vec![add_entry(text, site, entry, syntax)?],
+    };
+    // Files with Windows line endings keep them in what is added.
+    let crlf = text.contains("\r\n");
+    Ok(edits
+        .into_iter()
+        .map(|mut e| {
+            e.file = file;
+            if crlf {
+                e.text = e.text.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+            e
+        })
+        .collect())
+}
+
+/// How a written scalar is quoted.
+#[derive(Clone, Copy, PartialEq)]
+enum Quote {
+    None,
+    Double,
+    Single,
+}
+
+/// The content and quoting of the literal scalar at `range`, if it is one.
+fn literal(text: &str, syntax: Syntax) -> Option<(String, Quote)> {
+    let t = text.trim();
+    if t.contains('\n') {
+        return None;
+    }
+    if let Some(inner) = t.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        if inner.contains("${") && syntax == Syntax::Hcl {
+            return None;
+        }
+        let unescaped: String = serde_json::from_str(t).ok()?;
+        return Some((unescaped, Quote::Double));
+    }
+    if syntax == Syntax::Yaml {
+        if let Some(inner) = t.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+            return Some((inner.replace("''", "'"), Quote::Single));
+        }
+        let special = ['!', '[', '{', '&', '*', '|', '>', '#', '"', '\''];
+        if t.is_empty() || t.starts_with(special) {
+            return None;
+        }
+        return Some((t.to_string(), Quote::None));
+    }
+    let bare = t == "true" || t == "false" || t.parse::<f64>().is_ok();
+    bare.then(|| (t.to_string(), Quote::None))
+}
+
+fn render(value: &FixValue, syntax: Syntax, quote: Quote) -> String {
+    match (value, quote) {
+        (FixValue::Str(s), Quote::Single) => format!("'{}'", s.replace('\'', "''")),
+        (FixValue::Int(i), Quote::Single) => format!("'{i}'"),
+        (FixValue::Str(s), Quote::Double) => serde_json::to_string(s).unwrap_or_default(),
+        (FixValue::Int(i), Quote::Double) => format!("\"{i}\""),
+        (FixValue::Bool(b), _) => b.to_string(),
+        (FixValue::Int(i), Quote::None) => i.to_string(),
+        (FixValue::Str(s), Quote::None) => match syntax {
+            Syntax::Yaml if is_plain_yaml(s) => s.clone(),
+            _ => serde_json::to_string(s).unwrap_or_default(),
+        },
+        (FixValue::List(items), _) => {
+            let inner: Vec<String> = items
+                .iter()
+                .map(|i| render(i, syntax, Quote::None))
+                .collect();
+            format!("[{}]", inner.join(", "))
+        }
+    }
+}
+
+/// Can the string be written as a plain YAML scalar and read back as the same string?
+fn is_plain_yaml(s: &str) -> bool {
+    !s.is_empty()
+        && !s.contains([
+            ':', '#', '\n', '"', '\'', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@',
+            '`',
+        ])
+        && !s.starts_with(['-', '?', ' '])
+        && !s.ends_with(' ')
+        && !matches!(
+            s,
+            "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off"
+        )
+        && s.parse::<f64>().is_err()
+}
+
+/// Replaces a written scalar (or list element) whose content is `old`.
+fn replace(
+    text: &str,
+    span: Span,
+    old: &str,
+    values: &[FixValue],
+    syntax: Syntax,
+    element: bool,
+) -> Result<Edit, String> {
+    let range = span.range();
+    let written = text
+        .get(range.clone())
+        .ok_or("the value's position is outside the file")?;
+    let (content, quote) =
+        literal(written, syntax).ok_or("the value is not written as a literal here")?;
+    if !content.eq_ignore_ascii_case(old) {
+        return Err(format!("the written value `{content}` is not `{old}`"));
+    }
+    let before = text.get(..range.start).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let prefix = before.get(line_start..).unwrap_or("");
+    let in_flow_list = element && matches!(before.trim_end().chars().last(), Some('[' | ','));
+    let yaml_item = element
+        && syntax == Syntax::Yaml
+        && prefix.trim_start().starts_with("- ")
+        && prefix.trim() == "-";
+    let rendered: Vec<String> = values.iter().map(|v| render(v, syntax, quote)).collect();
+    let new_text = match (rendered.as_slice(), in_flow_list, yaml_item) {
+        ([one], _, _) => one.clone(),
+        (many, true, _) => many.join(", "),
+        ([first, rest @ ..], false, true) => {
+            let mut out = first.clone();
+            for r in rest {
+                out.push('\n');
+                out.push_str(prefix);
+                out.push_str(r);
+            }
+            out
+        }
+        _ => return Err("several values cannot replace a single value".into()),
+    };
+    Ok(Edit {
+        file: span.file,
+        range,
+        text: new_text,
+    })
+}
+
+/// The indentation (leading spaces and tabs) of the line containing `offset`.
+fn indentation_at(text: &str, offset: usize) -> String {
+    let start = text
+        .get(..offset)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    text.get(start..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+/// The position just after the end of the last line with content in `range`.
+fn after_last_content_line(text: &str, range: &Range<usize>) -> usize {
+    let region = text.get(range.clone()).unwrap_or("");
+    let last = region.trim_end().len();
+    let end = range.start + last;
+    text.get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i + 1)
+}
+
+/// HCL: where a new line inside a block goes (the start of the closing brace's line), its
+/// indentation, and whether the brace shares its line with other content.
+fn hcl_block_end(text: &str, owner: Span) -> Result<(usize, String, bool), String> {
+    let block = text
+        .get(owner.range())
+        .ok_or("the block's position is outside the file")?;
+    let close = owner.start as usize + block.rfind('}').ok_or("the block has no closing brace")?;
+    let line_start = text
+        .get(..close)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let alone = text
+        .get(line_start..close)
+        .is_some_and(|t| t.trim().is_empty());
+    let open_line = indentation_at(text, owner.start as usize);
+    // The indentation of the block's first attribute, else one level deeper than the block.
+    let inner = block
+        .lines()
+        .skip(1)
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('}'))
+        .map(|l| {
+            l.chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect::<String>()
+        })
+        .filter(|i| i.len() > open_line.len())
+        .unwrap_or_else(|| format!("{open_line}  "));
+    Ok((if alone { line_start } else { close }, inner, alone))
+}
+
+fn add_field(
+    text: &str,
+    site: &FieldSite,
+    value: &FixValue,
+    syntax: Syntax,
+) -> Result<Edit, String> {
+    let owner = site.owner;
+    let name = site.name;
+    match syntax {
+        Syntax::Hcl => {
+            let (at, indent, alone) = hcl_block_end(text, owner)?;
+            let line = format!("{indent}{name} = {}\n", render(value, syntax, Quote::None));
+            // A blank line keeps the new attribute its own alignment group for `terraform fmt`.
+            let text_out = if alone {
+                format!("\n{line}")
+            } else {
+                format!("\n{line}{}", indentation_at(text, owner.start as usize))
+            };
+            Ok(Edit {
+                file: owner.file,
+                range: at..at,
+                text: text_out,
+            })
+        }
+        Syntax::Yaml => {
+            let start = owner.start as usize;
+            if text.get(start..).is_some_and(|t| t.starts_with('{')) {
+                let close = start
+                    + text
+                        .get(owner.range())
+                        .and_then(|t| t.rfind('}'))
+                        .ok_or("unbalanced flow mapping")?;
+                let empty = text
+                    .get(start + 1..close)
+                    .is_some_and(|t| t.trim().is_empty());
+                let sep = if empty { "" } else { ", " };
+                return Ok(Edit {
+                    file: owner.file,
+                    range: close..close,
+                    text: format!("{sep}{name}: {}", render(value, syntax, Quote::None)),
+                });
+            }
+            let indent = indentation_at(text, start);
+            let at = after_last_content_line(text, &owner.range());
+            let newline = if text.get(..at).is_some_and(|t| t.ends_with('\n')) {
+                ""
+            } else {
+                "\n"
+            };
+            Ok(Edit {
+                file: owner.file,
+                range: at..at,
+                text: format!(
+                    "{newline}{indent}{name}: {}\n",
+                    render(value, syntax, Quote::None)
+                ),
+            })
+        }
+        Syntax::Json => {
+            let json = serde_json::to_string(&to_json(value)).map_err(|e| e.to_string())?;
+            json_insert_member(text, owner, name, &json)
+        }
+    }
+}
+
+/// Inserts `"name": json` as the first member of the JSON object at `owner`.
+fn json_insert_member(text: &str, owner: Span, name: &str, json: &str) -> Result<Edit, String> {
+    let start = owner.start as usize;
+    let object = text
+        .get(owner.range())
+        .ok_or("the object's position is outside the file")?;
+    if !object.starts_with('{') {
+        return Err("not a JSON object".into());
+    }
+    let inner = object.get(1..object.len().saturating_sub(1)).unwrap_or("");
+    let key = serde_json::to_string(name).map_err(|e| e.to_string())?;
+    if inner.trim().is_empty() {
+        return Ok(Edit {
+            file: owner.file,
+            range: start + 1..start + 1,
+            text: format!("{key}: {json}"),
+        });
+    }
+    let first = inner.len() - inner.trim_start().len();
+    let indent = indentation_at(text, start + 1 + first);
+    let multiline = inner.get(..first).is_some_and(|ws| ws.contains('\n'));
+    let text_out = if multiline {
+        format!("\n{indent}{key}: {json},")
+    } else {
+        format!("{key}: {json}, ")
+    };
+    let at = if multiline {
+        start + 1
+    } else {
+        start + 1 + first
+    };
+    Ok(Edit {
+        file: owner.file,
+        range: at..at,
+        text: text_out,
+    })
+}
+
+fn to_json(value: &FixValue) -> serde_json::Value {
+    match value {
+        FixValue::Bool(b) => serde_json::Value::Bool(*b),
+        FixValue::Str(s) => serde_json::Value::String(s.clone()),
+        FixValue::Int(i) => serde_json::Value::from(*i),
+        FixValue::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+    }
+}
+
+fn add_entry(
+    text: &str,
+    site: &FieldSite,
+    entry: &[(&'static str, FixValue)],
+    syntax: Syntax,
+) -> Result<Edit, String> {
+    let owner = site.owner;
+    let name = site.name;
+    match syntax {
+        Syntax::Hcl => {
+            // A nested block, with `=` aligned as `terraform fmt` aligns it.
+            let (at, indent, alone) = hcl_block_end(text, owner)?;
+            let width = entry.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            let mut block = format!("{indent}{name} {{\n");
+            for (k, v) in entry {
+                block.push_str(&format!(
+                    "{indent}  {k:<width$} = {}\n",
+                    render(v, syntax, Quote::None)
+                ));
+            }
+            block.push_str(&format!("{indent}}}\n"));
+            let text_out = if alone {
+                block
+            } else {
+                format!("\n{block}{}", indentation_at(text, owner.start as usize))
+            };
+            Ok(Edit {
+                file: owner.file,
+                range: at..at,
+                text: text_out,
+            })
+        }
+        Syntax::Yaml => match site.value {
+            Some(list) => {
+                let region = text.get(list.range()).unwrap_or("");
+                // The list is written after the key's colon: in flow style or as a block.
+                let after_colon = region.find(':').map_or(0, |i| i + 1);
+                let rest = region.get(after_colon..).unwrap_or("").trim_start();
+                if rest.starts_with('[') {
+                    let close = list.start as usize
+                        + region.rfind(']').ok_or("unbalanced flow sequence")?;
+                    let empty = rest
+                        .get(1..)
+                        .is_some_and(|r| r.trim_start().starts_with(']'));
+                    let items: Vec<String> = entry
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {}", render(v, syntax, Quote::None)))
+                        .collect();
+                    return Ok(Edit {
+                        file: list.file,
+                        range: close..close,
+                        text: format!("{}{{{}}}", if empty { "" } else { ", " }, items.join(", ")),
+                    });
+                }
+                let item_line = region
+                    .lines()
+                    .skip(1)
+                    .find(|l| l.trim_start().starts_with('-'))
+                    .ok_or("the list has no items to align with")?;
+                let item_indent: String = item_line.chars().take_while(|c| *c == ' ').collect();
+                let at = after_last_content_line(text, &list.range());
+                Ok(Edit {
+                    file: list.file,
+                    range: at..at,
+                    text: yaml_item(&item_indent, entry),
+                })
+            }
+            None => {
+                let indent = indentation_at(text, owner.start as usize);
+                let at = after_last_content_line(text, &owner.range());
+                let newline = if text.get(..at).is_some_and(|t| t.ends_with('\n')) {
+                    ""
+                } else {
+                    "\n"
+                };
+                Ok(Edit {
+                    file: owner.file,
+                    range: at..at,
+                    text: format!(
+                        "{newline}{indent}{name}:\n{}",
+                        yaml_item(&format!("{indent}  "), entry)
+                    ),
+                })
+            }
+        },
+        Syntax::Json => {
+            let object: serde_json::Map<String, serde_json::Value> = entry
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), to_json(v)))
+                .collect();
+            let item = serde_json::to_string(&object).map_err(|e| e.to_string())?;
+            match site.value {
+                Some(list) => {
+                    let region = text.get(list.range()).unwrap_or("");
+                    let close =
+                        list.start as usize + region.rfind(']').ok_or("not a JSON array")?;
+                    let inner = region.get(1..region.len().saturating_sub(1)).unwrap_or("");
+                    if inner.trim().is_empty() {
+                        return Ok(Edit {
+                            file: list.file,
+                            range: list.start as usize + 1..close,
+                            text: item,
+                        });
+                    }
+                    let last = list.start as usize
+                        + region
+                            .get(..region.len() - 1)
+                            .unwrap_or("")
+                            .trim_end()
+                            .len();
+                    let first_item = inner.len() - inner.trim_start().len();
+                    let multiline = inner.get(..first_item).is_some_and(|ws| ws.contains('\n'));
+                    let indent = indentation_at(text, list.start as usize + 1 + first_item);
+                    Ok(Edit {
+                        file: list.file,
+                        range: last..last,
+                        text: if multiline {
+                            format!(",\n{indent}{item}")
+                        } else {
+                            format!(", {item}")
+                        },
+                    })
+                }
+                None => json_insert_member(text, owner, name, &format!("[{item}]")),
+            }
+        }
+    }
+}
+
+fn yaml_item(indent: &str, entry: &[(&'static str, FixValue)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in entry.iter().enumerate() {
+        let lead = if i == 0 { "- " } else { "  " };
+        out.push_str(&format!(
+            "{indent}{lead}{k}: {}\n",
+            render(v, Syntax::Yaml, Quote::None)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn sources(name: &str, text: &str) -> (SourceMap, FileId) {
+        let mut map = SourceMap::new();
+        let id = map.add(Path::new(name), name.into(), text.into());
+        (map, id)
+    }
+
+    fn apply(text: &str, edits: &[Edit]) -> String {
+        let mut out = text.to_string();
+        for e in edits.iter().rev() {
+            out.replace_range(e.range.clone(), &e.text);
+        }
+        out
+    }
+
+    fn span_of(text: &str, needle: &str, file: FileId) -> Span {
+        let start = text.find(needle).unwrap();
+        Span::new(file, start..start + needle.len())
+    }
+
+    #[test]
+    fn replacing_keeps_quotes_and_checks_the_old_value() {
+        let text = "a = \"600000\"\nb = true\n";
+        let (map, id) = sources("x.tf", text);
+        let intent = FixIntent::Replace {
+            span: span_of(text, "\"600000\"", id),
+            old: "600000".into(),
+            value: FixValue::Int(3_600_000),
+        };
+        assert_eq!(
+            apply(text, &edits(&intent, &map).unwrap()),
+            "a = \"3600000\"\nb = true\n"
+        );
+        let wrong = FixIntent::Replace {
+            span: span_of(text, "true", id),
+            old: "false".into(),
+            value: FixValue::Bool(false),
+        };
+        assert!(edits(&wrong, &map).is_err());
+    }
+
+    #[test]
+    fn list_elements_become_several_in_hcl_and_yaml() {
+        let text = "cidr_blocks = [\"0.0.0.0/0\"]\n";
+        let (map, id) = sources("x.tf", text);
+        let intent = FixIntent::ReplaceElement {
+            span: span_of(text, "\"0.0.0.0/0\"", id),
+            old: "0.0.0.0/0".into(),
+            values: vec![
+                FixValue::Str("10.0.0.0/8".into()),
+                FixValue::Str("172.16.0.0/12".into()),
+            ],
+        };
+        assert_eq!(
+            apply(text, &edits(&intent, &map).unwrap()),
+            "cidr_blocks = [\"10.0.0.0/8\", \"172.16.0.0/12\"]\n"
+        );
+        let yaml = "Cidrs:\n  - 0.0.0.0/0\n";
+        let (map, id) = sources("x.yaml", yaml);
+        let intent = FixIntent::ReplaceElement {
+            span: span_of(yaml, "0.0.0.0/0", id),
+            old: "0.0.0.0/0".into(),
+            values: vec![
+                FixValue::Str("10.0.0.0/8".into()),
+                FixValue::Str("172.16.0.0/12".into()),
+            ],
+        };
+        assert_eq!(
+            apply(yaml, &edits(&intent, &map).unwrap()),
+            "Cidrs:\n  - 10.0.0.0/8\n  - 172.16.0.0/12\n"
+        );
+    }
+
+    #[test]
+    fn fields_are_added_with_the_blocks_indentation() {
+        let text = "resource \"x\" \"y\" {\n  a = 1\n}\n";
+        let (map, id) = sources("x.tf", text);
+        let intent = FixIntent::AddField {
+            site: FieldSite {
+                name: "publicly_accessible",
+                owner: Span::new(id, 0..text.len() - 1),
+                value: None,
+            },
+            value: FixValue::Bool(false),
+        };
+        assert_eq!(
+            apply(text, &edits(&intent, &map).unwrap()),
+            "resource \"x\" \"y\" {\n  a = 1\n\n  publicly_accessible = false\n}\n"
+        );
+    }
+
+    #[test]
+    fn entries_are_appended_to_yaml_lists_and_hcl_blocks() {
+        let yaml = "Properties:\n  GroupDescription: x\n  SecurityGroupEgress:\n    - IpProtocol: tcp\n      FromPort: 5439\n  VpcId: v\n";
+        let (map, id) = sources("x.yaml", yaml);
+        let list = span_of(
+            yaml,
+            "SecurityGroupEgress:\n    - IpProtocol: tcp\n      FromPort: 5439",
+            id,
+        );
+        let intent = FixIntent::AddEntry {
+            site: FieldSite {
+                name: "SecurityGroupEgress",
+                owner: span_of(yaml, "GroupDescription", id),
+                value: Some(list),
+            },
+            entry: vec![
+                ("IpProtocol", FixValue::Str("tcp".into())),
+                ("FromPort", FixValue::Int(443)),
+            ],
+        };
+        assert_eq!(
+            apply(yaml, &edits(&intent, &map).unwrap()),
+            "Properties:\n  GroupDescription: x\n  SecurityGroupEgress:\n    - IpProtocol: tcp\n      FromPort: 5439\n    - IpProtocol: tcp\n      FromPort: 443\n  VpcId: v\n"
+        );
+        let hcl = "resource \"aws_security_group\" \"x\" {\n  name = \"x\"\n}\n";
+        let (map, id) = sources("x.tf", hcl);
+        let intent = FixIntent::AddEntry {
+            site: FieldSite {
+                name: "egress",
+                owner: Span::new(id, 0..hcl.len() - 1),
+                value: None,
+            },
+            entry: vec![
+                ("from_port", FixValue::Int(443)),
+                ("protocol", FixValue::Str("tcp".into())),
+            ],
+        };
+        assert_eq!(
+            apply(hcl, &edits(&intent, &map).unwrap()),
+            "resource \"aws_security_group\" \"x\" {\n  name = \"x\"\n  egress {\n    from_port = 443\n    protocol  = \"tcp\"\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines() {
+        let text = "resource \"x\" \"y\" {\r\n  a = 1\r\n}\r\n";
+        let (map, id) = sources("x.tf", text);
+        let intent = FixIntent::AddField {
+            site: FieldSite {
+                name: "b",
+                owner: Span::new(id, 0..text.len() - 2),
+                value: None,
+            },
+            value: FixValue::Int(2),
+        };
+        let out = apply(text, &edits(&intent, &map).unwrap());
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    }
+}
