@@ -37,6 +37,15 @@ struct JsonFinding<'a> {
     /// The suppression's reason, for suppressed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression_reason: Option<&'a str>,
+    /// The proposed fix, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    description: &'a str,
+    diff: &'a str,
 }
 
 #[derive(Serialize)]
@@ -90,6 +99,12 @@ fn finding(f: &super::ReportFinding) -> JsonFinding<'_> {
             .map(|(message, location, _)| Related { message, location })
             .collect(),
         suppression_reason: f.suppressed.as_ref().map(|r| r.as_deref().unwrap_or("")),
+        fix: f.fix_outcome.as_ref().and_then(|o| {
+            o.diff.as_ref().ok().map(|diff| JsonFix {
+                description: &o.description,
+                diff,
+            })
+        }),
     }
 }
 

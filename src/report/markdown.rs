@@ -131,11 +131,9 @@ fn details(finding: &ReportFinding) -> String {
     out
 }
 
-/// Hook for proposed fixes: the unified diff of the finding's fix, shown in its `<details>`.
-/// Findings carry no fix yet, so there is nothing to show; when `ReportFinding` gains its fix,
-/// return the diff text here.
-fn fix_diff(_finding: &ReportFinding) -> Option<String> {
-    None
+/// The unified diff of the finding's fix, shown in its `<details>`.
+fn fix_diff(finding: &ReportFinding) -> Option<String> {
+    finding.fix_outcome.as_ref()?.diff.as_ref().ok().cloned()
 }
 
 fn plural(n: usize, word: &str) -> String {

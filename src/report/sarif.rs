@@ -131,6 +131,9 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: Fingerprints,
+    /// The proposed fix, when there is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
     /// Present for findings an inline suppression covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression<'a>>,
@@ -191,6 +194,28 @@ struct Region {
 struct Fingerprints {
     #[serde(rename = "redshieldFingerprint/v1")]
     v1: String,
+}
+
+/// A proposed fix: its replacements in one file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: MessageRef<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: MessageRef<'a>,
 }
 
 #[derive(Serialize)]
@@ -340,6 +365,7 @@ fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
             })
             .into_iter()
             .collect(),
+        fixes: sarif_fixes(finding),
         properties: ResultProperties {
             resource: &finding.address,
             resource_type: &finding.kind,
@@ -365,6 +391,36 @@ fn notification(error: &Diagnostic) -> Notification<'_> {
             },
         }],
     }
+}
+
+fn sarif_fixes(finding: &ReportFinding) -> Vec<SarifFix<'_>> {
+    let Some(outcome) = &finding.fix_outcome else {
+        return Vec::new();
+    };
+    let (Ok(_), Some((first, _))) = (&outcome.diff, outcome.replacements.first()) else {
+        return Vec::new();
+    };
+    vec![SarifFix {
+        description: MessageRef {
+            text: &outcome.description,
+        },
+        artifact_changes: [ArtifactChange {
+            artifact_location: artifact(&first.path),
+            replacements: outcome
+                .replacements
+                .iter()
+                .map(|(location, text)| Replacement {
+                    deleted_region: Region {
+                        start_line: location.start_line.max(1),
+                        start_column: Some(location.start_column.max(1)),
+                        end_line: Some(location.end_line.max(1)),
+                        end_column: Some(location.end_column.max(1)),
+                    },
+                    inserted_content: MessageRef { text },
+                })
+                .collect(),
+        }],
+    }]
 }
 
 fn physical(location: &Location) -> PhysicalLocation {

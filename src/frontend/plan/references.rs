@@ -238,6 +238,9 @@ impl<'c> ConfigIndex<'c> {
             let linked = expression
                 .get("references")
                 .and_then(Json::as_array)
+                // Only attributes that name other resources are linked: a document or a CIDR
+                // computed from a reference is not the referenced resource.
+                .filter(|_| names_resources(attr) || mark != &Json::Bool(true))
                 .and_then(|refs| {
                     let refs: Vec<&str> = refs.iter().filter_map(Json::as_str).collect();
                     self.resolve(&refs, module_address, own_key.as_deref(), 0)
@@ -533,6 +536,24 @@ impl<'c> ConfigIndex<'c> {
         }
         Some(out)
     }
+}
+
+/// Does an attribute hold the identity of other resources (ids, ARNs, names)?
+fn names_resources(attr: &str) -> bool {
+    const SUFFIXES: [&str; 7] = [
+        "_id",
+        "_ids",
+        "_arn",
+        "_arns",
+        "_name",
+        "_names",
+        "_identifier",
+    ];
+    SUFFIXES.iter().any(|s| attr.ends_with(s))
+        || matches!(
+            attr,
+            "bucket" | "role" | "roles" | "iam_roles" | "target_bucket"
+        )
 }
 
 /// Is the value a block or a list of blocks (maps), rather than a scalar or a list of scalars?

@@ -9,7 +9,8 @@ use std::path::Path;
 
 /// When `dir` holds the plan's `.tf` configuration, gives every planned resource found there
 /// the spans of its source: attributes written in the source point at their values, the rest
-/// at the resource header. The plan's own span is kept as the resource's origin.
+/// at the resource header; values the plan only knows as unknown are taken from the source
+/// where it writes them. The plan's own span is kept as the resource's origin.
 pub(super) fn map_to_source(
     fs: &dyn FileSystem,
     sources: &mut SourceMap,
@@ -67,6 +68,14 @@ pub(super) fn map_to_source(
 /// `header`.
 fn remap(planned: &mut Node, written: &Node, header: Span) {
     planned.span = written.span;
+    // Unknown until apply in the plan, but written in the source (a policy built with
+    // `jsonencode` around a new bucket's ARN): the source says what it will be.
+    if matches!(planned.value, Value::Unknown | Value::Ref(_))
+        && !matches!(written.value, Value::Unknown)
+    {
+        *planned = written.clone();
+        return;
+    }
     match (&mut planned.value, &written.value) {
         (Value::Map(p), Value::Map(w)) => {
             for (key, child) in p.iter_mut() {

@@ -1,0 +1,111 @@
+# RS202 passes (Serverless): the namespace's role trusts redshift.amazonaws.com
+# and redshift-serverless.amazonaws.com; the latter is allowed because the
+# warehouse is Serverless (workgroup namespace_name -> namespace iam_roles).
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "private_b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_subnet" "private_c" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.3.0/24"
+  availability_zone = "us-east-1c"
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift-analytics"
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "Redshift from the corporate network"
+    from_port   = 5439
+    to_port     = 5439
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+
+  egress {
+    description = "HTTPS to S3 and other AWS service endpoints"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "spectrum" {
+  name               = "redshift-serverless-spectrum"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+resource "aws_iam_role_policy" "spectrum_s3" {
+  name = "spectrum-s3-read"
+  role = aws_iam_role.spectrum.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadExternalTables"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetBucketLocation", "s3:ListBucket"]
+        Resource = [aws_s3_bucket.spectrum.arn, "${aws_s3_bucket.spectrum.arn}/*"]
+      },
+      {
+        Sid      = "GlueDataCatalog"
+        Effect   = "Allow"
+        Action   = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"]
+        Resource = "*"
+      }
+    ]
+  })
+}
+
+resource "aws_s3_bucket" "spectrum" {
+  bucket = "spectrum-data"
+}
+
+resource "aws_redshiftserverless_namespace" "analytics" {
+  namespace_name        = "analytics"
+  db_name               = "analytics"
+  admin_username        = "analytics_admin"
+  manage_admin_password = true
+  iam_roles             = [aws_iam_role.spectrum.arn]
+  default_iam_role_arn  = aws_iam_role.spectrum.arn
+}
+
+resource "aws_redshiftserverless_workgroup" "analytics" {
+  namespace_name      = aws_redshiftserverless_namespace.analytics.namespace_name
+  workgroup_name      = "analytics"
+  base_capacity       = 8
+  subnet_ids          = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
+  security_group_ids  = [aws_security_group.redshift.id]
+  publicly_accessible = false
+}
