@@ -51,9 +51,24 @@ fn refusal(path: &Path, roots: &[PathBuf]) -> Option<String> {
         Ok(c) => c,
         Err(e) => return Some(format!("cannot resolve it: {e}")),
     };
+    // A named file's root is the directory it is named in, so a symlink named on the command
+    // line still may not lead out of it.
     let inside = roots
         .iter()
-        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .filter_map(|r| {
+            let dir = if r.is_dir() {
+                r.clone()
+            } else {
+                r.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            };
+            let dir = if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir).ok()
+        })
         .any(|root| canonical.starts_with(&root));
     if !inside {
         return Some(if meta.file_type().is_symlink() {

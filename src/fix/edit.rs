@@ -480,33 +480,36 @@ fn add_entry(
             }
         },
         Syntax::Json => {
-            let object: serde_json::Map<String, serde_json::Value> = entry
+            // Members in the entry's order (serde_json's map would sort them).
+            let members: Vec<String> = entry
                 .iter()
-                .map(|(k, v)| ((*k).to_string(), to_json(v)))
+                .map(|(k, v)| {
+                    format!(
+                        "{}: {}",
+                        serde_json::to_string(k).unwrap_or_default(),
+                        to_json(v)
+                    )
+                })
                 .collect();
-            let item = serde_json::to_string(&object).map_err(|e| e.to_string())?;
+            let item = format!("{{{}}}", members.join(", "));
             match site.value {
                 Some(list) => {
-                    let region = text.get(list.range()).unwrap_or("");
-                    let close =
-                        list.start as usize + region.rfind(']').ok_or("not a JSON array")?;
-                    let inner = region.get(1..region.len().saturating_sub(1)).unwrap_or("");
+                    // The span may start at the member's key: the array starts at its bracket.
+                    let whole = text.get(list.range()).unwrap_or("");
+                    let open = list.start as usize + whole.find('[').ok_or("not a JSON array")?;
+                    let close = list.start as usize + whole.rfind(']').ok_or("not a JSON array")?;
+                    let inner = text.get(open + 1..close).unwrap_or("");
                     if inner.trim().is_empty() {
                         return Ok(Edit {
                             file: list.file,
-                            range: list.start as usize + 1..close,
+                            range: open + 1..close,
                             text: item,
                         });
                     }
-                    let last = list.start as usize
-                        + region
-                            .get(..region.len() - 1)
-                            .unwrap_or("")
-                            .trim_end()
-                            .len();
+                    let last = open + 1 + inner.trim_end().len();
                     let first_item = inner.len() - inner.trim_start().len();
                     let multiline = inner.get(..first_item).is_some_and(|ws| ws.contains('\n'));
-                    let indent = indentation_at(text, list.start as usize + 1 + first_item);
+                    let indent = indentation_at(text, open + 1 + first_item);
                     Ok(Edit {
                         file: list.file,
                         range: last..last,
