@@ -51,7 +51,7 @@ pub fn describe(intent: &FixIntent) -> String {
         }
         FixIntent::AddField { site, value } => format!("set {} to {}", site.name, plain(value)),
         FixIntent::AddEntry { site, entry } => format!(
-            "add a {} entry ({})",
+            "add to {}: {}",
             site.name,
             entry
                 .iter()
@@ -59,6 +59,11 @@ pub fn describe(intent: &FixIntent) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        FixIntent::All(parts) => match parts.as_slice() {
+            [] => "nothing".into(),
+            [only] => describe(only),
+            [first, rest @ ..] => format!("{} and {} more like it", describe(first), rest.len()),
+        },
     }
 }
 
@@ -73,7 +78,30 @@ fn plain(value: &FixValue) -> String {
 
 /// The edits that carry out an intent, or why there are none.
 pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, String> {
+    if let FixIntent::All(parts) = intent {
+        // Insertions at one place go together, in order.
+        let mut out: Vec<Edit> = Vec::new();
+        for part in parts {
+            for e in edits(part, sources)? {
+                match out
+                    .iter_mut()
+                    .find(|o| o.file == e.file && o.range == e.range && e.range.is_empty())
+                {
+                    Some(same) => same.text.push_str(&e.text),
+                    None => out.push(e),
+                }
+            }
+        }
+        if out
+            .iter()
+            .any(|e| Some(e.file) != out.first().map(|f| f.file))
+        {
+            return Err("the fix would change several files".into());
+        }
+        return Ok(out);
+    }
     let file = match intent {
+        FixIntent::All(_) => return Err("nested fixes".into()),
         FixIntent::Replace { span, .. } | FixIntent::ReplaceElement { span, .. } => span.file,
         FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => site.owner.file,
     };
@@ -93,6 +121,7 @@ pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, Strin
         }
         FixIntent::AddField { site, value } => vec![add_field(text, site, value, syntax)?],
         FixIntent::AddEntry { site, entry } => vec![add_entry(text, site, entry, syntax)?],
+        FixIntent::All(_) => return Err("nested fixes".into()),
     };
     // Files with Windows line endings keep them in what is added.
     let crlf = text.contains("\r\n");

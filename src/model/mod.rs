@@ -95,6 +95,8 @@ pub enum FixIntent {
         site: FieldSite,
         entry: Vec<(&'static str, FixValue)>,
     },
+    /// Several changes that together remove the finding.
+    All(Vec<FixIntent>),
 }
 
 impl<T> Val<T> {

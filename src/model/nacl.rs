@@ -1,7 +1,7 @@
 //! Network ACL evaluation, as AWS does it: per direction and address family, entries in
 //! ascending rule number, the first match decides, and an implicit final deny.
 
-use super::{Meta, PortRange, Protocol, Val};
+use super::{FieldSite, FixIntent, FixValue, Meta, PortRange, Protocol, Val};
 use ipnet::IpNet;
 
 /// One NACL entry.
@@ -18,6 +18,18 @@ pub struct NaclEntry {
     pub cidr: Val<IpNet>,
 }
 
+/// What a NACL entry's fields are called, for fixes that add entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NaclEntryFields {
+    pub rule_number: &'static str,
+    pub action: &'static str,
+    pub protocol: &'static str,
+    pub from_port: &'static str,
+    pub to_port: &'static str,
+    pub cidr: &'static str,
+    pub ipv6_cidr: &'static str,
+}
+
 /// A network ACL with its entries.
 #[derive(Debug, Clone)]
 pub struct NetworkAcl {
@@ -25,6 +37,70 @@ pub struct NetworkAcl {
     pub entries: Vec<NaclEntry>,
     /// False when some entries could not be read.
     pub entries_known: bool,
+    /// Where inline entries are written (ingress, egress) and what their fields are called,
+    /// when the ACL takes inline entries.
+    pub inline_entries: Option<(FieldSite, FieldSite, NaclEntryFields)>,
+}
+
+impl NetworkAcl {
+    /// The fix that adds an allow entry for TCP `ports` with `peer`, numbered `rule`.
+    pub fn allow_entry(
+        &self,
+        egress: bool,
+        rule: u32,
+        ports: PortRange,
+        peer: IpNet,
+    ) -> Option<FixIntent> {
+        let (ingress_site, egress_site, f) = self.inline_entries?;
+        let cidr_field = if peer.addr().is_ipv4() {
+            f.cidr
+        } else {
+            f.ipv6_cidr
+        };
+        Some(FixIntent::AddEntry {
+            site: if egress { egress_site } else { ingress_site },
+            entry: vec![
+                (f.rule_number, FixValue::Int(i64::from(rule))),
+                (f.action, FixValue::Str("allow".into())),
+                (f.protocol, FixValue::Str("tcp".into())),
+                (f.from_port, FixValue::Int(i64::from(ports.from))),
+                (f.to_port, FixValue::Int(i64::from(ports.to))),
+                (cidr_field, FixValue::Str(peer.to_string())),
+            ],
+        })
+    }
+
+    /// Free rule numbers for `count` new entries in one direction: below `before` (the first
+    /// blocking deny), in ascending order, or after every existing entry when `before` is None.
+    pub fn free_rule_numbers(
+        &self,
+        egress: bool,
+        before: Option<u32>,
+        count: usize,
+    ) -> Option<Vec<u32>> {
+        let used: Vec<u32> = self
+            .entries
+            .iter()
+            .filter(|e| e.egress == egress)
+            .filter_map(|e| e.rule_number.known().copied())
+            .collect();
+        let mut out: Vec<u32> = match before {
+            Some(limit) => (1..limit)
+                .rev()
+                .filter(|n| !used.contains(n))
+                .take(count)
+                .collect(),
+            None => {
+                let start = used.iter().max().map_or(100, |m| m + 1);
+                (start..=32766)
+                    .filter(|n| !used.contains(n))
+                    .take(count)
+                    .collect()
+            }
+        };
+        out.sort_unstable();
+        (out.len() == count).then_some(out)
+    }
 }
 
 /// What a NACL does with some traffic.
@@ -164,6 +240,7 @@ mod tests {
             ),
             entries,
             entries_known: true,
+            inline_entries: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! RS108 nacl-blocks-s3.
 
 use crate::model::nacl::{Verdict, evaluate};
-use crate::model::{Model, PortRange, Span};
+use crate::model::{FixIntent, Model, NetworkAcl, PortRange, Span};
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -247,8 +247,44 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 ),
             )
             .with_related(format!("network ACL {}", acl.meta.address), acl.meta.span)
-            .with_related(format!("warehouse {warehouse}"), warehouse_span),
+            .with_related(format!("warehouse {warehouse}"), warehouse_span)
+            .with_fix(allow_blocked(acl, site, &list)),
         );
     }
     findings
+}
+
+/// The fix: allow entries for each blocked prefix, numbered before the blocking deny (or
+/// after every entry when only the implicit deny blocks).
+fn allow_blocked(acl: &NetworkAcl, site: Span, blocked: &[(&str, IpNet)]) -> Option<FixIntent> {
+    // Entries written as separate resources must not be mixed with inline ones (Terraform
+    // would flip-flop between them): no fix then.
+    if acl
+        .entries
+        .iter()
+        .any(|e| e.meta.address != acl.meta.address)
+    {
+        return None;
+    }
+    let deny_number = acl
+        .entries
+        .iter()
+        .find(|e| e.allow.span == site)
+        .and_then(|e| e.rule_number.known().copied());
+    let mut intents = Vec::new();
+    for (egress, ports, what) in DIRECTIONS {
+        let nets: Vec<IpNet> = blocked
+            .iter()
+            .filter(|(w, _)| *w == what)
+            .map(|(_, n)| *n)
+            .collect();
+        if nets.is_empty() {
+            continue;
+        }
+        let numbers = acl.free_rule_numbers(egress, deny_number, nets.len())?;
+        for (number, net) in numbers.into_iter().zip(nets) {
+            intents.push(acl.allow_entry(egress, number, ports, net)?);
+        }
+    }
+    (!intents.is_empty()).then_some(FixIntent::All(intents))
 }

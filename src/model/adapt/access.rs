@@ -7,9 +7,10 @@ use super::policy::PolicyReader;
 use super::resolve::Target;
 use super::schema::NaclFields;
 use crate::ir::{Node, Resource, Value};
+use crate::model::nacl::NaclEntryFields;
 use crate::model::{
-    ArnSelector, Bucket, DataSelector, EndpointType, IamRole, Id, Link, NaclEntry, NetworkAcl,
-    PolicyDocument, PortRange, Protocol, Trail, Truth, Val, VpcEndpoint, defaults,
+    ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
+    NetworkAcl, PolicyDocument, PortRange, Protocol, Trail, Truth, Val, VpcEndpoint, defaults,
 };
 use std::collections::HashMap;
 
@@ -130,6 +131,26 @@ impl<'a> Adapter<'a> {
                 meta: meta(res),
                 entries: Vec::new(),
                 entries_known: true,
+                inline_entries: s.nacl_inline.map(|(ingress, egress, f)| {
+                    let site = |name: &'static str| FieldSite {
+                        name,
+                        owner: res.body.span,
+                        value: res.attr(name).map(|n| n.span),
+                    };
+                    (
+                        site(ingress),
+                        site(egress),
+                        NaclEntryFields {
+                            rule_number: f.rule_number,
+                            action: f.action,
+                            protocol: f.protocol,
+                            from_port: f.from_port,
+                            to_port: f.to_port,
+                            cidr: f.cidr,
+                            ipv6_cidr: f.ipv6_cidr,
+                        },
+                    )
+                }),
             };
             if let Some((ingress, egress, fields)) = s.nacl_inline {
                 for (field, is_egress) in [(ingress, false), (egress, true)] {
