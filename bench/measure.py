@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Times the redshield binary end to end on the generated corpora and prints a table.
+
+    bench/measure.py --bin target/release/redshield [--corpus-dir target/bench-corpus]
+                     [--sizes 100,1000,10000] [--big-mb 50] [--max-seconds 300]
+                     [--formats hcl,plan,cfn] [--json OUT.json]
+
+Corpora are generated on first use and cached in --corpus-dir (regenerated when the generator
+changes). Each case runs `redshield check --format json INPUT` with stdout discarded:
+
+  * one probe run: exit status, peak RSS (GNU time's %M, else ru_maxrss from os.wait4), and
+    the report's resource count;
+  * then the wall time: hyperfine (-N, one warmup run) when it is installed, else repeated runs
+    here; the table gives the median. Runs per case: 20 under 0.1 s, 10 under 1 s, 5 under 10 s,
+    else 3.
+
+A format's N=10000 case is skipped when ten times its N=1000 median would exceed
+--max-seconds. Cases: one small file per format (startup, the pre-commit case), N stacks per
+format (one file or directory per stack, all passed as one directory), and one plan of about
+--big-mb MB holding many stacks as modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+GENERATOR_FILES = ["gen_corpus.py", "gen_big_plan.py", "tfast.py", "plan.py", "cfn.py", "plan_schema.json"]
+
+
+def generator_stamp(extra: str) -> str:
+    h = hashlib.sha256(extra.encode())
+    for name in GENERATOR_FILES:
+        with open(os.path.join(BENCH, name), "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()
+
+
+def cached(path: str, stamp: str, make) -> None:
+    stamp_file = path.rstrip("/") + ".stamp"
+    if os.path.exists(path) and os.path.exists(stamp_file) and open(stamp_file).read() == stamp:
+        return
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
+    t = time.perf_counter()
+    make()
+    print(f"  generated {os.path.relpath(path)} in {time.perf_counter() - t:.1f} s", flush=True)
+    with open(stamp_file, "w") as fh:
+        fh.write(stamp)
+
+
+def input_bytes(path: str) -> int:
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    return total
+
+
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def run_once(cmd: list[str], capture: bool) -> tuple[float, int, int, bytes]:
+    """(wall seconds, peak RSS in KiB, exit status, stdout).
+
+    Peak RSS comes from GNU time (%M) when installed: a child forked from this Python process
+    would count the parent's pages in its ru_maxrss until it execs."""
+    out = tempfile.TemporaryFile() if capture else subprocess.DEVNULL
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        full = [TIME, "-f", "%M", "-o", rss.name, *cmd] if TIME else cmd
+        t = time.perf_counter()
+        proc = subprocess.Popen(full, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        peak = int(rss.read().strip().splitlines()[-1]) if TIME else usage.ru_maxrss
+    data = b""
+    if capture:
+        out.seek(0)
+        data = out.read()
+        out.close()
+    return wall, peak, os.waitstatus_to_exitcode(status), data
+
+
+def runs_for(seconds: float) -> int:
+    return 20 if seconds < 0.1 else 10 if seconds < 1 else 5 if seconds < 10 else 3
+
+
+def wall_median(cmd: list[str], probe: float, max_seconds: float) -> tuple[float, int, str]:
+    runs = runs_for(probe)
+    if probe > max_seconds:
+        return probe, 1, "probe"
+    if shutil.which("hyperfine"):
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            subprocess.run(
+                ["hyperfine", "-N", "-i", "--warmup", "1", "--runs", str(runs), "--style", "none",
+                 "--export-json", tmp.name, " ".join(cmd)],
+                check=True,
+                capture_output=True,
+            )
+            result = json.load(open(tmp.name))["results"][0]
+        return result["median"], runs, "hyperfine"
+    times = [run_once(cmd, False)[0] for _ in range(runs)]
+    return statistics.median(times), runs, "python"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--corpus-dir", default="target/bench-corpus")
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--formats", default="hcl,plan,cfn")
+    ap.add_argument("--big-mb", type=float, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-seconds", type=float, default=300)
+    ap.add_argument("--json", help="also write the results here")
+    a = ap.parse_args()
+    sizes = [int(s) for s in a.sizes.split(",") if s]
+    formats = [f for f in a.formats.split(",") if f]
+    os.makedirs(a.corpus_dir, exist_ok=True)
+
+    print("corpora:", flush=True)
+    for n in sorted(set(sizes) | {min(sizes + [100])}):
+        d = os.path.join(a.corpus_dir, f"n{n}")
+        cached(
+            d,
+            generator_stamp(f"corpus {n} {a.seed}"),
+            lambda d=d, n=n: subprocess.run(
+                [sys.executable, os.path.join(BENCH, "gen_corpus.py"), str(n), d, "--seed", str(a.seed)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            ),
+        )
+    big = os.path.join(a.corpus_dir, f"plan-{a.big_mb:g}mb.json")
+    if a.big_mb > 0:
+        cached(
+            big,
+            generator_stamp(f"big {a.big_mb} {a.seed}"),
+            lambda: subprocess.run(
+                [sys.executable, os.path.join(BENCH, "gen_big_plan.py"), str(a.big_mb), big, "--seed", str(a.seed)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            ),
+        )
+
+    small = os.path.join(a.corpus_dir, f"n{min(sizes + [100])}")
+    single = {
+        "hcl": os.path.join(small, "hcl", "stack_00001", "main.tf"),
+        "plan": os.path.join(small, "plan", "stack_00001.json"),
+        "cfn": os.path.join(small, "cfn", "stack_00001.yaml"),
+    }
+    cases = [(f, "1 file", 1, single[f]) for f in formats]
+    for n in sizes:
+        cases += [(f, f"{n}", n, os.path.join(a.corpus_dir, f"n{n}", f)) for f in formats]
+    if a.big_mb > 0 and "plan" in formats:
+        stacks = json.load(open(big + ".expected.json"))["stacks"]
+        cases.append(("plan", f"1 file, {stacks} stacks", stacks, big))
+
+    results = []
+    skipped = []
+    medians: dict = {}
+    print("measuring (redshield check --format json INPUT > /dev/null):", flush=True)
+    for fmt, label, n, path in cases:
+        if n == 10000 and (fmt, 1000) in medians and medians[(fmt, 1000)] * 10 > a.max_seconds:
+            skipped.append(f"{fmt} N={n}: ten times the N=1000 median exceeds {a.max_seconds:g} s")
+            continue
+        cmd = [os.path.abspath(a.bin), "check", "--format", "json", path]
+        probe, rss_kib, code, out = run_once(cmd, True)
+        if code not in (0, 1):
+            print(f"  {fmt} {label}: exit status {code} (input errors?)", file=sys.stderr)
+        summary = json.loads(out)["summary"] if out else {}
+        median, runs, how = wall_median(cmd, probe, a.max_seconds)
+        medians[(fmt, n)] = median
+        size = input_bytes(path)
+        row = {
+            "format": fmt,
+            "n": label,
+            "stacks": n,
+            "resources": summary.get("resources"),
+            "findings": summary.get("findings"),
+            "errors": summary.get("errors"),
+            "bytes": size,
+            "wall_median_s": median,
+            "runs": runs,
+            "timer": how,
+            "peak_rss_mib": rss_kib / 1024,
+        }
+        results.append(row)
+        print(
+            f"  {fmt:4} {label:>22}: {median:8.3f} s median of {runs} ({how}), peak RSS {rss_kib / 1024:7.1f} MiB",
+            flush=True,
+        )
+
+    print()
+    print(table(results))
+    for s in skipped:
+        print(f"skipped: {s}")
+    if a.json:
+        meta = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {cpu_model()}",
+            "commit": git_commit(),
+            "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip(),
+            "skipped": skipped,
+        }
+        with open(a.json, "w") as fh:
+            json.dump({"meta": meta, "results": results}, fh, indent=1)
+            fh.write("\n")
+    return 0
+
+
+def table(results: list[dict]) -> str:
+    head = "| format | N (stacks) | resources | MB | wall median (s) | resources/s | MB/s | peak RSS (MB) |"
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        mb = r["bytes"] / 1e6
+        res = r["resources"] or 0
+        t = r["wall_median_s"]
+        lines.append(
+            f"| {r['format']} | {r['n']} | {res:,} | {mb:.2f} | {t:.3f} | {res / t:,.0f} | {mb / t:.1f} | "
+            f"{r['peak_rss_mib'] * 1.048576:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def git_commit() -> str:
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock"], capture_output=True, text=True, cwd=BENCH).stdout.strip()
+    return rev + (" + uncommitted changes in src/" if dirty else "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
