@@ -86,9 +86,19 @@ struct Run<'a> {
     /// Plan files: findings that still point into them (no source found) get no fix.
     plan_files: std::collections::HashSet<crate::ir::FileId>,
     resources: usize,
-    fixed_config: Option<Result<config::Config, config::Error>>,
-    s3_ranges: std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
+    fixed_config: &'a Option<Result<config::Config, config::Error>>,
+    s3_ranges: &'a std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
 }
+
+/// One unit of work: inputs are analyzed in parallel, one job each.
+enum Job {
+    Terraform(discover::TerraformRoot),
+    Document(discover::Document),
+    Stdin(String),
+}
+
+/// How many files one job may read (its file ids are a range of their own).
+const FILES_PER_JOB: u32 = 4096;
 
 impl Run<'_> {
     fn error(&mut self, path: &std::path::Path, message: String) {
@@ -102,7 +112,7 @@ impl Run<'_> {
 
     /// The configuration for a unit read from `dir`.
     fn config_for(&mut self, dir: &std::path::Path) -> config::Config {
-        let loaded = match &self.fixed_config {
+        let loaded = match self.fixed_config {
             Some(loaded) => loaded.clone(),
             None => match config::find(dir) {
                 Some(path) => config::load(&path, &self.fs.display(&path)),
@@ -132,7 +142,7 @@ impl Run<'_> {
                 message: format!("suppression of {} gives no reason", s.ids.join(", ")),
             });
         }
-        match unit_findings(unit, &cfg, self.settings, &self.s3_ranges) {
+        match unit_findings(unit, &cfg, self.settings, self.s3_ranges) {
             Ok((found, threshold)) => {
                 for finding in found {
                     let suppressed = unit
@@ -203,65 +213,123 @@ fn parent_dir(path: &std::path::Path) -> PathBuf {
 
 /// Analyzes the inputs.
 pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Analysis {
+    use rayon::prelude::*;
     let discovered = discover::discover(&inputs.paths, fs);
-    let mut run = Run {
-        settings,
-        fs,
-        sources: SourceMap::new(),
-        errors: discovered.errors,
-        findings: Vec::new(),
-        warnings: Vec::new(),
-        plan_files: std::collections::HashSet::new(),
-        resources: 0,
-        fixed_config: settings
-            .config
-            .as_ref()
-            .map(|p| config::load(p, &fs.display(p))),
-        s3_ranges: settings
-            .ip_ranges
-            .clone()
-            .unwrap_or_else(|| std::sync::Arc::new(crate::model::s3_ranges::S3Ranges::embedded())),
-    };
-    for root in &discovered.terraform {
-        let (unit, diags) = frontend::hcl::load_root_module(
-            fs,
-            &mut run.sources,
-            &root.dir,
-            root.only.as_deref(),
-            &settings.hcl,
-        );
-        run.errors.extend(diags);
-        run.check_unit(&unit);
-    }
-    for doc in discovered.documents {
-        let dir = parent_dir(&doc.path);
-        let display = fs.display(&doc.path);
-        run.check_document(&doc.path, display, doc.text, doc.kind, &dir);
-    }
+    let fixed_config = settings
+        .config
+        .as_ref()
+        .map(|p| config::load(p, &fs.display(p)));
+    let s3_ranges = settings
+        .ip_ranges
+        .clone()
+        .unwrap_or_else(|| std::sync::Arc::new(crate::model::s3_ranges::S3Ranges::embedded()));
+    let mut jobs: Vec<Job> = discovered
+        .terraform
+        .into_iter()
+        .map(Job::Terraform)
+        .collect();
+    jobs.extend(discovered.documents.into_iter().map(Job::Document));
     if let Some(text) = &inputs.stdin {
-        let stdin = std::path::Path::new("<stdin>");
-        match discover::classify(text) {
-            Some(kind) => run.check_document(stdin, "<stdin>".into(), text.clone(), kind, std::path::Path::new(".")),
-            None if text.trim().is_empty() => run.error(stdin, "standard input is empty".into()),
-            None => run.error(
-                stdin,
-                "standard input is neither a Terraform plan (`terraform show -json`) nor a CloudFormation template"
-                    .into(),
-            ),
-        }
+        jobs.push(Job::Stdin(text.clone()));
+    }
+    let runs: Vec<Run> = jobs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, job)| {
+            let base = u32::try_from(i)
+                .ok()
+                .and_then(|i| i.checked_mul(FILES_PER_JOB))
+                .unwrap_or(u32::MAX - FILES_PER_JOB);
+            let mut run = Run {
+                settings,
+                fs,
+                sources: SourceMap::starting_at(base),
+                errors: Vec::new(),
+                findings: Vec::new(),
+                warnings: Vec::new(),
+                plan_files: std::collections::HashSet::new(),
+                resources: 0,
+                fixed_config: &fixed_config,
+                s3_ranges: &s3_ranges,
+            };
+            run.job(job);
+            if run.sources.next_id() - base > FILES_PER_JOB {
+                // Its file ids would overlap the next job's: keep nothing but the error.
+                let path = run
+                    .sources
+                    .ids()
+                    .next()
+                    .map(|id| run.sources.display(id).to_string())
+                    .unwrap_or_default();
+                run.findings.clear();
+                run.errors = vec![Diagnostic {
+                    path,
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "one module reads more than {FILES_PER_JOB} files; not analyzed"
+                    ),
+                }];
+            }
+            run
+        })
+        .collect();
+    let mut sources = SourceMap::new();
+    let mut errors = discovered.errors;
+    let (mut findings, mut warnings, mut plan_files, mut resources) =
+        (Vec::new(), Vec::new(), std::collections::HashSet::new(), 0);
+    for run in runs {
+        sources.absorb(run.sources);
+        errors.extend(run.errors);
+        findings.extend(run.findings);
+        warnings.extend(run.warnings);
+        plan_files.extend(run.plan_files);
+        resources += run.resources;
     }
     let mut report = Report::new(
-        run.findings,
-        run.errors,
-        run.warnings,
-        run.sources.len(),
-        run.resources,
-        &run.sources,
+        findings,
+        errors,
+        warnings,
+        sources.len(),
+        resources,
+        &sources,
     );
-    fix::attach(&mut report, &run.sources, &run.plan_files);
-    Analysis {
-        report,
-        sources: run.sources,
+    fix::attach(&mut report, &sources, &plan_files);
+    Analysis { report, sources }
+}
+
+impl Run<'_> {
+    fn job(&mut self, job: Job) {
+        match job {
+            Job::Terraform(root) => {
+                let (unit, diags) = frontend::hcl::load_root_module(
+                    self.fs,
+                    &mut self.sources,
+                    &root.dir,
+                    root.only.as_deref(),
+                    &self.settings.hcl,
+                );
+                self.errors.extend(diags);
+                self.check_unit(&unit);
+            }
+            Job::Document(doc) => {
+                let dir = parent_dir(&doc.path);
+                let display = self.fs.display(&doc.path);
+                self.check_document(&doc.path, display, doc.text, doc.kind, &dir);
+            }
+            Job::Stdin(text) => {
+                let stdin = std::path::Path::new("<stdin>");
+                match discover::classify(&text) {
+                    Some(kind) => self.check_document(stdin, "<stdin>".into(), text, kind, std::path::Path::new(".")),
+                    None if text.trim().is_empty() => self.error(stdin, "standard input is empty".into()),
+                    None => self.error(
+                        stdin,
+                        "standard input is neither a Terraform plan (`terraform show -json`) nor a CloudFormation template"
+                            .into(),
+                    ),
+                }
+            }
+        }
     }
 }
 

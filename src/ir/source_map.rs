@@ -48,10 +48,12 @@ struct SourceFile {
     line_starts: Vec<usize>,
 }
 
-/// Every text the run read, by [`FileId`].
+/// Every text the run read, by [`FileId`]. Inputs are read in parallel, each into its own map
+/// whose ids start at a base of its own; the maps are then absorbed into one.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: std::collections::BTreeMap<u32, SourceFile>,
+    next: u32,
 }
 
 impl SourceMap {
@@ -59,35 +61,56 @@ impl SourceMap {
         SourceMap::default()
     }
 
+    /// A map whose ids start at `base`, to be absorbed into another later.
+    pub fn starting_at(base: u32) -> SourceMap {
+        SourceMap {
+            files: std::collections::BTreeMap::new(),
+            next: base,
+        }
+    }
+
+    /// Moves every file of `other` into this map; their ids stay what they were.
+    pub fn absorb(&mut self, other: SourceMap) {
+        self.next = self.next.max(other.next);
+        self.files.extend(other.files);
+    }
+
+    /// The id the next file will get.
+    pub fn next_id(&self) -> u32 {
+        self.next
+    }
+
     /// Adds a text. `display` is the path as reports show it.
     pub fn add(&mut self, path: &Path, display: String, text: String) -> FileId {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile {
-            display,
-            path: path.to_path_buf(),
-            text,
-            line_starts,
-        });
+        let id = FileId(self.next);
+        self.next = self.next.saturating_add(1);
+        self.files.insert(
+            id.0,
+            SourceFile {
+                display,
+                path: path.to_path_buf(),
+                text,
+                line_starts,
+            },
+        );
         id
     }
 
     pub fn text(&self, file: FileId) -> &str {
-        self.files
-            .get(file.0 as usize)
-            .map_or("", |f| f.text.as_str())
+        self.files.get(&file.0).map_or("", |f| f.text.as_str())
     }
 
     pub fn display(&self, file: FileId) -> &str {
         self.files
-            .get(file.0 as usize)
+            .get(&file.0)
             .map_or("<unknown>", |f| f.display.as_str())
     }
 
     pub fn path(&self, file: FileId) -> &Path {
         self.files
-            .get(file.0 as usize)
+            .get(&file.0)
             .map_or(Path::new(""), |f| f.path.as_path())
     }
 
@@ -101,12 +124,12 @@ impl SourceMap {
 
     /// Every file id, in the order added.
     pub fn ids(&self) -> impl Iterator<Item = FileId> + '_ {
-        (0..self.files.len()).map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+        self.files.keys().map(|k| FileId(*k))
     }
 
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
-        let Some(f) = self.files.get(file.0 as usize) else {
+        let Some(f) = self.files.get(&file.0) else {
             return (1, 1);
         };
         let offset = offset.min(f.text.len());
