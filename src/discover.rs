@@ -33,14 +33,18 @@ impl Default for OsFileSystem {
 
 impl FileSystem for OsFileSystem {
     fn read_to_string(&self, path: &Path) -> Result<String, String> {
+        let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
+        if meta.is_dir() {
+            return Err("is a directory, expected a file".into());
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "file is larger than {} MB, the limit for one input",
+                MAX_FILE_BYTES >> 20
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        String::from_utf8(bytes.to_vec()).map_err(|e| {
-            format!(
-                "file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })
+        decode(&bytes)
     }
 
     fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -63,6 +67,50 @@ impl FileSystem for OsFileSystem {
         let text = shown.to_string_lossy().replace('\\', "/");
         text.strip_prefix("./").map_or(text.clone(), str::to_string)
     }
+}
+
+/// The largest input file read (a plan of a large estate is tens of megabytes).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Text from bytes: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order mark.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_utf8(rest);
+    }
+    let utf16 = |rest: &[u8], little: bool| -> Result<String, String> {
+        if rest.len() % 2 != 0 {
+            return Err("file is not valid UTF-16 text (odd length)".into());
+        }
+        let units = rest.chunks_exact(2).map(|c| {
+            if little {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| "file is not valid UTF-16 text".to_string())
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, false);
+    }
+    decode_utf8(bytes)
+}
+
+fn decode_utf8(bytes: &[u8]) -> Result<String, String> {
+    if bytes.contains(&0) {
+        return Err("file is binary, not text".into());
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        format!(
+            "file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 fn describe_io(err: &std::io::Error) -> String {

@@ -97,6 +97,19 @@ enum Job {
     Stdin(String),
 }
 
+/// Worker threads with a generous stack, built once; None if threads cannot be started (then
+/// the calling thread does the work).
+fn worker_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(32 << 20)
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// How many files one job may read (its file ids are a range of their own).
 const FILES_PER_JOB: u32 = 4096;
 
@@ -232,48 +245,55 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     if let Some(text) = &inputs.stdin {
         jobs.push(Job::Stdin(text.clone()));
     }
-    let runs: Vec<Run> = jobs
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, job)| {
-            let base = u32::try_from(i)
-                .ok()
-                .and_then(|i| i.checked_mul(FILES_PER_JOB))
-                .unwrap_or(u32::MAX - FILES_PER_JOB);
-            let mut run = Run {
-                settings,
-                fs,
-                sources: SourceMap::starting_at(base),
-                errors: Vec::new(),
-                findings: Vec::new(),
-                warnings: Vec::new(),
-                plan_files: std::collections::HashSet::new(),
-                resources: 0,
-                fixed_config: &fixed_config,
-                s3_ranges: &s3_ranges,
-            };
-            run.job(job);
-            if run.sources.next_id() - base > FILES_PER_JOB {
-                // Its file ids would overlap the next job's: keep nothing but the error.
-                let path = run
-                    .sources
-                    .ids()
-                    .next()
-                    .map(|id| run.sources.display(id).to_string())
-                    .unwrap_or_default();
-                run.findings.clear();
-                run.errors = vec![Diagnostic {
-                    path,
-                    line: None,
-                    column: None,
-                    message: format!(
-                        "one module reads more than {FILES_PER_JOB} files; not analyzed"
-                    ),
-                }];
-            }
-            run
-        })
-        .collect();
+    let pool = worker_pool();
+    let work = || -> Vec<Run> {
+        jobs.into_par_iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let base = u32::try_from(i)
+                    .ok()
+                    .and_then(|i| i.checked_mul(FILES_PER_JOB))
+                    .unwrap_or(u32::MAX - FILES_PER_JOB);
+                let mut run = Run {
+                    settings,
+                    fs,
+                    sources: SourceMap::starting_at(base),
+                    errors: Vec::new(),
+                    findings: Vec::new(),
+                    warnings: Vec::new(),
+                    plan_files: std::collections::HashSet::new(),
+                    resources: 0,
+                    fixed_config: &fixed_config,
+                    s3_ranges: &s3_ranges,
+                };
+                run.job(job);
+                if run.sources.next_id() - base > FILES_PER_JOB {
+                    // Its file ids would overlap the next job's: keep nothing but the error.
+                    let path = run
+                        .sources
+                        .ids()
+                        .next()
+                        .map(|id| run.sources.display(id).to_string())
+                        .unwrap_or_default();
+                    run.findings.clear();
+                    run.errors = vec![Diagnostic {
+                        path,
+                        line: None,
+                        column: None,
+                        message: format!(
+                            "one module reads more than {FILES_PER_JOB} files; not analyzed"
+                        ),
+                    }];
+                }
+                run
+            })
+            .collect()
+    };
+    // Front ends recurse on what they read: give workers room beyond the default stack.
+    let runs = match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    };
     let mut sources = SourceMap::new();
     let mut errors = discovered.errors;
     let (mut findings, mut warnings, mut plan_files, mut resources) =

@@ -504,7 +504,7 @@ impl Evaluator<'_> {
         self.modules[m]
             .locals
             .insert(name.to_string(), Slot::InProgress);
-        let node = self.eval(m, expr, &Scope::new(*file));
+        let node = capped(self.eval(m, expr, &Scope::new(*file)));
         self.modules[m]
             .locals
             .insert(name.to_string(), Slot::Done(node.clone()));
@@ -524,7 +524,7 @@ impl Evaluator<'_> {
         self.modules[m]
             .outputs
             .insert(name.to_string(), Slot::InProgress);
-        let node = self.eval(m, expr, &Scope::new(*file));
+        let node = capped(self.eval(m, expr, &Scope::new(*file)));
         self.modules[m]
             .outputs
             .insert(name.to_string(), Slot::Done(node.clone()));
@@ -716,6 +716,30 @@ impl Evaluator<'_> {
         }
         let _ = header_span;
         Some(out)
+    }
+}
+
+/// The most nodes a named value (local, output) may hold: values built by doubling themselves
+/// through a chain of locals become unknown instead of exhausting memory.
+const MAX_VALUE_NODES: usize = 200_000;
+
+fn capped(node: Node) -> Node {
+    fn size(node: &Node, budget: &mut usize) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match &node.value {
+            Value::List(items) | Value::Concat(items) => items.iter().all(|n| size(n, budget)),
+            Value::Map(map) => map.values().all(|n| size(n, budget)),
+            _ => true,
+        }
+    }
+    let mut budget = MAX_VALUE_NODES;
+    if size(&node, &mut budget) {
+        node
+    } else {
+        Node::unknown(node.span)
     }
 }
 

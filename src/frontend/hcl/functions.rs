@@ -2,6 +2,9 @@
 //! inputs are not all knowable returns Unknown; an unsupported function returns Unknown.
 
 use super::eval::MAX_STRING_LEN;
+
+/// The longest list evaluation may build (`concat` doubling in a chain of locals).
+pub(crate) const MAX_LIST_LEN: usize = 100_000;
 use crate::ir::{Node, Span, Value};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -123,6 +126,9 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
             let mut out = Vec::new();
             for arg in args {
                 out.extend(list_items(arg)?.iter().cloned());
+                if out.len() > MAX_LIST_LEN {
+                    return None;
+                }
             }
             Value::List(out)
         }

@@ -255,6 +255,16 @@ impl Evaluator<'_> {
     /// Reads and parses one HCL file; a syntax error becomes a diagnostic with its location.
     fn parse_file(&mut self, path: &Path) -> Option<(FileId, Body)> {
         let id = self.read_file(path)?;
+        if let Some(offset) = too_deep(self.sources.text(id)) {
+            let (line, column) = self.sources.line_col(id, offset);
+            self.diags.push(Diagnostic {
+                path: self.sources.display(id).to_string(),
+                line: Some(line),
+                column: Some(column),
+                message: format!("nesting deeper than {MAX_NESTING} levels"),
+            });
+            return None;
+        }
         match hcl_edit::parser::parse_body(self.sources.text(id)) {
             Ok(body) => {
                 let text = self.sources.text(id);
@@ -766,6 +776,28 @@ impl Evaluator<'_> {
         });
         self.modules.len() - 1
     }
+}
+
+/// How deeply brackets may nest in an HCL file (the parser recurses on them).
+pub(crate) const MAX_NESTING: usize = 200;
+
+/// The offset where brackets first nest deeper than [`MAX_NESTING`], if they do. Brackets
+/// inside strings count too, which only errs on the safe side.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'[' | b'{' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The span of a block's header: its identifier through its last label.
