@@ -358,55 +358,58 @@ fn doc_examples(doc: &str, lang: &str) -> (Vec<String>, Vec<String>) {
 fn bad_doc_examples_fire_and_good_ones_do_not() {
     let mut failures = Vec::new();
     for rule in rules::ALL {
-        let (bad, good) = doc_examples(&rule.documentation(), "hcl");
-        assert!(
-            !bad.is_empty() && !good.is_empty(),
-            "{}: no hcl examples",
-            rule.id
-        );
-        for (expect_fire, code) in bad
-            .iter()
-            .map(|c| (true, c))
-            .chain(good.iter().map(|c| (false, c)))
-        {
-            let dir = tempfile::tempdir().unwrap();
-            std::fs::write(dir.path().join("main.tf"), code).unwrap();
-            // Opt-in rules are enabled the way their docs say.
-            std::fs::write(
-                dir.path().join("redshield.toml"),
-                "allowed_cidrs = [\"10.0.0.0/8\"]\nrequire_dedicated_tenancy = true\n",
-            )
-            .unwrap();
-            let settings = Settings {
-                select: vec![rule.id.to_string()],
-                ..Settings::default()
-            };
-            let analysis = analyze(
-                &Inputs::paths(&[dir.path().to_path_buf()]),
-                &settings,
-                &OsFileSystem::new(),
+        // Terraform and CloudFormation examples, each a complete configuration or template.
+        for (lang, file) in [("hcl", "main.tf"), ("yaml", "template.yaml")] {
+            let (bad, good) = doc_examples(&rule.documentation(), lang);
+            assert!(
+                !bad.is_empty() && !good.is_empty(),
+                "{}: no {lang} examples",
+                rule.id
             );
-            let fired = analysis
-                .report
-                .findings
+            for (expect_fire, code) in bad
                 .iter()
-                .any(|f| f.rule.id == rule.id);
-            if !analysis.report.errors.is_empty() {
-                failures.push(format!(
-                    "{}: example does not parse: {:?}",
-                    rule.id, analysis.report.errors
-                ));
-            } else if fired != expect_fire {
-                failures.push(format!(
-                    "{}: {} example {}:\n{code}",
-                    rule.id,
-                    if expect_fire { "bad" } else { "good" },
-                    if expect_fire {
-                        "does not fire"
-                    } else {
-                        "fires"
-                    }
-                ));
+                .map(|c| (true, c))
+                .chain(good.iter().map(|c| (false, c)))
+            {
+                let dir = tempfile::tempdir().unwrap();
+                std::fs::write(dir.path().join(file), code).unwrap();
+                // Opt-in rules are enabled the way their docs say.
+                std::fs::write(
+                    dir.path().join("redshield.toml"),
+                    "allowed_cidrs = [\"10.0.0.0/8\"]\nrequire_dedicated_tenancy = true\n",
+                )
+                .unwrap();
+                let settings = Settings {
+                    select: vec![rule.id.to_string()],
+                    ..Settings::default()
+                };
+                let analysis = analyze(
+                    &Inputs::paths(&[dir.path().to_path_buf()]),
+                    &settings,
+                    &OsFileSystem::new(),
+                );
+                let fired = analysis
+                    .report
+                    .findings
+                    .iter()
+                    .any(|f| f.rule.id == rule.id);
+                if !analysis.report.errors.is_empty() {
+                    failures.push(format!(
+                        "{}: {lang} example does not parse: {:?}",
+                        rule.id, analysis.report.errors
+                    ));
+                } else if fired != expect_fire {
+                    failures.push(format!(
+                        "{}: {} {lang} example {}:\n{code}",
+                        rule.id,
+                        if expect_fire { "bad" } else { "good" },
+                        if expect_fire {
+                            "does not fire"
+                        } else {
+                            "fires"
+                        }
+                    ));
+                }
             }
         }
     }

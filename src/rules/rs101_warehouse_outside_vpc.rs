@@ -32,6 +32,9 @@ declare_rule! {
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     /// ```
     ///
     /// Use instead:
@@ -44,11 +47,31 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
     ///   Analytics:
     ///     Type: AWS::Redshift::Cluster
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///

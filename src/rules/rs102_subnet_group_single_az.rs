@@ -37,11 +37,33 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   SubnetA:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///       AvailabilityZone: !Select [0, !GetAZs ""]
+    ///
     ///   PrivateSubnets:
     ///     Type: AWS::Redshift::ClusterSubnetGroup
     ///     Properties:
     ///       Description: private
     ///       SubnetIds: [!Ref SubnetA]
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// Use instead:
@@ -62,11 +84,40 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   SubnetA:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///       AvailabilityZone: !Select [0, !GetAZs ""]
+    ///
+    ///   SubnetB:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.2.0/24
+    ///       AvailabilityZone: !Select [1, !GetAZs ""]
+    ///
     ///   PrivateSubnets:
     ///     Type: AWS::Redshift::ClusterSubnetGroup
     ///     Properties:
     ///       Description: private
     ///       SubnetIds: [!Ref SubnetA, !Ref SubnetB]
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// ## Unknown values

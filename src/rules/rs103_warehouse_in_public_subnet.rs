@@ -61,12 +61,60 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   InternetGateway:
+    ///     Type: AWS::EC2::InternetGateway
+    ///
+    ///   GatewayAttachment:
+    ///     Type: AWS::EC2::VPCGatewayAttachment
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       InternetGatewayId: !Ref InternetGateway
+    ///
+    ///   PublicRoutes:
+    ///     Type: AWS::EC2::RouteTable
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///
     ///   DefaultRoute:
     ///     Type: AWS::EC2::Route
+    ///     DependsOn: GatewayAttachment
     ///     Properties:
-    ///       RouteTableId: !Ref RedshiftRoutes
+    ///       RouteTableId: !Ref PublicRoutes
     ///       DestinationCidrBlock: 0.0.0.0/0
     ///       GatewayId: !Ref InternetGateway
+    ///
+    ///   RedshiftRoutes:
+    ///     Type: AWS::EC2::SubnetRouteTableAssociation
+    ///     Properties:
+    ///       SubnetId: !Ref RedshiftSubnet
+    ///       RouteTableId: !Ref PublicRoutes
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// Use instead:
@@ -109,12 +157,67 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   PublicSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.0.0/24
+    ///
+    ///   NatIp:
+    ///     Type: AWS::EC2::EIP
+    ///     Properties:
+    ///       Domain: vpc
+    ///
+    ///   NatGateway:
+    ///     Type: AWS::EC2::NatGateway
+    ///     Properties:
+    ///       SubnetId: !Ref PublicSubnet
+    ///       AllocationId: !GetAtt NatIp.AllocationId
+    ///
+    ///   PrivateRoutes:
+    ///     Type: AWS::EC2::RouteTable
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///
     ///   DefaultRoute:
     ///     Type: AWS::EC2::Route
     ///     Properties:
-    ///       RouteTableId: !Ref RedshiftRoutes
+    ///       RouteTableId: !Ref PrivateRoutes
     ///       DestinationCidrBlock: 0.0.0.0/0
     ///       NatGatewayId: !Ref NatGateway
+    ///
+    ///   RedshiftRoutes:
+    ///     Type: AWS::EC2::SubnetRouteTableAssociation
+    ///     Properties:
+    ///       SubnetId: !Ref RedshiftSubnet
+    ///       RouteTableId: !Ref PrivateRoutes
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// ## Unknown values

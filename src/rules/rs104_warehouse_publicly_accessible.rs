@@ -34,6 +34,9 @@ declare_rule! {
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     ///       PubliclyAccessible: true
     /// ```
     ///
@@ -52,6 +55,9 @@ declare_rule! {
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     ///       PubliclyAccessible: false
     /// ```
     ///

@@ -46,12 +46,21 @@ declare_rule! {
     ///     Type: AWS::EC2::SecurityGroup
     ///     Properties:
     ///       GroupDescription: redshift
-    ///       VpcId: !Ref Vpc
     ///       SecurityGroupIngress:
     ///         - IpProtocol: tcp
     ///           FromPort: 5439
     ///           ToPort: 5439
     ///           CidrIp: 0.0.0.0/0
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// Use instead:
@@ -81,12 +90,21 @@ declare_rule! {
     ///     Type: AWS::EC2::SecurityGroup
     ///     Properties:
     ///       GroupDescription: redshift
-    ///       VpcId: !Ref Vpc
     ///       SecurityGroupIngress:
     ///         - IpProtocol: tcp
     ///           FromPort: 5439
     ///           ToPort: 5439
     ///           CidrIp: 10.20.0.0/16
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// ## Unknown values

@@ -44,14 +44,29 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///
     ///   PartnerIngress:
     ///     Type: AWS::EC2::SecurityGroupIngress
     ///     Properties:
-    ///       GroupId: !Ref RedshiftSecurityGroup
+    ///       GroupId: !GetAtt RedshiftSecurityGroup.GroupId
     ///       IpProtocol: tcp
     ///       FromPort: 5439
     ///       ToPort: 5439
     ///       CidrIp: 192.168.0.0/16
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// Use instead:
@@ -80,14 +95,29 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///
     ///   OfficeIngress:
     ///     Type: AWS::EC2::SecurityGroupIngress
     ///     Properties:
-    ///       GroupId: !Ref RedshiftSecurityGroup
+    ///       GroupId: !GetAtt RedshiftSecurityGroup.GroupId
     ///       IpProtocol: tcp
     ///       FromPort: 5439
     ///       ToPort: 5439
     ///       CidrIp: 10.1.0.0/16
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// ## Unknown values

@@ -32,7 +32,9 @@ declare_rule! {
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
-    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     /// ```
     ///
     /// Use instead:
@@ -46,13 +48,20 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   RedshiftSecurityGroup:
+    ///     Type: AWS::EC2::SecurityGroup
+    ///     Properties:
+    ///       GroupDescription: redshift
+    ///
     ///   Analytics:
     ///     Type: AWS::Redshift::Cluster
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
-    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
-    ///       VpcSecurityGroupIds: [!Ref RedshiftSecurityGroup]
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// ## Unknown values

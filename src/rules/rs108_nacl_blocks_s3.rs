@@ -61,10 +61,53 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
     ///   RedshiftAcl:
     ///     Type: AWS::EC2::NetworkAcl
     ///     Properties:
     ///       VpcId: !Ref Vpc
+    ///
+    ///   AllowCorporateIn:
+    ///     Type: AWS::EC2::NetworkAclEntry
+    ///     Properties:
+    ///       NetworkAclId: !Ref RedshiftAcl
+    ///       RuleNumber: 100
+    ///       Egress: false
+    ///       Protocol: -1
+    ///       RuleAction: allow
+    ///       CidrBlock: 10.0.0.0/8
+    ///
+    ///   RedshiftAclAssociation:
+    ///     Type: AWS::EC2::SubnetNetworkAclAssociation
+    ///     Properties:
+    ///       SubnetId: !Ref RedshiftSubnet
+    ///       NetworkAclId: !Ref RedshiftAcl
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// Use instead:
@@ -112,6 +155,39 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   RedshiftAcl:
+    ///     Type: AWS::EC2::NetworkAcl
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///
+    ///   AllowRepliesIn:
+    ///     Type: AWS::EC2::NetworkAclEntry
+    ///     Properties:
+    ///       NetworkAclId: !Ref RedshiftAcl
+    ///       RuleNumber: 100
+    ///       Egress: false
+    ///       Protocol: 6
+    ///       RuleAction: allow
+    ///       CidrBlock: 0.0.0.0/0
+    ///       PortRange: {From: 1024, To: 65535}
+    ///
     ///   AllowHttpsOut:
     ///     Type: AWS::EC2::NetworkAclEntry
     ///     Properties:
@@ -122,6 +198,22 @@ declare_rule! {
     ///       RuleAction: allow
     ///       CidrBlock: 0.0.0.0/0
     ///       PortRange: {From: 443, To: 443}
+    ///
+    ///   RedshiftAclAssociation:
+    ///     Type: AWS::EC2::SubnetNetworkAclAssociation
+    ///     Properties:
+    ///       SubnetId: !Ref RedshiftSubnet
+    ///       NetworkAclId: !Ref RedshiftAcl
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// ## Unknown values

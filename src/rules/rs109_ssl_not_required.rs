@@ -46,6 +46,16 @@ declare_rule! {
     ///       Parameters:
     ///         - ParameterName: require_ssl
     ///           ParameterValue: "false"
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterParameterGroupName: !Ref AnalyticsParameters
     /// ```
     ///
     /// Use instead:
@@ -75,6 +85,16 @@ declare_rule! {
     ///       Parameters:
     ///         - ParameterName: require_ssl
     ///           ParameterValue: "true"
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterParameterGroupName: !Ref AnalyticsParameters
     /// ```
     ///
     /// ## Unknown values

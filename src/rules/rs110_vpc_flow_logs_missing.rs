@@ -47,6 +47,28 @@ declare_rule! {
     ///     Type: AWS::EC2::VPC
     ///     Properties:
     ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// Use instead:
@@ -87,12 +109,40 @@ declare_rule! {
     ///     Type: AWS::EC2::VPC
     ///     Properties:
     ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   FlowLogBucket:
+    ///     Type: AWS::S3::Bucket
+    ///
     ///   FlowLog:
     ///     Type: AWS::EC2::FlowLog
     ///     Properties:
     ///       ResourceType: VPC
     ///       ResourceId: !Ref Vpc
     ///       TrafficType: ALL
+    ///       LogDestinationType: s3
+    ///       LogDestination: !GetAtt FlowLogBucket.Arn
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// ## Unknown values

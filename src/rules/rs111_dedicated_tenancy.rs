@@ -49,6 +49,28 @@ declare_rule! {
     ///     Properties:
     ///       CidrBlock: 10.0.0.0/16
     ///       InstanceTenancy: default
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// Use instead:
@@ -84,6 +106,28 @@ declare_rule! {
     ///     Properties:
     ///       CidrBlock: 10.0.0.0/16
     ///       InstanceTenancy: dedicated
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
     /// ```
     ///
     /// ## Unknown values

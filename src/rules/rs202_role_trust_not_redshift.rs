@@ -44,10 +44,21 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
+    ///
     ///   SpectrumRole:
     ///     Type: AWS::IAM::Role
     ///     Properties:
     ///       AssumeRolePolicyDocument:
+    ///         Version: "2012-10-17"
     ///         Statement:
     ///           - Effect: Allow
     ///             Action: sts:AssumeRole
@@ -77,10 +88,21 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
+    ///
     ///   SpectrumRole:
     ///     Type: AWS::IAM::Role
     ///     Properties:
     ///       AssumeRolePolicyDocument:
+    ///         Version: "2012-10-17"
     ///         Statement:
     ///           - Effect: Allow
     ///             Action: sts:AssumeRole

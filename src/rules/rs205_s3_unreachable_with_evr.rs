@@ -65,12 +65,55 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   PrivateRoutes:
+    ///     Type: AWS::EC2::RouteTable
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///
+    ///   RedshiftRoutes:
+    ///     Type: AWS::EC2::SubnetRouteTableAssociation
+    ///     Properties:
+    ///       SubnetId: !Ref RedshiftSubnet
+    ///       RouteTableId: !Ref PrivateRoutes
+    ///
+    ///   SpectrumRole:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: sts:AssumeRole
+    ///             Principal:
+    ///               Service: redshift.amazonaws.com
+    ///
     ///   Analytics:
     ///     Type: AWS::Redshift::Cluster
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
     ///       EnhancedVpcRouting: true
     /// ```
     ///
@@ -127,12 +170,63 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
+    ///   PrivateRoutes:
+    ///     Type: AWS::EC2::RouteTable
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///
+    ///   RedshiftRoutes:
+    ///     Type: AWS::EC2::SubnetRouteTableAssociation
+    ///     Properties:
+    ///       SubnetId: !Ref RedshiftSubnet
+    ///       RouteTableId: !Ref PrivateRoutes
+    ///
     ///   S3Endpoint:
     ///     Type: AWS::EC2::VPCEndpoint
     ///     Properties:
     ///       VpcId: !Ref Vpc
-    ///       ServiceName: !Sub com.amazonaws.${AWS::Region}.s3
+    ///       ServiceName: com.amazonaws.us-east-1.s3
     ///       RouteTableIds: [!Ref PrivateRoutes]
+    ///
+    ///   SpectrumRole:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: sts:AssumeRole
+    ///             Principal:
+    ///               Service: redshift.amazonaws.com
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
+    ///       EnhancedVpcRouting: true
     /// ```
     ///
     /// ## Unknown values

@@ -40,16 +40,49 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
     ///   RedshiftSecurityGroup:
     ///     Type: AWS::EC2::SecurityGroup
     ///     Properties:
     ///       GroupDescription: redshift
     ///       VpcId: !Ref Vpc
+    ///       SecurityGroupIngress:
+    ///         - IpProtocol: tcp
+    ///           FromPort: 5439
+    ///           ToPort: 5439
+    ///           CidrIp: 10.0.0.0/8
     ///       SecurityGroupEgress:
     ///         - IpProtocol: tcp
     ///           FromPort: 5439
     ///           ToPort: 5439
     ///           CidrIp: 10.0.0.0/8
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// Use instead:
@@ -78,16 +111,49 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Vpc:
+    ///     Type: AWS::EC2::VPC
+    ///     Properties:
+    ///       CidrBlock: 10.0.0.0/16
+    ///
+    ///   RedshiftSubnet:
+    ///     Type: AWS::EC2::Subnet
+    ///     Properties:
+    ///       VpcId: !Ref Vpc
+    ///       CidrBlock: 10.0.1.0/24
+    ///
+    ///   PrivateSubnets:
+    ///     Type: AWS::Redshift::ClusterSubnetGroup
+    ///     Properties:
+    ///       Description: private
+    ///       SubnetIds: [!Ref RedshiftSubnet]
+    ///
     ///   RedshiftSecurityGroup:
     ///     Type: AWS::EC2::SecurityGroup
     ///     Properties:
     ///       GroupDescription: redshift
     ///       VpcId: !Ref Vpc
+    ///       SecurityGroupIngress:
+    ///         - IpProtocol: tcp
+    ///           FromPort: 5439
+    ///           ToPort: 5439
+    ///           CidrIp: 10.0.0.0/8
     ///       SecurityGroupEgress:
     ///         - IpProtocol: tcp
     ///           FromPort: 443
     ///           ToPort: 443
     ///           CidrIp: 0.0.0.0/0
+    ///
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       ClusterSubnetGroupName: !Ref PrivateSubnets
+    ///       VpcSecurityGroupIds: [!GetAtt RedshiftSecurityGroup.GroupId]
     /// ```
     ///
     /// ## Unknown values

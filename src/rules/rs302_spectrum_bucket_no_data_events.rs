@@ -60,6 +60,40 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
+    ///
+    ///   SpectrumRole:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: sts:AssumeRole
+    ///             Principal:
+    ///               Service: redshift.amazonaws.com
+    ///       Policies:
+    ///         - PolicyName: read
+    ///           PolicyDocument:
+    ///             Version: "2012-10-17"
+    ///             Statement:
+    ///               - Effect: Allow
+    ///                 Action: [s3:GetObject, s3:ListBucket]
+    ///                 Resource: [!GetAtt DataBucket.Arn, !Sub "${DataBucket.Arn}/*"]
+    ///
+    ///   DataBucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: spectrum-data
+    ///
     ///   Trail:
     ///     Type: AWS::CloudTrail::Trail
     ///     Properties:
@@ -117,6 +151,40 @@ declare_rule! {
     /// ```
     /// ```yaml
     /// Resources:
+    ///   Analytics:
+    ///     Type: AWS::Redshift::Cluster
+    ///     Properties:
+    ///       NodeType: ra3.xlplus
+    ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
+    ///       IamRoles: [!GetAtt SpectrumRole.Arn]
+    ///
+    ///   SpectrumRole:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: sts:AssumeRole
+    ///             Principal:
+    ///               Service: redshift.amazonaws.com
+    ///       Policies:
+    ///         - PolicyName: read
+    ///           PolicyDocument:
+    ///             Version: "2012-10-17"
+    ///             Statement:
+    ///               - Effect: Allow
+    ///                 Action: [s3:GetObject, s3:ListBucket]
+    ///                 Resource: [!GetAtt DataBucket.Arn, !Sub "${DataBucket.Arn}/*"]
+    ///
+    ///   DataBucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: spectrum-data
+    ///
     ///   Trail:
     ///     Type: AWS::CloudTrail::Trail
     ///     Properties:

@@ -30,6 +30,9 @@ declare_rule! {
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     /// ```
     ///
     /// Use instead:
@@ -52,6 +55,9 @@ declare_rule! {
     ///     Properties:
     ///       NodeType: ra3.xlplus
     ///       ClusterType: single-node
+    ///       DBName: analytics
+    ///       MasterUsername: admin
+    ///       ManageMasterPassword: true
     ///       LoggingProperties:
     ///         LogDestinationType: cloudwatch
     ///         LogExports: [connectionlog, userlog, useractivitylog]
