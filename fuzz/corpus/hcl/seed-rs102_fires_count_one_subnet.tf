@@ -1,0 +1,51 @@
+# RS102 fires: the private subnets are created with count, but only one of them
+# (count = 1), so the subnet group referenced through a splat has one subnet.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+locals {
+  private_azs = ["us-east-1a"]
+}
+
+resource "aws_subnet" "private" {
+  count             = length(local.private_azs)
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index + 1)
+  availability_zone = local.private_azs[count.index]
+}
+
+resource "aws_redshift_subnet_group" "analytics" {
+  name       = "analytics"
+  subnet_ids = aws_subnet.private[*].id # expect: RS102
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift-analytics"
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "Redshift from inside the VPC"
+    from_port   = 5439
+    to_port     = 5439
+    protocol    = "tcp"
+    cidr_blocks = ["10.20.0.0/16"]
+  }
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier        = "analytics"
+  node_type                 = "ra3.xlplus"
+  database_name             = "analytics"
+  master_username           = "analytics_admin"
+  manage_master_password    = true
+  cluster_subnet_group_name = aws_redshift_subnet_group.analytics.name
+  vpc_security_group_ids    = [aws_security_group.redshift.id]
+  publicly_accessible       = false
+  skip_final_snapshot       = true
+}

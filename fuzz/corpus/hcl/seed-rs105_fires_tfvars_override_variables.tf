@@ -1,0 +1,5 @@
+variable "ingress_cidrs" {
+  description = "CIDR ranges allowed to reach Redshift on 5439."
+  type        = list(string)
+  default     = ["10.0.0.0/8"]
+}
