@@ -1,0 +1,516 @@
+//! Hostile and broken input (issue 9): every case runs the binary with a bound on its run time
+//! (it is killed and the test fails past it), puts a valid input that fires RS105 beside the
+//! hostile one, and checks the exact error in the JSON report's `errors`, that the valid input
+//! was still analyzed, and the exit status. Fixtures are in `tests/hostile/`; the large ones
+//! (10 MB lines, files past the size limit, deep nesting) are made by the tests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long one run may take (a debug build on a loaded machine).
+const BOUND: Duration = Duration::from_secs(20);
+
+struct Run {
+    report: serde_json::Value,
+    code: i32,
+    stderr: String,
+}
+
+impl Run {
+    fn errors(&self) -> Vec<(String, String)> {
+        self.report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["path"].as_str().unwrap().to_string(),
+                    e["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The one error reported for `path`, with its line and column.
+    fn error_at(&self, path: &str) -> (String, Option<u64>, Option<u64>) {
+        let found: Vec<&serde_json::Value> = self.report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["path"] == path)
+            .collect();
+        assert_eq!(found.len(), 1, "one error for {path}: {:#}", self.report);
+        let e = found[0];
+        (
+            e["message"].as_str().unwrap().to_string(),
+            e["line"].as_u64(),
+            e["column"].as_u64(),
+        )
+    }
+
+    fn assert_error(&self, path: &str, message: &str) {
+        assert_eq!(self.error_at(path).0, message, "{:#}", self.report);
+        assert_eq!(self.code, 2, "an input error exits 2: {:#}", self.report);
+    }
+
+    fn assert_no_errors(&self) {
+        assert_eq!(self.errors(), Vec::new(), "{}", self.stderr);
+    }
+
+    /// The valid input beside the hostile one was analyzed: RS105 on its security group.
+    fn assert_valid_analyzed(&self) {
+        self.assert_fires("valid/main.tf");
+    }
+
+    fn assert_fires(&self, path: &str) {
+        let fired = self.report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule_id"] == "RS105" && f["location"]["path"] == path);
+        assert!(fired, "RS105 in {path}: {:#}", self.report);
+    }
+}
+
+/// A temporary directory holding `valid/main.tf`.
+fn scene() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("valid")).unwrap();
+    fs::copy(
+        "tests/hostile/valid.tf",
+        dir.path().join("valid").join("main.tf"),
+    )
+    .unwrap();
+    dir
+}
+
+fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    fs::read(Path::new("tests/hostile").join(name)).unwrap()
+}
+
+/// Runs `redshield check --format json ARGS` in `cwd` within `bound`; kills it and fails past it.
+fn check_within(cwd: &Path, args: &[&str], stdin: Stdio, bound: Duration) -> Run {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .arg("check")
+        .arg("--format")
+        .arg("json")
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(stdin)
+        .stdout(out.reopen().unwrap())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .expect("run redshield");
+    let status = wait_within(&mut child, bound, args);
+    let mut stdout = String::new();
+    out.reopen().unwrap().read_to_string(&mut stdout).unwrap();
+    let stderr = fs::read_to_string(err.path()).unwrap();
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {stdout}\nstderr: {stderr}"));
+    Run {
+        report,
+        code: status.code().unwrap_or(-1),
+        stderr,
+    }
+}
+
+fn check(cwd: &Path, args: &[&str]) -> Run {
+    check_within(cwd, args, Stdio::null(), BOUND)
+}
+
+fn wait_within(
+    child: &mut std::process::Child,
+    bound: Duration,
+    what: &[&str],
+) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > bound {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("redshield {what:?} did not finish within {bound:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether permissions bind this process: root reads a file whose mode is 000.
+#[cfg(unix)]
+fn permissions_bind(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = write(dir, "probe", "x");
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o000)).unwrap();
+    let binds = fs::read(&probe).is_err();
+    fs::set_permissions(&probe, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::remove_file(&probe).unwrap();
+    binds
+}
+
+// ---- Files ---------------------------------------------------------------------------------
+
+#[test]
+fn a_non_utf8_file_is_an_error_with_the_offset() {
+    let dir = scene();
+    write(
+        dir.path(),
+        "bad/main.tf",
+        b"locals {\n  x = \"caf\xe9\"\n}\n",
+    );
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "bad/main.tf",
+        "file is not UTF-8 text (invalid byte at offset 19)",
+    );
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn utf16_files_with_a_byte_order_mark_are_decoded_and_analyzed() {
+    let dir = scene();
+    let text = String::from_utf8(fixture("valid.tf")).unwrap();
+    let mut le = vec![0xFF, 0xFE];
+    let mut be = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        le.extend(unit.to_le_bytes());
+        be.extend(unit.to_be_bytes());
+    }
+    write(dir.path(), "le/main.tf", le);
+    write(dir.path(), "be/main.tf", be);
+    write(dir.path(), "odd/main.tf", b"\xFF\xFEr\x00e");
+    let run = check(dir.path(), &["."]);
+    run.assert_fires("le/main.tf");
+    run.assert_fires("be/main.tf");
+    run.assert_error("odd/main.tf", "file is not valid UTF-16 text (odd length)");
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn empty_files_are_valid_and_empty_standard_input_is_an_error() {
+    let dir = scene();
+    write(dir.path(), "empty/main.tf", "");
+    write(dir.path(), "empty/template.yaml", "");
+    write(dir.path(), "empty/plan.json", "");
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+    assert_eq!(run.code, 1);
+
+    // Standard input closed at once, with a path beside it.
+    let run = check(dir.path(), &["-", "valid"]);
+    run.assert_error("<stdin>", "standard input is empty");
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_binary_file_named_tf_is_refused() {
+    let dir = scene();
+    write(
+        dir.path(),
+        "bad/main.tf",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00",
+    );
+    let run = check(dir.path(), &["."]);
+    run.assert_error("bad/main.tf", "file is binary, not text");
+    run.assert_valid_analyzed();
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_directories_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scene();
+    let file = write(dir.path(), "locked_file/main.tf", fixture("valid.tf"));
+    let tree = write(dir.path(), "locked_dir/inner/main.tf", fixture("valid.tf"));
+    let locked_dir = tree.parent().unwrap().parent().unwrap().to_path_buf();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o000)).unwrap();
+    let binds = permissions_bind(dir.path());
+    let run = check(dir.path(), &["."]);
+    fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    run.assert_valid_analyzed();
+    if binds {
+        run.assert_error("locked_file/main.tf", "permission denied");
+        run.assert_error("locked_dir", "permission denied");
+    } else {
+        // Running as root: permissions do not apply, so both are simply analyzed.
+        run.assert_fires("locked_file/main.tf");
+        run.assert_fires("locked_dir/inner/main.tf");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_end_the_walk_and_a_looping_file_is_an_error() {
+    let dir = scene();
+    fs::create_dir(dir.path().join("loop")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("loop/parent")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("loop/self")).unwrap();
+    std::os::unix::fs::symlink("x.tf", dir.path().join("loop/x.tf")).unwrap();
+    std::os::unix::fs::symlink("b.json", dir.path().join("loop/a.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.path().join("loop/b.json")).unwrap();
+    // Walked: symbolic links are not followed, so the loops end the walk.
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+    assert_eq!(run.code, 1);
+    // Named: the looping file is an error, and the rest is analyzed.
+    let run = check(dir.path(), &["loop/x.tf", "loop/a.json", "valid"]);
+    for path in ["loop/x.tf", "loop/a.json"] {
+        let (message, _, _) = run.error_at(path);
+        assert_eq!(
+            message, "Too many levels of symbolic links (os error 40)",
+            "{path}"
+        );
+    }
+    assert_eq!(run.code, 2);
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_directory_where_a_file_is_expected() {
+    let dir = scene();
+    fs::create_dir(dir.path().join("vars.tfvars")).unwrap();
+    // `--var-file` is checked before anything is analyzed: a usage error.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(["check", "--var-file", "vars.tfvars", "valid"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_within(&mut child, BOUND, &["--var-file"]);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert!(stderr.contains("--var-file vars.tfvars"), "{stderr}");
+
+    // A directory named like a template is walked, not read.
+    write(dir.path(), "stack.json/inner.tf", fixture("valid.tf"));
+    let run = check(dir.path(), &["stack.json", "valid"]);
+    run.assert_no_errors();
+    run.assert_fires("stack.json/inner.tf");
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_very_long_line_is_analyzed() {
+    // One 10 MB line: a 1 MB string (parsing strings is slow in a debug build) and a comment.
+    let dir = scene();
+    let string = format!("locals {{ long = \"{}\" }}", "a".repeat(1 << 20));
+    let comment = format!(" # {}", "b".repeat(9 << 20));
+    write(dir.path(), "long/main.tf", format!("{string}{comment}"));
+    // The same line with a syntax error after the string: located by its column.
+    write(
+        dir.path(),
+        "broken/main.tf",
+        format!("{string} = {comment}"),
+    );
+    let run = check(dir.path(), &["."]);
+    let (message, line, column) = run.error_at("broken/main.tf");
+    assert!(message.starts_with("syntax error"), "{message}");
+    assert_eq!(line, Some(1));
+    assert!(column.unwrap() > 1 << 20, "{column:?}");
+    assert_eq!(run.errors().len(), 1, "{:?}", run.errors());
+    assert_eq!(run.code, 2);
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_file_past_the_size_limit_is_refused_without_reading_it() {
+    let dir = scene();
+    let limit = redshield::discover::MAX_FILE_BYTES;
+    for rel in ["huge/main.tf", "huge/plan.json"] {
+        let path = write(dir.path(), rel, "");
+        // Sparse: no disk space and no time spent.
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(limit + 1)
+            .unwrap();
+    }
+    let run = check(dir.path(), &["."]);
+    let message = format!(
+        "file is larger than {} MB, the limit for one input",
+        limit >> 20
+    );
+    run.assert_error("huge/main.tf", &message);
+    run.assert_error("huge/plan.json", &message);
+    run.assert_valid_analyzed();
+}
+
+// ---- Limits --------------------------------------------------------------------------------
+
+#[test]
+fn hcl_nested_ten_thousand_deep_is_an_error_at_the_limit() {
+    let dir = scene();
+    let text = format!(
+        "locals {{ deep = {}{} }}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    write(dir.path(), "deep/main.tf", text);
+    let run = check(dir.path(), &["."]);
+    run.assert_error("deep/main.tf", "nesting deeper than 200 levels");
+    // `locals {` is the first level: the 200th `[` is the 201st.
+    let (_, line, column) = run.error_at("deep/main.tf");
+    assert_eq!((line, column), (Some(1), Some(16 + 200)));
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_refused() {
+    let dir = scene();
+    write(dir.path(), "bomb/template.yaml", fixture("alias_bomb.yaml"));
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "bomb/template.yaml",
+        "invalid YAML: document expands to more than 1000000 nodes (alias expansion limit)",
+    );
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn count_of_a_hundred_million_is_an_error_at_the_count() {
+    let dir = scene();
+    write(dir.path(), "many/main.tf", fixture("count_huge.tf"));
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "many/main.tf",
+        "count 100000000 exceeds the limit of 10000 instances",
+    );
+    assert_eq!(
+        run.error_at("many/main.tf"),
+        (
+            "count 100000000 exceeds the limit of 10000 instances".into(),
+            Some(3),
+            Some(11)
+        )
+    );
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn reference_cycles_through_locals_and_module_outputs_end() {
+    let dir = scene();
+    write(dir.path(), "locals/main.tf", fixture("locals_cycle.tf"));
+    write(
+        dir.path(),
+        "outputs/main.tf",
+        fixture("module_cycle/main.tf"),
+    );
+    write(
+        dir.path(),
+        "outputs/child/main.tf",
+        fixture("module_cycle/child/main.tf"),
+    );
+    let run = check(dir.path(), &["."]);
+    // A cycle leaves the values unknown; nothing else is wrong with the files.
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn strings_doubled_through_locals_stop_growing() {
+    let dir = scene();
+    write(dir.path(), "grow/main.tf", fixture("string_doubling.tf"));
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
+// ---- --fix under write failures ------------------------------------------------------------
+
+/// Runs `redshield check --fix valid` in `dir` through `sh` with `prelude` before it.
+fn fix_with(dir: &Path, prelude: &str) -> String {
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{prelude}\nexec \"$0\" check --fix valid"))
+        .arg(env!("CARGO_BIN_EXE_redshield"))
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_within(&mut child, BOUND, &["--fix"]);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_leaves_the_original_intact_when_the_write_fails() {
+    let dir = scene();
+    let target = dir.path().join("valid/main.tf");
+    let original = fs::read(&target).unwrap();
+
+    // Disk full midway: writes past 512 bytes fail (SIGXFSZ ignored, so write returns EFBIG).
+    // This binds root too.
+    let stderr = fix_with(dir.path(), "trap '' XFSZ\nulimit -f 1");
+    assert!(
+        stderr.contains("warning: valid/main.tf: not fixed: cannot write it: File too large"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&target).unwrap(), original);
+    assert_eq!(listing(target.parent().unwrap()), vec!["main.tf"]);
+
+    // A directory where the temporary file cannot be created.
+    use std::os::unix::fs::PermissionsExt;
+    let valid = dir.path().join("valid");
+    if permissions_bind(dir.path()) {
+        fs::set_permissions(&valid, fs::Permissions::from_mode(0o555)).unwrap();
+        let stderr = fix_with(dir.path(), "");
+        fs::set_permissions(&valid, fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(
+            stderr.contains("not fixed: cannot write it: Permission denied"),
+            "{stderr}"
+        );
+        assert_eq!(fs::read(&target).unwrap(), original);
+        assert_eq!(listing(&valid), vec!["main.tf"]);
+    }
+
+    // Without a fault the same fix is written: the failures above were the faults'.
+    let stderr = fix_with(dir.path(), "");
+    assert!(stderr.contains("fixed valid/main.tf"), "{stderr}");
+    assert_ne!(fs::read(&target).unwrap(), original);
+}
