@@ -2,7 +2,7 @@
 """Times the redshield binary end to end on the generated corpora and prints a table.
 
     bench/measure.py --bin target/release/redshield [--corpus-dir target/bench-corpus]
-                     [--sizes 100,1000,10000] [--big-mb 50] [--max-seconds 300]
+                     [--sizes 100,1000,10000] [--big-mb 50] [--max-seconds 120]
                      [--formats hcl,plan,cfn] [--json OUT.json]
 
 Corpora are generated on first use and cached in --corpus-dir (regenerated when the generator
@@ -14,16 +14,18 @@ changes). Each case runs `redshield check --format json INPUT` with stdout disca
     here; the table gives the median. Runs per case: 20 under 0.1 s, 10 under 1 s, 5 under 10 s,
     else 3.
 
-A format's N=10000 case is skipped when ten times its N=1000 median would exceed
---max-seconds. Cases: one small file per format (startup, the pre-commit case), N stacks per
-format (one file or directory per stack, all passed as one directory), and one plan of about
---big-mb MB holding many stacks as modules.
+Cases: one small file per format (startup, the pre-commit case); N stacks per format (one file
+or directory per stack, passed as one directory); one plan of about --big-mb MB holding many
+stacks as modules. A size is skipped when one run would take longer than --max-seconds,
+extrapolated from the format's two largest measured sizes (at least linearly); a case whose
+probe run takes over a fifth of --max-seconds is not repeated.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import json
 import os
 import platform
@@ -101,8 +103,8 @@ def runs_for(seconds: float) -> int:
 
 def wall_median(cmd: list[str], probe: float, max_seconds: float) -> tuple[float, int, str]:
     runs = runs_for(probe)
-    if probe > max_seconds:
-        return probe, 1, "probe"
+    if probe > max_seconds / 5:
+        return probe, 1, "single run"
     if shutil.which("hyperfine"):
         with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
             subprocess.run(
@@ -125,7 +127,7 @@ def main() -> int:
     ap.add_argument("--formats", default="hcl,plan,cfn")
     ap.add_argument("--big-mb", type=float, default=50)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--max-seconds", type=float, default=300)
+    ap.add_argument("--max-seconds", type=float, default=120)
     ap.add_argument("--json", help="also write the results here")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",") if s]
@@ -174,16 +176,30 @@ def main() -> int:
     medians: dict = {}
     print("measuring (redshield check --format json INPUT > /dev/null):", flush=True)
     for fmt, label, n, path in cases:
-        if n == 10000 and (fmt, 1000) in medians and medians[(fmt, 1000)] * 10 > a.max_seconds:
-            skipped.append(f"{fmt} N={n}: ten times the N=1000 median exceeds {a.max_seconds:g} s")
-            continue
+        scaling = label == str(n)  # one of --sizes, not a single file or the big plan
+        smaller = sorted(m for (f, m) in medians if f == fmt and m < n)
+        if scaling and smaller:
+            # Extrapolate from the growth seen between the two largest sizes (at least linear).
+            last = medians[(fmt, smaller[-1])]
+            growth = n / smaller[-1]
+            if len(smaller) >= 2:
+                prev = medians[(fmt, smaller[-2])]
+                growth = max(growth, (last / prev) ** (math.log(n / smaller[-1]) / math.log(smaller[-1] / smaller[-2])))
+            predicted = last * growth
+            if predicted > a.max_seconds:
+                skipped.append(
+                    f"{fmt} N={n}: one run would take about {predicted:,.0f} s "
+                    f"(N={smaller[-1]} took {last:.2f} s), over --max-seconds {a.max_seconds:g}"
+                )
+                continue
         cmd = [os.path.abspath(a.bin), "check", "--format", "json", path]
         probe, rss_kib, code, out = run_once(cmd, True)
         if code not in (0, 1):
             print(f"  {fmt} {label}: exit status {code} (input errors?)", file=sys.stderr)
         summary = json.loads(out)["summary"] if out else {}
         median, runs, how = wall_median(cmd, probe, a.max_seconds)
-        medians[(fmt, n)] = median
+        if scaling:
+            medians[(fmt, n)] = median
         size = input_bytes(path)
         row = {
             "format": fmt,
