@@ -444,6 +444,46 @@ fn strings_doubled_through_locals_stop_growing() {
     run.assert_valid_analyzed();
 }
 
+const HCL_BUDGET: &str = "evaluation exceeds the limit of 5000000 steps (count, for_each, for \
+                          expressions, module calls or functions that multiply values); the \
+                          rest is unknown";
+
+#[test]
+fn for_expressions_that_multiply_stop_at_the_evaluation_budget() {
+    // Found by hand: 10^12 elements, built until memory ran out.
+    let dir = scene();
+    write(dir.path(), "cube/main.tf", fixture("nested_for.tf"));
+    let run = check(dir.path(), &["."]);
+    run.assert_error("cube/main.tf", HCL_BUDGET);
+    assert_eq!(run.error_at("cube/main.tf").1, Some(3));
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_module_calling_itself_ten_thousand_times_stops_at_the_evaluation_budget() {
+    // Found by hand: 10000^32 module instances within the depth limit.
+    let dir = scene();
+    write(
+        dir.path(),
+        "again/main.tf",
+        fixture("module_fanout/main.tf"),
+    );
+    // Named, since a walked directory that calls itself is not a root module.
+    let run = check(dir.path(), &["again/main.tf", "valid"]);
+    run.assert_error("again/main.tf", HCL_BUDGET);
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn range_near_the_float_precision_limit_ends() {
+    // Found by hand: `range` added the step until it passed the end, which it never did.
+    let dir = scene();
+    write(dir.path(), "range/main.tf", fixture("range_float.tf"));
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
 // ---- --fix under write failures ------------------------------------------------------------
 
 /// Runs `redshield check --fix valid` in `dir` through `sh` with `prelude` before it.

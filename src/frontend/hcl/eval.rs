@@ -9,11 +9,19 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// How deep expressions may nest before evaluation gives up with Unknown.
 const MAX_EVAL_DEPTH: usize = 256;
 /// The longest string evaluation may build (template growth, `join`, `format`).
 pub(crate) const MAX_STRING_LEN: usize = 1 << 20;
+/// The work one root module's evaluation may do, in steps: an expression evaluated, a loop
+/// iteration, a module instantiated, or a node of a value copied (a reference to a local, a
+/// variable or a loop variable; a function's result). Past it every value is unknown, so
+/// `for` expressions, `count`/`for_each` and module calls that multiply each other cannot hang
+/// the run or exhaust memory. Strings cost a step more per [`STRING_BYTES_PER_STEP`] bytes.
+pub(crate) const MAX_EVAL_STEPS: usize = 5_000_000;
+const STRING_BYTES_PER_STEP: usize = 64;
 
 /// Block types and attributes of a resource that are Terraform meta-arguments, not attributes.
 const META_ARGUMENTS: [&str; 7] = [
@@ -31,9 +39,10 @@ const META_ARGUMENTS: [&str; 7] = [
 pub(crate) struct Scope {
     pub file: FileId,
     pub count_index: Option<Node>,
-    pub each: Option<(Node, Node)>,
+    /// Shared, so that cloning a scope (every nested expression does) copies no values.
+    pub each: Option<Rc<(Node, Node)>>,
     /// `for` expression variables and `dynamic` block iterators, innermost last.
-    pub bindings: Vec<(String, Node)>,
+    pub bindings: Vec<(String, Rc<Node>)>,
     pub depth: usize,
 }
 
@@ -53,12 +62,12 @@ impl Scope {
             .iter()
             .rev()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+            .map(|(_, v)| &**v)
     }
 
     fn with(&self, name: &str, value: Node) -> Scope {
         let mut scope = self.clone();
-        scope.bindings.push((name.to_string(), value));
+        scope.bindings.push((name.to_string(), Rc::new(value)));
         scope
     }
 }
@@ -78,9 +87,66 @@ impl Evaluator<'_> {
         self.eval_in(Some(m), expr, scope)
     }
 
+    /// Spends `n` steps of the evaluation budget; false (and the budget is gone) when they are
+    /// not there.
+    pub(crate) fn spend(&mut self, n: usize) -> bool {
+        match self.steps_left.checked_sub(n) {
+            Some(left) => {
+                self.steps_left = left;
+                true
+            }
+            None => {
+                self.steps_left = 0;
+                false
+            }
+        }
+    }
+
+    /// A copied value, paid for by its size; Unknown when the budget does not cover it.
+    pub(crate) fn charge(&mut self, node: Node) -> Node {
+        fn size(node: &Node, budget: &mut usize) -> bool {
+            let cost = match &node.value {
+                Value::String(s) => 1 + s.len() / STRING_BYTES_PER_STEP,
+                _ => 1,
+            };
+            match budget.checked_sub(cost) {
+                Some(left) if left > 0 => *budget = left,
+                _ => return false,
+            }
+            match &node.value {
+                Value::List(items) | Value::Concat(items) => items.iter().all(|n| size(n, budget)),
+                Value::Map(map) => map.values().all(|n| size(n, budget)),
+                _ => true,
+            }
+        }
+        let mut left = self.steps_left;
+        if size(&node, &mut left) {
+            self.steps_left = left;
+            node
+        } else {
+            self.steps_left = 0;
+            Node::unknown(node.span)
+        }
+    }
+
     fn eval_in(&mut self, m: Option<usize>, expr: &Expression, scope: &Scope) -> Node {
+        let node = self.eval_step(m, expr, scope);
+        // Strings are paid for by their length too (a long literal or template in a loop).
+        match &node.value {
+            Value::String(s) if !self.spend(s.len() / STRING_BYTES_PER_STEP) => {
+                Node::unknown(node.span)
+            }
+            _ => node,
+        }
+    }
+
+    fn eval_step(&mut self, m: Option<usize>, expr: &Expression, scope: &Scope) -> Node {
         let span = span_of(scope, expr.span());
         if scope.depth > MAX_EVAL_DEPTH {
+            return Node::unknown(span);
+        }
+        if !self.spend(1) {
+            self.exhausted_at.get_or_insert(span);
             return Node::unknown(span);
         }
         let mut inner = scope.clone();
@@ -124,7 +190,7 @@ impl Evaluator<'_> {
             Expression::Parenthesis(p) => return self.eval_in(m, p.inner(), scope),
             Expression::Variable(ident) => {
                 return match scope.bound(ident.as_str()) {
-                    Some(node) => node.clone(),
+                    Some(node) => self.charge(node.clone()),
                     None => match m {
                         Some(m) => self.root_value(m, ident.as_str(), &[], span, scope).0,
                         None => Node::unknown(span),
@@ -155,7 +221,8 @@ impl Evaluator<'_> {
                 }
                 let name = call.name.name.as_str();
                 let name = name.strip_prefix("provider::").unwrap_or(name);
-                return functions::call(name, args, span);
+                let result = functions::call(name, args, span);
+                return self.charge(result);
             }
             Expression::Traversal(traversal) => {
                 return self.eval_traversal(m, traversal, span, scope);
@@ -332,6 +399,9 @@ impl Evaluator<'_> {
                             _ => return false,
                         };
                         for (key, value) in pairs {
+                            if !self.spend(1) {
+                                return false;
+                            }
                             let mut inner = scope.with(f.value_var.as_str(), value);
                             if let Some(k) = &f.key_var {
                                 inner = inner.with(k.as_str(), key);
@@ -359,13 +429,13 @@ impl Evaluator<'_> {
     ) -> Node {
         let ops: Vec<&TraversalOperator> = traversal.operators.iter().map(|o| o.value()).collect();
         let (mut node, consumed) = match (&traversal.expr, m) {
-            (Expression::Variable(ident), _) if scope.bound(ident.as_str()).is_some() => (
-                scope
+            (Expression::Variable(ident), _) if scope.bound(ident.as_str()).is_some() => {
+                let node = scope
                     .bound(ident.as_str())
                     .cloned()
-                    .unwrap_or(Node::unknown(span)),
-                0,
-            ),
+                    .unwrap_or(Node::unknown(span));
+                (self.charge(node), 0)
+            }
             (Expression::Variable(ident), Some(m)) => {
                 self.root_value(m, ident.as_str(), &ops, span, scope)
             }
@@ -439,11 +509,12 @@ impl Evaluator<'_> {
         };
         match (root, first) {
             ("var", Some(name)) => {
-                let mut node = self.modules[m]
+                let node = self.modules[m]
                     .vars
                     .get(name)
                     .cloned()
                     .unwrap_or_else(|| Node::unknown(span));
+                let mut node = self.charge(node);
                 node.respan(span);
                 (node, 1)
             }
@@ -466,8 +537,9 @@ impl Evaluator<'_> {
                 let node = scope
                     .each
                     .as_ref()
-                    .map(|(k, v)| if which == "key" { k } else { v });
-                let mut node = node.cloned().unwrap_or_else(|| Node::unknown(span));
+                    .map(|each| if which == "key" { &each.0 } else { &each.1 });
+                let node = node.cloned().unwrap_or_else(|| Node::unknown(span));
+                let mut node = self.charge(node);
                 node.respan(span);
                 (node, 1)
             }
@@ -493,7 +565,10 @@ impl Evaluator<'_> {
 
     fn local(&mut self, m: usize, name: &str, span: Span) -> Node {
         match self.modules[m].locals.get(name) {
-            Some(Slot::Done(node)) => return node.clone(),
+            Some(Slot::Done(node)) => {
+                let node = node.clone();
+                return self.charge(node);
+            }
             Some(Slot::InProgress) => return Node::unknown(span),
             None => {}
         }
@@ -513,7 +588,10 @@ impl Evaluator<'_> {
 
     fn output(&mut self, m: usize, name: &str, span: Span) -> Node {
         match self.modules[m].outputs.get(name) {
-            Some(Slot::Done(node)) => return node.clone(),
+            Some(Slot::Done(node)) => {
+                let node = node.clone();
+                return self.charge(node);
+            }
             Some(Slot::InProgress) => return Node::unknown(span),
             None => {}
         }
@@ -601,7 +679,16 @@ impl Evaluator<'_> {
                 span,
             )
         };
-        match self.instances(m, idx) {
+        let instances = self.instances(m, idx);
+        let count = match &instances {
+            Instances::Count(n) => *n,
+            Instances::Keys(keys) => keys.len(),
+            _ => 0,
+        };
+        if !self.spend(count) {
+            return Node::unknown(span);
+        }
+        match instances {
             Instances::Single => reference(base),
             Instances::Count(n) => Node::new(
                 Value::List((0..n).map(|i| reference(format!("{base}[{i}]"))).collect()),
@@ -704,6 +791,9 @@ impl Evaluator<'_> {
         };
         let mut out = Vec::new();
         for (key, value) in pairs {
+            if !self.spend(1) {
+                return None;
+            }
             let mut obj = BTreeMap::new();
             obj.insert("key".to_string(), key);
             obj.insert("value".to_string(), value);

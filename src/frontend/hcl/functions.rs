@@ -271,16 +271,17 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
                     number_arg(args, 2)?,
                 ),
             };
-            if step == 0.0 || ((end - start) / step) > 10_000.0 {
+            let steps = ((end - start) / step).ceil();
+            if step == 0.0 || steps.is_nan() || steps > 10_000.0 {
                 return None;
             }
-            let mut out = Vec::new();
-            let mut v = start;
-            while (step > 0.0 && v < end) || (step < 0.0 && v > end) {
-                out.push(Node::new(Value::Number(v), span));
-                v += step;
-            }
-            Value::List(out)
+            // Counted, not accumulated: `v += step` can stop moving where floats are sparse.
+            let count = steps.max(0.0) as usize;
+            Value::List(
+                (0..count)
+                    .map(|i| Node::new(Value::Number(start + step * i as f64), span))
+                    .collect(),
+            )
         }
         "join" => {
             let sep = string_arg(args, 0)?;

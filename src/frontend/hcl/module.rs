@@ -17,6 +17,9 @@ use std::rc::Rc;
 const MAX_MODULE_DEPTH: usize = 32;
 /// The most instances one `count`/`for_each` may create.
 pub(crate) const MAX_INSTANCES: usize = 10_000;
+/// What instantiating a module costs of the evaluation budget
+/// ([`super::eval::MAX_EVAL_STEPS`]), so that at most 50,000 module instances are created.
+const MODULE_INSTANCE_STEPS: usize = 100;
 
 /// A `--var NAME=VALUE` from the command line.
 #[derive(Debug, Clone)]
@@ -119,6 +122,10 @@ pub(crate) struct Evaluator<'a> {
     pub cli_file: Option<FileId>,
     /// Suppression comments of the files read.
     pub suppressions: Vec<crate::ir::Suppression>,
+    /// What is left of the evaluation budget ([`super::eval::MAX_EVAL_STEPS`]).
+    pub steps_left: usize,
+    /// Where the budget ran out.
+    pub exhausted_at: Option<Span>,
 }
 
 /// The local module directories (`source = "./…"`) that the `.tf` files of `dir` call, so that
@@ -189,6 +196,8 @@ pub fn load_root_module(
         diags: Vec::new(),
         cli_file: None,
         suppressions: Vec::new(),
+        steps_left: super::eval::MAX_EVAL_STEPS,
+        exhausted_at: None,
     };
     let decl = ev.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -214,6 +223,32 @@ pub fn load_root_module(
         settings
             .aws_provider_constraints
             .extend(inst.decl.aws_constraints.iter().cloned());
+    }
+    if ev.steps_left == 0 {
+        let (path, line, column) = match ev.exhausted_at {
+            Some(span) => {
+                let loc = ev.sources.location(span);
+                (loc.path, Some(loc.start_line), Some(loc.start_column))
+            }
+            None => {
+                let shown = ev.fs.display(dir);
+                (
+                    if shown.is_empty() { ".".into() } else { shown },
+                    None,
+                    None,
+                )
+            }
+        };
+        ev.diags.push(Diagnostic {
+            path,
+            line,
+            column,
+            message: format!(
+                "evaluation exceeds the limit of {} steps (count, for_each, for expressions, \
+                 module calls or functions that multiply values); the rest is unknown",
+                super::eval::MAX_EVAL_STEPS
+            ),
+        });
     }
     let unit = Unit {
         family: Family::Terraform,
@@ -568,14 +603,17 @@ impl Evaluator<'_> {
                 Instances::Keys(keys) => {
                     for (key, value) in keys {
                         let mut scope = Scope::new(res.file);
-                        scope.each = Some((Node::new(Value::String(key.clone()), header), value));
+                        scope.each = Some(Rc::new((
+                            Node::new(Value::String(key.clone()), header),
+                            value,
+                        )));
                         emit(self, format!("{base}[{}]", quote_key(&key)), scope);
                     }
                 }
                 Instances::Unknown => {
                     let mut scope = Scope::new(res.file);
                     scope.count_index = Some(Node::unknown(header));
-                    scope.each = Some((Node::unknown(header), Node::unknown(header)));
+                    scope.each = Some(Rc::new((Node::unknown(header), Node::unknown(header))));
                     emit(self, format!("{base}[?]"), scope);
                 }
             }
@@ -714,7 +752,10 @@ impl Evaluator<'_> {
                     .map(|(key, value)| {
                         let mut scope = Scope::new(call.file);
                         let span = header_span(call.file, &call.block);
-                        scope.each = Some((Node::new(Value::String(key.clone()), span), value));
+                        scope.each = Some(Rc::new((
+                            Node::new(Value::String(key.clone()), span),
+                            value,
+                        )));
                         let p = format!("{prefix}[{}].", quote_key(&key));
                         let id = self.instantiate(m, call, &child_decl, p, &scope);
                         (key, id)
@@ -764,6 +805,8 @@ impl Evaluator<'_> {
             vars.insert(name.clone(), node);
         }
         let depth = self.modules[parent].depth + 1;
+        // An instance holds maps and its address prefix: it costs more than one value.
+        self.spend(MODULE_INSTANCE_STEPS);
         self.modules.push(ModuleInst {
             decl: child.clone(),
             prefix,
