@@ -383,6 +383,30 @@ fn hcl_nested_ten_thousand_deep_is_an_error_at_the_limit() {
 }
 
 #[test]
+fn json_nested_a_thousand_deep_is_an_error_at_the_limit() {
+    let dir = scene();
+    let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+    let template = format!(
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {{\"Vpc\": \
+         {{\"Type\": \"AWS::EC2::VPC\", \"Properties\": {{\"Tags\": {deep}}}}}}}}}"
+    );
+    let plan = format!(
+        "{{\"format_version\": \"1.2\", \"resource_changes\": [{{\"address\": \"aws_vpc.a\", \
+         \"mode\": \"managed\", \"type\": \"aws_vpc\", \"change\": {{\"actions\": [\"create\"], \
+         \"after\": {{\"tags\": {deep}}}}}}}]}}"
+    );
+    write(dir.path(), "deep/template.json", &template);
+    write(dir.path(), "deep/plan.json", &plan);
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "deep/template.json",
+        "invalid JSON: nesting deeper than 128 levels",
+    );
+    run.assert_error("deep/plan.json", "nesting deeper than 128 levels");
+    run.assert_valid_analyzed();
+}
+
+#[test]
 fn a_yaml_alias_bomb_is_refused() {
     let dir = scene();
     write(dir.path(), "bomb/template.yaml", fixture("alias_bomb.yaml"));
@@ -391,6 +415,30 @@ fn a_yaml_alias_bomb_is_refused() {
         "bomb/template.yaml",
         "invalid YAML: document expands to more than 1000000 nodes (alias expansion limit)",
     );
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn yaml_and_json_maps_with_many_keys_are_read_in_linear_time() {
+    // Duplicate keys were found by comparing each key with every earlier one.
+    let dir = scene();
+    let mut yaml = String::from(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Sg:\n    Type: \
+         AWS::EC2::SecurityGroup\n    Properties:\n      Tags:\n",
+    );
+    let mut json = String::from(
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"Sg\": {\"Type\": \
+         \"AWS::EC2::SecurityGroup\", \"Properties\": {\"Tags\": {",
+    );
+    for i in 0..200_000 {
+        yaml.push_str(&format!("        k{i}: v\n"));
+        json.push_str(&format!("{}\"k{i}\": \"v\"", if i > 0 { ", " } else { "" }));
+    }
+    json.push_str("}}}}}");
+    write(dir.path(), "wide/template.yaml", yaml);
+    write(dir.path(), "wide/template.json", json);
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
     run.assert_valid_analyzed();
 }
 
@@ -481,6 +529,43 @@ fn range_near_the_float_precision_limit_ends() {
     write(dir.path(), "range/main.tf", fixture("range_float.tf"));
     let run = check(dir.path(), &["."]);
     run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
+const CFN_BUDGET: &str = "evaluation exceeds the limit of 5000000 steps (intrinsic functions \
+                          and mappings that multiply values); the rest is unknown";
+
+#[test]
+fn mappings_that_look_themselves_up_stop_at_the_evaluation_budget() {
+    // Found by hand: 8^21 evaluations (a hang), and strings of 10^14 bytes (out of memory).
+    let dir = scene();
+    write(
+        dir.path(),
+        "fanout/template.yaml",
+        fixture("findinmap_fanout.yaml"),
+    );
+    write(
+        dir.path(),
+        "grow/template.yaml",
+        fixture("cfn_string_growth.yaml"),
+    );
+    let run = check(dir.path(), &["."]);
+    run.assert_error("fanout/template.yaml", CFN_BUDGET);
+    run.assert_error("grow/template.yaml", CFN_BUDGET);
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn plan_references_that_fan_out_stop_at_the_resolution_budget() {
+    // Found by hand: module outputs naming three outputs of the module below, thirty deep.
+    let dir = scene();
+    write(dir.path(), "plan/plan.json", fixture("plan_fanout.json"));
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "plan/plan.json",
+        "resolving references exceeds the limit of 100000 steps for one attribute or 2000000 \
+         for the plan (module outputs and variables that fan out); those attributes are unknown",
+    );
     run.assert_valid_analyzed();
 }
 

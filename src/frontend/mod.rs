@@ -21,3 +21,41 @@ pub trait FileSystem: Sync {
     /// The path as reports show it: relative to the working directory, `/`-separated.
     fn display(&self, path: &Path) -> String;
 }
+
+/// How deeply JSON inputs (plans, templates) may nest: serde_json's own limit, applied to the
+/// parts it reads as raw values too.
+pub(crate) const MAX_JSON_DEPTH: usize = 128;
+
+/// The 1-based line and column of the first bracket of `text` (JSON) that nests deeper than
+/// [`MAX_JSON_DEPTH`], if one does. Brackets inside strings do not count.
+pub(crate) fn json_too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    let before = text.get(..i).unwrap_or("");
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    return Some((line, column));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}

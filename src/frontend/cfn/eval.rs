@@ -6,7 +6,7 @@ use super::CfnOptions;
 use super::tree::{Kind, TNode};
 use crate::ir::{Node, Reference, Span, Value};
 use ipnet::IpNet;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How deep intrinsic functions may nest.
@@ -14,6 +14,14 @@ const MAX_DEPTH: usize = 64;
 /// How many zones `Fn::GetAZs` stands for (their names are symbolic: equal indices are equal
 /// zones, different indices different ones).
 const SYMBOLIC_ZONES: usize = 6;
+/// The work evaluating one template may do, in steps: a node evaluated, an element split off,
+/// or [`STRING_BYTES_PER_STEP`] bytes of a string built. Past it every value is unknown, so
+/// mappings that `Fn::FindInMap` each other many times over cannot hang the run or exhaust
+/// memory.
+pub(crate) const MAX_EVAL_STEPS: usize = 5_000_000;
+const STRING_BYTES_PER_STEP: usize = 64;
+/// The longest string `Fn::Join` and `Fn::Sub` may build.
+const MAX_STRING_LEN: usize = 1 << 20;
 
 pub(super) struct Template<'t> {
     root: &'t TNode,
@@ -21,6 +29,8 @@ pub(super) struct Template<'t> {
     resources: HashSet<&'t str>,
     region: Option<String>,
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
+    /// What is left of [`MAX_EVAL_STEPS`].
+    steps_left: Cell<usize>,
 }
 
 impl<'t> Template<'t> {
@@ -71,6 +81,7 @@ impl<'t> Template<'t> {
             resources,
             region: options.region.clone(),
             conditions: RefCell::new(HashMap::new()),
+            steps_left: Cell::new(MAX_EVAL_STEPS),
         }
     }
 
@@ -96,9 +107,27 @@ impl<'t> Template<'t> {
         self.eval_in(node, 0)
     }
 
+    /// Has evaluation run out of its budget?
+    pub fn exhausted(&self) -> bool {
+        self.steps_left.get() == 0
+    }
+
+    /// Spends `n` steps; false (and the budget is gone) when they are not there.
+    fn spend(&self, n: usize) -> bool {
+        let left = self.steps_left.get().checked_sub(n);
+        self.steps_left.set(left.unwrap_or(0));
+        left.is_some()
+    }
+
+    /// A string built here, paid for by its length; None when too long or not paid for.
+    fn built(&self, text: String) -> Option<String> {
+        (text.len() <= MAX_STRING_LEN && self.spend(text.len() / STRING_BYTES_PER_STEP))
+            .then_some(text)
+    }
+
     fn eval_in(&self, node: &TNode, depth: usize) -> Option<Node> {
         let span = node.span;
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.spend(1) {
             return Some(Node::unknown(span));
         }
         let value = match &node.kind {
@@ -242,7 +271,7 @@ impl<'t> Template<'t> {
                     _ => return unknown(),
                 };
                 match self.substitute(&template, vars, span, depth) {
-                    Some(parts) => Some(Node::new(concat_parts(parts), span)),
+                    Some(parts) => self.concat(parts, span),
                     None => unknown(),
                 }
             }
@@ -266,7 +295,7 @@ impl<'t> Template<'t> {
                         },
                     }
                 }
-                Some(Node::new(concat_parts(parts), span))
+                self.concat(parts, span)
             }
             "Fn::Select" => {
                 let index = self.eval_in(args.first()?, depth)?;
@@ -288,14 +317,18 @@ impl<'t> Template<'t> {
                 let delim = self.eval_in(args.first()?, depth)?;
                 let text = self.eval_in(args.get(1)?, depth)?;
                 match (known_string(&delim.value), known_string(&text.value)) {
-                    (Some(d), Some(t)) if !d.is_empty() => Some(Node::new(
-                        Value::List(
-                            t.split(d.as_str())
-                                .map(|p| Node::new(Value::String(p.to_string()), span))
-                                .collect(),
-                        ),
-                        span,
-                    )),
+                    (Some(d), Some(t))
+                        if !d.is_empty() && self.spend(t.matches(d.as_str()).count()) =>
+                    {
+                        Some(Node::new(
+                            Value::List(
+                                t.split(d.as_str())
+                                    .map(|p| Node::new(Value::String(p.to_string()), span))
+                                    .collect(),
+                            ),
+                            span,
+                        ))
+                    }
                     _ => unknown(),
                 }
             }
@@ -370,10 +403,10 @@ impl<'t> Template<'t> {
             "Fn::ToJsonString" => {
                 let inner = self.eval_in(arg, depth)?;
                 if inner.is_wholly_known() {
-                    Some(Node::new(
-                        Value::String(to_json(&inner.value).to_string()),
-                        span,
-                    ))
+                    match self.built(to_json(&inner.value).to_string()) {
+                        Some(text) => Some(Node::new(Value::String(text), span)),
+                        None => unknown(),
+                    }
                 } else {
                     unknown()
                 }
@@ -444,6 +477,9 @@ impl<'t> Template<'t> {
                 }
                 v => literal.push_str(&known_string(v)?),
             }
+            if literal.len() > MAX_STRING_LEN {
+                return None;
+            }
         }
         literal.push_str(rest);
         if !literal.is_empty() || parts.is_empty() {
@@ -453,12 +489,25 @@ impl<'t> Template<'t> {
     }
 }
 
-/// A string from parts: plain when every part is text, else the parts.
-fn concat_parts(parts: Vec<Node>) -> Value {
-    if parts.iter().all(|p| matches!(p.value, Value::String(_))) {
-        Value::String(parts.iter().filter_map(Node::as_str).collect())
-    } else {
-        Value::Concat(parts)
+impl Template<'_> {
+    /// A string from parts: plain when every part is text, else the parts; unknown when the
+    /// text would be longer than [`MAX_STRING_LEN`] or the budget does not cover it.
+    fn concat(&self, parts: Vec<Node>, span: Span) -> Option<Node> {
+        let value = if parts.iter().all(|p| matches!(p.value, Value::String(_))) {
+            let len: usize = parts.iter().filter_map(Node::as_str).map(str::len).sum();
+            if len > MAX_STRING_LEN {
+                return Some(Node::unknown(span));
+            }
+            match self.built(parts.iter().filter_map(Node::as_str).collect()) {
+                Some(text) => Value::String(text),
+                None => Value::Unknown,
+            }
+        } else if self.spend(parts.len()) {
+            Value::Concat(parts)
+        } else {
+            Value::Unknown
+        };
+        Some(Node::new(value, span))
     }
 }
 

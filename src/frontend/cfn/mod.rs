@@ -178,6 +178,18 @@ pub fn load_template(
             });
         }
     }
+    if template.exhausted() {
+        diags.push(Diagnostic {
+            path: display.clone(),
+            line: None,
+            column: None,
+            message: format!(
+                "evaluation exceeds the limit of {} steps (intrinsic functions and mappings \
+                 that multiply values); the rest is unknown",
+                eval::MAX_EVAL_STEPS
+            ),
+        });
+    }
     let unit = Unit {
         family: Family::CloudFormation,
         origin: sources

@@ -6,7 +6,7 @@
 use crate::ir::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::value::RawValue;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The deepest nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -269,6 +269,7 @@ impl YamlBuilder<'_> {
             Event::MappingStart(anchor, tag) => {
                 let start = span.start.index();
                 let mut entries: Vec<(String, Span, TNode)> = Vec::new();
+                let mut keys: HashSet<String> = HashSet::new();
                 loop {
                     let (ev, sp) = next(parser)?;
                     if let Event::MappingEnd = ev {
@@ -286,7 +287,7 @@ impl YamlBuilder<'_> {
                         Kind::Null => "null".into(),
                         _ => return Err(Self::error(&sp, "mapping keys must be scalars")),
                     };
-                    if entries.iter().any(|(k, _, _)| *k == key_text) {
+                    if !keys.insert(key_text.clone()) {
                         return Err(Self::error(&sp, &format!("duplicate key `{key_text}`")));
                     }
                     let (ev, sp) = next(parser)?;
@@ -356,6 +357,17 @@ fn plain_scalar(value: &str) -> Kind {
 
 /// Parses JSON with exact spans for every value.
 pub(crate) fn parse_json(text: &str, file: FileId) -> Result<TNode, ParseError> {
+    // Raw values are read past serde_json's recursion limit: check the nesting first.
+    if let Some((line, column)) = crate::frontend::json_too_deep(text) {
+        return Err(ParseError {
+            line,
+            column,
+            message: format!(
+                "nesting deeper than {} levels",
+                crate::frontend::MAX_JSON_DEPTH
+            ),
+        });
+    }
     let raw: &RawValue = serde_json::from_str(text).map_err(|err| ParseError {
         line: err.line(),
         column: err.column(),
@@ -381,8 +393,9 @@ pub(crate) fn parse_json(text: &str, file: FileId) -> Result<TNode, ParseError> 
 fn duplicate_key(node: &TNode) -> Option<(String, Span)> {
     match &node.kind {
         Kind::Map(entries) => {
-            for (i, (key, span, value)) in entries.iter().enumerate() {
-                if entries.iter().take(i).any(|(k, _, _)| k == key) {
+            let mut keys: HashSet<&str> = HashSet::new();
+            for (key, span, value) in entries {
+                if !keys.insert(key) {
                     return Some((key.clone(), *span));
                 }
                 if let Some(found) = duplicate_key(value) {

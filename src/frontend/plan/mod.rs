@@ -141,6 +141,14 @@ pub fn load_plan(
         column,
         message,
     };
+    // Raw values are read past serde_json's recursion limit: check the nesting first.
+    if let Some((line, column)) = crate::frontend::json_too_deep(&text) {
+        let message = format!(
+            "nesting deeper than {} levels",
+            crate::frontend::MAX_JSON_DEPTH
+        );
+        return (None, vec![error(Some(line), Some(column), message)]);
+    }
     let plan: Plan = match serde_json::from_str(&text) {
         Ok(plan) => plan,
         Err(err) => {
@@ -272,6 +280,20 @@ pub fn load_plan(
             stack.extend(module.child_modules.iter());
         }
     }
+    let mut diags = Vec::new();
+    if index.exhausted() {
+        diags.push(error(
+            None,
+            None,
+            format!(
+                "resolving references exceeds the limit of {} steps for one attribute or {} for \
+                 the plan (module outputs and variables that fan out); those attributes are \
+                 unknown",
+                references::MAX_RESOLVE_STEPS,
+                references::MAX_PLAN_RESOLVE_STEPS
+            ),
+        ));
+    }
     let settings = Settings {
         aws_provider_constraints: index.aws_constraints(),
         provider_region: index
@@ -290,7 +312,7 @@ pub fn load_plan(
         settings,
         suppressions,
     };
-    (Some(unit), Vec::new())
+    (Some(unit), diags)
 }
 
 /// serde_json appends " at line L column C" to messages; the diagnostic carries them already.

@@ -7,6 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// How many module/variable hops a reference may take before it is given up as unknown.
 const MAX_HOPS: usize = 32;
+/// The work resolving one attribute's references may do, in steps: a reference list followed
+/// or a link collected. Module outputs that each name several outputs of the module below fan
+/// out exponentially; past the budget the attribute is unknown.
+pub(super) const MAX_RESOLVE_STEPS: usize = 100_000;
+/// The same for all the attributes of one plan together.
+pub(super) const MAX_PLAN_RESOLVE_STEPS: usize = 2_000_000;
 
 /// Attributes whose reference names the resource itself (or an id-like value of it) rather
 /// than a value computed from it.
@@ -82,6 +88,12 @@ pub(super) struct ConfigIndex<'c> {
     variables: &'c BTreeMap<String, Json>,
     /// Every planned instance address.
     addresses: BTreeSet<String>,
+    /// What is left of [`MAX_RESOLVE_STEPS`] for the attribute being resolved.
+    steps_left: std::cell::Cell<usize>,
+    /// What is left of [`MAX_PLAN_RESOLVE_STEPS`].
+    plan_steps_left: std::cell::Cell<usize>,
+    /// Whether a budget ran out.
+    exhausted: std::cell::Cell<bool>,
 }
 
 /// Splits `module.a["x"].module.b[0]` into instance steps `("a", Some("[\"x\"]"))`, `("b", Some("[0]"))`.
@@ -129,7 +141,28 @@ impl<'c> ConfigIndex<'c> {
             config,
             variables,
             addresses: addresses.iter().map(|s| s.to_string()).collect(),
+            steps_left: std::cell::Cell::new(MAX_RESOLVE_STEPS),
+            plan_steps_left: std::cell::Cell::new(MAX_PLAN_RESOLVE_STEPS),
+            exhausted: std::cell::Cell::new(false),
         }
+    }
+
+    /// Has resolving run out of a budget?
+    pub fn exhausted(&self) -> bool {
+        self.exhausted.get()
+    }
+
+    /// Spends `n` steps of both budgets; false (and the budget is gone) when they are not there.
+    fn spend(&self, n: usize) -> bool {
+        let left = self.steps_left.get().checked_sub(n);
+        let plan_left = self.plan_steps_left.get().checked_sub(n);
+        self.steps_left.set(left.unwrap_or(0));
+        self.plan_steps_left.set(plan_left.unwrap_or(0));
+        let ok = left.is_some() && plan_left.is_some();
+        if !ok {
+            self.exhausted.set(true);
+        }
+        ok
     }
 
     /// The configuration module at a static path of call names.
@@ -243,6 +276,7 @@ impl<'c> ConfigIndex<'c> {
                 .filter(|_| names_resources(attr) || mark != &Json::Bool(true))
                 .and_then(|refs| {
                     let refs: Vec<&str> = refs.iter().filter_map(Json::as_str).collect();
+                    self.steps_left.set(MAX_RESOLVE_STEPS);
                     self.resolve(&refs, module_address, own_key.as_deref(), 0)
                 });
             let node_span = map.get(attr).map_or(span, |n| n.span);
@@ -312,7 +346,7 @@ impl<'c> ConfigIndex<'c> {
         own_key: Option<&str>,
         hops: usize,
     ) -> Option<Vec<Linked>> {
-        if hops > MAX_HOPS {
+        if hops > MAX_HOPS || !self.spend(1) {
             return None;
         }
         let parsed: Vec<Vec<Step>> = refs
@@ -532,7 +566,11 @@ impl<'c> ConfigIndex<'c> {
             .collect();
         let mut out = Vec::new();
         for instance in instances {
-            out.extend(self.resolve(&refs, &instance, None, hops + 1)?);
+            let linked = self.resolve(&refs, &instance, None, hops + 1)?;
+            if !self.spend(linked.len()) {
+                return None;
+            }
+            out.extend(linked);
         }
         Some(out)
     }
