@@ -171,6 +171,7 @@ def main() -> int:
         stacks = json.load(open(big + ".expected.json"))["stacks"]
         cases.append(("plan", f"1 file, {stacks} stacks", stacks, big))
 
+    load_before = os.getloadavg()
     results = []
     skipped = []
     medians: dict = {}
@@ -220,16 +221,20 @@ def main() -> int:
             flush=True,
         )
 
+    load_after = os.getloadavg()
+    load = f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs"
     print()
     print(table(results))
     for s in skipped:
         print(f"skipped: {s}")
+    print(load)
     if a.json:
         meta = {
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {cpu_model()}",
             "commit": git_commit(),
             "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip(),
             "skipped": skipped,
+            "load": load,
         }
         with open(a.json, "w") as fh:
             json.dump({"meta": meta, "results": results}, fh, indent=1)
