@@ -11,16 +11,23 @@ use std::path::{Path, PathBuf};
 /// Directories never descended into.
 const SKIPPED_DIRS: [&str; 3] = [".terraform", "node_modules", ".git"];
 
+/// Directory listings, by directory, shared by the parallel jobs.
+type ListingCache = std::sync::Arc<std::sync::Mutex<BTreeMap<PathBuf, Vec<PathBuf>>>>;
+
 /// The real file system, with paths shown relative to the working directory.
 #[derive(Debug, Clone)]
 pub struct OsFileSystem {
     cwd: PathBuf,
+    /// Every plan looks for `.tf` files beside it; ten thousand plans in one directory must
+    /// not list it ten thousand times.
+    listings: ListingCache,
 }
 
 impl OsFileSystem {
     pub fn new() -> OsFileSystem {
         OsFileSystem {
             cwd: std::env::current_dir().unwrap_or_default(),
+            listings: ListingCache::default(),
         }
     }
 }
@@ -48,12 +55,23 @@ impl FileSystem for OsFileSystem {
     }
 
     fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+        if let Some(entries) = self.listings.lock().ok().and_then(|l| l.get(dir).cloned()) {
+            return Ok(entries);
+        }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| describe_io(&e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
+            .filter_map(Result::ok)
+            .filter(|e| {
+                // The entry's type comes with the listing; only a symlink needs a stat.
+                e.file_type()
+                    .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+            })
+            .map(|e| e.path())
             .collect();
         entries.sort();
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert(dir.to_path_buf(), entries.clone());
+        }
         Ok(entries)
     }
 

@@ -77,6 +77,17 @@ fn plain(value: &FixValue) -> String {
 }
 
 /// The edits that carry out an intent, or why there are none.
+/// The file a fix edits (the first part's, for a fix of several parts).
+pub fn target_file(intent: &FixIntent) -> Option<FileId> {
+    match intent {
+        FixIntent::All(parts) => parts.first().and_then(target_file),
+        FixIntent::Replace { span, .. } | FixIntent::ReplaceElement { span, .. } => Some(span.file),
+        FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => {
+            Some(site.owner.file)
+        }
+    }
+}
+
 pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, String> {
     if let FixIntent::All(parts) = intent {
         // Insertions at one place go together, in order.
@@ -100,11 +111,7 @@ pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, Strin
         }
         return Ok(out);
     }
-    let file = match intent {
-        FixIntent::All(_) => return Err("nested fixes".into()),
-        FixIntent::Replace { span, .. } | FixIntent::ReplaceElement { span, .. } => span.file,
-        FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => site.owner.file,
-    };
+    let file = target_file(intent).ok_or("nested fixes")?;
     let syntax = Syntax::of(sources, file).ok_or("the source's syntax cannot be edited")?;
     let text = sources.text(file);
     let edits = match intent {

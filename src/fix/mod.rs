@@ -84,16 +84,17 @@ fn planned_edits(
     sources: &SourceMap,
     not_editable: &HashSet<FileId>,
 ) -> Result<(FileId, Vec<Edit>), String> {
-    let edits = edit::edits(intent, sources)?;
-    let file = edits
-        .first()
-        .map(|e| e.file)
-        .ok_or("the fix makes no change")?;
+    let file = edit::target_file(intent).ok_or("the fix makes no change")?;
+    // Checked before the edits are computed: a plan is often one line of many megabytes.
     if not_editable.contains(&file) {
         return Err(
             "the plan's .tf source was not found (put the plan beside it or pass --source-dir)"
                 .into(),
         );
+    }
+    let edits = edit::edits(intent, sources)?;
+    if edits.is_empty() {
+        return Err("the fix makes no change".into());
     }
     Ok((file, edits))
 }

@@ -46,6 +46,49 @@ struct SourceFile {
     path: PathBuf,
     text: String,
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` every [`CHAR_MARK_STRIDE`] bytes, so a column on
+    /// a very long line (`terraform show -json` writes one line) costs a bounded count, not a
+    /// scan from the line's start. Empty when the text is ASCII: bytes are characters.
+    char_marks: Vec<(usize, usize)>,
+}
+
+const CHAR_MARK_STRIDE: usize = 4096;
+
+impl SourceFile {
+    /// Characters in `text[..offset]`, `offset` clamped to the text and to a char boundary.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let mark = self.char_marks.partition_point(|&(byte, _)| byte <= offset);
+        let (byte, chars) = self
+            .char_marks
+            .get(mark.saturating_sub(1))
+            .copied()
+            .unwrap_or((0, 0));
+        chars + self.text.get(byte..offset).map_or(0, |s| s.chars().count())
+    }
+}
+
+fn char_marks(text: &str) -> Vec<(usize, usize)> {
+    if text.is_ascii() {
+        return Vec::new();
+    }
+    let mut marks = vec![(0, 0)];
+    let mut chars = 0;
+    let mut next = CHAR_MARK_STRIDE;
+    for (byte, _) in text.char_indices() {
+        if byte >= next {
+            marks.push((byte, chars));
+            next = byte + CHAR_MARK_STRIDE;
+        }
+        chars += 1;
+    }
+    marks
 }
 
 /// Every text the run read, by [`FileId`]. Inputs are read in parallel, each into its own map
@@ -91,6 +134,7 @@ impl SourceMap {
             SourceFile {
                 display,
                 path: path.to_path_buf(),
+                char_marks: char_marks(&text),
                 text,
                 line_starts,
             },
@@ -138,10 +182,7 @@ impl SourceMap {
             Err(i) => i.saturating_sub(1),
         };
         let start = f.line_starts.get(line).copied().unwrap_or(0);
-        let column = f
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = f.chars_before(offset).saturating_sub(f.chars_before(start));
         (line + 1, column + 1)
     }
 
@@ -170,5 +211,17 @@ mod tests {
         assert_eq!(map.line_col(id, 3), (2, 1));
         // 'c' follows a two-byte character: byte 5, column 2.
         assert_eq!(map.line_col(id, 5), (2, 2));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_with_wide_characters_count_chars() {
+        // One line of 10,000 'é' (two bytes each) and a marker: the column is past several
+        // char marks, so the marks and the count after the last one must agree.
+        let text = format!("{}x\n\u{e9}y", "\u{e9}".repeat(10_000));
+        let mut map = SourceMap::new();
+        let id = map.add(Path::new("p.json"), "p.json".into(), text);
+        assert_eq!(map.line_col(id, 20_000), (1, 10_001));
+        assert_eq!(map.line_col(id, 7), (1, 4));
+        assert_eq!(map.line_col(id, 20_004), (2, 2));
     }
 }

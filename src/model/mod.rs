@@ -26,6 +26,7 @@ pub use truth::Truth;
 /// Source spans, re-exported so that rules depend on the model alone.
 pub use crate::ir::Span;
 use ipnet::IpNet;
+use std::collections::HashMap;
 
 /// Index into one of the model's arenas.
 pub type Id = usize;
@@ -464,9 +465,43 @@ pub struct Model {
     pub trails: Vec<Trail>,
     /// How many resources the unit had (for the report summary).
     pub resource_count: usize,
+    /// Buckets by lower-cased known name, built on first use: a policy naming a bucket finds it
+    /// without a scan of every bucket (a plan can hold thousands of stacks).
+    bucket_names: std::sync::OnceLock<HashMap<String, Vec<Id>>>,
 }
 
 impl Model {
+    /// The buckets whose known name an IAM resource pattern (`*` and `?` wildcards, no case)
+    /// matches.
+    pub fn buckets_matching(&self, pattern: &str) -> Vec<Id> {
+        if pattern.contains(['*', '?']) {
+            return self
+                .buckets
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| {
+                    b.name
+                        .known()
+                        .is_some_and(|n| policy::wildcard_match(pattern, n))
+                })
+                .map(|(i, _)| i)
+                .collect();
+        }
+        let names = self.bucket_names.get_or_init(|| {
+            let mut names: HashMap<String, Vec<Id>> = HashMap::new();
+            for (i, bucket) in self.buckets.iter().enumerate() {
+                if let Some(name) = bucket.name.known() {
+                    names.entry(name.to_lowercase()).or_default().push(i);
+                }
+            }
+            names
+        });
+        names
+            .get(&pattern.to_lowercase())
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub fn subnet(&self, link: &Link) -> Option<&Subnet> {
         link.target.and_then(|i| self.subnets.get(i))
     }

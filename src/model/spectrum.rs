@@ -1,7 +1,7 @@
 //! What Spectrum, COPY and UNLOAD need, asked of the whole model: the warehouse's roles and the
 //! buckets they read, and whether the warehouse's subnets can reach S3 and the Glue catalog.
 
-use super::policy::{ResourceEntry, s3_bucket_pattern, wildcard_match};
+use super::policy::{ResourceEntry, s3_bucket_pattern};
 use super::{
     Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Subnet,
     Trail, Truth, Warehouse, net,
@@ -38,15 +38,7 @@ impl Model {
                     let ids: Vec<Id> = match entry {
                         ResourceEntry::Bucket(id) => vec![*id],
                         ResourceEntry::Arn(arn) => match s3_bucket_pattern(arn) {
-                            Some(pattern) => self
-                                .buckets
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, b)| {
-                                    b.name.known().is_some_and(|n| wildcard_match(&pattern, n))
-                                })
-                                .map(|(i, _)| i)
-                                .collect(),
+                            Some(pattern) => self.buckets_matching(&pattern),
                             None => Vec::new(),
                         },
                         ResourceEntry::Unknown => Vec::new(),

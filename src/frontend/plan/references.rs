@@ -449,12 +449,14 @@ impl<'c> ConfigIndex<'c> {
             let targets: Vec<String> = match key {
                 Some(k) => vec![format!("{full}{k}")],
                 None => {
+                    // The addresses are sorted: the instances of `full` are one range.
+                    let open = format!("{full}[");
                     let keyed: Vec<String> = self
                         .addresses
-                        .iter()
+                        .range(open.clone()..)
+                        .take_while(|a| a.starts_with(&open))
                         .filter(|a| {
-                            a.starts_with(&format!("{full}["))
-                                && instance_key(a).is_some_and(|k| a.len() == full.len() + k.len())
+                            instance_key(a).is_some_and(|k| a.len() == full.len() + k.len())
                         })
                         .cloned()
                         .collect();
@@ -541,7 +543,11 @@ impl<'c> ConfigIndex<'c> {
             Some(k) => vec![format!("{base}{k}")],
             None => {
                 let mut found: BTreeSet<String> = BTreeSet::new();
-                for address in &self.addresses {
+                let within = self
+                    .addresses
+                    .range(base.clone()..)
+                    .take_while(|a| a.starts_with(&base));
+                for address in within {
                     if let Some(rest) = address.strip_prefix(&base) {
                         if rest.starts_with('.') {
                             found.insert(base.clone());
