@@ -79,14 +79,12 @@ fn char_marks(text: &str) -> Vec<(usize, usize)> {
         return Vec::new();
     }
     let mut marks = vec![(0, 0)];
-    let mut chars = 0;
     let mut next = CHAR_MARK_STRIDE;
-    for (byte, _) in text.char_indices() {
+    for (chars, (byte, _)) in text.char_indices().enumerate() {
         if byte >= next {
             marks.push((byte, chars));
             next = byte + CHAR_MARK_STRIDE;
         }
-        chars += 1;
     }
     marks
 }
