@@ -532,6 +532,26 @@ fn range_near_the_float_precision_limit_ends() {
     run.assert_valid_analyzed();
 }
 
+#[test]
+fn a_chain_of_five_thousand_locals_stops_at_the_nesting_limit() {
+    // Found by hand: each local naming the next recursed once more until the stack overflowed
+    // (the expression depth limit starts again with every local).
+    let dir = scene();
+    let mut text = String::from("locals {\n  l0 = \"x\"\n");
+    for i in 1..5000 {
+        text.push_str(&format!("  l{i} = [local.l{}]\n", i - 1));
+    }
+    text.push_str("}\n\nresource \"aws_security_group\" \"deep\" {\n  name = local.l4999\n}\n");
+    write(dir.path(), "chain/main.tf", text);
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "chain/main.tf",
+        "references nest deeper than 1000 levels (a chain of locals, outputs or variables each \
+         naming the next); the rest is unknown",
+    );
+    run.assert_valid_analyzed();
+}
+
 const CFN_BUDGET: &str = "evaluation exceeds the limit of 5000000 steps (intrinsic functions \
                           and mappings that multiply values); the rest is unknown";
 

@@ -13,6 +13,9 @@ use std::rc::Rc;
 
 /// How deep expressions may nest before evaluation gives up with Unknown.
 const MAX_EVAL_DEPTH: usize = 256;
+/// How deep evaluation may recurse in all, through references too (a chain of locals each
+/// naming the next starts a new expression, so [`MAX_EVAL_DEPTH`] alone does not bound it).
+pub(crate) const MAX_NESTED_EVALS: usize = 1_000;
 /// The longest string evaluation may build (template growth, `join`, `format`).
 pub(crate) const MAX_STRING_LEN: usize = 1 << 20;
 /// The work one root module's evaluation may do, in steps: an expression evaluated, a loop
@@ -130,7 +133,14 @@ impl Evaluator<'_> {
     }
 
     fn eval_in(&mut self, m: Option<usize>, expr: &Expression, scope: &Scope) -> Node {
+        if self.nested_evals >= MAX_NESTED_EVALS {
+            let span = span_of(scope, expr.span());
+            self.nested_too_deep.get_or_insert(span);
+            return Node::unknown(span);
+        }
+        self.nested_evals += 1;
         let node = self.eval_step(m, expr, scope);
+        self.nested_evals -= 1;
         // Strings are paid for by their length too (a long literal or template in a loop).
         match &node.value {
             Value::String(s) if !self.spend(s.len() / STRING_BYTES_PER_STEP) => {

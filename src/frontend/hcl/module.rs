@@ -126,6 +126,10 @@ pub(crate) struct Evaluator<'a> {
     pub steps_left: usize,
     /// Where the budget ran out.
     pub exhausted_at: Option<Span>,
+    /// How many evaluations are under way, one inside the other.
+    pub nested_evals: usize,
+    /// Where they first nested deeper than [`super::eval::MAX_NESTED_EVALS`].
+    pub nested_too_deep: Option<Span>,
 }
 
 /// The local module directories (`source = "./…"`) that the `.tf` files of `dir` call, so that
@@ -198,6 +202,8 @@ pub fn load_root_module(
         suppressions: Vec::new(),
         steps_left: super::eval::MAX_EVAL_STEPS,
         exhausted_at: None,
+        nested_evals: 0,
+        nested_too_deep: None,
     };
     let decl = ev.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -247,6 +253,19 @@ pub fn load_root_module(
                 "evaluation exceeds the limit of {} steps (count, for_each, for expressions, \
                  module calls or functions that multiply values); the rest is unknown",
                 super::eval::MAX_EVAL_STEPS
+            ),
+        });
+    }
+    if let Some(span) = ev.nested_too_deep {
+        let loc = ev.sources.location(span);
+        ev.diags.push(Diagnostic {
+            path: loc.path,
+            line: Some(loc.start_line),
+            column: Some(loc.start_column),
+            message: format!(
+                "references nest deeper than {} levels (a chain of locals, outputs or \
+                 variables each naming the next); the rest is unknown",
+                super::eval::MAX_NESTED_EVALS
             ),
         });
     }
