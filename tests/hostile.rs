@@ -576,6 +576,27 @@ fn mappings_that_look_themselves_up_stop_at_the_evaluation_budget() {
 }
 
 #[test]
+fn a_chain_of_fifty_thousand_conditions_ends() {
+    // Found by hand: each condition naming the next started evaluation again at depth 0, until
+    // the stack overflowed. Nested past the depth limit, a condition is unknown.
+    let dir = scene();
+    let mut text = String::from(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nConditions:\n  C0: !Equals [a, a]\n",
+    );
+    for i in 1..50_000 {
+        text.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i - 1));
+    }
+    text.push_str(
+        "Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Condition: C49999\n    \
+         Properties:\n      GroupDescription: x\n",
+    );
+    write(dir.path(), "conditions/template.yaml", text);
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
+#[test]
 fn plan_references_that_fan_out_stop_at_the_resolution_budget() {
     // Found by hand: module outputs naming three outputs of the module below, thirty deep.
     let dir = scene();

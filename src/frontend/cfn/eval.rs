@@ -87,13 +87,19 @@ impl<'t> Template<'t> {
 
     /// The value of a named condition; None when unknown.
     pub fn condition(&self, name: &str) -> Option<bool> {
+        self.condition_at(name, 0)
+    }
+
+    /// A condition named at `depth`: conditions naming conditions nest like the intrinsic
+    /// functions they are made of.
+    fn condition_at(&self, name: &str, depth: usize) -> Option<bool> {
         if let Some(done) = self.conditions.borrow().get(name) {
             // A condition that refers to itself is unknown.
             return done.unwrap_or(None);
         }
         let expr = self.root.get("Conditions")?.get(name)?;
         self.conditions.borrow_mut().insert(name.to_string(), None);
-        let value = self.eval_in(expr, 0).and_then(|n| match n.value {
+        let value = self.eval_in(expr, depth).and_then(|n| match n.value {
             Value::Bool(b) => Some(b),
             _ => None,
         });
@@ -224,13 +230,13 @@ impl<'t> Template<'t> {
             }
             "Fn::If" => {
                 let cond = args.first()?.as_str()?;
-                match self.condition(cond) {
+                match self.condition_at(cond, depth) {
                     Some(true) => self.eval_in(args.get(1)?, depth),
                     Some(false) => self.eval_in(args.get(2)?, depth),
                     None => unknown(),
                 }
             }
-            "Condition" => match self.condition(arg.as_str()?) {
+            "Condition" => match self.condition_at(arg.as_str()?, depth) {
                 Some(b) => Some(Node::new(Value::Bool(b), span)),
                 None => unknown(),
             },
