@@ -552,6 +552,25 @@ fn a_chain_of_five_thousand_locals_stops_at_the_nesting_limit() {
     run.assert_valid_analyzed();
 }
 
+#[test]
+fn toset_of_a_hundred_thousand_elements_ends() {
+    // Found by hand: `toset` and `distinct` compare every element with every other one
+    // (5 * 10^9 comparisons here); past 10,000 elements the set is unknown.
+    let dir = scene();
+    let ranges: Vec<String> = (0..10)
+        .map(|i| format!("range({}, {})", i * 10_000, (i + 1) * 10_000))
+        .collect();
+    let text = format!(
+        "locals {{\n  big = concat({})\n  set = toset(local.big)\n}}\n\nresource \
+         \"aws_security_group\" \"set\" {{\n  name = \"n${{length(local.set)}}\"\n}}\n",
+        ranges.join(", ")
+    );
+    write(dir.path(), "set/main.tf", text);
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
 const CFN_BUDGET: &str = "evaluation exceeds the limit of 5000000 steps (intrinsic functions \
                           and mappings that multiply values); the rest is unknown";
 

@@ -111,7 +111,7 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
             let items = list_items(first?)?;
             let mut out: Vec<Node> = items.to_vec();
             if name == "toset" {
-                dedup_known(&mut out);
+                dedup_known(&mut out)?;
             }
             Value::List(out)
         }
@@ -149,7 +149,7 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
         }
         "distinct" => {
             let mut out = list_items(first?)?.to_vec();
-            dedup_known(&mut out);
+            dedup_known(&mut out)?;
             Value::List(out)
         }
         "compact" => Value::List(
@@ -363,7 +363,13 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
     })
 }
 
-fn dedup_known(items: &mut Vec<Node>) {
+/// The most elements `toset` and `distinct` compare pairwise; longer lists are unknown.
+const MAX_DEDUP_LEN: usize = 10_000;
+
+fn dedup_known(items: &mut Vec<Node>) -> Option<()> {
+    if items.len() > MAX_DEDUP_LEN {
+        return None;
+    }
     let mut out: Vec<Node> = Vec::with_capacity(items.len());
     for item in items.drain(..) {
         if !out
@@ -374,6 +380,7 @@ fn dedup_known(items: &mut Vec<Node>) {
         }
     }
     *items = out;
+    Some(())
 }
 
 fn format_string(fmt: &str, args: &[Node]) -> Option<String> {
