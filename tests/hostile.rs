@@ -616,6 +616,33 @@ fn a_chain_of_fifty_thousand_conditions_ends() {
 }
 
 #[test]
+fn thousands_of_conditions_and_mappings_are_looked_up_in_constant_time() {
+    // Found by hand: every `Condition` and `Fn::FindInMap` scanned the whole section, so 25,000
+    // resources each naming one of 50,000 conditions and mapping keys took quadratic time.
+    let dir = scene();
+    let mut text = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nConditions:\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("  C{i}: !Equals [a, a]\n"));
+    }
+    text.push_str("Mappings:\n  M:\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("    k{i}: {{v: x}}\n"));
+    }
+    text.push_str("Resources:\n");
+    for i in (0..50_000).step_by(2) {
+        let j = 49_999 - i;
+        text.push_str(&format!(
+            "  Sg{i}:\n    Type: AWS::EC2::SecurityGroup\n    Condition: C{j}\n    \
+             Properties:\n      GroupDescription: !FindInMap [M, k{j}, v]\n"
+        ));
+    }
+    write(dir.path(), "lookups/template.yaml", text);
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
+#[test]
 fn plan_references_that_fan_out_stop_at_the_resolution_budget() {
     // Found by hand: module outputs naming three outputs of the module below, thirty deep.
     let dir = scene();

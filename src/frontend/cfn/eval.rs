@@ -24,13 +24,16 @@ const STRING_BYTES_PER_STEP: usize = 64;
 const MAX_STRING_LEN: usize = 1 << 20;
 
 pub(super) struct Template<'t> {
-    root: &'t TNode,
     params: HashMap<String, Node>,
     resources: HashSet<&'t str>,
     region: Option<String>,
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
     /// What is left of [`MAX_EVAL_STEPS`].
     steps_left: Cell<usize>,
+    /// `Conditions` by name and `Mappings` values by their three keys, indexed once: looking
+    /// them up in the tree is linear, and a template may look up every one of thousands.
+    condition_exprs: HashMap<&'t str, &'t TNode>,
+    mappings: HashMap<(&'t str, &'t str, &'t str), &'t TNode>,
 }
 
 impl<'t> Template<'t> {
@@ -76,12 +79,35 @@ impl<'t> Template<'t> {
             }
         }
         Template {
-            root,
             params,
             resources,
             region: options.region.clone(),
             conditions: RefCell::new(HashMap::new()),
             steps_left: Cell::new(MAX_EVAL_STEPS),
+            condition_exprs: root
+                .get("Conditions")
+                .map(|c| {
+                    c.entries()
+                        .iter()
+                        .map(|(k, _, v)| (k.as_str(), v))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            mappings: root
+                .get("Mappings")
+                .map(|ms| {
+                    ms.entries()
+                        .iter()
+                        .flat_map(|(m, _, keys)| {
+                            keys.entries().iter().flat_map(move |(k1, _, values)| {
+                                values.entries().iter().map(move |(k2, _, v)| {
+                                    ((m.as_str(), k1.as_str(), k2.as_str()), v)
+                                })
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -97,7 +123,7 @@ impl<'t> Template<'t> {
             // A condition that refers to itself is unknown.
             return done.unwrap_or(None);
         }
-        let expr = self.root.get("Conditions")?.get(name)?;
+        let expr = *self.condition_exprs.get(name)?;
         self.conditions.borrow_mut().insert(name.to_string(), None);
         let value = self.eval_in(expr, depth).and_then(|n| match n.value {
             Value::Bool(b) => Some(b),
@@ -350,11 +376,9 @@ impl<'t> Template<'t> {
                     return unknown();
                 };
                 match self
-                    .root
-                    .get("Mappings")
-                    .and_then(|ms| ms.get(&m))
-                    .and_then(|m| m.get(&k1))
-                    .and_then(|k| k.get(&k2))
+                    .mappings
+                    .get(&(m.as_str(), k1.as_str(), k2.as_str()))
+                    .copied()
                 {
                     Some(found) => self.eval_in(found, depth).map(|mut n| {
                         n.respan(span);
