@@ -656,6 +656,41 @@ fn plan_references_that_fan_out_stop_at_the_resolution_budget() {
     run.assert_valid_analyzed();
 }
 
+#[test]
+fn large_plans_in_any_key_order_are_read_in_linear_time() {
+    // Found by hand: each change's address was searched for backwards through the whole plan
+    // (quadratic when `address` follows `change`), and each data source of the prior state was
+    // compared with every planned resource.
+    let dir = scene();
+    let changes: Vec<String> = (0..30_000)
+        .map(|i| {
+            format!(
+                "{{\"change\": {{\"actions\": [\"create\"], \"after\": {{\"cidr_block\": \
+                 \"10.0.0.0/16\"}}}}, \"address\": \"aws_vpc.v{i}\", \"mode\": \"managed\", \
+                 \"type\": \"aws_vpc\"}}"
+            )
+        })
+        .collect();
+    let data: Vec<String> = (0..30_000)
+        .map(|i| {
+            format!(
+                "{{\"address\": \"data.aws_vpc.d{i}\", \"mode\": \"data\", \"type\": \
+                 \"aws_vpc\", \"values\": {{\"id\": \"vpc-{i}\"}}}}"
+            )
+        })
+        .collect();
+    let plan = format!(
+        "{{\"format_version\": \"1.2\", \"resource_changes\": [{}], \"prior_state\": \
+         {{\"values\": {{\"root_module\": {{\"resources\": [{}]}}}}}}}}",
+        changes.join(", "),
+        data.join(", ")
+    );
+    write(dir.path(), "plan/plan.json", plan);
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+}
+
 // ---- --fix under write failures ------------------------------------------------------------
 
 /// Runs `redshield check --fix valid` in `dir` through `sh` with `prelude` before it.

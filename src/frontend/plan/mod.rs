@@ -206,6 +206,8 @@ pub fn load_plan(
     let reader = Reader { text: &text, file };
 
     let mut resources = Vec::new();
+    // Where the previous change's `after` ended: each address is searched for after it.
+    let mut floor = 0usize;
     for change in &plan.resource_changes {
         if change.deposed.is_some() {
             continue;
@@ -242,11 +244,14 @@ pub fn load_plan(
             },
             kind: change.kind.clone(),
             address: change.address.clone(),
-            span: reader.address_span(&change.address, span),
+            span: reader.address_span(&change.address, span, floor),
             body,
             origin: None,
         });
+        floor = span.end as usize;
     }
+    let mut planned: std::collections::HashSet<String> =
+        resources.iter().map(|r| r.address.clone()).collect();
     // Data sources read during planning appear only in the prior state.
     if let Some(root) = plan
         .prior_state
@@ -257,16 +262,13 @@ pub fn load_plan(
         let mut stack = vec![root];
         while let Some(module) = stack.pop() {
             for res in &module.resources {
-                if res.mode != "data"
-                    || res.deposed_key.is_some()
-                    || resources
-                        .iter()
-                        .any(|r: &Resource| r.address == res.address)
+                if res.mode != "data" || res.deposed_key.is_some() || planned.contains(&res.address)
                 {
                     continue;
                 }
                 let Some(values) = res.values else { continue };
                 let span = reader.span_of(values);
+                planned.insert(res.address.clone());
                 resources.push(Resource {
                     family: Family::Terraform,
                     mode: Mode::Data,
@@ -337,14 +339,16 @@ impl Reader<'_> {
     }
 
     /// The span of the resource's `"address": "…"` entry in `resource_changes`, found by
-    /// searching backwards from its `after` value; the `after` span when not found.
-    fn address_span(&self, address: &str, after: Span) -> Span {
+    /// searching backwards from its `after` value down to `floor` (the end of the previous
+    /// change's, so that all the searches together read the plan once); the `after` span when
+    /// not found.
+    fn address_span(&self, address: &str, after: Span, floor: usize) -> Span {
         let Ok(quoted) = serde_json::to_string(address) else {
             return after;
         };
-        let before = self.text.get(..after.start as usize).unwrap_or("");
+        let before = self.text.get(floor..after.start as usize).unwrap_or("");
         match before.rfind(&quoted) {
-            Some(i) => Span::new(self.file, i..i + quoted.len()),
+            Some(i) => Span::new(self.file, floor + i..floor + i + quoted.len()),
             None => after,
         }
     }
