@@ -419,6 +419,27 @@ fn a_yaml_alias_bomb_is_refused() {
 }
 
 #[test]
+fn anchors_nested_in_anchors_count_toward_the_expansion_limit() {
+    // Found by hand: every anchored node was copied for its aliases, so 125 anchors nested
+    // around a list of 900,000 numbers (1.8 MB) copied it 125 times and ran out of memory.
+    let dir = scene();
+    let opening: String = (0..125).map(|i| format!("&a{i} [")).collect();
+    let text = format!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nMetadata:\n  x: {opening}{}]{}\nResources:\n  \
+         Sg:\n    Type: AWS::EC2::SecurityGroup\n",
+        vec!["1"; 900_000].join(","),
+        "]".repeat(124)
+    );
+    write(dir.path(), "anchors/template.yaml", text);
+    let run = check(dir.path(), &["."]);
+    run.assert_error(
+        "anchors/template.yaml",
+        "invalid YAML: document expands to more than 1000000 nodes (alias expansion limit)",
+    );
+    run.assert_valid_analyzed();
+}
+
+#[test]
 fn yaml_and_json_maps_with_many_keys_are_read_in_linear_time() {
     // Duplicate keys were found by comparing each key with every earlier one.
     let dir = scene();

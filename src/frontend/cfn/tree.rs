@@ -315,6 +315,9 @@ impl YamlBuilder<'_> {
             None => node,
         };
         if anchor > 0 {
+            // The copy kept for aliases counts too: anchors nested in anchors copy their
+            // contents once per level.
+            self.count(size(&node), &span)?;
             self.anchors.insert(anchor, node.clone());
         }
         Ok(node)
