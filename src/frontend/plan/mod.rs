@@ -19,7 +19,7 @@ use crate::frontend::FileSystem;
 use crate::ir::{
     Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
 };
-use references::ConfigIndex;
+use references::{ConfigIndex, Configuration};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -133,10 +133,39 @@ pub fn load_plan(
     dir: &Path,
     options: &PlanOptions,
 ) -> (Option<Unit>, Vec<Diagnostic>) {
-    let text = sources.text(file).to_string();
-    let display = sources.display(file).to_string();
+    // Read in place: the plan text is the largest thing held, and is not copied.
+    let (mut resources, settings, variables, diags) =
+        match read_plan(sources.text(file), sources.display(file), file) {
+            Ok(read) => read,
+            Err(error) => return (None, vec![error]),
+        };
+    let source_dir = options
+        .source_dir
+        .clone()
+        .unwrap_or_else(|| dir.to_path_buf());
+    let suppressions = source::map_to_source(fs, sources, &source_dir, &variables, &mut resources);
+    let unit = Unit {
+        family: Family::Terraform,
+        origin: dir.to_path_buf(),
+        resources,
+        settings,
+        suppressions,
+    };
+    (Some(unit), diags)
+}
+
+/// What a plan holds: its resources, its settings, the root variables' values (for mapping
+/// to the source), and warnings; or the error that stops it being read.
+type PlanRead = (
+    Vec<Resource>,
+    Settings,
+    BTreeMap<String, serde_json::Value>,
+    Vec<Diagnostic>,
+);
+
+fn read_plan(text: &str, display: &str, file: FileId) -> Result<PlanRead, Diagnostic> {
     let error = |line: Option<usize>, column: Option<usize>, message: String| Diagnostic {
-        path: display.clone(),
+        path: display.to_string(),
         line,
         column,
         message,
@@ -147,9 +176,9 @@ pub fn load_plan(
             "nesting deeper than {} levels",
             crate::frontend::MAX_JSON_DEPTH
         );
-        return (None, vec![error(Some(line), Some(column), message)]);
+        return Err(error(Some(line), Some(column), message));
     }
-    let plan: Plan = match serde_json::from_str(&text) {
+    let plan: Plan = match serde_json::from_str(text) {
         Ok(plan) => plan,
         Err(err) => {
             let message = match err.classify() {
@@ -158,37 +187,28 @@ pub fn load_plan(
                 _ => format!("invalid JSON: {err}"),
             };
             let message = strip_location(&message);
-            return (
-                None,
-                vec![error(Some(err.line()), Some(err.column()), message)],
-            );
+            return Err(error(Some(err.line()), Some(err.column()), message));
         }
     };
     let version = plan.format_version.as_deref().unwrap_or("");
     if version.split('.').next() != Some(SUPPORTED_MAJOR) {
-        return (
-            None,
-            vec![error(
-                Some(1),
-                Some(1),
-                format!("unsupported plan format_version `{version}` (expected 1.x)"),
-            )],
-        );
+        return Err(error(
+            Some(1),
+            Some(1),
+            format!("unsupported plan format_version `{version}` (expected 1.x)"),
+        ));
     }
     if plan.errored == Some(true) {
-        return (
+        return Err(error(
             None,
-            vec![error(
-                None,
-                None,
-                "the plan errored: Terraform could not finish it, so it is not analyzed".into(),
-            )],
-        );
+            None,
+            "the plan errored: Terraform could not finish it, so it is not analyzed".into(),
+        ));
     }
-    let config: serde_json::Value = plan
+    let config = plan
         .configuration
-        .and_then(|raw| serde_json::from_str(raw.get()).ok())
-        .unwrap_or(serde_json::Value::Null);
+        .map(Configuration::parse)
+        .unwrap_or_default();
     let variables: BTreeMap<String, serde_json::Value> = plan
         .variables
         .iter()
@@ -203,7 +223,7 @@ pub fn load_plan(
             .map(|c| c.address.as_str())
             .collect::<Vec<_>>(),
     );
-    let reader = Reader { text: &text, file };
+    let reader = Reader { text, file };
 
     let mut resources = Vec::new();
     // Where the previous change's `after` ended: each address is searched for after it.
@@ -302,19 +322,7 @@ pub fn load_plan(
             .provider_region()
             .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
     };
-    let source_dir = options
-        .source_dir
-        .clone()
-        .unwrap_or_else(|| dir.to_path_buf());
-    let suppressions = source::map_to_source(fs, sources, &source_dir, &variables, &mut resources);
-    let unit = Unit {
-        family: Family::Terraform,
-        origin: dir.to_path_buf(),
-        resources,
-        settings,
-        suppressions,
-    };
-    (Some(unit), diags)
+    Ok((resources, settings, variables, diags))
 }
 
 /// serde_json appends " at line L column C" to messages; the diagnostic carries them already.

@@ -2,7 +2,9 @@
 //! their expressions reference, through module calls, module outputs and variables.
 
 use crate::ir::{Node, Reference, Span, Value};
+use serde::Deserialize;
 use serde_json::Value as Json;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many module/variable hops a reference may take before it is given up as unknown.
@@ -83,8 +85,94 @@ enum Linked {
 }
 
 /// The configuration tree and the plan's instances, for resolving references.
+/// The parts of the plan's `configuration` that linking reads, borrowed from the plan text.
+/// Expressions stay raw until a resource, call or output is looked at: the configuration is a
+/// fifth of a large plan, and held as one `serde_json::Value` tree it took four times its size.
+#[derive(Deserialize, Default)]
+pub(super) struct Configuration<'a> {
+    /// Small (one entry per provider configuration): read whole.
+    #[serde(default)]
+    provider_config: Json,
+    #[serde(borrow)]
+    root_module: Option<ModuleConfig<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ModuleConfig<'a> {
+    /// Sorted by address once read, for binary search.
+    #[serde(borrow, default)]
+    resources: Vec<ResourceConfig<'a>>,
+    #[serde(borrow, default)]
+    module_calls: BTreeMap<String, ModuleCall<'a>>,
+    #[serde(borrow, default)]
+    outputs: BTreeMap<String, OutputConfig<'a>>,
+    #[serde(borrow, default)]
+    variables: BTreeMap<String, &'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct ResourceConfig<'a> {
+    address: String,
+    #[serde(borrow)]
+    expressions: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct ModuleCall<'a> {
+    #[serde(borrow)]
+    expressions: Option<&'a RawValue>,
+    #[serde(borrow)]
+    module: Option<ModuleConfig<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OutputConfig<'a> {
+    #[serde(borrow)]
+    expression: Option<&'a RawValue>,
+}
+
+impl<'a> Configuration<'a> {
+    /// Reads the `configuration` object; empty when it does not have the documented shape
+    /// (nothing is then linked, and unknown attributes stay unknown).
+    pub fn parse(raw: &'a RawValue) -> Configuration<'a> {
+        let mut config: Configuration = serde_json::from_str(raw.get()).unwrap_or_default();
+        let mut stack: Vec<&mut ModuleConfig> = config.root_module.iter_mut().collect();
+        while let Some(module) = stack.pop() {
+            module.resources.sort_by(|a, b| a.address.cmp(&b.address));
+            stack.extend(
+                module
+                    .module_calls
+                    .values_mut()
+                    .filter_map(|call| call.module.as_mut()),
+            );
+        }
+        config
+    }
+}
+
+impl ModuleConfig<'_> {
+    fn resource(&self, address: &str) -> Option<&ResourceConfig<'_>> {
+        let i = self
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(address))
+            .ok()?;
+        self.resources.get(i)
+    }
+}
+
+/// Parses a raw member of the configuration; None when absent or not JSON.
+fn parse(raw: Option<&RawValue>) -> Option<Json> {
+    serde_json::from_str(raw?.get()).ok()
+}
+
+/// One member of a raw object, parsed alone (the others are only skipped over).
+fn member(raw: Option<&RawValue>, key: &str) -> Option<Json> {
+    let members: BTreeMap<String, &RawValue> = serde_json::from_str(raw?.get()).ok()?;
+    parse(members.get(key).copied())
+}
+
 pub(super) struct ConfigIndex<'c> {
-    config: &'c Json,
+    config: &'c Configuration<'c>,
     variables: &'c BTreeMap<String, Json>,
     /// Every planned instance address.
     addresses: BTreeSet<String>,
@@ -133,7 +221,7 @@ fn prefix_of(module_address: &str) -> String {
 
 impl<'c> ConfigIndex<'c> {
     pub fn new(
-        config: &'c Json,
+        config: &'c Configuration<'c>,
         variables: &'c BTreeMap<String, Json>,
         addresses: &[&str],
     ) -> ConfigIndex<'c> {
@@ -166,15 +254,16 @@ impl<'c> ConfigIndex<'c> {
     }
 
     /// The configuration module at a static path of call names.
-    fn module(&self, path: &[String]) -> Option<&'c Json> {
-        let mut module = self.config.get("root_module")?;
+    fn module(&self, path: &[String]) -> Option<&'c ModuleConfig<'c>> {
+        let mut module = self.config.root_module.as_ref()?;
         for name in path {
-            module = module.get("module_calls")?.get(name)?.get("module")?;
+            module = module.module_calls.get(name)?.module.as_ref()?;
         }
         Some(module)
     }
 
-    fn resource_config(&self, module_address: &str, address: &str) -> Option<&'c Json> {
+    /// The `expressions` of a resource's configuration.
+    fn resource_expressions(&self, module_address: &str, address: &str) -> Option<Json> {
         let path: Vec<String> = module_steps(module_address)
             .into_iter()
             .map(|(n, _)| n)
@@ -184,18 +273,14 @@ impl<'c> ConfigIndex<'c> {
             .strip_prefix(&prefix_of(module_address))
             .unwrap_or(address);
         let relative = strip_trailing_key(relative);
-        module
-            .get("resources")?
-            .as_array()?
-            .iter()
-            .find(|r| r.get("address").and_then(Json::as_str) == Some(relative))
+        parse(module.resource(relative)?.expressions)
     }
 
     /// The AWS provider's version constraint, when the configuration states one.
     pub fn aws_constraints(&self) -> Vec<String> {
         self.config
-            .get("provider_config")
-            .and_then(Json::as_object)
+            .provider_config
+            .as_object()
             .map(|providers| {
                 providers
                     .values()
@@ -211,7 +296,7 @@ impl<'c> ConfigIndex<'c> {
     pub fn provider_region(&self) -> Option<String> {
         let region = self
             .config
-            .get("provider_config")?
+            .provider_config
             .get("aws")?
             .get("expressions")?
             .get("region")?;
@@ -241,8 +326,7 @@ impl<'c> ConfigIndex<'c> {
         let Some(marks) = unknown.as_object() else {
             return;
         };
-        let config = self.resource_config(module_address, address);
-        let expressions = config.and_then(|c| c.get("expressions"));
+        let expressions = self.resource_expressions(module_address, address);
         let own_key = instance_key(address);
         let Value::Map(map) = &mut body.value else {
             return;
@@ -251,7 +335,7 @@ impl<'c> ConfigIndex<'c> {
             if !contains_true(mark) {
                 continue;
             }
-            let expression = expressions.and_then(|e| e.get(attr));
+            let expression = expressions.as_ref().and_then(|e| e.get(attr));
             let Some(expression) = expression else {
                 // Unknown only because the provider computes it: not set by the user.
                 if mark == &Json::Bool(true) {
@@ -492,21 +576,12 @@ impl<'c> ConfigIndex<'c> {
             .map(|(n, _)| n.clone())
             .collect();
         let parent_address = parent_instance(module_address);
-        let expression = self
-            .module(&parent_path)?
-            .get("module_calls")?
-            .get(call)?
-            .get("expressions")?
-            .get(name);
-        let Some(expression) = expression else {
+        let call_config = self.module(&parent_path)?.module_calls.get(call)?;
+        let Some(expression) = member(call_config.expressions, name) else {
             // Not passed: the child's default.
             let child_path: Vec<String> = steps.iter().map(|(n, _)| n.clone()).collect();
-            let default = self
-                .module(&child_path)?
-                .get("variables")?
-                .get(name)?
-                .get("default")?;
-            return Some(literals(default));
+            let variable = parse(self.module(&child_path)?.variables.get(name).copied())?;
+            return Some(literals(variable.get("default")?));
         };
         if let Some(value) = expression.get("constant_value") {
             return Some(literals(value));
@@ -533,11 +608,7 @@ impl<'c> ConfigIndex<'c> {
             .map(|(n, _)| n)
             .collect();
         path.push(call.to_string());
-        let expression = self
-            .module(&path)?
-            .get("outputs")?
-            .get(output)?
-            .get("expression")?;
+        let expression = parse(self.module(&path)?.outputs.get(output)?.expression)?;
         let base = format!("{}module.{call}", prefix_of(module_address));
         let instances: Vec<String> = match key {
             Some(k) => vec![format!("{base}{k}")],
