@@ -171,7 +171,7 @@ fn read_plan(text: &str, display: &str, file: FileId) -> Result<PlanRead, Diagno
         message,
     };
     // Raw values are read past serde_json's recursion limit: check the nesting first.
-    if let Some((line, column)) = crate::frontend::json_too_deep(&text) {
+    if let Some((line, column)) = crate::frontend::json_too_deep(text) {
         let message = format!(
             "nesting deeper than {} levels",
             crate::frontend::MAX_JSON_DEPTH
