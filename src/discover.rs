@@ -7,12 +7,13 @@ use crate::frontend::hcl::module_sources;
 use crate::ir::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Directories never descended into.
 const SKIPPED_DIRS: [&str; 3] = [".terraform", "node_modules", ".git"];
 
 /// Directory listings, by directory, shared by the parallel jobs.
-type ListingCache = std::sync::Arc<std::sync::Mutex<BTreeMap<PathBuf, Vec<PathBuf>>>>;
+type ListingCache = Arc<std::sync::Mutex<BTreeMap<PathBuf, Arc<[PathBuf]>>>>;
 
 /// The real file system, with paths shown relative to the working directory.
 #[derive(Debug, Clone)]
@@ -54,7 +55,7 @@ impl FileSystem for OsFileSystem {
         decode(&bytes)
     }
 
-    fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    fn list_dir(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
         if let Some(entries) = self.listings.lock().ok().and_then(|l| l.get(dir).cloned()) {
             return Ok(entries);
         }
@@ -69,6 +70,7 @@ impl FileSystem for OsFileSystem {
             .map(|e| e.path())
             .collect();
         entries.sort();
+        let entries: Arc<[PathBuf]> = entries.into();
         if let Ok(mut listings) = self.listings.lock() {
             listings.insert(dir.to_path_buf(), entries.clone());
         }

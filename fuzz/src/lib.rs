@@ -32,7 +32,7 @@ impl FileSystem for MemFs {
         }
     }
 
-    fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
         Ok(self
             .files
             .keys()

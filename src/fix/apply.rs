@@ -33,7 +33,7 @@ impl FileSystem for Overlay<'_> {
             None => self.base.read_to_string(path),
         }
     }
-    fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
         self.base.list_dir(dir)
     }
     fn display(&self, path: &Path) -> String {

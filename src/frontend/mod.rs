@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 pub trait FileSystem: Sync {
     /// Reads a file as UTF-8 text.
     fn read_to_string(&self, path: &Path) -> Result<String, String>;
-    /// The entries of a directory, sorted by name.
-    fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String>;
+    /// The entries of a directory, sorted by name. Shared: a listing is read once per run
+    /// however many inputs in the directory ask for it.
+    fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String>;
     /// The path as reports show it: relative to the working directory, `/`-separated.
     fn display(&self, path: &Path) -> String;
 }

@@ -137,13 +137,18 @@ pub(crate) struct Evaluator<'a> {
 /// it must; unreadable files are skipped (they are reported when analyzed).
 pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for path in fs.list_dir(dir).unwrap_or_default() {
+    for path in fs.list_dir(dir).unwrap_or_default().iter() {
         if path.extension().is_none_or(|e| e != "tf") {
             continue;
         }
-        let Ok(text) = fs.read_to_string(&path) else {
+        let Ok(text) = fs.read_to_string(path) else {
             continue;
         };
+        // Most files call no module: they are spared a second parse (analysis parses every
+        // file anyway).
+        if !text.contains("module") {
+            continue;
+        }
         let Ok(body) = hcl_edit::parser::parse_body(&text) else {
             continue;
         };
@@ -351,8 +356,9 @@ impl Evaluator<'_> {
             Some(files) => files.to_vec(),
             None => match self.fs.list_dir(dir) {
                 Ok(entries) => entries
-                    .into_iter()
+                    .iter()
                     .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+                    .cloned()
                     .collect(),
                 Err(message) => {
                     self.diags.push(Diagnostic {

@@ -16,7 +16,7 @@ impl FileSystem for MemFs {
             .cloned()
             .ok_or_else(|| "no such file or directory".to_string())
     }
-    fn list_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+    fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
         Ok(self
             .0
             .keys()
