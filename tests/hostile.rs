@@ -289,24 +289,27 @@ fn symlink_loops_end_the_walk_and_a_looping_file_is_an_error() {
 fn a_directory_where_a_file_is_expected() {
     let dir = scene();
     fs::create_dir(dir.path().join("vars.tfvars")).unwrap();
-    // `--var-file` is checked before anything is analyzed: a usage error.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
-        .args(["check", "--var-file", "vars.tfvars", "valid"])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = wait_within(&mut child, BOUND, &["--var-file"]);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert_eq!(status.code(), Some(2));
-    assert!(stderr.contains("--var-file vars.tfvars"), "{stderr}");
+    // A `--var-file` that is a directory (or missing) is an error of the modules that read it:
+    // reported with its path, and the modules are still analyzed.
+    let run = check(
+        dir.path(),
+        &[
+            "--var-file",
+            "vars.tfvars",
+            "--var-file",
+            "missing.tfvars",
+            "valid",
+        ],
+    );
+    run.assert_error(
+        "vars.tfvars",
+        "cannot read --var-file: is a directory, expected a file",
+    );
+    run.assert_error(
+        "missing.tfvars",
+        "cannot read --var-file: no such file or directory",
+    );
+    run.assert_valid_analyzed();
 
     // A directory named like a template is walked, not read.
     write(dir.path(), "stack.json/inner.tf", fixture("valid.tf"));

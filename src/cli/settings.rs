@@ -23,11 +23,6 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             value: value.to_string(),
         });
     }
-    for file in &args.var_files {
-        if !file.is_file() {
-            return Err(format!("--var-file {}: no such file", file.display()));
-        }
-    }
     if let Some(config) = &args.config {
         if !config.is_file() {
             return Err(format!("--config {}: no such file", config.display()));

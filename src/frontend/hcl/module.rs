@@ -295,11 +295,17 @@ impl Evaluator<'_> {
         });
     }
 
-    fn read_file(&mut self, path: &Path) -> Option<FileId> {
+    /// Reads a file; a failure is a diagnostic naming it, its message prefixed by `what` (the
+    /// flag that named the file, if one did).
+    fn read_file(&mut self, path: &Path, what: Option<&str>) -> Option<FileId> {
         let display = self.fs.display(path);
         match self.fs.read_to_string(path) {
             Ok(text) => Some(self.sources.add(path, display, text)),
             Err(message) => {
+                let message = match what {
+                    Some(flag) => format!("cannot read {flag}: {message}"),
+                    None => message,
+                };
                 self.diags.push(Diagnostic {
                     path: display,
                     line: None,
@@ -313,7 +319,12 @@ impl Evaluator<'_> {
 
     /// Reads and parses one HCL file; a syntax error becomes a diagnostic with its location.
     fn parse_file(&mut self, path: &Path) -> Option<(FileId, Body)> {
-        let id = self.read_file(path)?;
+        self.parse_file_named(path, None)
+    }
+
+    /// [`Self::parse_file`] for a file the command line named with the flag `what`.
+    fn parse_file_named(&mut self, path: &Path, what: Option<&str>) -> Option<(FileId, Body)> {
+        let id = self.read_file(path, what)?;
         if let Some(offset) = too_deep(self.sources.text(id)) {
             let (line, column) = self.sources.line_col(id, offset);
             self.diags.push(Diagnostic {
@@ -519,9 +530,12 @@ impl Evaluator<'_> {
             .collect();
         auto.sort();
         tfvars.extend(auto);
+        let found = tfvars.len();
         tfvars.extend(options.var_files.iter().cloned());
-        for path in tfvars {
-            let Some((file, body)) = self.parse_file(&path) else {
+        for (i, path) in tfvars.into_iter().enumerate() {
+            // A `--var-file` that cannot be read is an error of this module; the rest is read.
+            let what = (i >= found).then_some("--var-file");
+            let Some((file, body)) = self.parse_file_named(&path, what) else {
                 continue;
             };
             for attr in body.attributes() {
