@@ -58,6 +58,8 @@ pub struct Inputs {
     pub paths: Vec<PathBuf>,
     /// The text read from standard input.
     pub stdin: Option<String>,
+    /// Inputs that could not be read before analysis (standard input), reported as errors.
+    pub errors: Vec<Diagnostic>,
 }
 
 impl Inputs {
@@ -65,6 +67,7 @@ impl Inputs {
         Inputs {
             paths: paths.to_vec(),
             stdin: None,
+            errors: Vec::new(),
         }
     }
 }
@@ -296,6 +299,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     };
     let mut sources = SourceMap::new();
     let mut errors = discovered.errors;
+    errors.extend(inputs.errors.iter().cloned());
     let (mut findings, mut warnings, mut plan_files, mut resources) =
         (Vec::new(), Vec::new(), std::collections::HashSet::new(), 0);
     for run in runs {

@@ -100,8 +100,28 @@ fn fixture(name: &str) -> Vec<u8> {
     fs::read(Path::new("tests/hostile").join(name)).unwrap()
 }
 
+/// Writes `input` to the child's standard input from a thread, then closes it. A piped
+/// standard input and no bytes close it at once.
+fn feed(child: &mut std::process::Child, input: Option<Vec<u8>>) {
+    let (Some(mut pipe), Some(bytes)) = (child.stdin.take(), input) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        use std::io::Write;
+        // The child may stop reading early (a size limit): a broken pipe is expected then.
+        let _ = pipe.write_all(&bytes);
+    });
+}
+
 /// Runs `redshield check --format json ARGS` in `cwd` within `bound`; kills it and fails past it.
-fn check_within(cwd: &Path, args: &[&str], stdin: Stdio, bound: Duration) -> Run {
+/// With `input`, standard input is a pipe that is given those bytes and closed.
+fn check_within(
+    cwd: &Path,
+    args: &[&str],
+    stdin: Stdio,
+    input: Option<Vec<u8>>,
+    bound: Duration,
+) -> Run {
     let out = tempfile::NamedTempFile::new().unwrap();
     let err = tempfile::NamedTempFile::new().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
@@ -116,6 +136,7 @@ fn check_within(cwd: &Path, args: &[&str], stdin: Stdio, bound: Duration) -> Run
         .stderr(err.reopen().unwrap())
         .spawn()
         .expect("run redshield");
+    feed(&mut child, input);
     let status = wait_within(&mut child, bound, args);
     let mut stdout = String::new();
     out.reopen().unwrap().read_to_string(&mut stdout).unwrap();
@@ -130,7 +151,12 @@ fn check_within(cwd: &Path, args: &[&str], stdin: Stdio, bound: Duration) -> Run
 }
 
 fn check(cwd: &Path, args: &[&str]) -> Run {
-    check_within(cwd, args, Stdio::null(), BOUND)
+    check_within(cwd, args, Stdio::null(), None, BOUND)
+}
+
+/// [`check`] with `input` on standard input.
+fn check_stdin(cwd: &Path, args: &[&str], input: impl Into<Vec<u8>>) -> Run {
+    check_within(cwd, args, Stdio::piped(), Some(input.into()), BOUND)
 }
 
 fn wait_within(
@@ -216,6 +242,60 @@ fn empty_files_are_valid_and_empty_standard_input_is_an_error() {
     // Standard input closed at once, with a path beside it.
     let run = check(dir.path(), &["-", "valid"]);
     run.assert_error("<stdin>", "standard input is empty");
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn standard_input_closed_early_is_an_empty_input_error() {
+    let dir = scene();
+    // A pipe whose writer closes it before writing anything, alone and beside a path.
+    for args in [&["-"][..], &["-", "valid"][..]] {
+        let run = check_stdin(dir.path(), args, Vec::new());
+        run.assert_error("<stdin>", "standard input is empty");
+        assert_eq!(run.errors().len(), 1, "{:?}", run.errors());
+    }
+    let run = check_stdin(dir.path(), &["-", "valid"], Vec::new());
+    run.assert_valid_analyzed();
+    // Closed midway through a template: the template's own error, located.
+    let template = fs::read_to_string("testdata/cfn/rs105/fires.yaml").unwrap();
+    let cut = template.find("Properties").unwrap() + 4;
+    let run = check_stdin(dir.path(), &["-", "valid"], &template[..cut]);
+    let (message, line, _) = run.error_at("<stdin>");
+    assert!(message.starts_with("invalid YAML"), "{message}");
+    assert!(line.is_some(), "{message}");
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn standard_input_is_decoded_like_a_file() {
+    let dir = scene();
+    let template = fs::read_to_string("testdata/cfn/rs105/fires.yaml").unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in template.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let run = check_stdin(dir.path(), &["-", "valid"], utf16);
+    run.assert_no_errors();
+    run.assert_fires("<stdin>");
+    run.assert_valid_analyzed();
+
+    let mut latin1 = template.into_bytes();
+    latin1.extend(b"# caf\xe9\n");
+    let offset = latin1.len() - 2;
+    let run = check_stdin(dir.path(), &["-", "valid"], latin1);
+    run.assert_error(
+        "<stdin>",
+        &format!("standard input is not UTF-8 text (invalid byte at offset {offset})"),
+    );
+    run.assert_valid_analyzed();
+
+    let run = check_stdin(dir.path(), &["-", "valid"], &b"\xFE\xFF\x00"[..]);
+    run.assert_error(
+        "<stdin>",
+        "standard input is not valid UTF-16 text (odd length)",
+    );
+    let run = check_stdin(dir.path(), &["-", "valid"], &b"\x7fELF\x00\x01"[..]);
+    run.assert_error("<stdin>", "standard input is binary, not text");
     run.assert_valid_analyzed();
 }
 

@@ -5,9 +5,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // The command line reads standard input as UTF-8 and refuses anything else.
-    let Ok(text) = std::str::from_utf8(data) else {
+    // The command line decodes standard input like a file and reports anything else.
+    let Ok(text) = redshield::discover::decode(data) else {
         return;
     };
-    redshield_fuzz::pipeline(text.to_string());
+    redshield_fuzz::pipeline(text);
 });

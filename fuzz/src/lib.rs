@@ -80,6 +80,7 @@ pub fn pipeline(stdin: String) {
     let inputs = redshield::Inputs {
         paths: Vec::new(),
         stdin: Some(stdin),
+        errors: Vec::new(),
     };
     let settings = redshield::Settings::default();
     let analysis = redshield::analyze(&inputs, &settings, &fs);

@@ -59,13 +59,19 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     let mut inputs = crate::Inputs::default();
     for path in &check.paths {
         if path.as_os_str() == "-" {
-            if inputs.stdin.is_none() {
-                let mut text = String::new();
-                if let Err(err) = std::io::stdin().read_to_string(&mut text) {
-                    eprintln!("error: cannot read standard input: {err}");
-                    return ExitCode::from(2);
+            if inputs.stdin.is_none() && inputs.errors.is_empty() {
+                match read_stdin(
+                    &mut std::io::stdin().lock(),
+                    crate::discover::MAX_FILE_BYTES,
+                ) {
+                    Ok(text) => inputs.stdin = Some(text),
+                    Err(message) => inputs.errors.push(crate::ir::Diagnostic {
+                        path: STDIN.into(),
+                        line: None,
+                        column: None,
+                        message,
+                    }),
                 }
-                inputs.stdin = Some(text);
             }
         } else {
             inputs.paths.push(path.clone());
@@ -157,6 +163,27 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// How reports name standard input.
+const STDIN: &str = "<stdin>";
+
+/// Reads standard input as text, at most `limit` bytes, decoded like a file (UTF-8, or UTF-16
+/// with a byte-order mark).
+fn read_stdin(stdin: &mut impl Read, limit: u64) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    stdin
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if u64::try_from(bytes.len()).map_or(true, |n| n > limit) {
+        return Err(format!(
+            "standard input is larger than {} MB, the limit for one input",
+            limit >> 20
+        ));
+    }
+    // The decoder speaks of a file.
+    crate::discover::decode(&bytes).map_err(|m| m.replacen("file is", "standard input is", 1))
 }
 
 /// The findings' fixes as one patch (each file's fixes together, overlapping ones left out).
@@ -286,5 +313,33 @@ pub fn render_rules(format: ListFormat) -> String {
             }
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_stdin;
+
+    #[test]
+    fn standard_input_is_limited_and_decoded_like_a_file() {
+        let limit = 1 << 20;
+        let at_limit = vec![b'a'; 1 << 20];
+        assert_eq!(
+            read_stdin(&mut at_limit.as_slice(), limit).map(|t| t.len()),
+            Ok(1 << 20)
+        );
+        let past = vec![b'a'; (1 << 20) + 1];
+        assert_eq!(
+            read_stdin(&mut past.as_slice(), limit),
+            Err("standard input is larger than 1 MB, the limit for one input".into())
+        );
+        assert_eq!(
+            read_stdin(&mut &b"caf\xe9"[..], limit),
+            Err("standard input is not UTF-8 text (invalid byte at offset 3)".into())
+        );
+        assert_eq!(
+            read_stdin(&mut &b"\xFF\xFEh\x00i\x00"[..], limit),
+            Ok("hi".into())
+        );
     }
 }
