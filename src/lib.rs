@@ -149,6 +149,7 @@ impl Run<'_> {
     fn check_unit(&mut self, unit: &Unit) {
         let cfg = self.config_for(&unit.origin);
         self.resources += unit.resources.len();
+        self.warnings.extend(unit.warnings.iter().cloned());
         for s in unit.suppressions.iter().filter(|s| s.reason.is_none()) {
             let loc = self.sources.location(s.span);
             self.warnings.push(Diagnostic {

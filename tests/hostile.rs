@@ -53,6 +53,23 @@ impl Run {
         )
     }
 
+    /// The warnings reported for `path`: message, line and column.
+    fn warnings_at(&self, path: &str) -> Vec<(String, Option<u64>, Option<u64>)> {
+        self.report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["path"] == path)
+            .map(|w| {
+                (
+                    w["message"].as_str().unwrap().to_string(),
+                    w["line"].as_u64(),
+                    w["column"].as_u64(),
+                )
+            })
+            .collect()
+    }
+
     fn assert_error(&self, path: &str, message: &str) {
         assert_eq!(self.error_at(path).0, message, "{:#}", self.report);
         assert_eq!(self.code, 2, "an input error exits 2: {:#}", self.report);
@@ -567,7 +584,7 @@ fn count_of_a_hundred_million_is_an_error_at_the_count() {
 }
 
 #[test]
-fn reference_cycles_through_locals_and_module_outputs_end() {
+fn reference_cycles_through_locals_and_module_outputs_are_warnings() {
     let dir = scene();
     write(dir.path(), "locals/main.tf", fixture("locals_cycle.tf"));
     write(
@@ -581,10 +598,60 @@ fn reference_cycles_through_locals_and_module_outputs_end() {
         fixture("module_cycle/child/main.tf"),
     );
     let run = check(dir.path(), &["."]);
-    // A cycle leaves the values unknown; nothing else is wrong with the files.
+    // A cycle leaves the values unknown and is a warning at the reference that closes it;
+    // nothing else is wrong with the files.
     run.assert_no_errors();
     run.assert_valid_analyzed();
     assert_eq!(run.code, 1);
+    assert_eq!(
+        run.warnings_at("locals/main.tf"),
+        vec![(
+            "reference cycle: local.a -> local.b -> local.c -> local.a; the values in it are \
+             unknown"
+                .to_string(),
+            Some(5),
+            Some(10)
+        )]
+    );
+    assert_eq!(
+        run.warnings_at("outputs/main.tf"),
+        vec![(
+            "reference cycle: module.loop -> module.loop; the values in it are unknown".to_string(),
+            Some(4),
+            Some(12)
+        )]
+    );
+}
+
+#[test]
+fn reference_cycles_between_resources_are_warnings() {
+    let dir = scene();
+    write(dir.path(), "tf/main.tf", fixture("resource_cycle.tf"));
+    write(dir.path(), "cfn/template.yaml", fixture("ref_cycle.yaml"));
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.warnings_at("tf/main.tf"),
+        vec![(
+            "reference cycle between resources: aws_security_group.a -> aws_security_group.b \
+             -> aws_security_group.a (Terraform cannot plan a cycle)"
+                .to_string(),
+            Some(8),
+            Some(24)
+        )]
+    );
+    assert_eq!(
+        run.warnings_at("cfn/template.yaml"),
+        vec![(
+            "reference cycle between resources: SgA -> SgB -> SgA (CloudFormation cannot deploy \
+             a cycle)"
+                .to_string(),
+            Some(13),
+            Some(34)
+        )]
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! The IR knows nothing about AWS semantics or rules; it is the **API boundary** between the
 //! front ends and the model.
 
+pub mod cycles;
 mod source_map;
 
 pub use source_map::{FileId, Location, SourceMap, Span};
@@ -215,6 +216,8 @@ pub struct Unit {
     pub settings: Settings,
     /// Inline suppressions written in the unit's sources.
     pub suppressions: Vec<Suppression>,
+    /// What the front end warns about without stopping: reference cycles.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// An input that could not be read or parsed, with its location when it has one.

@@ -190,6 +190,11 @@ pub fn load_template(
             ),
         });
     }
+    let warnings = crate::ir::cycles::resource_cycles(
+        &resources,
+        sources,
+        "CloudFormation cannot deploy a cycle",
+    );
     let unit = Unit {
         family: Family::CloudFormation,
         origin: sources
@@ -205,6 +210,7 @@ pub fn load_template(
                 .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
         },
         suppressions,
+        warnings,
     };
     let _ = Kind::Null;
     (Some(unit), diags)

@@ -3,7 +3,7 @@
 
 use super::functions;
 use super::module::{ChildInstances, Evaluator, Instances, Slot, header_span};
-use crate::ir::{FileId, Mode, Node, Reference, Span, Value};
+use crate::ir::{Diagnostic, FileId, Mode, Node, Reference, Span, Value};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Body, Structure};
@@ -579,7 +579,11 @@ impl Evaluator<'_> {
                 let node = node.clone();
                 return self.charge(node);
             }
-            Some(Slot::InProgress) => return Node::unknown(span),
+            Some(Slot::InProgress) => {
+                let closing = format!("{}local.{name}", self.modules[m].prefix);
+                self.cycle(closing, span);
+                return Node::unknown(span);
+            }
             None => {}
         }
         let decl = self.modules[m].decl.clone();
@@ -589,7 +593,10 @@ impl Evaluator<'_> {
         self.modules[m]
             .locals
             .insert(name.to_string(), Slot::InProgress);
+        let named = format!("{}local.{name}", self.modules[m].prefix);
+        self.evaluating.push(named);
         let node = capped(self.eval(m, expr, &Scope::new(*file)));
+        self.evaluating.pop();
         self.modules[m]
             .locals
             .insert(name.to_string(), Slot::Done(node.clone()));
@@ -602,7 +609,11 @@ impl Evaluator<'_> {
                 let node = node.clone();
                 return self.charge(node);
             }
-            Some(Slot::InProgress) => return Node::unknown(span),
+            Some(Slot::InProgress) => {
+                let closing = format!("{}output.{name}", self.modules[m].prefix);
+                self.cycle(closing, span);
+                return Node::unknown(span);
+            }
             None => {}
         }
         let decl = self.modules[m].decl.clone();
@@ -612,11 +623,44 @@ impl Evaluator<'_> {
         self.modules[m]
             .outputs
             .insert(name.to_string(), Slot::InProgress);
+        let named = format!("{}output.{name}", self.modules[m].prefix);
+        self.evaluating.push(named);
         let node = capped(self.eval(m, expr, &Scope::new(*file)));
+        self.evaluating.pop();
         self.modules[m]
             .outputs
             .insert(name.to_string(), Slot::Done(node.clone()));
         node
+    }
+
+    /// Warns of the reference cycle that the reference at `span` to `closing` (a local, output
+    /// or module call under evaluation) closes. Each reference warns once (module instances
+    /// share their references).
+    fn cycle(&mut self, closing: String, span: Span) {
+        let Some(start) = self.evaluating.iter().position(|n| *n == closing) else {
+            return;
+        };
+        if !self.cycles_at.insert(span) {
+            return;
+        }
+        let mut chain: Vec<&str> = self
+            .evaluating
+            .iter()
+            .skip(start)
+            .map(String::as_str)
+            .collect();
+        chain.push(&closing);
+        let message = format!(
+            "reference cycle: {}; the values in it are unknown",
+            chain.join(" -> ")
+        );
+        let loc = self.sources.location(span);
+        self.warnings.push(Diagnostic {
+            path: loc.path,
+            line: Some(loc.start_line),
+            column: Some(loc.start_column),
+            message,
+        });
     }
 
     /// All outputs of module instance `m` as a map.
@@ -642,7 +686,12 @@ impl Evaluator<'_> {
     ) -> Option<(Node, usize)> {
         let children = self.child_instances(m, name);
         let mut node = match children {
-            ChildInstances::OutOfScope | ChildInstances::InProgress => return None,
+            ChildInstances::OutOfScope => return None,
+            ChildInstances::InProgress => {
+                let closing = format!("{}module.{name}", self.modules[m].prefix);
+                self.cycle(closing, span);
+                return None;
+            }
             ChildInstances::Single(child) => {
                 if let Some(TraversalOperator::GetAttr(out)) = ops.first() {
                     let mut node = self.output(child, out.as_str(), span);

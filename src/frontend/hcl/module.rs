@@ -130,6 +130,13 @@ pub(crate) struct Evaluator<'a> {
     pub nested_evals: usize,
     /// Where they first nested deeper than [`super::eval::MAX_NESTED_EVALS`].
     pub nested_too_deep: Option<Span>,
+    /// The locals, outputs and module calls under evaluation, outermost first, by the names
+    /// reports give them (`module.net.local.cidr`), to name a reference cycle when one closes.
+    pub evaluating: Vec<String>,
+    /// Warnings: reference cycles, each reported once at the reference that closes it.
+    pub warnings: Vec<Diagnostic>,
+    /// The references that closed a cycle already reported.
+    pub cycles_at: std::collections::HashSet<Span>,
 }
 
 /// The local module directories (`source = "./…"`) that the `.tf` files of `dir` call, so that
@@ -209,6 +216,9 @@ pub fn load_root_module(
         exhausted_at: None,
         nested_evals: 0,
         nested_too_deep: None,
+        evaluating: Vec::new(),
+        warnings: Vec::new(),
+        cycles_at: std::collections::HashSet::new(),
     };
     let decl = ev.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -274,12 +284,19 @@ pub fn load_root_module(
             ),
         });
     }
+    let mut warnings = std::mem::take(&mut ev.warnings);
+    warnings.extend(crate::ir::cycles::resource_cycles(
+        &resources,
+        ev.sources,
+        "Terraform cannot plan a cycle",
+    ));
     let unit = Unit {
         family: Family::Terraform,
         origin: dir.to_path_buf(),
         resources,
         settings,
         suppressions: std::mem::take(&mut ev.suppressions),
+        warnings,
     };
     (unit, ev.diags)
 }
@@ -765,6 +782,7 @@ impl Evaluator<'_> {
         let dir = normalize(&decl.dir.join(source));
         let child_decl = self.load_decl(&dir, None);
         let prefix = format!("{}module.{}", self.modules[m].prefix, call.name);
+        self.evaluating.push(prefix.clone());
         let result = match self.count_or_for_each(m, &call.block, call.file) {
             Instances::Single => {
                 let scope = Scope::new(call.file);
@@ -803,6 +821,7 @@ impl Evaluator<'_> {
             ),
             Instances::Unknown => ChildInstances::OutOfScope,
         };
+        self.evaluating.pop();
         self.modules[m]
             .children
             .insert(name.to_string(), result.clone());

@@ -150,6 +150,7 @@ pub fn load_plan(
         resources,
         settings,
         suppressions,
+        warnings: Vec::new(),
     };
     (Some(unit), diags)
 }
