@@ -24,6 +24,52 @@ pub struct Config {
     pub ignore: Option<Vec<String>>,
     /// Minimum severity that is reported and fails the run.
     pub severity: Option<Severity>,
+    /// `[limits]`: what one input may cost (see [`crate::limits::Limits`]). They apply to the
+    /// whole run, so only the run's configuration sets them.
+    pub limits: Option<LimitsConfig>,
+}
+
+/// The `[limits]` table: each key overrides one default of [`crate::limits::Limits`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub file_size_mb: Option<toml::Spanned<u64>>,
+    pub hcl_nesting: Option<toml::Spanned<u64>>,
+    pub document_nesting: Option<toml::Spanned<u64>>,
+    pub yaml_nodes: Option<toml::Spanned<u64>>,
+    pub instances: Option<toml::Spanned<u64>>,
+    pub module_depth: Option<toml::Spanned<u64>>,
+    pub string_bytes: Option<toml::Spanned<u64>>,
+    pub evaluation_steps: Option<toml::Spanned<u64>>,
+}
+
+impl LimitsConfig {
+    /// Each key with its value and the largest value it may take.
+    fn entries(&self) -> [(&'static str, &Option<toml::Spanned<u64>>, u64); 8] {
+        use crate::limits::{MAX_DOCUMENT_NESTING, MAX_HCL_NESTING, MAX_MODULE_DEPTH};
+        [
+            ("file_size_mb", &self.file_size_mb, u64::MAX >> 20),
+            ("hcl_nesting", &self.hcl_nesting, MAX_HCL_NESTING),
+            (
+                "document_nesting",
+                &self.document_nesting,
+                MAX_DOCUMENT_NESTING,
+            ),
+            ("yaml_nodes", &self.yaml_nodes, u64::MAX),
+            ("instances", &self.instances, u64::MAX),
+            ("module_depth", &self.module_depth, MAX_MODULE_DEPTH),
+            ("string_bytes", &self.string_bytes, u64::MAX),
+            ("evaluation_steps", &self.evaluation_steps, u64::MAX),
+        ]
+    }
+}
+
+/// The 1-based line and column of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// A configuration file that could not be read or is invalid.
@@ -60,11 +106,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 /// Parses configuration text; `display` names the file in errors.
 pub fn parse(text: &str, display: &str) -> Result<Config, Error> {
-    toml::from_str::<Config>(text).map_err(|err| {
+    let config = toml::from_str::<Config>(text).map_err(|err| {
         let (line, column) = err.span().map_or((None, None), |span| {
-            let before = text.get(..span.start).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = line_column(text, span.start);
             (Some(line), Some(column))
         });
         Error {
@@ -73,6 +117,47 @@ pub fn parse(text: &str, display: &str) -> Result<Config, Error> {
             column,
             message: err.message().trim_end_matches('.').to_string(),
         }
+    })?;
+    for (key, value, max) in config.limits.iter().flat_map(LimitsConfig::entries) {
+        let Some(value) = value else {
+            continue;
+        };
+        if (1..=max).contains(value.get_ref()) {
+            continue;
+        }
+        let (line, column) = line_column(text, value.span().start);
+        return Err(Error {
+            path: display.to_string(),
+            line: Some(line),
+            column: Some(column),
+            message: if max == u64::MAX {
+                format!("limits.{key} must be at least 1")
+            } else {
+                format!("limits.{key} must be between 1 and {max}")
+            },
+        });
+    }
+    Ok(config)
+}
+
+/// A warning when `config` (read from `display` for one unit) sets limits other than the run's:
+/// limits apply to the whole run, so only the run's configuration sets them.
+pub fn unused_limits(
+    config: &Config,
+    display: &str,
+    run: &crate::limits::Limits,
+) -> Option<crate::ir::Diagnostic> {
+    let table = config.limits.as_ref()?;
+    if crate::limits::Limits::configured(Some(table)) == *run {
+        return None;
+    }
+    Some(crate::ir::Diagnostic {
+        path: display.to_string(),
+        line: None,
+        column: None,
+        message: "[limits] not used: limits apply to the whole run and are read from --config \
+                  or the redshield.toml found from the working directory"
+            .to_string(),
     })
 }
 
@@ -110,5 +195,43 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cfg.severity, Some(Severity::Medium));
+    }
+
+    #[test]
+    fn limits_override_the_defaults_and_are_checked() {
+        let cfg = parse(
+            "[limits]\nfile_size_mb = 1\nhcl_nesting = 10\ndocument_nesting = 20\nyaml_nodes = 30\ninstances = 40\nmodule_depth = 5\nstring_bytes = 60\nevaluation_steps = 70\n",
+            "redshield.toml",
+        )
+        .unwrap();
+        let limits = crate::limits::Limits::configured(cfg.limits.as_ref());
+        assert_eq!(
+            limits,
+            crate::limits::Limits {
+                file_bytes: 1 << 20,
+                hcl_nesting: 10,
+                document_nesting: 20,
+                yaml_nodes: 30,
+                instances: 40,
+                module_depth: 5,
+                string_bytes: 60,
+                eval_steps: 70,
+            }
+        );
+        let err = parse("[limits]\ninstances = 0\n", "redshield.toml").unwrap_err();
+        assert_eq!(
+            (err.line, err.column, err.message.as_str()),
+            (Some(2), Some(13), "limits.instances must be at least 1")
+        );
+        let err = parse("[limits]\ndocument_nesting = 500\n", "x").unwrap_err();
+        assert_eq!(
+            err.message,
+            "limits.document_nesting must be between 1 and 128"
+        );
+        let err = parse("[limits]\nnesting = 5\n", "x").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("nesting"), "{}", err.message);
+        let err = parse("[limits]\ninstances = -1\n", "x").unwrap_err();
+        assert_eq!(err.line, Some(2));
     }
 }

@@ -19,6 +19,8 @@ type ListingCache = Arc<std::sync::Mutex<BTreeMap<PathBuf, Arc<[PathBuf]>>>>;
 #[derive(Debug, Clone)]
 pub struct OsFileSystem {
     cwd: PathBuf,
+    /// Larger files are refused without being read.
+    max_file_bytes: u64,
     /// Every plan looks for `.tf` files beside it; ten thousand plans in one directory must
     /// not list it ten thousand times.
     listings: ListingCache,
@@ -26,8 +28,14 @@ pub struct OsFileSystem {
 
 impl OsFileSystem {
     pub fn new() -> OsFileSystem {
+        OsFileSystem::limited(crate::limits::Limits::default().file_bytes)
+    }
+
+    /// The file system, refusing files larger than `max_file_bytes`.
+    pub fn limited(max_file_bytes: u64) -> OsFileSystem {
         OsFileSystem {
             cwd: std::env::current_dir().unwrap_or_default(),
+            max_file_bytes,
             listings: ListingCache::default(),
         }
     }
@@ -45,10 +53,10 @@ impl FileSystem for OsFileSystem {
         if meta.is_dir() {
             return Err("is a directory, expected a file".into());
         }
-        if meta.len() > MAX_FILE_BYTES {
+        if meta.len() > self.max_file_bytes {
             return Err(format!(
                 "file is larger than {} MB, the limit for one input",
-                MAX_FILE_BYTES >> 20
+                self.max_file_bytes >> 20
             ));
         }
         let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
@@ -88,9 +96,6 @@ impl FileSystem for OsFileSystem {
         text.strip_prefix("./").map_or(text.clone(), str::to_string)
     }
 }
-
-/// The largest input file read (a plan of a large estate is tens of megabytes).
-pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// Text from bytes: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order mark.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {

@@ -12,6 +12,7 @@ pub mod discover;
 pub mod fix;
 pub mod frontend;
 pub mod ir;
+pub mod limits;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -50,6 +51,8 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// `--severity`.
     pub severity: Option<Severity>,
+    /// What one input may cost (the run's configuration's `[limits]`, else the defaults).
+    pub limits: limits::Limits,
 }
 
 /// What to analyze: paths, and standard input when `-` was given.
@@ -131,7 +134,18 @@ impl Run<'_> {
         let loaded = match self.fixed_config {
             Some(loaded) => loaded.clone(),
             None => match config::find(dir) {
-                Some(path) => config::load(&path, &self.fs.display(&path)),
+                Some(path) => {
+                    let display = self.fs.display(&path);
+                    let loaded = config::load(&path, &display);
+                    if let Ok(cfg) = &loaded {
+                        self.warnings.extend(config::unused_limits(
+                            cfg,
+                            &display,
+                            &self.settings.limits,
+                        ));
+                    }
+                    loaded
+                }
                 None => Ok(config::Config::default()),
             },
         };
@@ -197,6 +211,7 @@ impl Run<'_> {
                 file,
                 dir,
                 &self.settings.plan,
+                &self.settings.limits,
             ),
             DocumentKind::Template { json } => {
                 // `AWS::Region` stands for the region the stack is deployed in, when given.
@@ -208,6 +223,7 @@ impl Run<'_> {
                 let options = frontend::cfn::CfnOptions {
                     params: self.settings.params.clone(),
                     region,
+                    limits: self.settings.limits,
                 };
                 frontend::cfn::load_template(&self.sources, file, json, &options)
             }
@@ -333,6 +349,7 @@ impl Run<'_> {
                     &root.dir,
                     root.only.as_deref(),
                     &self.settings.hcl,
+                    &self.settings.limits,
                 );
                 self.errors.extend(diags);
                 self.check_unit(&unit);

@@ -442,7 +442,7 @@ fn a_very_long_line_is_analyzed() {
 #[test]
 fn a_file_past_the_size_limit_is_refused_without_reading_it() {
     let dir = scene();
-    let limit = redshield::discover::MAX_FILE_BYTES;
+    let limit = redshield::limits::Limits::default().file_bytes;
     for rel in ["huge/main.tf", "huge/plan.json"] {
         let path = write(dir.path(), rel, "");
         // Sparse: no disk space and no time spent.
@@ -860,6 +860,108 @@ fn large_plans_in_any_key_order_are_read_in_linear_time() {
     let run = check(dir.path(), &["."]);
     run.assert_no_errors();
     run.assert_valid_analyzed();
+}
+
+#[test]
+fn limits_lowered_in_the_configuration_apply() {
+    let dir = scene();
+    let limits = "[limits]\nfile_size_mb = 1\nhcl_nesting = 10\ndocument_nesting = 8\n\
+                  yaml_nodes = 500\ninstances = 3\nevaluation_steps = 100000\n";
+    write(dir.path(), "redshield.toml", limits);
+    write(
+        dir.path(),
+        "big/main.tf",
+        format!("# {}\n", "x".repeat(2 << 20)),
+    );
+    write(
+        dir.path(),
+        "deep/main.tf",
+        format!("locals {{ x = {}1{} }}\n", "[".repeat(10), "]".repeat(10)),
+    );
+    let deep = format!("{}{}", "[".repeat(8), "]".repeat(8));
+    write(
+        dir.path(),
+        "deep/template.json",
+        format!(
+            "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {{\"Vpc\": \
+             {{\"Type\": \"AWS::EC2::VPC\", \"Properties\": {{\"Tags\": {deep}}}}}}}}}"
+        ),
+    );
+    write(
+        dir.path(),
+        "nodes/template.yaml",
+        format!(
+            "AWSTemplateFormatVersion: \"2010-09-09\"\nMetadata:\n  x: [{}]\nResources: {{}}\n",
+            vec!["1"; 600].join(", ")
+        ),
+    );
+    write(
+        dir.path(),
+        "many/main.tf",
+        "resource \"aws_vpc\" \"v\" {\n  count = 5\n}\n",
+    );
+    write(dir.path(), "cube/main.tf", fixture("nested_for.tf"));
+    let budget = HCL_BUDGET.replace("5000000", "100000");
+    for args in [&["."][..], &["--config", "redshield.toml", "."][..]] {
+        let run = check(dir.path(), args);
+        run.assert_error(
+            "big/main.tf",
+            "file is larger than 1 MB, the limit for one input",
+        );
+        run.assert_error("deep/main.tf", "nesting deeper than 10 levels");
+        run.assert_error(
+            "deep/template.json",
+            "invalid JSON: nesting deeper than 8 levels",
+        );
+        run.assert_error(
+            "nodes/template.yaml",
+            "invalid YAML: document expands to more than 500 nodes (alias expansion limit)",
+        );
+        run.assert_error("many/main.tf", "count 5 exceeds the limit of 3 instances");
+        run.assert_error("cube/main.tf", &budget);
+        run.assert_valid_analyzed();
+    }
+
+    // Standard input has the file-size limit too.
+    let run = check_stdin(dir.path(), &["-", "valid"], vec![b' '; (1 << 20) + 1]);
+    run.assert_error(
+        "<stdin>",
+        "standard input is larger than 1 MB, the limit for one input",
+    );
+    run.assert_valid_analyzed();
+
+    // Limits apply to the whole run: a module's own configuration cannot change them.
+    write(
+        dir.path(),
+        "sub/redshield.toml",
+        "[limits]\ninstances = 50\n",
+    );
+    write(
+        dir.path(),
+        "sub/main.tf",
+        "resource \"aws_vpc\" \"v\" {\n  count = 5\n}\n",
+    );
+    let run = check(dir.path(), &["sub", "valid"]);
+    run.assert_error("sub/main.tf", "count 5 exceeds the limit of 3 instances");
+    assert_eq!(
+        run.warnings_at("sub/redshield.toml"),
+        vec![(
+            "[limits] not used: limits apply to the whole run and are read from --config or the \
+             redshield.toml found from the working directory"
+                .to_string(),
+            None,
+            None
+        )]
+    );
+
+    // An invalid limit is an error of the configuration, with its location.
+    write(dir.path(), "redshield.toml", "[limits]\ninstances = 0\n");
+    let run = check(dir.path(), &["valid"]);
+    let (message, line, column) = run.error_at("redshield.toml");
+    assert_eq!(
+        (message.as_str(), line, column),
+        ("limits.instances must be at least 1", Some(2), Some(13))
+    );
 }
 
 // ---- --fix under write failures ------------------------------------------------------------

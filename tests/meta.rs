@@ -211,3 +211,34 @@ fn fixture_configs_match_the_config_schema() {
     }
     assert!(checked > 0);
 }
+
+#[test]
+fn the_config_schema_and_the_limits_table_agree() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/config.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let keys = schema["properties"]["limits"]["properties"]
+        .as_object()
+        .unwrap();
+    assert_eq!(keys.len(), 8);
+    for (key, spec) in keys {
+        let valid = |text: &str| {
+            let value: toml::Value = toml::from_str(text).unwrap();
+            let in_schema = validator.is_valid(&serde_json::to_value(value).unwrap());
+            let parsed = redshield::config::parse(text, "redshield.toml").is_ok();
+            assert_eq!(in_schema, parsed, "{text}");
+            parsed
+        };
+        assert!(valid(&format!("[limits]\n{key} = 1\n")), "{key}");
+        assert!(!valid(&format!("[limits]\n{key} = 0\n")), "{key}");
+        if let Some(max) = spec["maximum"].as_u64() {
+            assert!(valid(&format!("[limits]\n{key} = {max}\n")), "{key}");
+            assert!(!valid(&format!("[limits]\n{key} = {}\n", max + 1)), "{key}");
+        }
+    }
+    let text = "[limits]\nunknown_limit = 1\n";
+    let value: toml::Value = toml::from_str(text).unwrap();
+    assert!(!validator.is_valid(&serde_json::to_value(value).unwrap()));
+    assert!(redshield::config::parse(text, "redshield.toml").is_err());
+}

@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let options = CfnOptions {
         params: vec![("Env".into(), "prod".into())],
         region: Some("eu-west-1".into()),
+        limits: redshield::limits::Limits::default(),
     };
     let (unit, _diagnostics) = load_template(&sources, file, false, &options);
     if let Some(unit) = unit {

@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
         file,
         Path::new("p"),
         &PlanOptions::default(),
+        &redshield::limits::Limits::default(),
     );
     if let Some(unit) = unit {
         check_unit(&unit);

@@ -102,6 +102,7 @@ fuzz_target!(|data: &[u8]| {
         Path::new("m"),
         None,
         &HclOptions::default(),
+        &redshield::limits::Limits::default(),
     );
     check_unit(&unit);
 

@@ -60,10 +60,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     for path in &check.paths {
         if path.as_os_str() == "-" {
             if inputs.stdin.is_none() && inputs.errors.is_empty() {
-                match read_stdin(
-                    &mut std::io::stdin().lock(),
-                    crate::discover::MAX_FILE_BYTES,
-                ) {
+                match read_stdin(&mut std::io::stdin().lock(), settings.limits.file_bytes) {
                     Ok(text) => inputs.stdin = Some(text),
                     Err(message) => inputs.errors.push(crate::ir::Diagnostic {
                         path: STDIN.into(),
@@ -80,7 +77,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     if check.paths.is_empty() {
         inputs.paths.push(PathBuf::from("."));
     }
-    let fs = OsFileSystem::new();
+    let fs = OsFileSystem::limited(settings.limits.file_bytes);
     let baseline = match &check.baseline {
         None => None,
         Some(path) => match crate::baseline::load(path, &path.display().to_string()) {

@@ -55,6 +55,7 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
         }
     };
     Ok(Settings {
+        limits: run_limits(args.config.as_deref()),
         ip_ranges,
         params,
         plan: PlanOptions {
@@ -74,4 +75,16 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             SeverityArg::High => Severity::High,
         }),
     })
+}
+
+/// The limits of the run: the `[limits]` of `--config`, else of the `redshield.toml` found
+/// from the working directory, else the defaults. A configuration that cannot be read or is
+/// invalid gives the defaults here; the analysis reports it.
+fn run_limits(config: Option<&std::path::Path>) -> crate::limits::Limits {
+    let path = match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => crate::config::find(std::path::Path::new(".")),
+    };
+    let loaded = path.and_then(|p| crate::config::load(&p, &p.display().to_string()).ok());
+    crate::limits::Limits::configured(loaded.as_ref().and_then(|c| c.limits.as_ref()))
 }

@@ -134,7 +134,7 @@ pub fn apply(
     plan: &Plan,
     roots: &[PathBuf],
 ) -> Applied {
-    let fs = OsFileSystem::new();
+    let fs = OsFileSystem::limited(settings.limits.file_bytes);
     let before = census(analysis);
     let mut applied = Applied::default();
     for (file, fixes) in &plan.files {

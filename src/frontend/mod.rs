@@ -23,13 +23,11 @@ pub trait FileSystem: Sync {
     fn display(&self, path: &Path) -> String;
 }
 
-/// How deeply JSON inputs (plans, templates) may nest: serde_json's own limit, applied to the
-/// parts it reads as raw values too.
-pub(crate) const MAX_JSON_DEPTH: usize = 128;
-
 /// The 1-based line and column of the first bracket of `text` (JSON) that nests deeper than
-/// [`MAX_JSON_DEPTH`], if one does. Brackets inside strings do not count.
-pub(crate) fn json_too_deep(text: &str) -> Option<(usize, usize)> {
+/// `max`, if one does. Brackets inside strings do not count. JSON inputs (plans, templates)
+/// may nest `Limits::document_nesting` levels, at most serde_json's own limit (128), which this
+/// applies to the parts it reads as raw values too.
+pub(crate) fn json_too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -47,7 +45,7 @@ pub(crate) fn json_too_deep(text: &str) -> Option<(usize, usize)> {
             b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_JSON_DEPTH {
+                if depth > max {
                     let before = text.get(..i).unwrap_or("");
                     let line = before.matches('\n').count() + 1;
                     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

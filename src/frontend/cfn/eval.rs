@@ -14,22 +14,22 @@ const MAX_DEPTH: usize = 64;
 /// How many zones `Fn::GetAZs` stands for (their names are symbolic: equal indices are equal
 /// zones, different indices different ones).
 const SYMBOLIC_ZONES: usize = 6;
-/// The work evaluating one template may do, in steps: a node evaluated, an element split off,
-/// or [`STRING_BYTES_PER_STEP`] bytes of a string built. Past it every value is unknown, so
-/// mappings that `Fn::FindInMap` each other many times over cannot hang the run or exhaust
-/// memory.
-pub(crate) const MAX_EVAL_STEPS: usize = 5_000_000;
+// The work evaluating one template may do is `Limits::eval_steps`, in steps: a node
+// evaluated, an element split off, or [`STRING_BYTES_PER_STEP`] bytes of a string built. Past
+// it every value is unknown, so mappings that `Fn::FindInMap` each other many times over
+// cannot hang the run or exhaust memory. The longest string `Fn::Join` and `Fn::Sub` may build
+// is `Limits::string_bytes`.
 const STRING_BYTES_PER_STEP: usize = 64;
-/// The longest string `Fn::Join` and `Fn::Sub` may build.
-const MAX_STRING_LEN: usize = 1 << 20;
 
 pub(super) struct Template<'t> {
     params: HashMap<String, Node>,
     resources: HashSet<&'t str>,
     region: Option<String>,
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
-    /// What is left of [`MAX_EVAL_STEPS`].
+    /// What is left of `Limits::eval_steps`.
     steps_left: Cell<usize>,
+    /// The longest string evaluation may build (`Limits::string_bytes`).
+    max_string: usize,
     /// `Conditions` by name and `Mappings` values by their three keys, indexed once: looking
     /// them up in the tree is linear, and a template may look up every one of thousands.
     condition_exprs: HashMap<&'t str, &'t TNode>,
@@ -83,7 +83,8 @@ impl<'t> Template<'t> {
             resources,
             region: options.region.clone(),
             conditions: RefCell::new(HashMap::new()),
-            steps_left: Cell::new(MAX_EVAL_STEPS),
+            steps_left: Cell::new(options.limits.eval_steps),
+            max_string: options.limits.string_bytes,
             condition_exprs: root
                 .get("Conditions")
                 .map(|c| {
@@ -153,7 +154,7 @@ impl<'t> Template<'t> {
 
     /// A string built here, paid for by its length; None when too long or not paid for.
     fn built(&self, text: String) -> Option<String> {
-        (text.len() <= MAX_STRING_LEN && self.spend(text.len() / STRING_BYTES_PER_STEP))
+        (text.len() <= self.max_string && self.spend(text.len() / STRING_BYTES_PER_STEP))
             .then_some(text)
     }
 
@@ -507,7 +508,7 @@ impl<'t> Template<'t> {
                 }
                 v => literal.push_str(&known_string(v)?),
             }
-            if literal.len() > MAX_STRING_LEN {
+            if literal.len() > self.max_string {
                 return None;
             }
         }
@@ -521,11 +522,11 @@ impl<'t> Template<'t> {
 
 impl Template<'_> {
     /// A string from parts: plain when every part is text, else the parts; unknown when the
-    /// text would be longer than [`MAX_STRING_LEN`] or the budget does not cover it.
+    /// text would be longer than `Limits::string_bytes` or the budget does not cover it.
     fn concat(&self, parts: Vec<Node>, span: Span) -> Option<Node> {
         let value = if parts.iter().all(|p| matches!(p.value, Value::String(_))) {
             let len: usize = parts.iter().filter_map(Node::as_str).map(str::len).sum();
-            if len > MAX_STRING_LEN {
+            if len > self.max_string {
                 return Some(Node::unknown(span));
             }
             match self.built(parts.iter().filter_map(Node::as_str).collect()) {
@@ -589,15 +590,17 @@ mod tests {
     use super::super::tree::parse_yaml;
     use super::*;
     use crate::ir::FileId;
+    use crate::limits::Limits;
 
     fn eval_props(template: &str, params: &[(&str, &str)]) -> Node {
-        let root = parse_yaml(template, FileId(0)).unwrap();
+        let root = parse_yaml(template, FileId(0), &Limits::default()).unwrap();
         let options = CfnOptions {
             params: params
                 .iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             region: Some("eu-west-1".into()),
+            limits: Limits::default(),
         };
         let t = Template::new(&root, &options);
         let props = root

@@ -25,6 +25,8 @@ pub struct CfnOptions {
     pub params: Vec<(String, String)>,
     /// The region `AWS::Region` stands for (`--region` or the configuration's), when known.
     pub region: Option<String>,
+    /// What one template may cost.
+    pub limits: crate::limits::Limits,
 }
 
 /// A cheap test before parsing: could this text be a CloudFormation template?
@@ -111,9 +113,9 @@ pub fn load_template(
     let text = sources.text(file);
     let display = sources.display(file).to_string();
     let parsed = if json {
-        tree::parse_json(text, file)
+        tree::parse_json(text, file, &options.limits)
     } else {
-        tree::parse_yaml(text, file)
+        tree::parse_yaml(text, file, &options.limits)
     };
     let root = match parsed {
         Ok(root) => root,
@@ -186,7 +188,7 @@ pub fn load_template(
             message: format!(
                 "evaluation exceeds the limit of {} steps (intrinsic functions and mappings \
                  that multiply values); the rest is unknown",
-                eval::MAX_EVAL_STEPS
+                options.limits.eval_steps
             ),
         });
     }

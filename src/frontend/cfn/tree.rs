@@ -4,14 +4,16 @@
 //! `{"Fn::GetAtt": "a.b"}`, `!Condition c` is `{Condition: c}`.
 
 use crate::ir::{FileId, Span};
+use crate::limits::Limits;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
 
-/// The deepest nesting accepted.
-pub(crate) const MAX_DEPTH: usize = 128;
-/// The most nodes alias expansion may create (guards against "billion laughs").
-pub(crate) const MAX_NODES: usize = 1_000_000;
+/// The deepest nesting of JSON read as raw values in any case (serde_json's own limit, which
+/// bounds `Limits::document_nesting`). The nesting accepted is `Limits::document_nesting`; the
+/// nodes alias expansion may create (guarding against "billion laughs") are
+/// `Limits::yaml_nodes`.
+const MAX_DEPTH: usize = crate::limits::MAX_DOCUMENT_NESTING as usize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
@@ -132,7 +134,7 @@ impl Offsets {
 }
 
 /// Parses the first YAML document of `text`.
-pub(crate) fn parse_yaml(text: &str, file: FileId) -> Result<TNode, ParseError> {
+pub(crate) fn parse_yaml(text: &str, file: FileId, limits: &Limits) -> Result<TNode, ParseError> {
     let offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut builder = YamlBuilder {
@@ -140,6 +142,8 @@ pub(crate) fn parse_yaml(text: &str, file: FileId) -> Result<TNode, ParseError> 
         offsets: &offsets,
         anchors: HashMap::new(),
         nodes: 0,
+        max_nodes: limits.yaml_nodes,
+        max_depth: limits.document_nesting,
     };
     loop {
         match next(&mut parser)? {
@@ -181,6 +185,8 @@ struct YamlBuilder<'o> {
     offsets: &'o Offsets,
     anchors: HashMap<usize, TNode>,
     nodes: usize,
+    max_nodes: usize,
+    max_depth: usize,
 }
 
 impl YamlBuilder<'_> {
@@ -198,10 +204,13 @@ impl YamlBuilder<'_> {
 
     fn count(&mut self, n: usize, span: &saphyr_parser::Span) -> Result<(), ParseError> {
         self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
+        if self.nodes > self.max_nodes {
             return Err(Self::error(
                 span,
-                &format!("document expands to more than {MAX_NODES} nodes (alias expansion limit)"),
+                &format!(
+                    "document expands to more than {} nodes (alias expansion limit)",
+                    self.max_nodes
+                ),
             ));
         }
         Ok(())
@@ -214,10 +223,10 @@ impl YamlBuilder<'_> {
         span: saphyr_parser::Span,
         depth: usize,
     ) -> Result<TNode, ParseError> {
-        if depth > MAX_DEPTH {
+        if depth > self.max_depth {
             return Err(Self::error(
                 &span,
-                &format!("nesting deeper than {MAX_DEPTH} levels"),
+                &format!("nesting deeper than {} levels", self.max_depth),
             ));
         }
         self.count(1, &span)?;
@@ -359,16 +368,14 @@ fn plain_scalar(value: &str) -> Kind {
 }
 
 /// Parses JSON with exact spans for every value.
-pub(crate) fn parse_json(text: &str, file: FileId) -> Result<TNode, ParseError> {
+pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<TNode, ParseError> {
     // Raw values are read past serde_json's recursion limit: check the nesting first.
-    if let Some((line, column)) = crate::frontend::json_too_deep(text) {
+    let max = limits.document_nesting;
+    if let Some((line, column)) = crate::frontend::json_too_deep(text, max) {
         return Err(ParseError {
             line,
             column,
-            message: format!(
-                "nesting deeper than {} levels",
-                crate::frontend::MAX_JSON_DEPTH
-            ),
+            message: format!("nesting deeper than {max} levels"),
         });
     }
     let raw: &RawValue = serde_json::from_str(text).map_err(|err| ParseError {
@@ -529,7 +536,7 @@ mod tests {
     #[test]
     fn yaml_short_tags_become_long_forms_with_spans() {
         let text = "a: !Ref X\nb: !GetAtt [R, GroupId]\nc:\n  - 1\n  - true\n  - '5'\n";
-        let tree = parse_yaml(text, FileId(0)).unwrap();
+        let tree = parse_yaml(text, FileId(0), &Limits::default()).unwrap();
         let a = tree.get("a").unwrap();
         assert_eq!(a.get("Ref").unwrap().kind, Kind::String("X".into()));
         let b = tree.get("b").unwrap().get("Fn::GetAtt").unwrap();
@@ -549,14 +556,14 @@ mod tests {
         for i in 1..12 {
             text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
         }
-        let err = parse_yaml(&text, FileId(0)).unwrap_err();
+        let err = parse_yaml(&text, FileId(0), &Limits::default()).unwrap_err();
         assert!(err.message.contains("alias expansion"), "{}", err.message);
     }
 
     #[test]
     fn json_keys_and_values_have_spans() {
         let text = "{\n  \"Resources\": {\"A\": {\"Type\": \"AWS::EC2::VPC\"}}\n}";
-        let tree = parse_json(text, FileId(0)).unwrap();
+        let tree = parse_json(text, FileId(0), &Limits::default()).unwrap();
         let (key, key_span, value) = &tree.entries()[0];
         assert_eq!(key, "Resources");
         assert_eq!(&text[key_span.range()], "\"Resources\"");
@@ -566,11 +573,16 @@ mod tests {
 
     #[test]
     fn duplicate_keys_and_unknown_tags_are_errors() {
-        let err = parse_yaml("a: 1\nb: 2\na: 3\n", FileId(0)).unwrap_err();
+        let err = parse_yaml("a: 1\nb: 2\na: 3\n", FileId(0), &Limits::default()).unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (3, "duplicate key `a`"));
-        let err = parse_json("{\"a\": {\"b\": 1,\n \"b\": 2}}", FileId(0)).unwrap_err();
+        let err = parse_json(
+            "{\"a\": {\"b\": 1,\n \"b\": 2}}",
+            FileId(0),
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (2, "duplicate key `b`"));
-        let err = parse_yaml("a: !Reff X\n", FileId(0)).unwrap_err();
+        let err = parse_yaml("a: !Reff X\n", FileId(0), &Limits::default()).unwrap_err();
         assert!(
             err.message.contains("unknown tag `!Reff`"),
             "{}",
@@ -580,7 +592,7 @@ mod tests {
 
     #[test]
     fn yaml_errors_have_positions() {
-        let err = parse_yaml("a: [1, 2\nb: c\n", FileId(0)).unwrap_err();
+        let err = parse_yaml("a: [1, 2\nb: c\n", FileId(0), &Limits::default()).unwrap_err();
         assert!(err.line >= 1 && err.column >= 1);
     }
 }

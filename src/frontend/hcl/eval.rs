@@ -16,14 +16,15 @@ const MAX_EVAL_DEPTH: usize = 256;
 /// How deep evaluation may recurse in all, through references too (a chain of locals each
 /// naming the next starts a new expression, so [`MAX_EVAL_DEPTH`] alone does not bound it).
 pub(crate) const MAX_NESTED_EVALS: usize = 1_000;
-/// The longest string evaluation may build (template growth, `join`, `format`).
-pub(crate) const MAX_STRING_LEN: usize = 1 << 20;
-/// The work one root module's evaluation may do, in steps: an expression evaluated, a loop
-/// iteration, a module instantiated, or a node of a value copied (a reference to a local, a
-/// variable or a loop variable; a function's result). Past it every value is unknown, so
-/// `for` expressions, `count`/`for_each` and module calls that multiply each other cannot hang
-/// the run or exhaust memory. Strings cost a step more per [`STRING_BYTES_PER_STEP`] bytes.
-pub(crate) const MAX_EVAL_STEPS: usize = 5_000_000;
+// The longest string evaluation may build (template growth, `join`, `format`) is
+// `Limits::string_bytes`.
+//
+// The work one root module's evaluation may do is `Limits::eval_steps`, in steps: an
+// expression evaluated, a loop iteration, a module instantiated, or a node of a value copied (a
+// reference to a local, a variable or a loop variable; a function's result). Past it every
+// value is unknown, so `for` expressions, `count`/`for_each` and module calls that multiply
+// each other cannot hang the run or exhaust memory. Strings cost a step more per
+// [`STRING_BYTES_PER_STEP`] bytes.
 const STRING_BYTES_PER_STEP: usize = 64;
 
 /// Block types and attributes of a resource that are Terraform meta-arguments, not attributes.
@@ -231,7 +232,7 @@ impl Evaluator<'_> {
                 }
                 let name = call.name.name.as_str();
                 let name = name.strip_prefix("provider::").unwrap_or(name);
-                let result = functions::call(name, args, span);
+                let result = functions::call(name, args, span, self.limits.string_bytes);
                 return self.charge(result);
             }
             Expression::Traversal(traversal) => {
@@ -423,7 +424,7 @@ impl Evaluator<'_> {
                     }
                 },
             }
-            if out.len() > MAX_STRING_LEN {
+            if out.len() > self.limits.string_bytes {
                 return false;
             }
         }

@@ -1,8 +1,6 @@
 //! Terraform's built-in functions that matter for network configuration. A function whose
 //! inputs are not all knowable returns Unknown; an unsupported function returns Unknown.
 
-use super::eval::MAX_STRING_LEN;
-
 /// The longest list evaluation may build (`concat` doubling in a chain of locals).
 pub(crate) const MAX_LIST_LEN: usize = 100_000;
 use crate::ir::{Node, Span, Value};
@@ -90,8 +88,10 @@ fn number_arg(args: &[Node], i: usize) -> Option<f64> {
 }
 
 /// Calls the built-in `name`. The result carries `span`.
-pub(crate) fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
-    let value = call_value(name, &args, span).unwrap_or(Value::Unknown);
+/// Calls the built-in function `name`; strings it builds may be at most `max_string` bytes
+/// long (longer ones are unknown).
+pub(crate) fn call(name: &str, args: Vec<Node>, span: Span, max_string: usize) -> Node {
+    let value = call_value(name, &args, span, max_string).unwrap_or(Value::Unknown);
     let mut node = Node::new(value, span);
     // A function result is reported where it is called; element spans from literal
     // arguments stay, everything built here gets the call's span.
@@ -104,7 +104,7 @@ pub(crate) fn call(name: &str, args: Vec<Node>, span: Span) -> Node {
     node
 }
 
-fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
+fn call_value(name: &str, args: &[Node], span: Span, max_string: usize) -> Option<Value> {
     let first = args.first();
     Some(match name {
         "tolist" | "toset" => {
@@ -292,7 +292,7 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
                 }
             }
             let joined = parts.join(&sep);
-            if joined.len() > MAX_STRING_LEN {
+            if joined.len() > max_string {
                 return None;
             }
             Value::String(joined)
@@ -321,12 +321,16 @@ fn call_value(name: &str, args: &[Node], span: Span) -> Option<Value> {
                 return None;
             }
             let out = s.replace(&from, &to);
-            if out.len() > MAX_STRING_LEN {
+            if out.len() > max_string {
                 return None;
             }
             Value::String(out)
         }
-        "format" => Value::String(format_string(&string_arg(args, 0)?, args.get(1..)?)?),
+        "format" => Value::String(format_string(
+            &string_arg(args, 0)?,
+            args.get(1..)?,
+            max_string,
+        )?),
         "min" | "max" => {
             let nums: Option<Vec<f64>> = args.iter().map(|a| to_number(&a.value)).collect();
             let nums = nums?;
@@ -383,7 +387,7 @@ fn dedup_known(items: &mut Vec<Node>) -> Option<()> {
     Some(())
 }
 
-fn format_string(fmt: &str, args: &[Node]) -> Option<String> {
+fn format_string(fmt: &str, args: &[Node], max_string: usize) -> Option<String> {
     let mut out = String::new();
     let mut args = args.iter();
     let mut chars = fmt.chars().peekable();
@@ -405,7 +409,7 @@ fn format_string(fmt: &str, args: &[Node]) -> Option<String> {
             'd' => out.push_str(&format_number(to_number(&args.next()?.value)?.trunc())),
             _ => out.push_str(&to_string(&args.next()?.value)?),
         }
-        if out.len() > MAX_STRING_LEN {
+        if out.len() > max_string {
             return None;
         }
     }
@@ -462,16 +466,26 @@ mod tests {
     #[test]
     fn cidrsubnet_matches_terraform() {
         let span = Span::new(FileId(0), 0..0);
-        let out = call("cidrsubnet", vec![s("10.0.0.0/16"), n(8.0), n(2.0)], span);
+        let out = call(
+            "cidrsubnet",
+            vec![s("10.0.0.0/16"), n(8.0), n(2.0)],
+            span,
+            1 << 20,
+        );
         assert_eq!(out.as_str(), Some("10.0.2.0/24"));
-        let out = call("cidrsubnet", vec![s("10.0.0.0/16"), n(8.0), n(256.0)], span);
+        let out = call(
+            "cidrsubnet",
+            vec![s("10.0.0.0/16"), n(8.0), n(256.0)],
+            span,
+            1 << 20,
+        );
         assert_eq!(out.value, Value::Unknown);
     }
 
     #[test]
     fn format_renders_strings_and_integers() {
         let span = Span::new(FileId(0), 0..0);
-        let out = call("format", vec![s("%s-%d%%"), s("a"), n(3.0)], span);
+        let out = call("format", vec![s("%s-%d%%"), s("a"), n(3.0)], span, 1 << 20);
         assert_eq!(out.as_str(), Some("a-3%"));
     }
 }

@@ -7,18 +7,15 @@ use crate::frontend::FileSystem;
 use crate::ir::{
     Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
 };
+use crate::limits::Limits;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 
-/// How deep local module calls may nest before the call is treated as out of scope.
-const MAX_MODULE_DEPTH: usize = 32;
-/// The most instances one `count`/`for_each` may create.
-pub(crate) const MAX_INSTANCES: usize = 10_000;
-/// What instantiating a module costs of the evaluation budget
-/// ([`super::eval::MAX_EVAL_STEPS`]), so that at most 50,000 module instances are created.
+/// What instantiating a module costs of the evaluation budget (`Limits::eval_steps`), so that
+/// at most 50,000 module instances are created by default.
 const MODULE_INSTANCE_STEPS: usize = 100;
 
 /// A `--var NAME=VALUE` from the command line.
@@ -122,7 +119,9 @@ pub(crate) struct Evaluator<'a> {
     pub cli_file: Option<FileId>,
     /// Suppression comments of the files read.
     pub suppressions: Vec<crate::ir::Suppression>,
-    /// What is left of the evaluation budget ([`super::eval::MAX_EVAL_STEPS`]).
+    /// What one input may cost.
+    pub limits: Limits,
+    /// What is left of the evaluation budget (`Limits::eval_steps`).
     pub steps_left: usize,
     /// Where the budget ran out.
     pub exhausted_at: Option<Span>,
@@ -203,6 +202,7 @@ pub fn load_root_module(
     dir: &Path,
     only: Option<&[PathBuf]>,
     options: &HclOptions,
+    limits: &Limits,
 ) -> (Unit, Vec<Diagnostic>) {
     let mut ev = Evaluator {
         fs,
@@ -212,7 +212,8 @@ pub fn load_root_module(
         diags: Vec::new(),
         cli_file: None,
         suppressions: Vec::new(),
-        steps_left: super::eval::MAX_EVAL_STEPS,
+        limits: *limits,
+        steps_left: limits.eval_steps,
         exhausted_at: None,
         nested_evals: 0,
         nested_too_deep: None,
@@ -267,7 +268,7 @@ pub fn load_root_module(
             message: format!(
                 "evaluation exceeds the limit of {} steps (count, for_each, for expressions, \
                  module calls or functions that multiply values); the rest is unknown",
-                super::eval::MAX_EVAL_STEPS
+                ev.limits.eval_steps
             ),
         });
     }
@@ -342,13 +343,14 @@ impl Evaluator<'_> {
     /// [`Self::parse_file`] for a file the command line named with the flag `what`.
     fn parse_file_named(&mut self, path: &Path, what: Option<&str>) -> Option<(FileId, Body)> {
         let id = self.read_file(path, what)?;
-        if let Some(offset) = too_deep(self.sources.text(id)) {
+        let max_nesting = self.limits.hcl_nesting;
+        if let Some(offset) = too_deep(self.sources.text(id), max_nesting) {
             let (line, column) = self.sources.line_col(id, offset);
             self.diags.push(Diagnostic {
                 path: self.sources.display(id).to_string(),
                 line: Some(line),
                 column: Some(column),
-                message: format!("nesting deeper than {MAX_NESTING} levels"),
+                message: format!("nesting deeper than {max_nesting} levels"),
             });
             return None;
         }
@@ -710,10 +712,11 @@ impl Evaluator<'_> {
             let node = self.eval(m, &attr.value, &scope);
             return match node.value {
                 Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
-                    if n as usize > MAX_INSTANCES {
+                    let max = self.limits.instances;
+                    if n as usize > max {
                         self.diag(
                             node.span,
-                            format!("count {n} exceeds the limit of {MAX_INSTANCES} instances"),
+                            format!("count {n} exceeds the limit of {max} instances"),
                         );
                         Instances::Count(0)
                     } else {
@@ -737,10 +740,13 @@ impl Evaluator<'_> {
                 _ => None,
             };
             return match keys {
-                Some(keys) if keys.len() > MAX_INSTANCES => {
+                Some(keys) if keys.len() > self.limits.instances => {
                     self.diag(
                         node.span,
-                        format!("for_each exceeds the limit of {MAX_INSTANCES} instances"),
+                        format!(
+                            "for_each exceeds the limit of {} instances",
+                            self.limits.instances
+                        ),
                     );
                     Instances::Keys(Vec::new())
                 }
@@ -770,7 +776,7 @@ impl Evaluator<'_> {
             .get_attribute("source")
             .and_then(|a| a.value.as_str());
         let local = source.filter(|s| is_local_source(s));
-        let (Some(source), true) = (local, self.modules[m].depth < MAX_MODULE_DEPTH) else {
+        let (Some(source), true) = (local, self.modules[m].depth < self.limits.module_depth) else {
             self.modules[m]
                 .children
                 .insert(name.to_string(), ChildInstances::OutOfScope);
@@ -879,18 +885,16 @@ impl Evaluator<'_> {
     }
 }
 
-/// How deeply brackets may nest in an HCL file (the parser recurses on them).
-pub(crate) const MAX_NESTING: usize = 200;
-
-/// The offset where brackets first nest deeper than [`MAX_NESTING`], if they do. Brackets
-/// inside strings count too, which only errs on the safe side.
-fn too_deep(text: &str) -> Option<usize> {
+/// The offset where brackets first nest deeper than `max` (`Limits::hcl_nesting`: the parser
+/// recurses on them), if they do. Brackets inside strings count too, which only errs on the
+/// safe side.
+fn too_deep(text: &str, max: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {
         match b {
             b'[' | b'{' | b'(' => {
                 depth += 1;
-                if depth > MAX_NESTING {
+                if depth > max {
                     return Some(i);
                 }
             }

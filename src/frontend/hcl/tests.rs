@@ -37,7 +37,14 @@ fn load_with(files: &[(&str, &str)], options: &HclOptions) -> (Unit, Vec<Diagnos
             .collect(),
     );
     let mut sources = SourceMap::new();
-    let (unit, diags) = load_root_module(&fs, &mut sources, Path::new("root"), None, options);
+    let (unit, diags) = load_root_module(
+        &fs,
+        &mut sources,
+        Path::new("root"),
+        None,
+        options,
+        &crate::limits::Limits::default(),
+    );
     (unit, diags, sources)
 }
 

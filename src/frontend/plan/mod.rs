@@ -132,10 +132,11 @@ pub fn load_plan(
     file: FileId,
     dir: &Path,
     options: &PlanOptions,
+    limits: &crate::limits::Limits,
 ) -> (Option<Unit>, Vec<Diagnostic>) {
     // Read in place: the plan text is the largest thing held, and is not copied.
     let (mut resources, settings, variables, diags) =
-        match read_plan(sources.text(file), sources.display(file), file) {
+        match read_plan(sources.text(file), sources.display(file), file, limits) {
             Ok(read) => read,
             Err(error) => return (None, vec![error]),
         };
@@ -143,7 +144,8 @@ pub fn load_plan(
         .source_dir
         .clone()
         .unwrap_or_else(|| dir.to_path_buf());
-    let suppressions = source::map_to_source(fs, sources, &source_dir, &variables, &mut resources);
+    let suppressions =
+        source::map_to_source(fs, sources, &source_dir, &variables, &mut resources, limits);
     let unit = Unit {
         family: Family::Terraform,
         origin: dir.to_path_buf(),
@@ -164,7 +166,12 @@ type PlanRead = (
     Vec<Diagnostic>,
 );
 
-fn read_plan(text: &str, display: &str, file: FileId) -> Result<PlanRead, Diagnostic> {
+fn read_plan(
+    text: &str,
+    display: &str,
+    file: FileId,
+    limits: &crate::limits::Limits,
+) -> Result<PlanRead, Diagnostic> {
     let error = |line: Option<usize>, column: Option<usize>, message: String| Diagnostic {
         path: display.to_string(),
         line,
@@ -172,11 +179,8 @@ fn read_plan(text: &str, display: &str, file: FileId) -> Result<PlanRead, Diagno
         message,
     };
     // Raw values are read past serde_json's recursion limit: check the nesting first.
-    if let Some((line, column)) = crate::frontend::json_too_deep(text) {
-        let message = format!(
-            "nesting deeper than {} levels",
-            crate::frontend::MAX_JSON_DEPTH
-        );
+    if let Some((line, column)) = crate::frontend::json_too_deep(text, limits.document_nesting) {
+        let message = format!("nesting deeper than {} levels", limits.document_nesting);
         return Err(error(Some(line), Some(column), message));
     }
     let plan: Plan = match serde_json::from_str(text) {

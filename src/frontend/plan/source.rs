@@ -17,6 +17,7 @@ pub(super) fn map_to_source(
     dir: &Path,
     variables: &BTreeMap<String, serde_json::Value>,
     resources: &mut [Resource],
+    limits: &crate::limits::Limits,
 ) -> Vec<crate::ir::Suppression> {
     let has_tf = fs
         .list_dir(dir)
@@ -46,7 +47,7 @@ pub(super) fn map_to_source(
     };
     // Problems in the source are not problems of the plan being analyzed: fall back to the
     // plan's own locations where the source does not say.
-    let (unit, _diagnostics) = load_root_module(fs, sources, dir, None, &options);
+    let (unit, _diagnostics) = load_root_module(fs, sources, dir, None, &options, limits);
     let by_address: HashMap<&str, &Resource> = unit
         .resources
         .iter()
