@@ -106,13 +106,16 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         if rest.len() % 2 != 0 {
             return Err("file is not valid UTF-16 text (odd length)".into());
         }
-        let units = rest.chunks_exact(2).map(|c| {
-            if little {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
+        let units = rest
+            .chunks_exact(2)
+            .filter_map(|c| <[u8; 2]>::try_from(c).ok())
+            .map(|pair| {
+                if little {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            });
         char::decode_utf16(units)
             .collect::<Result<String, _>>()
             .map_err(|_| "file is not valid UTF-16 text".to_string())

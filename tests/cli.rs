@@ -1,7 +1,7 @@
 //! The command line as a user runs it: exit codes, error locations, flags, report formats
 //! (snapshots) and the JSON schema.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
 use std::process::{Command, Output};

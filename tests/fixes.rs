@@ -3,7 +3,7 @@
 //! and nothing else, and a second `--fix` changes nothing. Plus the safety cases: CRLF and BOM
 //! kept, read-only files and symlinks out of the root refused and left untouched.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use redshield::rules::{self, FixAvailability};
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! was still analyzed, and the exit status. Fixtures are in `tests/hostile/`; the large ones
 //! (10 MB lines, files past the size limit, deep nesting) are made by the tests.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::fs;
 use std::io::Read;

@@ -2,7 +2,7 @@
 //! official schema, stable fingerprints), GitHub workflow commands and the step summary,
 //! Markdown for pull-request comments; and the GitHub Action and pre-commit hook manifests.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

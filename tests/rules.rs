@@ -6,7 +6,7 @@
 //! cases, CloudFormation JSON twins of YAML cases) must produce the same findings — rule IDs on
 //! the same resources — as their twin. No case may produce an input error.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use redshield::discover::OsFileSystem;
 use redshield::report::text::render_text;

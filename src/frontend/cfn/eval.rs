@@ -586,6 +586,7 @@ fn to_json(value: &Value) -> serde_json::Value {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::super::tree::parse_yaml;
     use super::*;

@@ -530,6 +530,7 @@ fn key_before(bytes: &[u8], value_start: usize) -> Option<std::ops::Range<usize>
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
 

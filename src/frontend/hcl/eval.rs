@@ -520,7 +520,8 @@ impl Evaluator<'_> {
         };
         match (root, first) {
             ("var", Some(name)) => {
-                let node = self.modules[m]
+                let node = self
+                    .inst(m)
                     .vars
                     .get(name)
                     .cloned()
@@ -555,16 +556,18 @@ impl Evaluator<'_> {
                 (node, 1)
             }
             ("path", Some("module" | "root" | "cwd")) => {
-                let dir = self.modules[m].decl.dir.to_string_lossy().into_owned();
+                let dir = self.inst(m).decl.dir.to_string_lossy().into_owned();
                 (Node::new(Value::String(dir), span), 1)
             }
             ("terraform", Some("workspace")) => {
                 (Node::new(Value::String("default".into()), span), 1)
             }
-            ("module", Some(name)) => self.module_value(m, name, &ops[1..], span).map_or_else(
-                || (Node::unknown(span), ops.len()),
-                |(n, used)| (n, used + 1),
-            ),
+            ("module", Some(name)) => self
+                .module_value(m, name, ops.get(1..).unwrap_or(&[]), span)
+                .map_or_else(
+                    || (Node::unknown(span), ops.len()),
+                    |(n, used)| (n, used + 1),
+                ),
             ("data", Some(kind)) => match second {
                 Some(name) => (self.resource_value(m, Mode::Data, kind, name, span), 2),
                 None => (Node::unknown(span), ops.len()),
@@ -575,60 +578,60 @@ impl Evaluator<'_> {
     }
 
     fn local(&mut self, m: usize, name: &str, span: Span) -> Node {
-        match self.modules[m].locals.get(name) {
+        match self.inst(m).locals.get(name) {
             Some(Slot::Done(node)) => {
                 let node = node.clone();
                 return self.charge(node);
             }
             Some(Slot::InProgress) => {
-                let closing = format!("{}local.{name}", self.modules[m].prefix);
+                let closing = format!("{}local.{name}", self.inst(m).prefix);
                 self.cycle(closing, span);
                 return Node::unknown(span);
             }
             None => {}
         }
-        let decl = self.modules[m].decl.clone();
+        let decl = self.inst(m).decl.clone();
         let Some((expr, file)) = decl.locals.get(name) else {
             return Node::unknown(span);
         };
-        self.modules[m]
+        self.inst_mut(m)
             .locals
             .insert(name.to_string(), Slot::InProgress);
-        let named = format!("{}local.{name}", self.modules[m].prefix);
+        let named = format!("{}local.{name}", self.inst(m).prefix);
         self.evaluating.push(named);
         let node = capped(self.eval(m, expr, &Scope::new(*file)));
         self.evaluating.pop();
-        self.modules[m]
+        self.inst_mut(m)
             .locals
             .insert(name.to_string(), Slot::Done(node.clone()));
         node
     }
 
     fn output(&mut self, m: usize, name: &str, span: Span) -> Node {
-        match self.modules[m].outputs.get(name) {
+        match self.inst(m).outputs.get(name) {
             Some(Slot::Done(node)) => {
                 let node = node.clone();
                 return self.charge(node);
             }
             Some(Slot::InProgress) => {
-                let closing = format!("{}output.{name}", self.modules[m].prefix);
+                let closing = format!("{}output.{name}", self.inst(m).prefix);
                 self.cycle(closing, span);
                 return Node::unknown(span);
             }
             None => {}
         }
-        let decl = self.modules[m].decl.clone();
+        let decl = self.inst(m).decl.clone();
         let Some((expr, file)) = decl.outputs.get(name) else {
             return Node::unknown(span);
         };
-        self.modules[m]
+        self.inst_mut(m)
             .outputs
             .insert(name.to_string(), Slot::InProgress);
-        let named = format!("{}output.{name}", self.modules[m].prefix);
+        let named = format!("{}output.{name}", self.inst(m).prefix);
         self.evaluating.push(named);
         let node = capped(self.eval(m, expr, &Scope::new(*file)));
         self.evaluating.pop();
-        self.modules[m]
+        self.inst_mut(m)
             .outputs
             .insert(name.to_string(), Slot::Done(node.clone()));
         node
@@ -666,7 +669,7 @@ impl Evaluator<'_> {
 
     /// All outputs of module instance `m` as a map.
     fn outputs_map(&mut self, m: usize, span: Span) -> Node {
-        let decl = self.modules[m].decl.clone();
+        let decl = self.inst(m).decl.clone();
         let mut names: Vec<&String> = decl.outputs.keys().collect();
         names.sort();
         let map = names
@@ -689,7 +692,7 @@ impl Evaluator<'_> {
         let mut node = match children {
             ChildInstances::OutOfScope => return None,
             ChildInstances::InProgress => {
-                let closing = format!("{}module.{name}", self.modules[m].prefix);
+                let closing = format!("{}module.{name}", self.inst(m).prefix);
                 self.cycle(closing, span);
                 return None;
             }
@@ -719,7 +722,7 @@ impl Evaluator<'_> {
 
     /// A resource named in an expression: a `Ref` to each of its instances.
     fn resource_value(&mut self, m: usize, mode: Mode, kind: &str, name: &str, span: Span) -> Node {
-        let decl = self.modules[m].decl.clone();
+        let decl = self.inst(m).decl.clone();
         let key = (mode, kind.to_string(), name.to_string());
         let Some(&idx) = decl.resource_index.get(&key) else {
             // Not declared in this module: out of scope, so unknown.
@@ -727,7 +730,7 @@ impl Evaluator<'_> {
         };
         let base = format!(
             "{}{}{kind}.{name}",
-            self.modules[m].prefix,
+            self.inst(m).prefix,
             if mode == Mode::Data { "data." } else { "" }
         );
         let reference = |address: String| {

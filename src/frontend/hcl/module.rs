@@ -303,6 +303,19 @@ pub fn load_root_module(
 }
 
 impl Evaluator<'_> {
+    /// Module instance `m`. Instance ids are only ever the index an instance was pushed at
+    /// (`load_root_module` pushes the root as 0, `instantiate` returns the index of its push), and instances are never removed, so every id is in bounds.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn inst(&self, m: usize) -> &ModuleInst {
+        &self.modules[m]
+    }
+
+    /// [`Self::inst`], to change it.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn inst_mut(&mut self, m: usize) -> &mut ModuleInst {
+        &mut self.modules[m]
+    }
+
     pub(crate) fn diag(&mut self, span: Span, message: String) {
         let loc = self.sources.location(span);
         self.diags.push(Diagnostic {
@@ -625,12 +638,12 @@ impl Evaluator<'_> {
 
     /// Expands every resource of module instance `m` and of the modules it calls.
     fn expand_module(&mut self, m: usize, out: &mut Vec<Resource>) {
-        let decl = self.modules[m].decl.clone();
+        let decl = self.inst(m).decl.clone();
         for (idx, res) in decl.resources.iter().enumerate() {
             let instances = self.instances(m, idx);
             let base = format!(
                 "{}{}{}.{}",
-                self.modules[m].prefix,
+                self.inst(m).prefix,
                 if res.mode == Mode::Data { "data." } else { "" },
                 res.kind,
                 res.name
@@ -692,17 +705,17 @@ impl Evaluator<'_> {
 
     /// The instances of resource `idx` in module `m`, from its `count` or `for_each`.
     pub(crate) fn instances(&mut self, m: usize, idx: usize) -> Instances {
-        if let Some(found) = self.modules[m].instances.get(&idx) {
+        if let Some(found) = self.inst(m).instances.get(&idx) {
             return found.clone();
         }
         // Guard against a count that refers to its own resource.
-        self.modules[m].instances.insert(idx, Instances::Unknown);
-        let decl = self.modules[m].decl.clone();
+        self.inst_mut(m).instances.insert(idx, Instances::Unknown);
+        let decl = self.inst(m).decl.clone();
         let Some(res) = decl.resources.get(idx) else {
             return Instances::Unknown;
         };
         let result = self.count_or_for_each(m, &res.block, res.file);
-        self.modules[m].instances.insert(idx, result.clone());
+        self.inst_mut(m).instances.insert(idx, result.clone());
         result
     }
 
@@ -763,10 +776,10 @@ impl Evaluator<'_> {
 
     /// The instantiated children of call `name` in module `m`, instantiating them on first use.
     pub(crate) fn child_instances(&mut self, m: usize, name: &str) -> ChildInstances {
-        if let Some(found) = self.modules[m].children.get(name) {
+        if let Some(found) = self.inst(m).children.get(name) {
             return found.clone();
         }
-        let decl = self.modules[m].decl.clone();
+        let decl = self.inst(m).decl.clone();
         let Some(call) = decl.call_index.get(name).and_then(|&i| decl.calls.get(i)) else {
             return ChildInstances::OutOfScope;
         };
@@ -776,18 +789,18 @@ impl Evaluator<'_> {
             .get_attribute("source")
             .and_then(|a| a.value.as_str());
         let local = source.filter(|s| is_local_source(s));
-        let (Some(source), true) = (local, self.modules[m].depth < self.limits.module_depth) else {
-            self.modules[m]
+        let (Some(source), true) = (local, self.inst(m).depth < self.limits.module_depth) else {
+            self.inst_mut(m)
                 .children
                 .insert(name.to_string(), ChildInstances::OutOfScope);
             return ChildInstances::OutOfScope;
         };
-        self.modules[m]
+        self.inst_mut(m)
             .children
             .insert(name.to_string(), ChildInstances::InProgress);
         let dir = normalize(&decl.dir.join(source));
         let child_decl = self.load_decl(&dir, None);
-        let prefix = format!("{}module.{}", self.modules[m].prefix, call.name);
+        let prefix = format!("{}module.{}", self.inst(m).prefix, call.name);
         self.evaluating.push(prefix.clone());
         let result = match self.count_or_for_each(m, &call.block, call.file) {
             Instances::Single => {
@@ -828,7 +841,7 @@ impl Evaluator<'_> {
             Instances::Unknown => ChildInstances::OutOfScope,
         };
         self.evaluating.pop();
-        self.modules[m]
+        self.inst_mut(m)
             .children
             .insert(name.to_string(), result.clone());
         result
@@ -868,7 +881,7 @@ impl Evaluator<'_> {
             };
             vars.insert(name.clone(), node);
         }
-        let depth = self.modules[parent].depth + 1;
+        let depth = self.inst(parent).depth + 1;
         // An instance holds maps and its address prefix: it costs more than one value.
         self.spend(MODULE_INSTANCE_STEPS);
         self.modules.push(ModuleInst {

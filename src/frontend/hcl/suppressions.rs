@@ -81,6 +81,7 @@ pub fn is_rule_pattern(word: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
 

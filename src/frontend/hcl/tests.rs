@@ -1,5 +1,7 @@
 //! Front-end tests: every construct the HCL front end claims, asserted on the IR it produces.
 
+#![allow(clippy::indexing_slicing)] // tests may panic
+
 use super::{HclOptions, VarAssignment, load_root_module};
 use crate::frontend::FileSystem;
 use crate::ir::{Diagnostic, Node, Reference, Resource, SourceMap, Unit, Value};

@@ -571,7 +571,9 @@ impl<'c> ConfigIndex<'c> {
             // A root variable: its value is known from the plan.
             return Some(literals(self.variables.get(name)?));
         };
-        let parent_path: Vec<String> = steps[..steps.len() - 1]
+        let parent_path: Vec<String> = steps
+            .split_last()
+            .map_or(&[][..], |(_, init)| init)
             .iter()
             .map(|(n, _)| n.clone())
             .collect();
@@ -809,7 +811,9 @@ fn strip_trailing_key(address: &str) -> &str {
 /// `module.a.module.b[0]` → `module.a`.
 fn parent_instance(module_address: &str) -> String {
     let steps = module_steps(module_address);
-    steps[..steps.len().saturating_sub(1)]
+    steps
+        .split_last()
+        .map_or(&[][..], |(_, init)| init)
         .iter()
         .map(|(n, k)| format!("module.{n}{}", k.clone().unwrap_or_default()))
         .collect::<Vec<_>>()

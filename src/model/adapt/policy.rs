@@ -292,8 +292,9 @@ impl<'a> PolicyReader<'a, '_> {
                         .and_then(|s| self.r.string(s))
                         .map(str::to_string);
                     let statement = self.statement_block(block);
-                    if let Some(i) = sids.iter().position(|x| x.is_some() && *x == sid) {
-                        doc.statements[i] = statement;
+                    let same = sids.iter().position(|x| x.is_some() && *x == sid);
+                    if let Some(slot) = same.and_then(|i| doc.statements.get_mut(i)) {
+                        *slot = statement;
                     } else {
                         sids.push(sid);
                         doc.statements.push(statement);
@@ -441,6 +442,7 @@ fn format_number(n: f64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
     use crate::ir::{Family, FileId, Mode, Span};
