@@ -162,8 +162,9 @@ pub struct TerraformRoot {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub terraform: Vec<TerraformRoot>,
-    /// Plan JSON and CloudFormation templates, already read.
-    pub documents: Vec<Document>,
+    /// Files that may be plan JSON or CloudFormation templates (by extension), in walk order.
+    /// They are read and classified by the analysis, in parallel: see [`read_document`].
+    pub documents: Vec<PathBuf>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -200,26 +201,20 @@ pub fn classify(text: &str) -> Option<DocumentKind> {
     }
 }
 
-/// Reads a candidate document; unreadable ones are errors (they may be templates).
-fn read_document(fs: &dyn FileSystem, path: &Path, out: &mut Discovered) {
-    if path
-        .extension()
-        .is_none_or(|e| !DOCUMENT_EXTENSIONS.iter().any(|d| e == *d))
-    {
-        return;
-    }
-    match fs.read_to_string(path) {
-        Ok(text) => {
-            if let Some(kind) = classify(&text) {
-                out.documents.push(Document {
-                    path: path.to_path_buf(),
-                    kind,
-                    text,
-                });
-            }
-        }
-        Err(message) => out.errors.push(error(fs, path, message)),
-    }
+fn is_document(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| DOCUMENT_EXTENSIONS.iter().any(|d| e == *d))
+}
+
+/// Reads a candidate document: None when it is neither a plan nor a template (skipped
+/// silently), an error when it cannot be read (it may be a template).
+pub fn read_document(fs: &dyn FileSystem, path: &Path) -> Result<Option<Document>, Diagnostic> {
+    let text = fs.read_to_string(path).map_err(|m| error(fs, path, m))?;
+    Ok(classify(&text).map(|kind| Document {
+        path: path.to_path_buf(),
+        kind,
+        text,
+    }))
 }
 
 fn is_tf(path: &Path) -> bool {
@@ -252,8 +247,8 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                     dir
                 };
                 named.entry(dir).or_default().push(path.clone());
-            } else {
-                read_document(fs, path, &mut out);
+            } else if is_document(path) {
+                out.documents.push(path.clone());
             }
             continue;
         }
@@ -273,8 +268,8 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                         if let Some(dir) = p.parent() {
                             walked.insert(dir.to_path_buf());
                         }
-                    } else if is_file {
-                        read_document(fs, p, &mut out);
+                    } else if is_file && is_document(p) {
+                        out.documents.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -288,10 +283,15 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
             }
         }
     }
-    let called: BTreeSet<PathBuf> = walked
-        .iter()
-        .flat_map(|dir| module_sources(fs, dir))
-        .collect();
+    // Reads every .tf file below: in parallel (on the caller's pool, which has the stack
+    // depth parsing needs).
+    let called: BTreeSet<PathBuf> = {
+        use rayon::prelude::*;
+        walked
+            .par_iter()
+            .flat_map_iter(|dir| module_sources(fs, dir))
+            .collect()
+    };
     for dir in walked {
         if !called.contains(&crate::frontend::hcl::normalize_path(&dir)) {
             out.terraform.push(TerraformRoot { dir, only: None });

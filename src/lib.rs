@@ -99,7 +99,8 @@ struct Run<'a> {
 /// One unit of work: inputs are analyzed in parallel, one job each.
 enum Job {
     Terraform(discover::TerraformRoot),
-    Document(discover::Document),
+    /// A file that may be a plan or a template.
+    Document(PathBuf),
     Stdin(String),
 }
 
@@ -247,7 +248,12 @@ fn parent_dir(path: &std::path::Path) -> PathBuf {
 /// Analyzes the inputs.
 pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Analysis {
     use rayon::prelude::*;
-    let discovered = discover::discover(&inputs.paths, fs);
+    let pool = worker_pool();
+    // Discovery parses .tf files in parallel: on the pool with room for deep recursion too.
+    let discovered = match pool {
+        Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs)),
+        None => discover::discover(&inputs.paths, fs),
+    };
     let fixed_config = settings
         .config
         .as_ref()
@@ -265,7 +271,6 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     if let Some(text) = &inputs.stdin {
         jobs.push(Job::Stdin(text.clone()));
     }
-    let pool = worker_pool();
     let work = || -> Vec<Run> {
         jobs.into_par_iter()
             .enumerate()
@@ -354,11 +359,15 @@ impl Run<'_> {
                 self.errors.extend(diags);
                 self.check_unit(&unit);
             }
-            Job::Document(doc) => {
-                let dir = parent_dir(&doc.path);
-                let display = self.fs.display(&doc.path);
-                self.check_document(&doc.path, display, doc.text, doc.kind, &dir);
-            }
+            Job::Document(path) => match discover::read_document(self.fs, &path) {
+                Ok(Some(doc)) => {
+                    let dir = parent_dir(&doc.path);
+                    let display = self.fs.display(&doc.path);
+                    self.check_document(&doc.path, display, doc.text, doc.kind, &dir);
+                }
+                Ok(None) => {}
+                Err(error) => self.errors.push(error),
+            },
             Job::Stdin(text) => {
                 let stdin = std::path::Path::new("<stdin>");
                 match discover::classify(&text) {
