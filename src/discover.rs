@@ -2,8 +2,8 @@
 //! `node_modules/`), groups Terraform files into root modules, and provides the front ends'
 //! file access.
 
-use crate::frontend::FileSystem;
 use crate::frontend::hcl::module_sources;
+use crate::frontend::{FileSystem, is_tf};
 use crate::ir::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -13,7 +13,14 @@ use std::sync::Arc;
 const SKIPPED_DIRS: [&str; 3] = [".terraform", "node_modules", ".git"];
 
 /// Directory listings, by directory, shared by the parallel jobs.
-type ListingCache = Arc<std::sync::Mutex<BTreeMap<PathBuf, Arc<[PathBuf]>>>>;
+type ListingCache = Arc<std::sync::Mutex<BTreeMap<PathBuf, Listing>>>;
+
+/// One directory's files, and the `.tf` files among them (asked for by every plan in it).
+#[derive(Debug, Clone)]
+struct Listing {
+    files: Arc<[PathBuf]>,
+    tf_files: Arc<[PathBuf]>,
+}
 
 /// The real file system, with paths shown relative to the working directory.
 #[derive(Debug, Clone)]
@@ -64,8 +71,30 @@ impl FileSystem for OsFileSystem {
     }
 
     fn list_dir(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
-        if let Some(entries) = self.listings.lock().ok().and_then(|l| l.get(dir).cloned()) {
-            return Ok(entries);
+        self.listing(dir).map(|l| l.files)
+    }
+
+    fn tf_files(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
+        self.listing(dir).map(|l| l.tf_files)
+    }
+
+    fn display(&self, path: &Path) -> String {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        let shown = absolute.strip_prefix(&self.cwd).map_or(path, |p| p);
+        let text = shown.to_string_lossy().replace('\\', "/");
+        text.strip_prefix("./").map_or(text.clone(), str::to_string)
+    }
+}
+
+impl OsFileSystem {
+    /// A directory's listing, read once per run.
+    fn listing(&self, dir: &Path) -> Result<Listing, String> {
+        if let Some(listing) = self.listings.lock().ok().and_then(|l| l.get(dir).cloned()) {
+            return Ok(listing);
         }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| describe_io(&e))?
@@ -78,22 +107,14 @@ impl FileSystem for OsFileSystem {
             .map(|e| e.path())
             .collect();
         entries.sort();
-        let entries: Arc<[PathBuf]> = entries.into();
-        if let Ok(mut listings) = self.listings.lock() {
-            listings.insert(dir.to_path_buf(), entries.clone());
-        }
-        Ok(entries)
-    }
-
-    fn display(&self, path: &Path) -> String {
-        let absolute = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.cwd.join(path)
+        let listing = Listing {
+            tf_files: entries.iter().filter(|p| is_tf(p)).cloned().collect(),
+            files: entries.into(),
         };
-        let shown = absolute.strip_prefix(&self.cwd).map_or(path, |p| p);
-        let text = shown.to_string_lossy().replace('\\', "/");
-        text.strip_prefix("./").map_or(text.clone(), str::to_string)
+        if let Ok(mut listings) = self.listings.lock() {
+            listings.insert(dir.to_path_buf(), listing.clone());
+        }
+        Ok(listing)
     }
 }
 
@@ -215,10 +236,6 @@ pub fn read_document(fs: &dyn FileSystem, path: &Path) -> Result<Option<Document
         kind,
         text,
     }))
-}
-
-fn is_tf(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "tf")
 }
 
 /// Finds the inputs under `paths`. Named `.tf` files form a module with the other named files

@@ -36,6 +36,9 @@ impl FileSystem for Overlay<'_> {
     fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
         self.base.list_dir(dir)
     }
+    fn tf_files(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
+        self.base.tf_files(dir)
+    }
     fn display(&self, path: &Path) -> String {
         self.base.display(path)
     }

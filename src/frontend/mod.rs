@@ -19,8 +19,22 @@ pub trait FileSystem: Sync {
     /// The entries of a directory, sorted by name. Shared: a listing is read once per run
     /// however many inputs in the directory ask for it.
     fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String>;
+    /// The `.tf` files of a directory, sorted by name.
+    fn tf_files(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
+        Ok(self
+            .list_dir(dir)?
+            .iter()
+            .filter(|p| is_tf(p))
+            .cloned()
+            .collect())
+    }
     /// The path as reports show it: relative to the working directory, `/`-separated.
     fn display(&self, path: &Path) -> String;
+}
+
+/// Is this a Terraform configuration file?
+pub fn is_tf(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tf")
 }
 
 /// The 1-based line and column of the first bracket of `text` (JSON) that nests deeper than
@@ -28,21 +42,27 @@ pub trait FileSystem: Sync {
 /// may nest `Limits::document_nesting` levels, at most serde_json's own limit (128), which this
 /// applies to the parts it reads as raw values too.
 pub(crate) fn json_too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => in_string = true,
+            b'"' => {
+                // Most of a plan's bytes are in strings: jump to the closing quote, over
+                // escaped characters.
+                let mut j = i + 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', bytes.get(j..).unwrap_or_default()) {
+                        Some(k) if bytes.get(j + k) == Some(&b'\\') => j += k + 2,
+                        Some(k) => {
+                            j += k;
+                            break;
+                        }
+                        None => return None,
+                    }
+                }
+                i = j;
+            }
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
@@ -55,6 +75,28 @@ pub(crate) fn json_too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_too_deep;
+
+    #[test]
+    fn brackets_in_strings_do_not_nest() {
+        let text = r#"{"a": "[[[[\"{{{{\\", "b": ["\\\\", "[["]}"#;
+        assert_eq!(json_too_deep(text, 2), None);
+        assert_eq!(json_too_deep(text, 1), Some((1, 28)));
+    }
+
+    #[test]
+    fn the_first_bracket_too_deep_is_located() {
+        let text = "{\n  \"é\": [\n    [1]]}";
+        assert_eq!(json_too_deep(text, 2), Some((3, 5)));
+        assert_eq!(json_too_deep(text, 3), None);
+        // An unterminated string holds the rest of the text.
+        assert_eq!(json_too_deep("[\"[[[[", 1), None);
+    }
 }

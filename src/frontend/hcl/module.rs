@@ -143,10 +143,7 @@ pub(crate) struct Evaluator<'a> {
 /// it must; unreadable files are skipped (they are reported when analyzed).
 pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for path in fs.list_dir(dir).unwrap_or_default().iter() {
-        if path.extension().is_none_or(|e| e != "tf") {
-            continue;
-        }
+    for path in fs.tf_files(dir).unwrap_or_default().iter() {
         let Ok(text) = fs.read_to_string(path) else {
             continue;
         };
@@ -397,12 +394,8 @@ impl Evaluator<'_> {
         }
         let files: Vec<PathBuf> = match only {
             Some(files) => files.to_vec(),
-            None => match self.fs.list_dir(dir) {
-                Ok(entries) => entries
-                    .iter()
-                    .filter(|p| p.extension().is_some_and(|e| e == "tf"))
-                    .cloned()
-                    .collect(),
+            None => match self.fs.tf_files(dir) {
+                Ok(files) => files.to_vec(),
                 Err(message) => {
                     self.diags.push(Diagnostic {
                         path: self.fs.display(dir),

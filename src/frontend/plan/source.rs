@@ -19,14 +19,7 @@ pub(super) fn map_to_source(
     resources: &mut [Resource],
     limits: &crate::limits::Limits,
 ) -> Vec<crate::ir::Suppression> {
-    let has_tf = fs
-        .list_dir(dir)
-        .map(|entries| {
-            entries
-                .iter()
-                .any(|p| p.extension().is_some_and(|e| e == "tf"))
-        })
-        .unwrap_or(false);
+    let has_tf = fs.tf_files(dir).is_ok_and(|files| !files.is_empty());
     if !has_tf {
         return Vec::new();
     }
