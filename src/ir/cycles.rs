@@ -132,7 +132,10 @@ mod tests {
                     address: (*r).to_string(),
                     path: vec!["id".into()],
                 };
-                (format!("a{i}"), Node::new(Value::Ref(reference), span))
+                (
+                    format!("a{i}"),
+                    Node::new(Value::Ref(Box::new(reference)), span),
+                )
             })
             .collect();
         Resource {

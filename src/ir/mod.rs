@@ -86,7 +86,8 @@ pub enum Value {
     /// Not knowable before apply, or not evaluable by the front end.
     Unknown,
     /// Another resource's attribute, resolved by the model.
-    Ref(Reference),
+    /// Boxed: references are rare, and every node pays for the largest variant.
+    Ref(Box<Reference>),
     /// A string built from parts, some of them references (`"${aws_s3_bucket.x.arn}/*"`,
     /// `!Sub "${Bucket.Arn}/*"`): the model resolves the parts it can.
     Concat(Vec<Node>),

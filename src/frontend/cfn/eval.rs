@@ -222,10 +222,10 @@ impl<'t> Template<'t> {
                         Some(node)
                     }
                     _ if self.resources.contains(target) => Some(Node::new(
-                        Value::Ref(Reference {
+                        Value::Ref(Box::new(Reference {
                             address: target.to_string(),
                             path: Vec::new(),
-                        }),
+                        })),
                         span,
                     )),
                     _ => unknown(),
@@ -248,10 +248,10 @@ impl<'t> Template<'t> {
                     return unknown();
                 }
                 Some(Node::new(
-                    Value::Ref(Reference {
+                    Value::Ref(Box::new(Reference {
                         address: resource,
                         path: attr.split('.').map(str::to_string).collect(),
-                    }),
+                    })),
                     span,
                 ))
             }
@@ -483,10 +483,10 @@ impl<'t> Template<'t> {
                             return None;
                         }
                         Node::new(
-                            Value::Ref(Reference {
+                            Value::Ref(Box::new(Reference {
                                 address: target.to_string(),
                                 path: attr.split('.').map(str::to_string).collect(),
-                            }),
+                            })),
                             span,
                         )
                     }
@@ -658,10 +658,10 @@ Resources:
         let props = eval_props(TEMPLATE, &[]);
         let get = |k: &str| props.get(k).map(|n| n.value.clone());
         let r = |path: &[&str]| {
-            Some(Value::Ref(Reference {
+            Some(Value::Ref(Box::new(Reference {
                 address: "Sg".into(),
                 path: path.iter().map(|s| s.to_string()).collect(),
-            }))
+            })))
         };
         assert_eq!(get("GroupId"), r(&["GroupId"]));
         assert_eq!(get("Long"), r(&["GroupId"]));

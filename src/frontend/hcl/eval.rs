@@ -735,10 +735,10 @@ impl Evaluator<'_> {
         );
         let reference = |address: String| {
             Node::new(
-                Value::Ref(Reference {
+                Value::Ref(Box::new(Reference {
                     address,
                     path: Vec::new(),
-                }),
+                })),
                 span,
             )
         };

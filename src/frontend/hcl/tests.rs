@@ -93,10 +93,10 @@ fn strings(node: &Node) -> Vec<String> {
 }
 
 fn reference(address: &str, path: &[&str]) -> Value {
-    Value::Ref(Reference {
+    Value::Ref(Box::new(Reference {
         address: address.to_string(),
         path: path.iter().map(|s| s.to_string()).collect(),
-    })
+    }))
 }
 
 #[test]

@@ -756,7 +756,7 @@ fn fill_unknown_ids(node: &mut Node, mark: &Json, refs: &[Reference]) {
                     })
                     .collect();
                 let value = match candidates.as_slice() {
-                    [one] => Value::Ref((*one).clone()),
+                    [one] => Value::Ref(Box::new((*one).clone())),
                     _ => Value::Unknown,
                 };
                 map.insert(field.clone(), Node::new(value, span));
@@ -829,7 +829,7 @@ fn literals(value: &Json) -> Vec<Linked> {
 
 fn to_node(linked: Linked, span: Span) -> Node {
     match linked {
-        Linked::Ref(r) => Node::new(Value::Ref(r), span),
+        Linked::Ref(r) => Node::new(Value::Ref(Box::new(r)), span),
         Linked::Literal(json) => Node::from_json(&json, span),
     }
 }

@@ -542,10 +542,10 @@ mod tests {
             serde_json::json!({"bucket": "data"}),
         )];
         let bucket_arn = Node::new(
-            Value::Ref(crate::ir::Reference {
+            Value::Ref(Box::new(crate::ir::Reference {
                 address: "aws_s3_bucket.data".into(),
                 path: vec!["arn".into()],
-            }),
+            })),
             span(),
         );
         let objects = Node::new(
@@ -601,10 +601,10 @@ mod tests {
         ];
         let reference = |address: &str| {
             Node::new(
-                Value::Ref(crate::ir::Reference {
+                Value::Ref(Box::new(crate::ir::Reference {
                     address: address.into(),
                     path: vec!["json".into()],
-                }),
+                })),
                 span(),
             )
         };
