@@ -139,9 +139,23 @@ fn check_within(
     input: Option<Vec<u8>>,
     bound: Duration,
 ) -> Run {
+    check_as(cwd, args, stdin, input, bound, |_| {}).expect("run redshield")
+}
+
+/// [`check_within`], with `setup` applied to the command first; None when it cannot start.
+fn check_as(
+    cwd: &Path,
+    args: &[&str],
+    stdin: Stdio,
+    input: Option<Vec<u8>>,
+    bound: Duration,
+    setup: impl FnOnce(&mut Command),
+) -> Option<Run> {
     let out = tempfile::NamedTempFile::new().unwrap();
     let err = tempfile::NamedTempFile::new().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_redshield"));
+    setup(&mut command);
+    let mut child = command
         .arg("check")
         .arg("--format")
         .arg("json")
@@ -152,7 +166,7 @@ fn check_within(
         .stdout(out.reopen().unwrap())
         .stderr(err.reopen().unwrap())
         .spawn()
-        .expect("run redshield");
+        .ok()?;
     feed(&mut child, input);
     let status = wait_within(&mut child, bound, args);
     let mut stdout = String::new();
@@ -160,11 +174,25 @@ fn check_within(
     let stderr = fs::read_to_string(err.path()).unwrap();
     let report = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("no JSON report ({e}): {stdout}\nstderr: {stderr}"));
-    Run {
+    Some(Run {
         report,
         code: status.code().unwrap_or(-1),
         stderr,
-    }
+    })
+}
+
+/// [`check`] as the unprivileged user `nobody`, so that permissions bind when the tests run
+/// as root. None when not root, or when `nobody` cannot run the binary where it was built.
+#[cfg(unix)]
+fn check_unprivileged(cwd: &Path, args: &[&str]) -> Option<Run> {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    const NOBODY: u32 = 65534;
+    // The scene is private to its creator: let `nobody` in.
+    fs::set_permissions(cwd, fs::Permissions::from_mode(0o755)).ok()?;
+    check_as(cwd, args, Stdio::null(), None, BOUND, |command| {
+        command.uid(NOBODY).gid(NOBODY);
+    })
 }
 
 fn check(cwd: &Path, args: &[&str]) -> Run {
@@ -341,6 +369,10 @@ fn unreadable_files_and_directories_are_errors() {
     fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o000)).unwrap();
     let binds = permissions_bind(dir.path());
     let run = check(dir.path(), &["."]);
+    // As root, permissions do not bind: the same run as `nobody` is where they do.
+    let unprivileged = (!binds)
+        .then(|| check_unprivileged(dir.path(), &["."]))
+        .flatten();
     fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o755)).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
     run.assert_valid_analyzed();
@@ -351,6 +383,13 @@ fn unreadable_files_and_directories_are_errors() {
         // Running as root: permissions do not apply, so both are simply analyzed.
         run.assert_fires("locked_file/main.tf");
         run.assert_fires("locked_dir/inner/main.tf");
+        if let Some(run) = unprivileged {
+            run.assert_valid_analyzed();
+            run.assert_error("locked_file/main.tf", "permission denied");
+            run.assert_error("locked_dir", "permission denied");
+        } else {
+            eprintln!("note: `nobody` cannot run the binary here; permission errors not tested");
+        }
     }
 }
 
