@@ -112,54 +112,114 @@ pub enum Verdict<'a> {
     Unknown,
 }
 
-enum Overlap {
-    None,
-    Partial,
-    Full,
+/// A set of packets: an address range (IPv4 as the low 32 bits) and an inclusive port range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Packets {
+    addrs: (u128, u128),
+    ports: (u16, u16),
 }
 
-fn cidr_overlap(entry: &IpNet, traffic: &IpNet) -> Overlap {
-    match (entry, traffic) {
-        (IpNet::V4(_), IpNet::V6(_)) | (IpNet::V6(_), IpNet::V4(_)) => Overlap::None,
-        _ if entry.contains(traffic) => Overlap::Full,
-        _ if traffic.contains(entry) => Overlap::Partial,
-        _ => Overlap::None,
+impl Packets {
+    fn of(net: &IpNet, ports: PortRange) -> Packets {
+        let addrs = match net {
+            IpNet::V4(n) => (
+                u128::from(u32::from(n.network())),
+                u128::from(u32::from(n.broadcast())),
+            ),
+            IpNet::V6(n) => (u128::from(n.network()), u128::from(n.broadcast())),
+        };
+        Packets {
+            addrs,
+            ports: (ports.from, ports.to),
+        }
+    }
+
+    fn intersect(&self, other: &Packets) -> Option<Packets> {
+        let addrs = (
+            self.addrs.0.max(other.addrs.0),
+            self.addrs.1.min(other.addrs.1),
+        );
+        let ports = (
+            self.ports.0.max(other.ports.0),
+            self.ports.1.min(other.ports.1),
+        );
+        (addrs.0 <= addrs.1 && ports.0 <= ports.1).then_some(Packets { addrs, ports })
+    }
+
+    fn contains(&self, addr: u128, port: u16) -> bool {
+        self.addrs.0 <= addr && addr <= self.addrs.1 && self.ports.0 <= port && port <= self.ports.1
     }
 }
 
-fn port_overlap(entry: &PortRange, traffic: &PortRange) -> Overlap {
-    if entry.from <= traffic.from && traffic.to <= entry.to {
-        Overlap::Full
-    } else if entry.to < traffic.from || traffic.to < entry.from {
-        Overlap::None
-    } else {
-        Overlap::Partial
+/// How many cells [`covered`] may look at in one evaluation; past it the answer is unknown.
+/// Real ACLs (at most 40 entries per direction in AWS) stay far below it.
+const COVER_BUDGET: usize = 1_000_000;
+
+/// Is every packet of `set` in one of `parts`? Cuts `set` at every edge of the parts, so that
+/// each cell is inside a part or outside all of them; None when over the budget.
+fn covered(set: &Packets, parts: &[Packets], budget: &mut usize) -> Option<bool> {
+    let mut addrs = vec![set.addrs.0];
+    let mut ports = vec![set.ports.0];
+    for p in parts {
+        for a in [Some(p.addrs.0), p.addrs.1.checked_add(1)]
+            .into_iter()
+            .flatten()
+        {
+            if set.addrs.0 < a && a <= set.addrs.1 {
+                addrs.push(a);
+            }
+        }
+        for q in [Some(p.ports.0), p.ports.1.checked_add(1)]
+            .into_iter()
+            .flatten()
+        {
+            if set.ports.0 < q && q <= set.ports.1 {
+                ports.push(q);
+            }
+        }
     }
+    addrs.sort_unstable();
+    addrs.dedup();
+    ports.sort_unstable();
+    ports.dedup();
+    let cells = addrs.len().saturating_mul(ports.len());
+    *budget = budget.checked_sub(cells.saturating_mul(parts.len().max(1)))?;
+    Some(addrs.iter().all(|a| {
+        ports
+            .iter()
+            .all(|q| parts.iter().any(|p| p.contains(*a, *q)))
+    }))
 }
 
-/// How an entry applies to TCP traffic on `ports` with `peer`; None when unknown.
-fn applies(entry: &NaclEntry, ports: &PortRange, peer: &IpNet) -> Option<Overlap> {
-    let cidr = cidr_overlap(entry.cidr.known()?, peer);
-    if matches!(cidr, Overlap::None) {
-        return Some(Overlap::None);
+/// The packets of `traffic` (TCP, to or from `peer`) the entry matches: None when unknown,
+/// Some(None) when none.
+fn matched(entry: &NaclEntry, traffic: &Packets, peer: &IpNet) -> Option<Option<Packets>> {
+    let cidr = entry.cidr.known()?;
+    if cidr.addr().is_ipv4() != peer.addr().is_ipv4() {
+        return Some(None);
     }
-    let port = match entry.protocol.known()? {
+    if Packets::of(cidr, PortRange::ALL)
+        .intersect(traffic)
+        .is_none()
+    {
+        return Some(None);
+    }
+    let ports = match entry.protocol.known()? {
         // Protocols without ports match every port; only TCP (and "all") carry TCP traffic.
-        Protocol::All => Overlap::Full,
-        Protocol::Tcp => port_overlap(entry.ports.known()?, ports),
-        Protocol::Udp | Protocol::Icmp | Protocol::Icmpv6 => Overlap::None,
-        Protocol::Other(_) => Overlap::None,
+        Protocol::All => PortRange::ALL,
+        Protocol::Tcp => *entry.ports.known()?,
+        Protocol::Udp | Protocol::Icmp | Protocol::Icmpv6 | Protocol::Other(_) => {
+            return Some(None);
+        }
     };
-    Some(match (cidr, port) {
-        (_, Overlap::None) => Overlap::None,
-        (Overlap::Full, Overlap::Full) => Overlap::Full,
-        _ => Overlap::Partial,
-    })
+    Some(Packets::of(cidr, ports).intersect(traffic))
 }
 
 /// Does the ACL let TCP traffic on `ports` to (egress) or from (ingress) every address of
-/// `peer` through? An allow that covers only part of the traffic leaves the rest to later
-/// entries; a deny on any part blocks it.
+/// `peer` through? Each packet is decided by the first entry that matches it, so an allow that
+/// covers only part of the traffic leaves the rest to later entries, and a later deny blocks
+/// only packets no earlier allow has let through. The deny returned is the first that decides
+/// some packet.
 pub fn evaluate<'a>(
     acl: &'a NetworkAcl,
     egress: bool,
@@ -171,17 +231,32 @@ pub fn evaluate<'a>(
         return Verdict::Unknown;
     }
     entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
+    let traffic = Packets::of(&peer, ports);
+    // The packets earlier allows let through.
+    let mut allowed: Vec<Packets> = Vec::new();
+    let mut budget = COVER_BUDGET;
     for entry in entries {
-        let Some(overlap) = applies(entry, &ports, &peer) else {
+        let Some(part) = matched(entry, &traffic, &peer) else {
             return Verdict::Unknown;
         };
-        let allow = entry.allow.known().copied();
-        match (overlap, allow) {
-            (Overlap::None, _) => continue,
-            (_, None) => return Verdict::Unknown,
-            (Overlap::Full, Some(true)) => return Verdict::Allowed,
-            (_, Some(false)) => return Verdict::Denied(Some(entry)),
-            (Overlap::Partial, Some(true)) => continue,
+        let Some(part) = part else { continue };
+        match covered(&part, &allowed, &mut budget) {
+            None => return Verdict::Unknown,
+            // Every packet it matches is already decided.
+            Some(true) => continue,
+            Some(false) => {}
+        }
+        match entry.allow.known() {
+            None => return Verdict::Unknown,
+            Some(false) => return Verdict::Denied(Some(entry)),
+            Some(true) => {
+                allowed.push(part);
+                match covered(&traffic, &allowed, &mut budget) {
+                    None => return Verdict::Unknown,
+                    Some(true) => return Verdict::Allowed,
+                    Some(false) => {}
+                }
+            }
         }
     }
     if acl.entries_known {
@@ -323,6 +398,42 @@ mod tests {
             evaluate(&narrow, false, ephemeral, s3),
             Verdict::Denied(None)
         );
+    }
+
+    #[test]
+    fn allows_that_together_cover_the_traffic_allow_it() {
+        // Found by tests/properties.rs: each allow covers part of the ephemeral range, and
+        // the traffic used to fall through to the implicit deny.
+        let s3: IpNet = "52.216.0.0/15".parse().unwrap();
+        let ephemeral = PortRange {
+            from: 1024,
+            to: 65535,
+        };
+        let split = acl(vec![
+            entry(100, false, true, Protocol::Tcp, (1024, 32767), "0.0.0.0/0"),
+            entry(110, false, true, Protocol::Tcp, (32768, 65535), "0.0.0.0/0"),
+        ]);
+        assert_eq!(evaluate(&split, false, ephemeral, s3), Verdict::Allowed);
+        let halves = acl(vec![
+            entry(100, true, true, Protocol::Tcp, (443, 443), "52.216.0.0/16"),
+            entry(110, true, true, Protocol::Tcp, (443, 443), "52.217.0.0/16"),
+        ]);
+        assert_eq!(evaluate(&halves, true, HTTPS, s3), Verdict::Allowed);
+    }
+
+    #[test]
+    fn a_deny_of_packets_already_allowed_decides_nothing() {
+        let s3: IpNet = "52.216.0.0/15".parse().unwrap();
+        let shadowed = acl(vec![
+            entry(100, true, true, Protocol::Tcp, (443, 443), "52.216.0.0/16"),
+            entry(110, true, false, Protocol::Tcp, (443, 443), "52.216.0.0/16"),
+            entry(120, true, true, Protocol::All, (0, 0), "0.0.0.0/0"),
+        ]);
+        assert_eq!(evaluate(&shadowed, true, HTTPS, s3), Verdict::Allowed);
+        // Without rule 120 the other half reaches the implicit deny, not rule 110.
+        let mut rest = shadowed.clone();
+        rest.entries.pop();
+        assert_eq!(evaluate(&rest, true, HTTPS, s3), Verdict::Denied(None));
     }
 
     #[test]
