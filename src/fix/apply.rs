@@ -1,7 +1,7 @@
 //! `--fix`: applies planned edits to files, one file at a time, each only when re-analysis of
 //! the fixed text shows the fixed findings gone, nothing new, and no new parse error. Writes go
 //! through a temporary file in the same directory and a rename, keeping permissions, line
-//! endings and a byte-order mark; nothing is written outside the scanned paths, through a
+//! endings, a byte-order mark and UTF-16; nothing is written outside the scanned paths, through a
 //! symlink that leaves them, or over a read-only file.
 
 use super::{Plan, apply_edits};
@@ -88,16 +88,30 @@ fn refusal(path: &Path, roots: &[PathBuf]) -> Option<String> {
     }
 }
 
+/// `text` in the encoding of `original`: UTF-8 with or without a byte-order mark, or UTF-16
+/// (little- or big-endian) with one, as `discover::decode` reads them.
+fn encode_like(original: &[u8], text: &str) -> Vec<u8> {
+    let utf16 = |bom: [u8; 2], unit: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        bom.into_iter()
+            .chain(text.encode_utf16().flat_map(unit))
+            .collect()
+    };
+    if original.starts_with(b"\xEF\xBB\xBF") {
+        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
+    } else if original.starts_with(b"\xFF\xFE") {
+        utf16([0xFF, 0xFE], u16::to_le_bytes)
+    } else if original.starts_with(b"\xFE\xFF") {
+        utf16([0xFE, 0xFF], u16::to_be_bytes)
+    } else {
+        text.as_bytes().to_vec()
+    }
+}
+
 /// Writes `text` to `path` (through its symlink target) via a temporary file and a rename,
-/// keeping the file's permissions and byte-order mark.
+/// keeping the file's permissions, byte-order mark and encoding.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let original = std::fs::read(&target)?;
-    let bom: &[u8] = if original.starts_with(b"\xEF\xBB\xBF") {
-        b"\xEF\xBB\xBF"
-    } else {
-        b""
-    };
     let dir = target
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -107,10 +121,7 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.redshield-fix-{}", std::process::id()));
     let result = (|| {
-        let mut bytes = Vec::with_capacity(bom.len() + text.len());
-        bytes.extend_from_slice(bom);
-        bytes.extend_from_slice(text.as_bytes());
-        std::fs::write(&temp, &bytes)?;
+        std::fs::write(&temp, encode_like(&original, text))?;
         std::fs::set_permissions(&temp, std::fs::metadata(&target)?.permissions())?;
         std::fs::rename(&temp, &target)
     })();
