@@ -366,26 +366,225 @@ impl Reader<'_> {
         }
     }
 
+    /// The IR node of a raw value, built in one pass over its text (converting each level
+    /// with serde_json would read a value's text once per level it is nested in).
     fn node(&self, raw: &RawValue) -> Node {
         let span = self.span_of(raw);
-        let s = raw.get().trim_start();
-        let value = match s.as_bytes().first() {
-            Some(b'{') => match serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get()) {
-                Ok(map) => Value::Map(map.into_iter().map(|(k, v)| (k, self.node(v))).collect()),
-                Err(_) => Value::Unknown,
-            },
-            Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
-                Ok(items) => Value::List(items.into_iter().map(|v| self.node(v)).collect()),
-                Err(_) => Value::Unknown,
-            },
-            Some(b'"') => {
-                serde_json::from_str::<String>(raw.get()).map_or(Value::Unknown, Value::String)
+        let mut nodes = JsonNodes {
+            text: self.text,
+            pos: span.start as usize,
+            file: self.file,
+        };
+        nodes.value().unwrap_or_else(|| Node::unknown(span))
+    }
+}
+
+/// A cursor over JSON text that serde_json has already read (so it is valid, and nested no
+/// deeper than the nesting limit), turning it into IR nodes whose spans are their values'
+/// text. Returns None, never panics, should the text not be JSON after all.
+struct JsonNodes<'t> {
+    text: &'t str,
+    pos: usize,
+    file: FileId,
+}
+
+impl JsonNodes<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips whitespace, then consumes `byte` if it is next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_whitespace();
+        let next = self.peek() == Some(byte);
+        if next {
+            self.pos += 1;
+        }
+        next
+    }
+
+    fn value(&mut self) -> Option<Node> {
+        self.skip_whitespace();
+        let start = self.pos;
+        let value = match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                let mut map = BTreeMap::new();
+                if !self.eat(b'}') {
+                    loop {
+                        self.skip_whitespace();
+                        let key = self.string()?;
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        map.insert(key, self.value()?);
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Value::Map(map)
             }
-            Some(b't') => Value::Bool(true),
-            Some(b'f') => Value::Bool(false),
-            Some(b'n') => Value::Null,
-            _ => serde_json::from_str::<f64>(raw.get()).map_or(Value::Unknown, Value::Number),
+            b'[' => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                if !self.eat(b']') {
+                    loop {
+                        items.push(self.value()?);
+                        if self.eat(b']') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Value::List(items)
+            }
+            b'"' => Value::String(self.string()?),
+            b't' => self.literal("true", Value::Bool(true))?,
+            b'f' => self.literal("false", Value::Bool(false))?,
+            b'n' => self.literal("null", Value::Null)?,
+            _ => {
+                let rest = self.text.get(start..)?;
+                let len = rest
+                    .find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E'))
+                    .unwrap_or(rest.len());
+                self.pos += len;
+                rest.get(..len)?
+                    .parse::<f64>()
+                    .map_or(Value::Unknown, Value::Number)
+            }
+        };
+        Some(Node::new(value, Span::new(self.file, start..self.pos)))
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+        let rest = self.text.get(self.pos..)?;
+        rest.starts_with(word).then(|| {
+            self.pos += word.len();
+            value
+        })
+    }
+
+    /// A string at the cursor, unescaped.
+    fn string(&mut self) -> Option<String> {
+        let start = self.pos;
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let mut end = start + 1;
+        let mut escaped = false;
+        loop {
+            let k = memchr::memchr2(b'"', b'\\', bytes.get(end..)?)?;
+            if bytes.get(end + k) == Some(&b'\\') {
+                escaped = true;
+                end += k + 2;
+            } else {
+                end += k;
+                break;
+            }
+        }
+        self.pos = end + 1;
+        if escaped {
+            serde_json::from_str(self.text.get(start..=end)?).ok()
+        } else {
+            self.text.get(start + 1..end).map(str::to_string)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value as J;
+        let leaf = prop_oneof![
+            Just(J::Null),
+            any::<bool>().prop_map(J::Bool),
+            any::<i64>().prop_map(J::from),
+            (-1e12f64..1e12).prop_map(J::from),
+            "[a-z\"\\\\/\u{e9}\u{1f600}\n\t ]{0,8}".prop_map(J::String),
+        ];
+        leaf.prop_recursive(5, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(J::Array),
+                prop::collection::btree_map("[a-z\"\\\\ ]{0,5}", inner, 0..6)
+                    .prop_map(|m| J::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every node's span holds text that serde_json reads as that node's value.
+    fn assert_spans(text: &str, node: &Node) {
+        let value: serde_json::Value =
+            serde_json::from_str(&text[node.span.range()]).expect("span is a JSON value");
+        assert_eq!(Node::from_json(&value, node.span), strip(node, node.span));
+        match &node.value {
+            Value::Map(map) => map.values().for_each(|n| assert_spans(text, n)),
+            Value::List(items) => items.iter().for_each(|n| assert_spans(text, n)),
+            _ => {}
+        }
+    }
+
+    /// The node with every span replaced by `span` (from_json gives one span to all).
+    fn strip(node: &Node, span: Span) -> Node {
+        let value = match &node.value {
+            Value::Map(map) => Value::Map(
+                map.iter()
+                    .map(|(k, n)| (k.clone(), strip(n, span)))
+                    .collect(),
+            ),
+            Value::List(items) => Value::List(items.iter().map(|n| strip(n, span)).collect()),
+            other => other.clone(),
         };
         Node::new(value, span)
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_nodes_agree_with_serde_json(value in json(), pretty in any::<bool>()) {
+            let body = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let text = format!("{{\"after\": {body} }}");
+            let raw: BTreeMap<String, &RawValue> = serde_json::from_str(&text).unwrap();
+            let reader = Reader { text: &text, file: FileId(3) };
+            let node = reader.node(raw["after"]);
+            prop_assert_eq!(&text[node.span.range()], body.as_str());
+            assert_spans(&text, &node);
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_unknown() {
+        let text = "{\"a\": [1, tru]}";
+        let mut nodes = JsonNodes {
+            text,
+            pos: 0,
+            file: FileId(0),
+        };
+        assert_eq!(nodes.value(), None);
+        let mut nodes = JsonNodes {
+            text: "\"open",
+            pos: 0,
+            file: FileId(0),
+        };
+        assert_eq!(nodes.value(), None);
     }
 }
