@@ -112,6 +112,7 @@ struct ModuleConfig<'a> {
 
 #[derive(Deserialize)]
 struct ResourceConfig<'a> {
+    #[serde(default)]
     address: String,
     #[serde(borrow)]
     expressions: Option<&'a RawValue>,
