@@ -141,6 +141,7 @@ fn model_and_rules(c: &mut Criterion) {
         allowed_cidrs: Some(vec!["10.0.0.0/8".parse().unwrap()]),
         require_dedicated_tenancy: true,
         trusted_services: Vec::new(),
+        strict: false,
     };
     let all: Vec<&'static rules::Rule> = rules::ALL.to_vec();
     c.bench_function("model/adapt (1 stack)", |b| {

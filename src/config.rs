@@ -24,6 +24,8 @@ pub struct Config {
     pub ignore: Option<Vec<String>>,
     /// Minimum severity that is reported and fails the run.
     pub severity: Option<Severity>,
+    /// Also report findings that rest on unknown values (as `--strict`).
+    pub strict: Option<bool>,
     /// `[limits]`: what one input may cost (see [`crate::limits::Limits`]). They apply to the
     /// whole run, so only the run's configuration sets them.
     pub limits: Option<LimitsConfig>,

@@ -51,6 +51,8 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// `--severity`.
     pub severity: Option<Severity>,
+    /// `--strict`.
+    pub strict: bool,
     /// What one input may cost (the run's configuration's `[limits]`, else the defaults).
     pub limits: limits::Limits,
 }
@@ -420,6 +422,7 @@ fn unit_findings(
         allowed_cidrs,
         require_dedicated_tenancy: cfg.require_dedicated_tenancy.unwrap_or(false),
         trusted_services: cfg.trusted_services.clone().unwrap_or_default(),
+        strict: settings.strict || cfg.strict.unwrap_or(false),
     };
     let select = if settings.select.is_empty() {
         cfg.select.clone().unwrap_or_default()

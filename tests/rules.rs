@@ -2,7 +2,9 @@
 //!
 //! Marked formats (Terraform HCL, CloudFormation YAML): `fires*` cases must produce findings of
 //! the rule exactly on the lines marked `# expect: RSNNN`, and get a snapshot of their text
-//! report; `passes*` cases must produce none of the rule. Twin formats (plan JSON twins of HCL
+//! report; `passes*` cases must produce none of the rule. `strict_fires*` cases rest on unknown
+//! values: they must produce the marked findings with `--strict` (each message saying what is
+//! unknown) and none without. Twin formats (plan JSON twins of HCL
 //! cases, CloudFormation JSON twins of YAML cases) must produce the same findings — rule IDs on
 //! the same resources — as their twin. No case may produce an input error.
 
@@ -72,7 +74,9 @@ fn cases(format: &str, exts: &[&str], id: &str) -> Vec<(String, PathBuf)> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter_map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if !(name.starts_with("fires") || name.starts_with("passes"))
+            if !(name.starts_with("fires")
+                || name.starts_with("passes")
+                || name.starts_with("strict_fires"))
                 || name.contains(".fixed.")
             {
                 return None;
@@ -110,8 +114,13 @@ fn inputs_of_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn run_inputs(paths: &[PathBuf], select: Option<&str>) -> Analysis {
+    run_with(paths, select, false)
+}
+
+fn run_with(paths: &[PathBuf], select: Option<&str>, strict: bool) -> Analysis {
     let settings = Settings {
         select: select.map(|s| vec![s.to_string()]).unwrap_or_default(),
+        strict,
         ..Settings::default()
     };
     analyze(&Inputs::paths(paths), &settings, &OsFileSystem::new())
@@ -138,7 +147,8 @@ fn every_rule_fires_and_passes_where_its_fixtures_say() {
         for (format, exts) in MARKED {
             for (name, path) in cases(format, exts, rule.id) {
                 // Only the rule under test runs, so each snapshot shows that rule alone.
-                let analysis = run_inputs(&inputs_of(&path, exts), Some(rule.id));
+                let strict = name.starts_with("strict_fires");
+                let analysis = run_with(&inputs_of(&path, exts), Some(rule.id), strict);
                 let report = &analysis.report;
                 if !report.errors.is_empty() {
                     failures.push(format!(
@@ -154,7 +164,28 @@ fn every_rule_fires_and_passes_where_its_fixtures_say() {
                     .filter(|f| f.rule.id == rule.id)
                     .map(|f| (f.location.path.clone(), f.location.start_line))
                     .collect();
-                if name.starts_with("fires") {
+                if strict {
+                    let unsure: Vec<&str> = report
+                        .findings
+                        .iter()
+                        .filter(|f| f.rule.id == rule.id && !f.message.contains("unknown"))
+                        .map(|f| f.message.as_str())
+                        .collect();
+                    if !unsure.is_empty() {
+                        failures.push(format!(
+                            "{}: --strict findings must say what is unknown: {unsure:?}",
+                            path.display()
+                        ));
+                    }
+                    let without = run_with(&inputs_of(&path, exts), Some(rule.id), false);
+                    if !without.report.findings.is_empty() {
+                        failures.push(format!(
+                            "{}: fires without --strict: the case does not rest on unknowns",
+                            path.display()
+                        ));
+                    }
+                }
+                if name.starts_with("fires") || strict {
                     let expected = expected_lines(&path, rule.id);
                     if expected.is_empty() {
                         failures.push(format!(

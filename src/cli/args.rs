@@ -59,6 +59,11 @@ pub struct CheckArgs {
     /// Report only findings at or above LEVEL; they make the exit status 1.
     #[arg(long, value_name = "LEVEL", value_enum)]
     pub severity: Option<SeverityArg>,
+    /// Also report what breaks a rule unless a value unknown here (known only after apply, not
+    /// evaluable, a parameter without a default) turns out well; the message says what is
+    /// unknown.
+    #[arg(long)]
+    pub strict: bool,
     /// Set a Terraform root-module variable (repeatable); overrides tfvars files.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,

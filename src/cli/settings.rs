@@ -74,6 +74,7 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             SeverityArg::Medium => Severity::Medium,
             SeverityArg::High => Severity::High,
         }),
+        strict: args.strict,
     })
 }
 

@@ -6,7 +6,7 @@
 //! Rule IDs and names are a stability boundary: never renumber; retire instead.
 
 use crate::model::Span;
-use crate::model::{FixIntent, Meta, Model};
+use crate::model::{FixIntent, Meta, Model, Truth};
 use ipnet::IpNet;
 
 /// Declares a rule: the `///` lines become its documentation, shown by `redshield explain`.
@@ -188,6 +188,16 @@ pub struct RuleConfig {
     pub require_dedicated_tenancy: bool,
     /// Extra service principals RS202 accepts.
     pub trusted_services: Vec<String>,
+    /// `--strict`: also report what breaks a rule unless an unknown value turns out well.
+    pub strict: bool,
+}
+
+impl RuleConfig {
+    /// Does a rule report a condition that is `truth`? When it is true; with `--strict`, when
+    /// it is unknown too (the finding's message then says what is unknown).
+    pub fn reports(&self, truth: Truth) -> bool {
+        truth.is_true() || (self.strict && truth == Truth::Unknown)
+    }
 }
 
 /// Another place involved in a finding.

@@ -1,6 +1,6 @@
 //! RS104 warehouse-publicly-accessible.
 
-use crate::model::{FixValue, Model, Origin};
+use crate::model::{FixValue, Model, Origin, Truth};
 use crate::rules::{Finding, RuleConfig, Severity};
 
 declare_rule! {
@@ -63,7 +63,9 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// A value that cannot be evaluated, or a provider constraint that cannot be read, gives no
-    /// finding.
+    /// finding. With `--strict`, a `publicly_accessible` that is unknown (a variable or
+    /// parameter without a value, a plan value known only after apply) is reported, without a
+    /// fix.
     ///
     /// ## Fix
     /// Set `publicly_accessible = false`.
@@ -75,11 +77,23 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let value = &warehouse.publicly_accessible;
-        if !value.test(|b| *b).is_true() {
+        let public = value.test(|b| *b);
+        if !config.reports(public) {
+            continue;
+        }
+        if public == Truth::Unknown {
+            findings.push(RULE.finding(
+                &warehouse.meta,
+                value.span,
+                format!(
+                    "warehouse {}: publicly_accessible is unknown here; if it is true, the warehouse is publicly accessible",
+                    warehouse.meta.address
+                ),
+            ));
             continue;
         }
         let finding = if value.origin == Origin::Default {
