@@ -77,6 +77,25 @@ fn a_syntax_error_is_located_and_the_other_files_are_still_reported() {
 }
 
 #[test]
+fn strict_reports_what_rests_on_unknown_values_from_the_flag_or_the_configuration() {
+    let case = "testdata/hcl/rs104/strict_fires_unknown.tf";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_eq!((rule_ids(&report), code), (Vec::<String>::new(), 0));
+    let (report, code) = json(&["--select", "RS104", "--strict", case]);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    let finding = &report["findings"][0];
+    assert!(finding["message"].as_str().unwrap().contains("unknown"));
+    assert!(finding.get("fix").is_none_or(serde_json::Value::is_null));
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("redshield.toml");
+    std::fs::write(&config, "strict = true\n").unwrap();
+    let config = config.to_str().unwrap();
+    let (report, _) = json(&["--select", "RS104", "--config", config, case]);
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+}
+
+#[test]
 fn exit_codes_follow_findings_and_severity() {
     assert_eq!(
         redshield(&["check", "testdata/cli/clean"]).status.code(),
