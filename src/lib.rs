@@ -166,6 +166,7 @@ impl Run<'_> {
     fn check_unit(&mut self, unit: &Unit) {
         let cfg = self.config_for(&unit.origin);
         self.resources += unit.resources.len();
+        self.warn_region_conflict(unit);
         self.warnings.extend(unit.warnings.iter().cloned());
         for s in unit.suppressions.iter().filter(|s| s.reason.is_none()) {
             let loc = self.sources.location(s.span);
@@ -193,6 +194,30 @@ impl Run<'_> {
             }
             Err(message) => self.error(&unit.origin, message),
         }
+    }
+
+    /// `--region` is a fallback: a Terraform unit whose provider block names another region
+    /// keeps its own, and the user is told so.
+    fn warn_region_conflict(&mut self, unit: &Unit) {
+        let (Some(given), Some(written)) = (&self.settings.region, &unit.settings.provider_region)
+        else {
+            return;
+        };
+        let Some(region) = written.as_str() else {
+            return;
+        };
+        if unit.family != crate::ir::Family::Terraform || region == given {
+            return;
+        }
+        let loc = self.sources.location(written.span);
+        self.warnings.push(Diagnostic {
+            path: loc.path,
+            line: Some(loc.start_line),
+            column: Some(loc.start_column),
+            message: format!(
+                "--region {given} is not used here: the aws provider's region, {region}, is"
+            ),
+        });
     }
 
     fn check_document(

@@ -96,6 +96,23 @@ fn strict_reports_what_rests_on_unknown_values_from_the_flag_or_the_configuratio
 }
 
 #[test]
+fn a_region_flag_the_provider_block_overrides_is_a_warning_at_the_provider_region() {
+    let case = "testdata/examples/redshift-analytics";
+    let (report, _) = json(&["--region", "eu-west-1", case]);
+    assert_eq!(
+        report["warnings"],
+        serde_json::json!([{
+            "path": "testdata/examples/redshift-analytics/versions.tf",
+            "line": 13,
+            "column": 12,
+            "message": "--region eu-west-1 is not used here: the aws provider's region, us-east-1, is"
+        }])
+    );
+    let (report, _) = json(&["--region", "us-east-1", case]);
+    assert_eq!(report["warnings"], serde_json::json!([]));
+}
+
+#[test]
 fn exit_codes_follow_findings_and_severity() {
     assert_eq!(
         redshield(&["check", "testdata/cli/clean"]).status.code(),
