@@ -2,7 +2,8 @@
 //! internet, which routes make a subnet public.
 
 use super::{
-    Destination, Model, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule, Subnet, Truth,
+    Destination, Model, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule, Span, Subnet,
+    Truth, Val,
 };
 use ipnet::IpNet;
 
@@ -20,6 +21,18 @@ pub fn reaches_port(rule: &SecurityGroupRule, port: Option<u16>) -> Truth {
             (Some(range), Some(port)) => Truth::from_known(range.contains(port)),
             _ => Truth::Unknown,
         },
+    }
+}
+
+/// When [`reaches_port`] is unknown, which input is: the rule's protocol, its port range, or
+/// else the warehouse port; with the site of that value (for `--strict` findings).
+pub fn unknown_reach(rule: &SecurityGroupRule, port: &Val<u16>) -> (&'static str, Span) {
+    if rule.protocol.known().is_none() {
+        ("protocol of the rule", rule.protocol.span)
+    } else if rule.ports.known().is_none() {
+        ("port range of the rule", rule.ports.span)
+    } else {
+        ("warehouse port", port.span)
     }
 }
 

@@ -76,7 +76,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A subnet group name that cannot be evaluated is not a missing one: no finding.
+    /// A subnet group name that cannot be evaluated is not a missing one: no finding. A subnet
+    /// group named but not declared in scope is set, so the cluster is in a VPC: no finding
+    /// either, with or without `--strict`.
+    ///
+    /// With `--strict`, a subnet group name that is unknown (a variable or parameter without a
+    /// value, a plan value known only after apply) is reported, because it may turn out empty
+    /// or null and leave the cluster outside your VPC.
     id: "RS101",
     name: "warehouse-outside-vpc",
     severity: High,
@@ -85,7 +91,7 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in model
         .warehouses
@@ -107,6 +113,15 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 warehouse.subnet_group.span,
                 format!(
                     "cluster {} has no subnet group, so it is not placed in your VPC",
+                    warehouse.meta.address
+                ),
+            ));
+        } else if config.strict && warehouse.subnet_group.known().is_none() {
+            findings.push(RULE.finding(
+                &warehouse.meta,
+                warehouse.subnet_group.span,
+                format!(
+                    "cluster {}: its subnet group name is unknown here; if it is empty, the cluster is not placed in your VPC",
                     warehouse.meta.address
                 ),
             ));

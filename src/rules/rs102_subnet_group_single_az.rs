@@ -1,6 +1,6 @@
 //! RS102 subnet-group-single-az.
 
-use crate::model::{Model, Val, WarehouseKind};
+use crate::model::{Model, Span, Val, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 use std::collections::BTreeSet;
 
@@ -122,7 +122,20 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// Zones are compared only when every subnet is in scope with a written zone (names with
-    /// names, zone ids with zone ids); otherwise only the subnet count is judged.
+    /// names, zone ids with zone ids); otherwise only the subnet count is judged. A subnet list
+    /// that cannot be evaluated, and a subnet group that is unknown or not in scope, give no
+    /// finding.
+    ///
+    /// With `--strict`, two more cases are reported, without a fix:
+    /// - the subnet list of the warehouse (a workgroup's `subnet_ids`, or the subnets of a
+    ///   cluster's subnet group in scope) is written but unknown, so the number of subnets is
+    ///   unknown (a workgroup that writes no `subnet_ids` gets the default VPC's subnets, one
+    ///   per zone, and is not reported);
+    /// - there are enough subnets, but the zone of some subnet in scope is unknown (not
+    ///   evaluable, or not written, so AWS picks it) and the zones that are known are too few.
+    ///   The finding points at the first unknown zone.
+    ///
+    /// Subnets that are not in scope, and mixes of zone names and zone ids, stay unjudged.
     id: "RS102",
     name: "subnet-group-single-az",
     severity: Medium,
@@ -140,7 +153,29 @@ fn zones(model: &Model, subnets: &Val<Vec<crate::model::Link>>) -> Option<BTreeS
         .collect()
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+/// When the zones decide and some are unknown: the first subnet in scope whose zone is unknown
+/// (its address and the zone's site), provided every subnet is in scope, the known zones are
+/// all names or all ids, and they are fewer than `need`.
+fn unknown_zone(model: &Model, list: &[crate::model::Link], need: usize) -> Option<(String, Span)> {
+    let subnets: Vec<_> = list
+        .iter()
+        .map(|l| model.subnet(l))
+        .collect::<Option<_>>()?;
+    let known: BTreeSet<&String> = subnets
+        .iter()
+        .filter_map(|s| s.availability_zone.known())
+        .collect();
+    let names = known.iter().filter(|z| z.starts_with("name:")).count();
+    if known.len() >= need || (names != 0 && names != known.len()) {
+        return None;
+    }
+    subnets
+        .iter()
+        .find(|s| s.availability_zone.known().is_none())
+        .map(|s| (s.meta.address.clone(), s.availability_zone.span))
+}
+
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let (subnets, need_subnets, need_zones) = match warehouse.kind {
@@ -162,13 +197,32 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 (&warehouse.subnets, 3, zones)
             }
         };
-        let Some(list) = subnets.known() else {
-            continue;
-        };
         let what = match warehouse.kind {
             WarehouseKind::Cluster => "cluster",
             WarehouseKind::Workgroup => "workgroup",
         };
+        let Some(list) = subnets.known() else {
+            // An unknown list that is not written (its site is the resource header) is a
+            // workgroup without `subnet_ids`, which gets the default VPC's subnets, one per zone.
+            if config.strict && subnets.span != warehouse.meta.span {
+                findings.push(
+                    RULE.finding(
+                        &warehouse.meta,
+                        subnets.span,
+                        format!(
+                            "{what} {}: its subnet list is unknown here; if it does not have {need_subnets} subnets in {need_zones} Availability Zones, the {what} is not spread across enough zones",
+                            warehouse.meta.address
+                        ),
+                    )
+                    .with_related(
+                        format!("{what} {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    ),
+                );
+            }
+            continue;
+        };
+        let mut span = subnets.span;
         let message = if list.len() < need_subnets {
             format!(
                 "{what} {} has {} subnet{}; at least {need_subnets} in different Availability Zones are required",
@@ -184,15 +238,23 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                     z.len(),
                     if z.len() == 1 { "" } else { "s" }
                 ),
-                _ => continue,
+                Some(_) => continue,
+                None => match unknown_zone(model, list, need_zones) {
+                    Some((subnet, zone)) if config.strict => {
+                        span = zone;
+                        format!(
+                            "{what} {}: the Availability Zone of subnet {subnet} is unknown here; if it repeats a zone the other subnets use, the {what} has subnets in fewer than {need_zones} Availability Zones",
+                            warehouse.meta.address
+                        )
+                    }
+                    _ => continue,
+                },
             }
         };
-        let mut finding = RULE
-            .finding(&warehouse.meta, subnets.span, message)
-            .with_related(
-                format!("{what} {}", warehouse.meta.address),
-                warehouse.meta.span,
-            );
+        let mut finding = RULE.finding(&warehouse.meta, span, message).with_related(
+            format!("{what} {}", warehouse.meta.address),
+            warehouse.meta.span,
+        );
         for subnet in list.iter().filter_map(|l| model.subnet(l)) {
             finding = finding.with_related(
                 format!("subnet {}", subnet.meta.address),

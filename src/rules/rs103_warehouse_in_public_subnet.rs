@@ -1,6 +1,6 @@
 //! RS103 warehouse-in-public-subnet.
 
-use crate::model::{Model, net};
+use crate::model::{Model, Subnet, Truth, Warehouse, net};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -222,7 +222,20 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// A subnet whose route table is not in scope (or whose VPC is not, when it relies on the
-    /// main table) is not judged; neither is a route whose target cannot be resolved.
+    /// main table) is not judged; neither is a route whose target cannot be resolved, nor a
+    /// `map_public_ip_on_launch` that cannot be evaluated.
+    ///
+    /// With `--strict`, a subnet of the warehouse that is in scope and not known to be public is
+    /// reported, without a fix, when what decides it is unknown:
+    /// - a route of its route table whose destination or target is unknown (and that is not
+    ///   known to miss the internet gateway or the default route), at the unknown value;
+    /// - its route table itself: associated with a table that is unknown or not in scope, or
+    ///   the main table of a VPC that is not in scope (out of scope is unknown, not absent), at
+    ///   the subnet; or a table whose routes cannot all be read, at the table;
+    /// - `map_public_ip_on_launch` that is unknown, at the value.
+    ///
+    /// Subnets that are themselves out of scope, or a warehouse whose subnet list is unknown,
+    /// stay unjudged.
     id: "RS103",
     name: "warehouse-in-public-subnet",
     severity: High,
@@ -231,14 +244,17 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let Some(links) = warehouse.subnets.known() else {
             continue;
         };
         for subnet in links.iter().filter_map(|l| model.subnet(l)) {
-            let (routes, _) = net::internet_routes(model, subnet);
+            let (routes, public) = net::internet_routes(model, subnet);
+            if config.strict && public == Truth::Unknown {
+                findings.extend(unknown_routes(model, subnet, warehouse));
+            }
             for route in routes {
                 let finding = RULE
                     .finding(
@@ -253,7 +269,24 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                     .with_related(format!("subnet {}", subnet.meta.address), subnet.meta.span);
                 findings.push(finding);
             }
-            if subnet.map_public_ip_on_launch.test(|b| *b).is_true() {
+            let public_ips = subnet.map_public_ip_on_launch.test(|b| *b);
+            if config.strict && public_ips == Truth::Unknown {
+                findings.push(
+                    RULE.finding(
+                        &subnet.meta,
+                        subnet.map_public_ip_on_launch.span,
+                        format!(
+                            "subnet {} of {}: map_public_ip_on_launch is unknown here; if it is true, the subnet assigns public IP addresses on launch",
+                            subnet.meta.address, warehouse.meta.address
+                        ),
+                    )
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    ),
+                );
+            }
+            if public_ips.is_true() {
                 findings.push(
                     RULE.finding(
                         &subnet.meta,
@@ -270,6 +303,65 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                 );
             }
         }
+    }
+    findings
+}
+
+/// The findings of `--strict` for a subnet whose internet routes are unknown: each route that
+/// may be a default route to an internet gateway, or the route table that is not known.
+fn unknown_routes(model: &Model, subnet: &Subnet, warehouse: &Warehouse) -> Vec<Finding> {
+    let related = |f: Finding| {
+        f.with_related(
+            format!("warehouse {}", warehouse.meta.address),
+            warehouse.meta.span,
+        )
+        .with_related(format!("subnet {}", subnet.meta.address), subnet.meta.span)
+    };
+    let if_public =
+        "if it sends 0.0.0.0/0 or ::/0 to an internet gateway, the warehouse is in a public subnet";
+    let Some(table) = subnet
+        .route_table
+        .flatten()
+        .and_then(|t| model.route_tables.get(t))
+    else {
+        return vec![related(RULE.finding(
+            &subnet.meta,
+            subnet.meta.span,
+            format!(
+                "subnet {} of {}: its route table is unknown here; {if_public}",
+                subnet.meta.address, warehouse.meta.address
+            ),
+        ))];
+    };
+    let mut findings: Vec<Finding> = table
+        .routes
+        .iter()
+        .filter(|r| net::is_default_route_to_igw(r) == Truth::Unknown)
+        .map(|route| {
+            let (what, span) = if route.target.known().is_none() {
+                ("target", route.target.span)
+            } else {
+                ("destination", route.destination.span)
+            };
+            related(RULE.finding(
+                &route.meta,
+                span,
+                format!(
+                    "subnet {} of {}: the {what} of a route in {} is unknown here; {if_public}",
+                    subnet.meta.address, warehouse.meta.address, table.meta.address
+                ),
+            ))
+        })
+        .collect();
+    if findings.is_empty() && !table.routes_known {
+        findings.push(related(RULE.finding(
+            &table.meta,
+            table.meta.span,
+            format!(
+                "subnet {} of {}: some routes of {} are unknown here; if one sends 0.0.0.0/0 or ::/0 to an internet gateway, the warehouse is in a public subnet",
+                subnet.meta.address, warehouse.meta.address, table.meta.address
+            ),
+        )));
     }
     findings
 }

@@ -1,6 +1,6 @@
 //! RS105 ingress-open-to-world.
 
-use crate::model::{FixIntent, FixValue, Model, Peer, net};
+use crate::model::{FixIntent, FixValue, Model, Peer, Truth, net};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -111,6 +111,17 @@ declare_rule! {
     /// A CIDR, port or protocol that cannot be evaluated, and a security group that is not in
     /// scope, give no finding.
     ///
+    /// With `--strict`, a security group of the warehouse that is in scope is also reported,
+    /// without a fix, when an unknown value decides whether the internet reaches the port:
+    /// - an ingress CIDR that is unknown, on a rule that reaches (or may reach) the warehouse
+    ///   port, at the CIDR;
+    /// - a `0.0.0.0/0` or `::/0` rule whose protocol or port range is unknown, or whose port
+    ///   range would contain the warehouse port but that port is unknown, at the unknown value;
+    /// - ingress rules that cannot be read at all (an unknown `ingress` list, a standalone rule
+    ///   whose type is unknown), at the group.
+    ///
+    /// A security group list that is unknown, and groups that are not in scope, stay unjudged.
+    ///
     /// ## Fix
     /// Replace the CIDR with the configured `allowed_cidrs`, or remove the rule.
     id: "RS105",
@@ -149,17 +160,61 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         };
         let port = warehouse.port.known().copied();
         for sg in links.iter().filter_map(|l| model.security_group(l)) {
+            let reach = match port {
+                Some(p) => format!("port {p}"),
+                None => "the warehouse port".to_string(),
+            };
+            let related = |f: Finding| {
+                f.with_related(format!("security group {}", sg.meta.address), sg.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    )
+            };
+            if config.strict && !sg.ingress_known {
+                findings.push(related(RULE.finding(
+                    &sg.meta,
+                    sg.meta.span,
+                    format!(
+                        "security group {}: some ingress rules are unknown here; if one allows 0.0.0.0/0 or ::/0 on {reach}, the internet can reach {}",
+                        sg.meta.address, warehouse.meta.address
+                    ),
+                )));
+            }
             for rule in &sg.ingress {
-                let Some(Peer::Cidr(net)) = rule.peer.known() else {
-                    continue;
+                let reaches = net::reaches_port(rule, port);
+                let net = match rule.peer.known() {
+                    Some(Peer::Cidr(net)) => net,
+                    Some(_) => continue,
+                    None => {
+                        if config.strict && !reaches.is_false() {
+                            findings.push(related(RULE.finding(
+                                &rule.meta,
+                                rule.peer.span,
+                                format!(
+                                    "security group {}: the CIDR of an ingress rule is unknown here; if it is 0.0.0.0/0 or ::/0, the internet can reach {reach} of {}",
+                                    sg.meta.address, warehouse.meta.address
+                                ),
+                            )));
+                        }
+                        continue;
+                    }
                 };
-                if !net::is_world(net) || !net::reaches_port(rule, port).is_true() {
+                if !net::is_world(net) || !config.reports(reaches) {
                     continue;
                 }
-                let reach = match port {
-                    Some(p) => format!("port {p}"),
-                    None => "the warehouse port".to_string(),
-                };
+                if reaches == Truth::Unknown {
+                    let (what, span) = net::unknown_reach(rule, &warehouse.port);
+                    findings.push(related(RULE.finding(
+                        &rule.meta,
+                        span,
+                        format!(
+                            "security group {} allows {net}, but the {what} is unknown here; if the rule admits {reach}, the internet can reach {}",
+                            sg.meta.address, warehouse.meta.address
+                        ),
+                    )));
+                    continue;
+                }
                 findings.push(
                     RULE.finding(
                         &rule.meta,

@@ -1,6 +1,6 @@
 //! RS106 ingress-outside-allowed-ranges.
 
-use crate::model::{Model, Peer, net};
+use crate::model::{Model, Peer, Truth, net};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -121,7 +121,21 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A CIDR, port or protocol that cannot be evaluated gives no finding.
+    /// A CIDR, port or protocol that cannot be evaluated gives no finding; neither does a
+    /// security group that is not in scope.
+    ///
+    /// With `--strict` (and `allowed_cidrs` configured), a security group of the warehouse that
+    /// is in scope is also reported, without a fix, when an unknown value decides whether
+    /// traffic from outside the allowed ranges reaches the port:
+    /// - an ingress CIDR that is unknown, on a rule that reaches (or may reach) the warehouse
+    ///   port, at the CIDR;
+    /// - a CIDR outside the allowed ranges on a rule whose protocol or port range is unknown,
+    ///   or whose port range would contain the warehouse port but that port is unknown, at the
+    ///   unknown value;
+    /// - ingress rules that cannot be read at all (an unknown `ingress` list, a standalone rule
+    ///   whose type is unknown), at the group.
+    ///
+    /// A security group list that is unknown, and groups that are not in scope, stay unjudged.
     ///
     /// ## Options
     /// `allowed_cidrs` (list of CIDRs) enables the rule.
@@ -144,13 +158,59 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         };
         let port = warehouse.port.known().copied();
         for sg in links.iter().filter_map(|l| model.security_group(l)) {
+            let reach = match port {
+                Some(p) => format!("port {p}"),
+                None => "the warehouse port".to_string(),
+            };
+            let related = |f: Finding| {
+                f.with_related(format!("security group {}", sg.meta.address), sg.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    )
+            };
+            if config.strict && !sg.ingress_known {
+                findings.push(related(RULE.finding(
+                    &sg.meta,
+                    sg.meta.span,
+                    format!(
+                        "security group {}: some ingress rules are unknown here; if one allows a CIDR outside allowed_cidrs on {reach}, it can reach {}",
+                        sg.meta.address, warehouse.meta.address
+                    ),
+                )));
+            }
             for rule in &sg.ingress {
-                let Some(Peer::Cidr(cidr)) = rule.peer.known() else {
-                    continue;
+                let reaches = net::reaches_port(rule, port);
+                let cidr = match rule.peer.known() {
+                    Some(Peer::Cidr(cidr)) => cidr,
+                    Some(_) => continue,
+                    None => {
+                        if config.strict && !reaches.is_false() {
+                            findings.push(related(RULE.finding(
+                                &rule.meta,
+                                rule.peer.span,
+                                format!(
+                                    "security group {}: the CIDR of an ingress rule is unknown here; if it is outside allowed_cidrs, it can reach {reach} of {}",
+                                    sg.meta.address, warehouse.meta.address
+                                ),
+                            )));
+                        }
+                        continue;
+                    }
                 };
-                if allowed.iter().any(|a| a.contains(cidr))
-                    || !net::reaches_port(rule, port).is_true()
-                {
+                if allowed.iter().any(|a| a.contains(cidr)) || !config.reports(reaches) {
+                    continue;
+                }
+                if reaches == Truth::Unknown {
+                    let (what, span) = net::unknown_reach(rule, &warehouse.port);
+                    findings.push(related(RULE.finding(
+                        &rule.meta,
+                        span,
+                        format!(
+                            "security group {} allows {cidr}, outside allowed_cidrs, but the {what} is unknown here; if the rule admits {reach}, it can reach {}",
+                            sg.meta.address, warehouse.meta.address
+                        ),
+                    )));
                     continue;
                 }
                 findings.push(

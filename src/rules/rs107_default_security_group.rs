@@ -1,6 +1,6 @@
 //! RS107 default-security-group.
 
-use crate::model::Model;
+use crate::model::{Model, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -65,7 +65,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A security group list that cannot be evaluated is not an empty one: no finding.
+    /// A security group list that cannot be evaluated is not an empty one: no finding. A list
+    /// with an element that is unknown (a variable, a group not in scope) is not empty, so it
+    /// gives no finding with or without `--strict`.
+    ///
+    /// With `--strict`, a security group list that is unknown as a whole (a list variable or
+    /// parameter without a value, a plan value known only after apply) is reported, without a
+    /// fix, because it may turn out empty.
     id: "RS107",
     name: "default-security-group",
     severity: Medium,
@@ -74,20 +80,27 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     model
         .warehouses
         .iter()
-        .filter(|w| w.security_groups.test(Vec::is_empty).is_true())
-        .map(|w| {
-            RULE.finding(
-                &w.meta,
-                w.security_groups.span,
+        .filter_map(|w| {
+            let empty = w.security_groups.test(Vec::is_empty);
+            if !config.reports(empty) {
+                return None;
+            }
+            let message = if empty == Truth::Unknown {
+                format!(
+                    "warehouse {}: its security group list is unknown here; if it is empty, the warehouse uses the VPC default security group",
+                    w.meta.address
+                )
+            } else {
                 format!(
                     "warehouse {} has no security group of its own, so it uses the VPC default security group",
                     w.meta.address
-                ),
-            )
+                )
+            };
+            Some(RULE.finding(&w.meta, w.security_groups.span, message))
         })
         .collect()
 }
