@@ -229,7 +229,14 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// Only buckets in scope whose policies can be read are judged; a bucket named by a policy that
-    /// cannot be read is not a known Spectrum bucket.
+    /// cannot be read is not a known Spectrum bucket. A statement whose `Effect` cannot be
+    /// evaluated gives no finding. With `--strict`, a statement of a Spectrum bucket's policy
+    /// whose effect is unknown and that has a VPC endpoint or VPC condition is reported at its
+    /// `Effect`: a negated condition (`StringNotEquals`, `StringNotLike`) breaks Spectrum if the
+    /// effect is `Deny`, a positive one (`StringEquals`, `StringLike`) if it is `Allow` and no
+    /// other statement allows S3 without such a condition. Whether a bucket is a Spectrum bucket
+    /// is not reported as unknown: a role policy whose `Resource` cannot be evaluated names no
+    /// bucket.
 id: "RS201",
     name: "bucket-policy-vpce-only",
     severity: High,
@@ -255,7 +262,7 @@ fn vpc_condition(statement: &Statement, deny: bool) -> Option<&crate::model::pol
         .find(|c| VPC_KEYS.contains(&c.key.as_str()) && operators.contains(&c.operator.as_str()))
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in model
         .warehouses
@@ -280,8 +287,46 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                     } else {
                         None
                     };
-                    let Some(condition) = condition else { continue };
-                    findings.push(
+                    let related = |finding: Finding| {
+                        finding
+                            .with_related(
+                                format!("bucket {}", bucket.meta.address),
+                                bucket.meta.span,
+                            )
+                            .with_related(
+                                format!("warehouse {}", warehouse.meta.address),
+                                warehouse.meta.span,
+                            )
+                    };
+                    let Some(condition) = condition else {
+                        // With --strict: an effect that is unknown decides whether a VPC
+                        // condition shuts Spectrum out.
+                        if config.strict && statement.effect.known().is_none() {
+                            let unknown = vpc_condition(statement, true)
+                                .map(|c| (c, "Deny"))
+                                .or_else(|| {
+                                    vpc_condition(statement, false)
+                                        .filter(|_| !open_allow)
+                                        .map(|c| (c, "Allow"))
+                                });
+                            if let Some((condition, effect)) = unknown {
+                                findings.push(related(RULE.finding(
+                                    &bucket.meta,
+                                    statement.effect.span,
+                                    format!(
+                                        "bucket {}: the effect of a statement with {} on {} is unknown here; if it is {effect}, the bucket only admits requests through {}, which Redshift Spectrum on {} cannot use",
+                                        bucket.meta.address,
+                                        condition.operator,
+                                        if condition.key == "aws:sourcevpce" { "aws:SourceVpce" } else { "aws:SourceVpc" },
+                                        if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
+                                        warehouse.meta.address
+                                    ),
+                                )));
+                            }
+                        }
+                        continue;
+                    };
+                    findings.push(related(
                         RULE.finding(
                             &bucket.meta,
                             condition.span,
@@ -292,10 +337,8 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                                 condition.operator,
                                 warehouse.meta.address
                             ),
-                        )
-                        .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
-                        .with_related(format!("warehouse {}", warehouse.meta.address), warehouse.meta.span),
-                    );
+                        ),
+                    ));
                 }
             }
         }
