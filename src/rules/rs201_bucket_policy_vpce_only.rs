@@ -234,9 +234,11 @@ declare_rule! {
     /// whose effect is unknown and that has a VPC endpoint or VPC condition is reported at its
     /// `Effect`: a negated condition (`StringNotEquals`, `StringNotLike`) breaks Spectrum if the
     /// effect is `Deny`, a positive one (`StringEquals`, `StringLike`) if it is `Allow` and no
-    /// other statement allows S3 without such a condition. Whether a bucket is a Spectrum bucket
-    /// is not reported as unknown: a role policy whose `Resource` cannot be evaluated names no
-    /// bucket.
+    /// other statement allows S3 without such a condition. A role policy statement that reads S3
+    /// resources that cannot be evaluated (a `Resource` from a variable or parameter without a
+    /// value) names no known bucket; with `--strict`, any other bucket in scope whose policy only
+    /// admits requests through a VPC endpoint or VPC is reported at its condition, since the
+    /// warehouse may read it, with the role's statement as a related location.
 id: "RS201",
     name: "bucket-policy-vpce-only",
     severity: High,
@@ -269,7 +271,20 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .iter()
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
-        for bucket_id in model.spectrum_buckets(warehouse) {
+        let known = model.spectrum_buckets(warehouse);
+        // With --strict, a role statement reading S3 resources that are unknown may name any
+        // other bucket in scope.
+        let unsure = config
+            .strict
+            .then(|| model.unknown_spectrum_reads(warehouse))
+            .flatten();
+        let others = unsure.map_or(Vec::new(), |reads| {
+            (0..model.buckets.len())
+                .filter(|id| !known.contains(id))
+                .map(|id| (id, Some(reads)))
+                .collect()
+        });
+        for (bucket_id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
             let Some(bucket) = model.buckets.get(bucket_id) else {
                 continue;
             };
@@ -301,7 +316,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     let Some(condition) = condition else {
                         // With --strict: an effect that is unknown decides whether a VPC
                         // condition shuts Spectrum out.
-                        if config.strict && statement.effect.known().is_none() {
+                        if config.strict && unsure.is_none() && statement.effect.known().is_none() {
                             let unknown = vpc_condition(statement, true)
                                 .map(|c| (c, "Deny"))
                                 .or_else(|| {
@@ -326,6 +341,31 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         }
                         continue;
                     };
+                    let through = if condition.key == "aws:sourcevpce" {
+                        "a VPC endpoint"
+                    } else {
+                        "a VPC"
+                    };
+                    if let Some((role, statement_span)) = unsure {
+                        findings.push(
+                            related(RULE.finding(
+                                &bucket.meta,
+                                condition.span,
+                                format!(
+                                    "bucket {} only admits requests through {through} ({}); whether {} reads it is unknown here, since a Resource of role {}'s policy is unknown; if it does, Redshift Spectrum cannot read it",
+                                    bucket.meta.address,
+                                    condition.operator,
+                                    warehouse.meta.address,
+                                    role.meta.address
+                                ),
+                            ))
+                            .with_related(
+                                format!("role {}: a statement reading S3 resources that are unknown", role.meta.address),
+                                statement_span,
+                            ),
+                        );
+                        continue;
+                    }
                     findings.push(related(
                         RULE.finding(
                             &bucket.meta,
