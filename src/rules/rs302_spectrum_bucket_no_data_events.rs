@@ -204,7 +204,9 @@ declare_rule! {
     /// (its `enable_logging`/`IsLogging`, its selectors, or a data resource or ARN in them is
     /// unknown), is reported at that trail's unknown logging switch, or at the trail when the
     /// unknown value is in its selectors. A bucket whose name is unknown is still not reported:
-    /// without the name, no selector can be matched against it.
+    /// without the name, no selector can be matched against it. Nor is a bucket a role may read
+    /// through a `Resource` that cannot be evaluated: every bucket in scope (the trail's own log
+    /// bucket included) would be one, so `--strict` judges only the buckets known to be read.
 id: "RS302",
     name: "spectrum-bucket-no-data-events",
     severity: Low,
