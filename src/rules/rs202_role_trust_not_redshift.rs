@@ -210,19 +210,23 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         (kind, Some(value)) => format!("the {kind} principal {value}"),
                     };
                     if grants == Truth::Unknown {
-                        let (what, span) = if statement.is_allow() == Truth::Unknown {
-                            ("effect", statement.effect.span)
-                        } else {
-                            ("actions", statement.span)
-                        };
+                        let (what, verb, condition, span) =
+                            if statement.is_allow() == Truth::Unknown {
+                                ("effect", "is", "it is Allow", statement.effect.span)
+                            } else {
+                                (
+                                    "actions",
+                                    "are",
+                                    "they include sts:AssumeRole",
+                                    statement.span,
+                                )
+                            };
                         findings.push(related(RULE.finding(
                             &role.meta,
                             span,
                             format!(
-                                "role {} of {}: the {what} of the trust statement for {who} {} unknown here; if it allows sts:AssumeRole, the role trusts more than Redshift",
-                                role.meta.address,
-                                warehouse.meta.address,
-                                if what == "actions" { "are" } else { "is" }
+                                "role {} of {}: the {what} of the trust statement for {who} {verb} unknown here; if {condition}, the role trusts more than Redshift",
+                                role.meta.address, warehouse.meta.address
                             ),
                         )));
                         continue;
