@@ -3,7 +3,7 @@
 
 use super::policy::{ResourceEntry, s3_bucket_pattern};
 use super::{
-    Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Subnet,
+    Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Span, Subnet,
     Trail, Truth, Warehouse, net,
 };
 
@@ -52,6 +52,25 @@ impl Model {
             }
         }
         out
+    }
+
+    /// A statement of one of the warehouse's roles (in scope) that lets it read S3 resources
+    /// that cannot be known, such as a `Resource` built from a variable or parameter without a
+    /// value: the role and the statement's site. Any bucket in scope may then be a Spectrum
+    /// bucket; rules say so only with `--strict`.
+    pub fn unknown_spectrum_reads(&self, warehouse: &Warehouse) -> Option<(&IamRole, Span)> {
+        self.spectrum_roles(warehouse).into_iter().find_map(|role| {
+            role.policies
+                .iter()
+                .flat_map(|p| &p.statements)
+                .find(|s| {
+                    !s.is_deny().is_true()
+                        && !s.covers_s3().is_false()
+                        && !s.not_resource
+                        && s.resources.contains(&ResourceEntry::Unknown)
+                })
+                .map(|s| (role, s.span))
+        })
     }
 
     /// The warehouse's subnets that are in scope.

@@ -229,7 +229,16 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// Only buckets in scope whose policies can be read are judged; a bucket named by a policy that
-    /// cannot be read is not a known Spectrum bucket.
+    /// cannot be read is not a known Spectrum bucket. A statement whose `Effect` cannot be
+    /// evaluated gives no finding. With `--strict`, a statement of a Spectrum bucket's policy
+    /// whose effect is unknown and that has a VPC endpoint or VPC condition is reported at its
+    /// `Effect`: a negated condition (`StringNotEquals`, `StringNotLike`) breaks Spectrum if the
+    /// effect is `Deny`, a positive one (`StringEquals`, `StringLike`) if it is `Allow` and no
+    /// other statement allows S3 without such a condition. A role policy statement that reads S3
+    /// resources that cannot be evaluated (a `Resource` from a variable or parameter without a
+    /// value) names no known bucket; with `--strict`, any other bucket in scope whose policy only
+    /// admits requests through a VPC endpoint or VPC is reported at its condition, since the
+    /// warehouse may read it, with the role's statement as a related location.
 id: "RS201",
     name: "bucket-policy-vpce-only",
     severity: High,
@@ -255,14 +264,27 @@ fn vpc_condition(statement: &Statement, deny: bool) -> Option<&crate::model::pol
         .find(|c| VPC_KEYS.contains(&c.key.as_str()) && operators.contains(&c.operator.as_str()))
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in model
         .warehouses
         .iter()
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
-        for bucket_id in model.spectrum_buckets(warehouse) {
+        let known = model.spectrum_buckets(warehouse);
+        // With --strict, a role statement reading S3 resources that are unknown may name any
+        // other bucket in scope.
+        let unsure = config
+            .strict
+            .then(|| model.unknown_spectrum_reads(warehouse))
+            .flatten();
+        let others = unsure.map_or(Vec::new(), |reads| {
+            (0..model.buckets.len())
+                .filter(|id| !known.contains(id))
+                .map(|id| (id, Some(reads)))
+                .collect()
+        });
+        for (bucket_id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
             let Some(bucket) = model.buckets.get(bucket_id) else {
                 continue;
             };
@@ -280,8 +302,71 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                     } else {
                         None
                     };
-                    let Some(condition) = condition else { continue };
-                    findings.push(
+                    let related = |finding: Finding| {
+                        finding
+                            .with_related(
+                                format!("bucket {}", bucket.meta.address),
+                                bucket.meta.span,
+                            )
+                            .with_related(
+                                format!("warehouse {}", warehouse.meta.address),
+                                warehouse.meta.span,
+                            )
+                    };
+                    let Some(condition) = condition else {
+                        // With --strict: an effect that is unknown decides whether a VPC
+                        // condition shuts Spectrum out.
+                        if config.strict && unsure.is_none() && statement.effect.known().is_none() {
+                            let unknown = vpc_condition(statement, true)
+                                .map(|c| (c, "Deny"))
+                                .or_else(|| {
+                                    vpc_condition(statement, false)
+                                        .filter(|_| !open_allow)
+                                        .map(|c| (c, "Allow"))
+                                });
+                            if let Some((condition, effect)) = unknown {
+                                findings.push(related(RULE.finding(
+                                    &bucket.meta,
+                                    statement.effect.span,
+                                    format!(
+                                        "bucket {}: the effect of a statement with {} on {} is unknown here; if it is {effect}, the bucket only admits requests through {}, which Redshift Spectrum on {} cannot use",
+                                        bucket.meta.address,
+                                        condition.operator,
+                                        if condition.key == "aws:sourcevpce" { "aws:SourceVpce" } else { "aws:SourceVpc" },
+                                        if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
+                                        warehouse.meta.address
+                                    ),
+                                )));
+                            }
+                        }
+                        continue;
+                    };
+                    let through = if condition.key == "aws:sourcevpce" {
+                        "a VPC endpoint"
+                    } else {
+                        "a VPC"
+                    };
+                    if let Some((role, statement_span)) = unsure {
+                        findings.push(
+                            related(RULE.finding(
+                                &bucket.meta,
+                                condition.span,
+                                format!(
+                                    "bucket {} only admits requests through {through} ({}); whether {} reads it is unknown here, since a Resource of role {}'s policy is unknown; if it does, Redshift Spectrum cannot read it",
+                                    bucket.meta.address,
+                                    condition.operator,
+                                    warehouse.meta.address,
+                                    role.meta.address
+                                ),
+                            ))
+                            .with_related(
+                                format!("role {}: a statement reading S3 resources that are unknown", role.meta.address),
+                                statement_span,
+                            ),
+                        );
+                        continue;
+                    }
+                    findings.push(related(
                         RULE.finding(
                             &bucket.meta,
                             condition.span,
@@ -292,10 +377,8 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                                 condition.operator,
                                 warehouse.meta.address
                             ),
-                        )
-                        .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
-                        .with_related(format!("warehouse {}", warehouse.meta.address), warehouse.meta.span),
-                    );
+                        ),
+                    ));
                 }
             }
         }

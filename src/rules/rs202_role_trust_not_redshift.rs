@@ -1,6 +1,6 @@
 //! RS202 role-trust-not-redshift.
 
-use crate::model::{FixIntent, FixValue, Model, WarehouseKind};
+use crate::model::{FixIntent, FixValue, Model, Truth, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -111,8 +111,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A trust policy that cannot be read, and a principal whose value cannot be evaluated, give no
-    /// finding. Roles that are not in scope are not judged.
+    /// A trust policy that cannot be read, a principal whose value cannot be evaluated, and a
+    /// statement whose `Effect` or `Action` cannot be evaluated, give no finding. Roles that are
+    /// not in scope are not judged. With `--strict`, a principal whose value is unknown (in an
+    /// `Allow` of `sts:AssumeRole`, or one whose effect or actions are unknown too) is reported at
+    /// the principal; a statement whose effect or actions are unknown that would let another
+    /// principal assume the role is reported at its `Effect` (or at the statement); and a trust
+    /// policy that cannot be read (a variable or parameter without a value, say) is reported at the
+    /// role. None of these carries a fix.
     ///
     /// ## Fix
     /// Replace the principal with `redshift.amazonaws.com`.
@@ -142,18 +148,57 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 || config.trusted_services.iter().any(|t| t == service)
         };
         for role in model.spectrum_roles(warehouse) {
-            let Some(trust) = &role.trust else { continue };
+            let related = |finding: Finding| {
+                finding
+                    .with_related(format!("role {}", role.meta.address), role.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    )
+            };
+            let Some(trust) = &role.trust else {
+                if config.strict {
+                    findings.push(related(RULE.finding(
+                        &role.meta,
+                        role.meta.span,
+                        format!(
+                            "role {} of {}: its trust policy is unknown here; if it lets principals other than Redshift assume the role, they can act as the warehouse",
+                            role.meta.address, warehouse.meta.address
+                        ),
+                    )));
+                }
+                continue;
+            };
             for statement in &trust.statements {
-                let assumes = statement
-                    .actions
-                    .as_ref()
-                    .is_some_and(|a| a.covers("sts:AssumeRole"));
-                if !statement.is_allow().is_true() || !assumes {
+                let assumes = match &statement.actions {
+                    Some(actions) => Truth::from_known(actions.covers("sts:AssumeRole")),
+                    None => Truth::Unknown,
+                };
+                let grants = statement.is_allow().and(assumes);
+                if !config.reports(grants) {
                     continue;
                 }
                 for principal in &statement.principals {
                     let who = match (principal.kind.as_str(), principal.value.as_deref()) {
-                        (_, None) => continue,
+                        (kind, None) => {
+                            if config.strict {
+                                findings.push(related(RULE.finding(
+                                    &role.meta,
+                                    principal.span,
+                                    format!(
+                                        "role {} of {} trusts a {kind} principal that is unknown here{}; if it is not Redshift, principals other than Redshift can assume the role",
+                                        role.meta.address,
+                                        warehouse.meta.address,
+                                        if grants == Truth::Unknown {
+                                            " (and whether the statement allows sts:AssumeRole is unknown too)"
+                                        } else {
+                                            ""
+                                        }
+                                    ),
+                                )));
+                            }
+                            continue;
+                        }
                         ("*", _) | (_, Some("*")) => "any principal (\"*\")".to_string(),
                         ("Service", Some("")) => "an empty service principal".to_string(),
                         ("Service", Some(service))
@@ -164,7 +209,29 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         ("Service", Some(service)) => format!("the service {service}"),
                         (kind, Some(value)) => format!("the {kind} principal {value}"),
                     };
-                    findings.push(
+                    if grants == Truth::Unknown {
+                        let (what, verb, condition, span) =
+                            if statement.is_allow() == Truth::Unknown {
+                                ("effect", "is", "it is Allow", statement.effect.span)
+                            } else {
+                                (
+                                    "actions",
+                                    "are",
+                                    "they include sts:AssumeRole",
+                                    statement.span,
+                                )
+                            };
+                        findings.push(related(RULE.finding(
+                            &role.meta,
+                            span,
+                            format!(
+                                "role {} of {}: the {what} of the trust statement for {who} {verb} unknown here; if {condition}, the role trusts more than Redshift",
+                                role.meta.address, warehouse.meta.address
+                            ),
+                        )));
+                        continue;
+                    }
+                    findings.push(related(
                         RULE.finding(
                             &role.meta,
                             principal.span,
@@ -173,20 +240,17 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 role.meta.address, warehouse.meta.address
                             ),
                         )
-                        .with_fix(match (principal.kind.as_str(), &principal.value) {
-                            ("Service", Some(old)) => Some(FixIntent::Replace {
-                                span: principal.span,
-                                old: old.clone(),
-                                value: FixValue::Str(REDSHIFT.into()),
-                            }),
-                            _ => None,
-                        })
-                        .with_related(format!("role {}", role.meta.address), role.meta.span)
-                        .with_related(
-                            format!("warehouse {}", warehouse.meta.address),
-                            warehouse.meta.span,
+                        .with_fix(
+                            match (principal.kind.as_str(), &principal.value) {
+                                ("Service", Some(old)) => Some(FixIntent::Replace {
+                                    span: principal.span,
+                                    old: old.clone(),
+                                    value: FixValue::Str(REDSHIFT.into()),
+                                }),
+                                _ => None,
+                            },
                         ),
-                    );
+                    ));
                 }
             }
         }

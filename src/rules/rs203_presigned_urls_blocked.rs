@@ -1,7 +1,7 @@
 //! RS203 presigned-urls-blocked.
 
-use crate::model::policy::PolicyDocument;
-use crate::model::{FixIntent, FixValue, Meta, Model, Truth};
+use crate::model::policy::{Condition, PolicyDocument};
+use crate::model::{FixIntent, FixValue, IamRole, Meta, Model, Span, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -224,7 +224,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A condition value that cannot be evaluated, and a policy that cannot be read, give no finding.
+    /// A condition value that cannot be evaluated, a statement whose `Effect` cannot be evaluated,
+    /// and a policy that cannot be read, give no finding. With `--strict`, a denied `s3:authType`
+    /// or an `s3:signatureAge` limit that is unknown (on a statement that denies S3), and an
+    /// unknown `Effect` on a statement that would deny presigned URLs, are reported at the unknown
+    /// value, without a fix. A policy, statement or condition block that cannot be read at all is
+    /// still not reported: nothing in it is known to touch presigned URLs. A role policy statement
+    /// that reads S3 resources that cannot be evaluated (a `Resource` from a variable or parameter
+    /// without a value) names no known bucket; with `--strict`, a policy of any other bucket in
+    /// scope that denies presigned URLs is reported too, since the warehouse may read the bucket,
+    /// with the role's statement as a related location and without a fix.
     ///
     /// ## Fix
     /// Raise the limit to 3600000.
@@ -239,24 +248,52 @@ id: "RS203",
 /// How old Spectrum's presigned-URL signatures may be, in milliseconds.
 const SPECTRUM_SIGNATURE_AGE_MS: f64 = 3_600_000.0;
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
-        let mut policies: Vec<(&Meta, &PolicyDocument, &str)> = Vec::new();
+        let mut policies: Vec<(&Meta, &PolicyDocument, &str, Option<Reads>)> = Vec::new();
         for role in model.spectrum_roles(warehouse) {
-            policies.extend(role.policies.iter().map(|p| (&role.meta, p, "role")));
+            policies.extend(role.policies.iter().map(|p| (&role.meta, p, "role", None)));
         }
-        for id in model.spectrum_buckets(warehouse) {
+        let known = model.spectrum_buckets(warehouse);
+        for &id in &known {
             if let Some(bucket) = model.buckets.get(id) {
-                policies.extend(bucket.policies.iter().map(|p| (&bucket.meta, p, "bucket")));
+                policies.extend(
+                    bucket
+                        .policies
+                        .iter()
+                        .map(|p| (&bucket.meta, p, "bucket", None)),
+                );
             }
         }
-        for (owner, policy, what) in policies {
-            for statement in policy
-                .statements
-                .iter()
-                .filter(|s| s.is_deny().is_true() && s.covers_s3() != Truth::False)
-            {
+        // With --strict, a role statement reading S3 resources that are unknown may name any
+        // other bucket in scope.
+        if let Some(reads) = config
+            .strict
+            .then(|| model.unknown_spectrum_reads(warehouse))
+            .flatten()
+        {
+            for (id, bucket) in model.buckets.iter().enumerate() {
+                if !known.contains(&id) {
+                    policies.extend(
+                        bucket
+                            .policies
+                            .iter()
+                            .map(|p| (&bucket.meta, p, "bucket", Some(reads))),
+                    );
+                }
+            }
+        }
+        for (owner, policy, what, unsure) in policies {
+            for statement in policy.statements.iter().filter(|s| {
+                let denies = if unsure.is_some() {
+                    s.is_deny().is_true()
+                } else {
+                    config.reports(s.is_deny())
+                };
+                denies && s.covers_s3() != Truth::False
+            }) {
+                let denies = statement.is_deny();
                 for condition in &statement.conditions {
                     // Raising a too-short signature age limit is the fix; a denied auth type is
                     // the user's policy to rewrite.
@@ -290,8 +327,70 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                             .map(|limit| format!("denies signatures older than {limit} ms (Spectrum needs 3600000)")),
                         _ => None,
                     };
-                    let Some(how) = blocks else { continue };
-                    findings.push(
+                    let related = |finding: Finding| {
+                        finding
+                            .with_related(format!("{what} {}", owner.address), owner.span)
+                            .with_related(
+                                format!("warehouse {}", warehouse.meta.address),
+                                warehouse.meta.span,
+                            )
+                    };
+                    if let (Some(how), Some((role, statement_span))) = (&blocks, unsure) {
+                        findings.push(
+                            related(RULE.finding(
+                                owner,
+                                condition.span,
+                                format!(
+                                    "{what} {} {how}; whether {} reads it is unknown here, since a Resource of role {}'s policy is unknown; if it does, this breaks Spectrum",
+                                    owner.address, warehouse.meta.address, role.meta.address
+                                ),
+                            ))
+                            .with_related(
+                                format!(
+                                    "role {}: a statement reading S3 resources that are unknown",
+                                    role.meta.address
+                                ),
+                                statement_span,
+                            ),
+                        );
+                        continue;
+                    }
+                    let Some(how) = blocks else {
+                        // With --strict: a value that may be the one that denies presigned URLs.
+                        if let Some(unknown) =
+                            unknown_limit(condition).filter(|_| config.strict && unsure.is_none())
+                        {
+                            findings.push(related(RULE.finding(
+                                owner,
+                                unknown.span,
+                                format!(
+                                    "{what} {} {}{} is unknown here; if {}, which breaks Spectrum on {}",
+                                    owner.address,
+                                    if denies == Truth::Unknown {
+                                        "may deny S3 (the statement's effect is unknown too) "
+                                    } else {
+                                        "denies S3 "
+                                    },
+                                    unknown.what,
+                                    unknown.breaks,
+                                    warehouse.meta.address
+                                ),
+                            )));
+                        }
+                        continue;
+                    };
+                    if denies == Truth::Unknown {
+                        findings.push(related(RULE.finding(
+                            owner,
+                            statement.effect.span,
+                            format!(
+                                "{what} {}: the effect of a statement that {how} is unknown here; if it is Deny, this breaks Spectrum on {}",
+                                owner.address, warehouse.meta.address
+                            ),
+                        )));
+                        continue;
+                    }
+                    findings.push(related(
                         RULE.finding(
                             owner,
                             condition.span,
@@ -300,16 +399,44 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                                 owner.address, warehouse.meta.address
                             ),
                         )
-                        .with_fix(fix)
-                        .with_related(format!("{what} {}", owner.address), owner.span)
-                        .with_related(
-                            format!("warehouse {}", warehouse.meta.address),
-                            warehouse.meta.span,
-                        ),
-                    );
+                        .with_fix(fix),
+                    ));
                 }
             }
         }
     }
     findings
+}
+
+/// A role and the site of its statement that reads S3 resources that are unknown.
+type Reads<'m> = (&'m IamRole, Span);
+
+/// A condition value that would deny presigned URLs if it turned out badly.
+struct UnknownLimit {
+    span: Span,
+    what: &'static str,
+    breaks: &'static str,
+}
+
+/// The first unknown value of a condition on `s3:authType` or `s3:signatureAge` that denies
+/// presigned URLs when it is `REST-QUERY-STRING` or a limit below an hour.
+fn unknown_limit(condition: &Condition) -> Option<UnknownLimit> {
+    let (what, breaks) = match (condition.key.as_str(), condition.operator.as_str()) {
+        ("s3:authtype", "StringEquals" | "StringLike") => (
+            "when s3:authType is a value that",
+            "it is REST-QUERY-STRING, presigned URLs are denied",
+        ),
+        ("s3:signatureage", "NumericGreaterThan" | "NumericGreaterThanEquals") => (
+            "for signatures older than a limit that",
+            "it is below 3600000 ms, presigned URLs older than that are denied",
+        ),
+        _ => return None,
+    };
+    let index = condition.values.iter().position(Option::is_none)?;
+    let span = condition
+        .value_spans
+        .get(index)
+        .copied()
+        .unwrap_or(condition.span);
+    Some(UnknownLimit { span, what, breaks })
 }

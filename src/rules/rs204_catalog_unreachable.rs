@@ -1,6 +1,6 @@
 //! RS204 catalog-unreachable.
 
-use crate::model::Model;
+use crate::model::{Model, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -262,7 +262,12 @@ declare_rule! {
     /// ## Unknown values
     /// Route tables, endpoints or a VPC that are not in scope, an endpoint whose service cannot be
     /// evaluated, and a region that is not known for the endpoint's service name make the path
-    /// unknown: no finding.
+    /// unknown: no finding. An `enhanced_vpc_routing` or a list of IAM roles that cannot be
+    /// evaluated gives no finding either. With `--strict`, a warehouse is reported when each of
+    /// the three conditions (routing through the VPC, a Spectrum role, no way to the catalog) is
+    /// true or unknown and at least one is unknown; the message names the unknown ones, and the
+    /// finding points at the first unknown value (`enhanced_vpc_routing`, then `iam_roles`), or at
+    /// `enhanced_vpc_routing` when only the path is unknown.
 id: "RS204",
     name: "catalog-unreachable",
     severity: Medium,
@@ -271,15 +276,57 @@ id: "RS204",
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let evr = &warehouse.enhanced_vpc_routing;
+        let routed = evr.test(|b| *b);
         let has_role = warehouse.roles.test(|r| !r.is_empty());
-        if !evr.test(|b| *b).is_true()
-            || !has_role.is_true()
-            || !model.catalog_path(warehouse).is_false()
-        {
+        let path = model.catalog_path(warehouse);
+        let no_path = match path {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        };
+        let breaks = routed.and(has_role).and(no_path);
+        if !config.reports(breaks) {
+            continue;
+        }
+        if breaks == Truth::Unknown {
+            let mut unknown = Vec::new();
+            let mut conditions = Vec::new();
+            let mut span = None;
+            if routed == Truth::Unknown {
+                unknown.push("enhanced_vpc_routing");
+                conditions.push("it routes through its VPC");
+                span = span.or(Some(evr.span));
+            }
+            if has_role == Truth::Unknown {
+                unknown.push("its IAM roles");
+                conditions.push("it has a Spectrum role");
+                span = span.or(Some(warehouse.roles.span));
+            }
+            if path == Truth::Unknown {
+                unknown.push("whether its subnets reach the Glue catalog (a subnet, route table or endpoint is unknown or not in scope)");
+                conditions
+                    .push("its subnets have no NAT gateway, public internet path or Glue endpoint");
+            }
+            let verb = if unknown.len() > 1 { "are" } else { "is" };
+            let known = if path == Truth::False {
+                ", because its subnets have no NAT gateway, public internet path or Glue endpoint"
+            } else {
+                ""
+            };
+            findings.push(RULE.finding(
+                &warehouse.meta,
+                span.unwrap_or(evr.span),
+                format!(
+                    "warehouse {}: {} {verb} unknown here; if {}, Spectrum cannot reach the data catalog{known}",
+                    warehouse.meta.address,
+                    unknown.join(" and "),
+                    conditions.join(" and ")
+                ),
+            ));
             continue;
         }
         findings.push(RULE.finding(

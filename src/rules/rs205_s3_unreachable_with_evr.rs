@@ -1,6 +1,6 @@
 //! RS205 s3-unreachable-with-evr.
 
-use crate::model::Model;
+use crate::model::{Model, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -231,6 +231,11 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// Route tables, endpoints or a VPC that are not in scope make the path unknown: no finding.
+    /// An `enhanced_vpc_routing` that cannot be evaluated gives no finding either. With
+    /// `--strict`, both are reported at `enhanced_vpc_routing` when the other half of the
+    /// condition holds (or is unknown too): routing through the VPC that is unknown while the
+    /// subnets have no path to S3, and a path to S3 that is unknown while the warehouse routes
+    /// through its VPC. The message says which is unknown.
 id: "RS205",
     name: "s3-unreachable-with-evr",
     severity: High,
@@ -239,21 +244,40 @@ id: "RS205",
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let evr = &warehouse.enhanced_vpc_routing;
-        if !evr.test(|b| *b).is_true() || !model.s3_path(warehouse).is_false() {
+        let routed = evr.test(|b| *b);
+        let path = model.s3_path(warehouse);
+        let no_path = match path {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        };
+        let blocked = routed.and(no_path);
+        if !config.reports(blocked) {
             continue;
         }
-        findings.push(RULE.finding(
-            &warehouse.meta,
-            evr.span,
-            format!(
+        let message = match (routed, path) {
+            (Truth::True, Truth::False) => format!(
                 "warehouse {} routes through its VPC, but its subnets have no S3 endpoint, NAT gateway or public path, so COPY and UNLOAD fail",
                 warehouse.meta.address
             ),
-        ));
+            (Truth::Unknown, Truth::False) => format!(
+                "warehouse {}: enhanced_vpc_routing is unknown here; if it is true, COPY and UNLOAD fail, because its subnets have no S3 endpoint, NAT gateway or public path",
+                warehouse.meta.address
+            ),
+            (Truth::True, _) => format!(
+                "warehouse {} routes through its VPC, and whether its subnets reach S3 is unknown here (a subnet, route table or endpoint is unknown or not in scope); if they have no S3 endpoint, NAT gateway or public path, COPY and UNLOAD fail",
+                warehouse.meta.address
+            ),
+            _ => format!(
+                "warehouse {}: enhanced_vpc_routing and whether its subnets reach S3 are unknown here; if it routes through its VPC and they have no S3 endpoint, NAT gateway or public path, COPY and UNLOAD fail",
+                warehouse.meta.address
+            ),
+        };
+        findings.push(RULE.finding(&warehouse.meta, evr.span, message));
     }
     findings
 }

@@ -1,6 +1,6 @@
 //! RS206 egress-blocks-aws-endpoints.
 
-use crate::model::{Model, Peer, Truth, net};
+use crate::model::{Model, Peer, SecurityGroupRule, Span, Truth, net};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -159,7 +159,12 @@ declare_rule! {
     /// ## Unknown values
     /// A security group that is not in scope, and an egress rule whose port, protocol or peer cannot
     /// be evaluated, give no finding. Egress to another CIDR on 443 may reach an interface endpoint's
-    /// addresses and counts as unknown.
+    /// addresses and counts as unknown. With `--strict`, when every group is in scope and none is
+    /// known to allow HTTPS out but some egress rule may, the warehouse is reported at the first
+    /// such rule's unknown value (its protocol, ports or destination; for egress on 443 to another
+    /// CIDR, the CIDR, since whether it holds the endpoints' addresses is unknown), without a fix.
+    /// Groups that are not in scope, or a list of groups that cannot be evaluated, are still not
+    /// judged.
     ///
     /// ## Fix
     /// Add an egress rule for TCP 443.
@@ -174,7 +179,7 @@ id: "RS206",
 /// HTTPS, which every AWS endpoint speaks.
 const HTTPS: u16 = 443;
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let Some(links) = warehouse.security_groups.known() else {
@@ -185,44 +190,88 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             continue;
         }
         let groups: Vec<_> = groups.into_iter().flatten().collect();
-        let allows = Truth::any(groups.iter().flat_map(|g| &g.egress).map(|rule| {
-            let peer = match rule.peer.known() {
-                Some(Peer::Cidr(net)) if net::is_world(net) => Truth::True,
-                Some(Peer::PrefixList | Peer::SecurityGroup) => Truth::True,
-                Some(Peer::Itself) => Truth::False,
-                // Another range may hold an interface endpoint's addresses.
-                Some(Peer::Cidr(_)) | None => Truth::Unknown,
-            };
-            net::reaches_port(rule, Some(HTTPS)).and(peer)
-        }));
-        if !allows.is_false() {
+        let answers: Vec<(&SecurityGroupRule, Truth)> = groups
+            .iter()
+            .flat_map(|g| &g.egress)
+            .map(|rule| {
+                let peer = match rule.peer.known() {
+                    Some(Peer::Cidr(net)) if net::is_world(net) => Truth::True,
+                    Some(Peer::PrefixList | Peer::SecurityGroup) => Truth::True,
+                    Some(Peer::Itself) => Truth::False,
+                    // Another range may hold an interface endpoint's addresses.
+                    Some(Peer::Cidr(_)) | None => Truth::Unknown,
+                };
+                (rule, net::reaches_port(rule, Some(HTTPS)).and(peer))
+            })
+            .collect();
+        let allows = Truth::any(answers.iter().map(|(_, t)| *t));
+        let blocked = match allows {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        };
+        if !config.reports(blocked) {
             continue;
         }
         let Some(first) = groups.first() else {
             continue;
         };
-        let mut finding = RULE.finding(
-            &first.meta,
-            first.meta.span,
-            format!(
-                "no security group of {} allows egress TCP 443, so it cannot reach S3 or other AWS endpoints",
-                warehouse.meta.address
-            ),
-        );
+        let unknown = answers
+            .iter()
+            .find(|(_, t)| *t == Truth::Unknown)
+            .map(|(rule, _)| *rule);
+        let mut finding = match unknown {
+            None => RULE
+                .finding(
+                    &first.meta,
+                    first.meta.span,
+                    format!(
+                        "no security group of {} allows egress TCP 443, so it cannot reach S3 or other AWS endpoints",
+                        warehouse.meta.address
+                    ),
+                )
+                .with_fix(first.add_https_egress.clone()),
+            Some(rule) => {
+                let (what, span) = unknown_part(rule);
+                RULE.finding(
+                    &rule.meta,
+                    span,
+                    format!(
+                        "no security group of {} is known to allow egress TCP 443: {what} of an egress rule of {} {} unknown here; if it does not allow HTTPS to AWS endpoints, the warehouse cannot reach S3 or other AWS endpoints",
+                        warehouse.meta.address,
+                        rule.meta.address,
+                        if what.starts_with("the ports") { "are" } else { "is" }
+                    ),
+                )
+            }
+        };
         for group in &groups {
             finding = finding.with_related(
                 format!("security group {}", group.meta.address),
                 group.meta.span,
             );
         }
-        findings.push(
-            finding
-                .with_related(
-                    format!("warehouse {}", warehouse.meta.address),
-                    warehouse.meta.span,
-                )
-                .with_fix(first.add_https_egress.clone()),
-        );
+        findings.push(finding.with_related(
+            format!("warehouse {}", warehouse.meta.address),
+            warehouse.meta.span,
+        ));
     }
     findings
+}
+
+/// What makes an egress rule's answer unknown, and where it is written.
+fn unknown_part(rule: &SecurityGroupRule) -> (String, Span) {
+    if rule.protocol.known().is_none() {
+        return ("the protocol".into(), rule.protocol.span);
+    }
+    if net::reaches_port(rule, Some(HTTPS)) == Truth::Unknown {
+        return ("the ports".into(), rule.ports.span);
+    }
+    match rule.peer.known() {
+        Some(Peer::Cidr(net)) => (
+            format!("whether the destination {net} holds the AWS endpoints"),
+            rule.peer.span,
+        ),
+        _ => ("the destination".into(), rule.peer.span),
+    }
 }

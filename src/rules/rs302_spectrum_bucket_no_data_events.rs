@@ -1,6 +1,6 @@
 //! RS302 spectrum-bucket-no-data-events.
 
-use crate::model::{Model, Truth};
+use crate::model::{Model, Trail, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -200,6 +200,13 @@ declare_rule! {
     /// ## Unknown values
     /// Without a trail in scope, nothing is judged (the account may have an organization trail). A
     /// selector that cannot be evaluated, or a bucket whose name is unknown, gives no finding.
+    /// With `--strict`, a Spectrum bucket that no trail is known to cover, where some trail may
+    /// (its `enable_logging`/`IsLogging`, its selectors, or a data resource or ARN in them is
+    /// unknown), is reported at that trail's unknown logging switch, or at the trail when the
+    /// unknown value is in its selectors. A bucket whose name is unknown is still not reported:
+    /// without the name, no selector can be matched against it. Nor is a bucket a role may read
+    /// through a `Resource` that cannot be evaluated: every bucket in scope (the trail's own log
+    /// bucket included) would be one, so `--strict` judges only the buckets known to be read.
 id: "RS302",
     name: "spectrum-bucket-no-data-events",
     severity: Low,
@@ -208,7 +215,7 @@ id: "RS302",
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     let Some(first) = model.trails.first() else {
         return findings;
@@ -221,23 +228,61 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             let Some(name) = bucket.name.known() else {
                 continue;
             };
-            if !Truth::any(model.trails.iter().map(|t| t.records_reads_of(name))).is_false() {
+            let answers: Vec<(&Trail, Truth)> = model
+                .trails
+                .iter()
+                .map(|t| (t, t.records_reads_of(name)))
+                .collect();
+            let recorded = Truth::any(answers.iter().map(|(_, t)| *t));
+            let unrecorded = match recorded {
+                Truth::True => Truth::False,
+                Truth::False => Truth::True,
+                Truth::Unknown => Truth::Unknown,
+            };
+            if !config.reports(unrecorded) {
                 continue;
             }
-            findings.push(
-                RULE.finding(
+            let unknown = answers
+                .iter()
+                .find(|(_, t)| *t == Truth::Unknown)
+                .map(|(trail, _)| *trail);
+            let finding = match unknown {
+                None => RULE.finding(
                     &first.meta,
                     first.meta.span,
                     format!(
                         "no trail records S3 data events for bucket {}, which {} reads",
                         bucket.meta.address, warehouse.meta.address
                     ),
-                )
-                .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
-                .with_related(
-                    format!("warehouse {}", warehouse.meta.address),
-                    warehouse.meta.span,
                 ),
+                Some(trail) => {
+                    let (what, span) = if trail.logging.known().is_none() {
+                        ("whether it is logging is", trail.logging.span)
+                    } else if trail.selectors.is_none() {
+                        ("its event selectors are", trail.meta.span)
+                    } else {
+                        (
+                            "whether its event selectors cover the bucket is",
+                            trail.meta.span,
+                        )
+                    };
+                    RULE.finding(
+                        &trail.meta,
+                        span,
+                        format!(
+                            "no trail is known to record S3 data events for bucket {}, which {} reads: for trail {}, {what} unknown here; if that trail does not record them, Spectrum's reads of the bucket leave no audit trail",
+                            bucket.meta.address, warehouse.meta.address, trail.meta.address
+                        ),
+                    )
+                }
+            };
+            findings.push(
+                finding
+                    .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    ),
             );
         }
     }
