@@ -1,7 +1,7 @@
 //! RS108 nacl-blocks-s3.
 
-use crate::model::nacl::{Verdict, evaluate};
-use crate::model::{FixIntent, Model, NetworkAcl, PortRange, Span};
+use crate::model::nacl::{NaclEntry, Verdict, evaluate};
+use crate::model::{FixIntent, Meta, Model, NetworkAcl, PortRange, Protocol, Span, Truth};
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -220,8 +220,16 @@ declare_rule! {
     /// An entry whose number, action, protocol, ports or CIDR cannot be evaluated makes the
     /// verdict unknown: no finding. A subnet with no ACL association in scope uses the VPC's
     /// default ACL, which allows everything, and is not judged; an `aws_default_network_acl`
-    /// adopts that ACL and is judged by the entries written in it. A region without S3 data
-    /// (not in the embedded list or `--ip-ranges`) is not judged.
+    /// adopts that ACL and is judged by the entries written in it. A subnet associated with an
+    /// ACL that is not in scope, and an `ip_address_type` that cannot be evaluated (only IPv4
+    /// prefixes are checked then), give no finding. Subnets not in scope are not judged, and
+    /// neither is a region without S3 data (not in the embedded list or `--ip-ranges`).
+    ///
+    /// With `--strict`, these unknowns are reported, without a fix: an ACL whose verdict is
+    /// unknown, at the first entry (in rule-number order) with an unknown number, action,
+    /// protocol, ports or CIDR (or at the ACL when its entries cannot be read); a subnet
+    /// associated with an ACL that is not in scope, at the subnet; and a warehouse whose
+    /// `ip_address_type` is unknown, at that value, when its ACLs block S3's IPv6 prefixes.
     ///
     /// ## Fix
     /// Add allow entries with free rule numbers before the first deny.
@@ -252,31 +260,137 @@ const DIRECTIONS: [(bool, PortRange, &str); 2] = [
 /// Where an ACL blocks, what it blocks, and the warehouse concerned.
 type Blocked<'d> = (Span, Vec<(&'d str, IpNet)>, String, Span);
 
+/// A finding that rests on an unknown value (`--strict`): the resource, the site, the message
+/// (with `{DIRS}` where the blocked directions go), the directions, how they are joined, and the
+/// related locations.
+type Unsure<'m> = (
+    &'m Meta,
+    Span,
+    String,
+    Vec<&'static str>,
+    &'static str,
+    Vec<(String, Span)>,
+);
+
 /// How many blocked prefixes a message lists before summarizing.
 const LISTED: usize = 4;
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     // (acl, blocking site) → (what is blocked, in which direction), in a stable order.
     let mut blocked: BTreeMap<(usize, u32, u32), Blocked> = BTreeMap::new();
+    // (file, site start, resource) → what rests on an unknown, with --strict.
+    let mut unsure: BTreeMap<(u32, u32, String), Unsure> = BTreeMap::new();
     for warehouse in &model.warehouses {
-        let dual = warehouse.dual_stack.test(|b| *b).is_true();
+        let dual_stack = warehouse.dual_stack.test(|b| *b);
+        let dual = dual_stack.is_true();
         let prefixes = config.s3_ranges.prefixes(&warehouse.region, dual);
         if prefixes.is_empty() {
             continue;
         }
+        // With --strict and an unknown ip_address_type: the IPv6 prefixes a dual-stack
+        // warehouse would need as well.
+        let ipv6_if_dual: Vec<IpNet> = if config.strict && dual_stack == Truth::Unknown {
+            config
+                .s3_ranges
+                .prefixes(&warehouse.region, true)
+                .into_iter()
+                .filter(|p| p.addr().is_ipv6())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let related_warehouse = (
+            format!("warehouse {}", warehouse.meta.address),
+            warehouse.meta.span,
+        );
         for subnet in model.warehouse_subnets(warehouse) {
-            let Some(Some(acl_id)) = subnet.network_acl else {
-                continue;
+            let acl_id = match subnet.network_acl {
+                Some(Some(acl_id)) => acl_id,
+                Some(None) => continue,
+                None => {
+                    if config.strict {
+                        let key = (
+                            subnet.meta.span.file.0,
+                            subnet.meta.span.start,
+                            String::new(),
+                        );
+                        let entry = unsure.entry(key).or_insert_with(|| {
+                            (
+                                &subnet.meta,
+                                subnet.meta.span,
+                                format!(
+                                    "subnet {} of {}: its network ACL is not in scope, so its entries are unknown here; if it blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
+                                    subnet.meta.address, warehouse.meta.address
+                                ),
+                                DIRECTIONS.iter().map(|d| d.2).collect(),
+                                " or ",
+                                Vec::new(),
+                            )
+                        });
+                        entry.5.push(related_warehouse.clone());
+                    }
+                    continue;
+                }
             };
             let Some(acl) = model.network_acls.get(acl_id) else {
                 continue;
             };
+            let related_acl = (format!("network ACL {}", acl.meta.address), acl.meta.span);
             for (egress, ports, what) in DIRECTIONS {
+                for prefix in &ipv6_if_dual {
+                    if !matches!(evaluate(acl, egress, ports, *prefix), Verdict::Denied(_)) {
+                        continue;
+                    }
+                    let site = warehouse.dual_stack.span;
+                    let key = (site.file.0, site.start, acl.meta.address.clone());
+                    let entry = unsure.entry(key).or_insert_with(|| {
+                        (
+                            &warehouse.meta,
+                            site,
+                            format!(
+                                "warehouse {}: ip_address_type is unknown here; if it is dualstack, network ACL {} blocks {{DIRS}} S3 IPv6 prefixes, and COPY, UNLOAD and Spectrum fail",
+                                warehouse.meta.address, acl.meta.address
+                            ),
+                            Vec::new(),
+                            " and ",
+                            Vec::new(),
+                        )
+                    });
+                    if !entry.3.contains(&what) {
+                        entry.3.push(what);
+                    }
+                    entry.5.push(related_acl.clone());
+                }
                 for prefix in &prefixes {
                     let site = match evaluate(acl, egress, ports, *prefix) {
                         Verdict::Denied(Some(entry)) => entry.allow.span,
                         Verdict::Denied(None) => acl.meta.span,
-                        Verdict::Allowed | Verdict::Unknown => continue,
+                        Verdict::Allowed => continue,
+                        Verdict::Unknown => {
+                            if config.strict {
+                                let (site, unknown) = unknown_site(acl, egress);
+                                let key = (site.file.0, site.start, acl.meta.address.clone());
+                                let entry = unsure.entry(key).or_insert_with(|| {
+                                    (
+                                        &acl.meta,
+                                        site,
+                                        format!(
+                                            "network ACL {} of {}: {unknown} unknown here; if the ACL then blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
+                                            acl.meta.address, warehouse.meta.address
+                                        ),
+                                        Vec::new(),
+                                        " or ",
+                                        Vec::new(),
+                                    )
+                                });
+                                if !entry.3.contains(&what) {
+                                    entry.3.push(what);
+                                }
+                                entry.5.push(related_acl.clone());
+                                entry.5.push(related_warehouse.clone());
+                            }
+                            continue;
+                        }
                     };
                     let entry = blocked
                         .entry((acl_id, site.start, site.file.0))
@@ -343,7 +457,43 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             .with_fix(allow_blocked(acl, site, &list)),
         );
     }
+    for (meta, site, message, mut directions, joiner, related) in unsure.into_values() {
+        directions.sort_by_key(|d| DIRECTIONS.iter().position(|(_, _, w)| w == d));
+        let message = message.replace("{DIRS}", &directions.join(joiner));
+        let mut finding = RULE.finding(meta, site, message);
+        for (what, span) in related {
+            finding = finding.with_related(what, span);
+        }
+        findings.push(finding);
+    }
     findings
+}
+
+/// Where an ACL's verdict becomes unknown in one direction: the first entry, in rule-number
+/// order, with a value the evaluation needs that is unknown (any entry with an unknown rule
+/// number comes first), and what that value is; the ACL itself when its entries cannot be read.
+fn unknown_site(acl: &NetworkAcl, egress: bool) -> (Span, &'static str) {
+    let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+    if let Some(e) = entries.iter().find(|e| e.rule_number.known().is_none()) {
+        return (e.rule_number.span, "the rule number of this entry is");
+    }
+    entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
+    for e in entries {
+        if e.cidr.known().is_none() {
+            return (e.cidr.span, "the CIDR of this entry is");
+        }
+        match e.protocol.known() {
+            None => return (e.protocol.span, "the protocol of this entry is"),
+            Some(Protocol::Tcp) if e.ports.known().is_none() => {
+                return (e.ports.span, "the ports of this entry are");
+            }
+            Some(_) => {}
+        }
+        if e.allow.known().is_none() {
+            return (e.allow.span, "the action of this entry is");
+        }
+    }
+    (acl.meta.span, "some of its entries are")
 }
 
 /// The fix: allow entries for each blocked prefix, numbered before the blocking deny (or

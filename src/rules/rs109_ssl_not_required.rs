@@ -1,6 +1,6 @@
 //! RS109 ssl-not-required.
 
-use crate::model::{FixValue, Model, ParameterGroupChoice, defaults};
+use crate::model::{FixValue, Model, ParameterGroupChoice, Truth, defaults};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -98,8 +98,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A parameter value other than true/false, an unknown family, and a group not in scope
-    /// give no finding.
+    /// A `require_ssl` value that cannot be evaluated (or is neither true nor false), a
+    /// parameter group name or family that cannot be evaluated, and a group named but not in
+    /// scope give no finding. With `--strict`, the unknowns that decide the rule are reported,
+    /// without a fix, at the unknown value: a workgroup's or a group's `require_ssl` (if it is
+    /// false, SSL is not required), the warehouse's parameter group (if it does not require
+    /// SSL), and the family of a group that does not set `require_ssl` (if it is
+    /// `redshift-1.0`). A group named but not in scope is still not judged.
     ///
     /// ## Fix
     /// Set or add `require_ssl = true`.
@@ -111,12 +116,21 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let address = &warehouse.meta.address;
         if let Some(param) = &warehouse.require_ssl {
-            if param.test(|b| !*b).is_true() {
+            let off = param.test(|b| !*b);
+            if off == Truth::Unknown && config.strict {
+                findings.push(RULE.finding(
+                    &warehouse.meta,
+                    param.span,
+                    format!(
+                        "warehouse {address}: require_ssl is unknown here; if it is false, clients may connect without SSL"
+                    ),
+                ));
+            } else if off.is_true() {
                 findings.push(
                     RULE.finding(
                         &warehouse.meta,
@@ -128,6 +142,15 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             }
         }
         let Some(choice) = warehouse.parameter_group.known() else {
+            if config.strict {
+                findings.push(RULE.finding(
+                    &warehouse.meta,
+                    warehouse.parameter_group.span,
+                    format!(
+                        "warehouse {address}: its parameter group is unknown here; if it does not require SSL, clients may connect without SSL"
+                    ),
+                ));
+            }
             continue;
         };
         match choice {
@@ -158,9 +181,32 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
                             ),
                         )
                         .with_fix(param.set_to("false", FixValue::Str("true".into()))),
+                    Some(param) if config.strict && param.test(|b| !*b) == Truth::Unknown => RULE
+                        .finding(
+                            &group.meta,
+                            param.span,
+                            format!(
+                                "parameter group {} of {address}: require_ssl is unknown here; if it is false, clients may connect without SSL",
+                                group.meta.address
+                            ),
+                        ),
                     Some(_) => continue,
                     None => {
                         let Some(family) = group.family.known() else {
+                            if !config.strict {
+                                continue;
+                            }
+                            findings.push(
+                                RULE.finding(
+                                    &group.meta,
+                                    group.family.span,
+                                    format!(
+                                        "parameter group {} of {address}: its family is unknown here; if it is redshift-1.0, require_ssl defaults to false and clients may connect without SSL",
+                                        group.meta.address
+                                    ),
+                                )
+                                .with_related(format!("warehouse {address}"), warehouse.meta.span),
+                            );
                             continue;
                         };
                         if defaults::require_ssl_in_family(family) != Some(false) {

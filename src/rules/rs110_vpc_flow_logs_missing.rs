@@ -1,6 +1,6 @@
 //! RS110 vpc-flow-logs-missing.
 
-use crate::model::Model;
+use crate::model::{FlowLog, Model, Vpc, Warehouse};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -146,8 +146,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A VPC that is not in scope is not judged, and a flow log whose target cannot be resolved
-    /// may be the missing one: no finding.
+    /// A VPC that is not in scope is not judged (the rule is about VPCs in scope), and a flow
+    /// log whose target cannot be resolved (a variable without a value, a `ResourceType` or
+    /// `ResourceId` from a parameter without a default) may be the missing one: no finding.
+    /// With `--strict`, each flow log whose target is unknown is reported at its header when a
+    /// warehouse VPC in scope has no flow log known to target it, naming those VPCs.
     id: "RS110",
     name: "vpc-flow-logs-missing",
     severity: Low,
@@ -156,13 +159,16 @@ declare_rule! {
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut reported = Vec::new();
     // A flow log whose target is unknown might log any VPC.
-    if model.flow_logs.iter().any(|f| f.vpc.is_none()) {
+    let unknown: Vec<&FlowLog> = model.flow_logs.iter().filter(|f| f.vpc.is_none()).collect();
+    if !unknown.is_empty() && !config.strict {
         return findings;
     }
+    // Warehouse VPCs in scope that no flow log is known to target.
+    let mut unlogged: Vec<(&Vpc, &Warehouse)> = Vec::new();
+    let mut reported = Vec::new();
     for warehouse in &model.warehouses {
         let Some(vpc) = model.warehouse_vpc(warehouse) else {
             continue;
@@ -172,6 +178,46 @@ pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
             continue;
         }
         reported.push(vpc_id);
+        unlogged.push((vpc, warehouse));
+    }
+    if !unknown.is_empty() {
+        if unlogged.is_empty() {
+            return findings;
+        }
+        let names: Vec<String> = unlogged
+            .iter()
+            .map(|(vpc, warehouse)| {
+                format!("vpc {} of {}", vpc.meta.address, warehouse.meta.address)
+            })
+            .collect();
+        let consequence = if unlogged.len() == 1 {
+            "that VPC has no flow log"
+        } else {
+            "a warehouse VPC has no flow log"
+        };
+        for log in unknown {
+            let mut finding = RULE.finding(
+                &log.meta,
+                log.meta.span,
+                format!(
+                    "flow log {}: its target is unknown here; if it is not {}, {consequence}",
+                    log.meta.address,
+                    names.join(" or ")
+                ),
+            );
+            for (vpc, warehouse) in &unlogged {
+                finding = finding
+                    .with_related(format!("vpc {}", vpc.meta.address), vpc.meta.span)
+                    .with_related(
+                        format!("warehouse {}", warehouse.meta.address),
+                        warehouse.meta.span,
+                    );
+            }
+            findings.push(finding);
+        }
+        return findings;
+    }
+    for (vpc, warehouse) in unlogged {
         findings.push(
             RULE.finding(
                 &vpc.meta,

@@ -1,6 +1,6 @@
 //! RS111 dedicated-tenancy.
 
-use crate::model::Model;
+use crate::model::{Link, Model, Span, Warehouse, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -131,7 +131,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A tenancy that cannot be evaluated, or a VPC not in scope, gives no finding.
+    /// A tenancy that cannot be evaluated, or a VPC not in scope, gives no finding. With
+    /// `--strict`, both are reported, because each decides the rule: a VPC whose
+    /// `instance_tenancy` is unknown (a variable or parameter without a value), at that value;
+    /// and a warehouse whose VPC is unknown (its subnets, or their VPC, are not in scope or
+    /// cannot be evaluated), at the subnet group, subnet list or subnet `vpc_id` that leaves
+    /// it unknown. A cluster with no subnet group is not reported (RS101 covers it).
     ///
     /// ## Options
     /// `require_dedicated_tenancy = true` enables the rule.
@@ -150,29 +155,70 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for warehouse in &model.warehouses {
         let Some(vpc) = model.warehouse_vpc(warehouse) else {
+            if config.strict {
+                if let Some(span) = unknown_vpc_site(model, warehouse) {
+                    if !findings.iter().any(|f| f.span == span) {
+                        findings.push(RULE.finding(
+                            &warehouse.meta,
+                            span,
+                            format!(
+                                "warehouse {}: its VPC is unknown here (not in scope), and so is its instance tenancy; if it is not dedicated, the warehouse runs on shared hardware",
+                                warehouse.meta.address
+                            ),
+                        ));
+                    }
+                }
+            }
             continue;
         };
         let tenancy = &vpc.instance_tenancy;
-        let Some(value) = tenancy.known() else {
-            continue;
-        };
-        if value == "dedicated" || findings.iter().any(|f| f.span == tenancy.span) {
+        if findings.iter().any(|f| f.span == tenancy.span) {
             continue;
         }
-        findings.push(
-            RULE.finding(
-                &vpc.meta,
-                tenancy.span,
-                format!(
-                    "vpc {} of {} has {value} instance tenancy, not dedicated",
-                    vpc.meta.address, warehouse.meta.address
-                ),
-            )
-            .with_related(
-                format!("warehouse {}", warehouse.meta.address),
-                warehouse.meta.span,
+        let message = match tenancy.known() {
+            Some(value) if value == "dedicated" => continue,
+            Some(value) => format!(
+                "vpc {} of {} has {value} instance tenancy, not dedicated",
+                vpc.meta.address, warehouse.meta.address
             ),
-        );
+            None if config.strict => format!(
+                "vpc {} of {}: instance_tenancy is unknown here; if it is not dedicated, the warehouse runs on shared hardware",
+                vpc.meta.address, warehouse.meta.address
+            ),
+            None => continue,
+        };
+        findings.push(RULE.finding(&vpc.meta, tenancy.span, message).with_related(
+            format!("warehouse {}", warehouse.meta.address),
+            warehouse.meta.span,
+        ));
     }
     findings
+}
+
+/// Where a warehouse's VPC becomes unknown: the subnet `vpc_id` that names a VPC out of scope,
+/// the subnet link out of scope, the unknown subnet list or subnet group; None when the
+/// warehouse is known to have no VPC of its own (no subnet group, no subnets).
+fn unknown_vpc_site(model: &Model, warehouse: &Warehouse) -> Option<Span> {
+    let Some(links) = warehouse.subnets.known() else {
+        if warehouse.kind == WarehouseKind::Workgroup {
+            return Some(warehouse.subnets.span);
+        }
+        return match warehouse.subnet_group.known() {
+            Some(None) => None,
+            // The group is in scope and its subnet list is unknown.
+            Some(Some(Link {
+                target: Some(_), ..
+            })) => Some(warehouse.subnets.span),
+            // The group is unknown, or not in scope.
+            _ => Some(warehouse.subnet_group.span),
+        };
+    };
+    let in_scope_vpc_link = links
+        .iter()
+        .filter_map(|l| model.subnet(l))
+        .find_map(|s| s.vpc.filter(|v| v.target.is_none()).map(|v| v.span));
+    let out_of_scope_subnet = links.iter().find(|l| l.target.is_none()).map(|l| l.span);
+    in_scope_vpc_link
+        .or(out_of_scope_subnet)
+        .or_else(|| (!links.is_empty()).then_some(warehouse.subnets.span))
 }

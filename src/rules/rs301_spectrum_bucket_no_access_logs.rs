@@ -1,6 +1,6 @@
 //! RS301 spectrum-bucket-no-access-logs.
 
-use crate::model::Model;
+use crate::model::{Model, Truth};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -182,8 +182,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A logging setting that cannot be evaluated gives no finding; buckets not in scope are not
-    /// judged.
+    /// A logging setting that cannot be evaluated (a legacy `logging` block made by a `dynamic`
+    /// block over an unknown collection, a `LoggingConfiguration` under a condition on a
+    /// parameter without a default) gives no finding; buckets not in scope, and buckets a policy
+    /// names only through an unknown `Resource`, are not judged. With `--strict`, a Spectrum
+    /// bucket in scope whose logging setting is unknown is reported at that setting.
 id: "RS301",
     name: "spectrum-bucket-no-access-logs",
     severity: Low,
@@ -192,30 +195,38 @@ id: "RS301",
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         for id in model.spectrum_buckets(warehouse) {
             let Some(bucket) = model.buckets.get(id) else {
                 continue;
             };
-            if !bucket.logging.test(|b| !*b).is_true() {
+            let unlogged = bucket.logging.test(|b| !*b);
+            if !config.reports(unlogged) {
                 continue;
             }
-            findings.push(
-                RULE.finding(
-                    &bucket.meta,
+            let (span, message) = if unlogged == Truth::Unknown {
+                (
+                    bucket.logging.span,
+                    format!(
+                        "bucket {} that {} reads through Spectrum: its server access logging is unknown here; if it is off, there is no record of who read the data",
+                        bucket.meta.address, warehouse.meta.address
+                    ),
+                )
+            } else {
+                (
                     bucket.meta.span,
                     format!(
                         "bucket {} that {} reads through Spectrum has no server access logging",
                         bucket.meta.address, warehouse.meta.address
                     ),
                 )
-                .with_related(
-                    format!("warehouse {}", warehouse.meta.address),
-                    warehouse.meta.span,
-                ),
-            );
+            };
+            findings.push(RULE.finding(&bucket.meta, span, message).with_related(
+                format!("warehouse {}", warehouse.meta.address),
+                warehouse.meta.span,
+            ));
         }
     }
     findings

@@ -1,6 +1,6 @@
 //! RS303 audit-logging-disabled.
 
-use crate::model::{Model, WarehouseKind};
+use crate::model::{Model, Truth, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -64,8 +64,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A logging setting that cannot be evaluated gives no finding. Serverless workgroups are not
-    /// judged (their namespace exports logs).
+    /// A logging setting that cannot be evaluated (a legacy `logging` block whose `enable` is a
+    /// variable without a value, a `LoggingProperties` under a condition on a parameter without
+    /// a default) gives no finding. Serverless workgroups are not judged (their namespace exports
+    /// logs). With `--strict`, a cluster whose audit logging setting is unknown is reported at
+    /// that setting, with the same severity.
 id: "RS303",
     name: "audit-logging-disabled",
     severity: Low,
@@ -74,20 +77,28 @@ id: "RS303",
     opt_in: false,
 }
 
-pub(crate) fn check(model: &Model, _config: &RuleConfig) -> Vec<Finding> {
-    model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster && w.audit_logging.test(|b| !*b).is_true())
-        .map(|w| {
-            RULE.finding(
-                &w.meta,
-                w.audit_logging.span,
-                format!(
-                    "cluster {} has no audit logging of connections and queries",
-                    w.meta.address
-                ),
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for w in &model.warehouses {
+        if w.kind != WarehouseKind::Cluster {
+            continue;
+        }
+        let disabled = w.audit_logging.test(|b| !*b);
+        if !config.reports(disabled) {
+            continue;
+        }
+        let message = if disabled == Truth::Unknown {
+            format!(
+                "cluster {}: its audit logging setting is unknown here; if it is off, connections and queries are not logged",
+                w.meta.address
             )
-        })
-        .collect()
+        } else {
+            format!(
+                "cluster {} has no audit logging of connections and queries",
+                w.meta.address
+            )
+        };
+        findings.push(RULE.finding(&w.meta, w.audit_logging.span, message));
+    }
+    findings
 }

@@ -1,0 +1,58 @@
+# RS109 with --strict: the cluster's parameter group name comes from a variable with no
+# default and no value, so which group it uses is unknown here; if that group does not
+# require SSL (default.redshift-1.0, say), clients may connect in clear text.
+
+variable "parameter_group" {
+  type = string
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.20.0.0/16"
+}
+
+resource "aws_subnet" "private_a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "private_b" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.20.2.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_redshift_subnet_group" "analytics" {
+  name       = "analytics"
+  subnet_ids = [aws_subnet.private_a.id, aws_subnet.private_b.id]
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift-analytics"
+  vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "Redshift from the corporate network"
+    from_port   = 5439
+    to_port     = 5439
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier           = "analytics"
+  node_type                    = "ra3.xlplus"
+  database_name                = "analytics"
+  master_username              = "analytics_admin"
+  manage_master_password       = true
+  cluster_subnet_group_name    = aws_redshift_subnet_group.analytics.name
+  vpc_security_group_ids       = [aws_security_group.redshift.id]
+  cluster_parameter_group_name = var.parameter_group # expect: RS109
+  publicly_accessible          = false
+  skip_final_snapshot          = true
+}
