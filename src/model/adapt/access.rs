@@ -10,7 +10,8 @@ use crate::ir::{Node, Resource, Value};
 use crate::model::nacl::NaclEntryFields;
 use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
-    NetworkAcl, PolicyDocument, PortRange, Protocol, Trail, Truth, Val, VpcEndpoint, defaults,
+    NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
+    defaults,
 };
 use std::collections::HashMap;
 
@@ -670,8 +671,18 @@ impl<'a> Adapter<'a> {
             return roles;
         };
         for (_, attachment) in self.managed().filter(|(_, r)| r.kind == kind) {
-            if !present(&attachment.body, cluster_f).is_some_and(|n| self.names_cluster(n, res)) {
+            let Some(cluster) = present(&attachment.body, cluster_f) else {
                 continue;
+            };
+            match self.names_cluster(cluster, res) {
+                Truth::False => continue,
+                // It may attach its roles to this cluster: which roles the cluster has is
+                // unknown.
+                Truth::Unknown => {
+                    roles = Val::unknown(cluster.span);
+                    continue;
+                }
+                Truth::True => {}
             }
             let extra = self.roles_in(attachment, role_fields);
             roles = match (roles.value, extra.value) {
@@ -685,18 +696,28 @@ impl<'a> Adapter<'a> {
         roles
     }
 
-    /// Does a node name this cluster (a reference to it, or its identifier)?
-    fn names_cluster(&self, node: &'a Node, cluster: &'a Resource) -> bool {
+    /// Does a node name this cluster (a reference to it, or its identifier)? Unknown when the
+    /// node cannot be evaluated, or names an identifier while the cluster's own cannot be.
+    fn names_cluster(&self, node: &'a Node, cluster: &'a Resource) -> Truth {
         match self.r.follow(node) {
-            Target::Resource(idx, _) => self
-                .r
-                .resources
-                .get(idx)
-                .is_some_and(|r| std::ptr::eq(r, cluster)),
-            Target::Value(v) => v
-                .as_str()
-                .is_some_and(|id| self.string(cluster, self.s.cluster_identifier) == Some(id)),
-            Target::Unknown => false,
+            Target::Resource(idx, _) => Truth::from_known(
+                self.r
+                    .resources
+                    .get(idx)
+                    .is_some_and(|r| std::ptr::eq(r, cluster)),
+            ),
+            Target::Value(v) => match v.as_str() {
+                None => Truth::False,
+                Some(id) => match present(&cluster.body, self.s.cluster_identifier) {
+                    // No identifier written: AWS generates one, which no literal names.
+                    None => Truth::False,
+                    Some(own) => self
+                        .r
+                        .string(own)
+                        .map_or(Truth::Unknown, |own| Truth::from_known(own == id)),
+                },
+            },
+            Target::Unknown => Truth::Unknown,
         }
     }
 
@@ -777,15 +798,26 @@ impl<'a> Adapter<'a> {
                 _ => Some(Val::unknown(n.span)),
             },
         };
+        // A logging resource whose cluster cannot be evaluated may be this cluster's.
+        let mut maybe: Option<Span> = None;
         if let Some((kind, cluster_f)) = self.s.audit_logging {
-            let resource = self.managed().find(|(_, r)| {
-                r.kind == kind
-                    && present(&r.body, cluster_f).is_some_and(|n| self.names_cluster(n, res))
-            });
-            if let Some((_, r)) = resource {
-                return Val::explicit(true, r.span);
+            for (_, r) in self.managed().filter(|(_, r)| r.kind == kind) {
+                let Some(n) = present(&r.body, cluster_f) else {
+                    continue;
+                };
+                match self.names_cluster(n, res) {
+                    Truth::True => return Val::explicit(true, r.span),
+                    Truth::Unknown => {
+                        maybe.get_or_insert(n.span);
+                    }
+                    Truth::False => {}
+                }
             }
         }
-        inline.unwrap_or_else(|| Val::default(false, res.span))
+        match (inline, maybe) {
+            (Some(v), _) if v.value == Some(true) => v,
+            (_, Some(span)) => Val::unknown(span),
+            (inline, None) => inline.unwrap_or_else(|| Val::default(false, res.span)),
+        }
     }
 }
