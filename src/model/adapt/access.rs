@@ -364,6 +364,7 @@ impl<'a> Adapter<'a> {
         let (policy_kind, bucket_f, doc_f) = s.bucket_policy;
         let mut policies: Vec<(Id, PolicyDocument)> = Vec::new();
         let mut logged: Vec<Id> = Vec::new();
+        let mut maybe_logged: Option<Span> = None;
         for (idx, res) in self.managed() {
             if res.kind == policy_kind {
                 let Some(bucket) = present(&res.body, bucket_f)
@@ -379,10 +380,14 @@ impl<'a> Adapter<'a> {
             } else if let Some((_, field)) =
                 s.bucket_logging_resource.filter(|(k, _)| *k == res.kind)
             {
-                if let Some(bucket) = present(&res.body, field)
-                    .and_then(|n| self.link_named(n, &self.bucket_of, &names).target)
-                {
+                let Some(n) = present(&res.body, field) else {
+                    continue;
+                };
+                if let Some(bucket) = self.link_named(n, &self.bucket_of, &names).target {
                     logged.push(bucket);
+                } else if matches!(self.r.follow(n), Target::Unknown) {
+                    // The bucket it logs cannot be known: it may be any bucket in scope.
+                    maybe_logged.get_or_insert(n.span);
                 }
             } else if res.kind == s.bucket {
                 let inline = s.bucket_inline_policy.and_then(|f| present(&res.body, f));
@@ -402,6 +407,13 @@ impl<'a> Adapter<'a> {
         for bucket in logged {
             if let Some(b) = self.model.buckets.get_mut(bucket) {
                 b.logging = Val::explicit(true, b.logging.span);
+            }
+        }
+        if let Some(span) = maybe_logged {
+            for b in &mut self.model.buckets {
+                if b.logging.value != Some(true) {
+                    b.logging = Val::unknown(span);
+                }
             }
         }
     }
