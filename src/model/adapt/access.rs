@@ -190,11 +190,17 @@ impl<'a> Adapter<'a> {
         let (entry_kind, acl_field, egress_field, fields) = s.nacl_entry;
         let (assoc_kind, assoc_acl, assoc_subnet) = s.nacl_association;
         let mut entries: Vec<(Id, NaclEntry)> = Vec::new();
+        // An entry whose ACL cannot be known may belong to any ACL in scope.
+        let mut entry_of_unknown_acl = false;
         for (_, res) in self.managed() {
             if res.kind == entry_kind {
-                let Some(acl) =
-                    present(&res.body, acl_field).and_then(|n| self.link(n, &self.acl_of).target)
-                else {
+                let Some(node) = present(&res.body, acl_field) else {
+                    continue;
+                };
+                let Some(acl) = self.link(node, &self.acl_of).target else {
+                    if matches!(self.r.follow(node), Target::Unknown) {
+                        entry_of_unknown_acl = true;
+                    }
                     continue;
                 };
                 let egress = res
@@ -214,6 +220,11 @@ impl<'a> Adapter<'a> {
         for (acl, entry) in entries {
             if let Some(a) = self.model.network_acls.get_mut(acl) {
                 a.entries.push(entry);
+            }
+        }
+        if entry_of_unknown_acl {
+            for a in &mut self.model.network_acls {
+                a.entries_known = false;
             }
         }
         for (id, subnet) in self.model.subnets.iter_mut().enumerate() {
