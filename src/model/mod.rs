@@ -214,8 +214,9 @@ pub struct Warehouse {
     /// The subnets the warehouse uses: a workgroup's own list, a cluster's via its subnet group.
     pub subnets: Val<Vec<Link>>,
     pub security_groups: Val<Vec<Link>>,
-    /// Legacy EC2-Classic cluster security groups, when any are named.
-    pub legacy_security_groups: Option<Span>,
+    /// Legacy EC2-Classic cluster security groups are named: true for a non-empty list, false
+    /// when unset or empty (and for a workgroup), unknown when the list cannot be evaluated.
+    pub legacy_security_groups: Val<bool>,
     pub parameter_group: Val<ParameterGroupChoice>,
     /// Serverless `require_ssl` config parameter, when set.
     pub require_ssl: Option<Val<bool>>,

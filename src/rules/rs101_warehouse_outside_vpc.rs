@@ -1,6 +1,6 @@
 //! RS101 warehouse-outside-vpc.
 
-use crate::model::{Model, WarehouseKind};
+use crate::model::{Model, Truth, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -78,11 +78,13 @@ declare_rule! {
     /// ## Unknown values
     /// A subnet group name that cannot be evaluated is not a missing one: no finding. A subnet
     /// group named but not declared in scope is set, so the cluster is in a VPC: no finding
-    /// either, with or without `--strict`.
+    /// either, with or without `--strict`. A `cluster_security_groups` / `ClusterSecurityGroups`
+    /// list that cannot be evaluated may turn out empty: no finding.
     ///
     /// With `--strict`, a subnet group name that is unknown (a variable or parameter without a
     /// value, a plan value known only after apply) is reported, because it may turn out empty
-    /// or null and leave the cluster outside your VPC.
+    /// or null and leave the cluster outside your VPC; and so is a legacy security group list
+    /// that is unknown, at that value and without a fix, because it may turn out not empty.
     id: "RS101",
     name: "warehouse-outside-vpc",
     severity: High,
@@ -98,16 +100,20 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .iter()
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
-        if let Some(span) = warehouse.legacy_security_groups {
+        let legacy = &warehouse.legacy_security_groups;
+        let uses_legacy = legacy.test(|named| *named);
+        if uses_legacy.is_true() {
             findings.push(RULE.finding(
                 &warehouse.meta,
-                span,
+                legacy.span,
                 format!(
                     "cluster {} uses legacy EC2-Classic cluster security groups instead of a VPC",
                     warehouse.meta.address
                 ),
             ));
-        } else if let Some(None) = warehouse.subnet_group.known() {
+            continue;
+        }
+        if let Some(None) = warehouse.subnet_group.known() {
             findings.push(RULE.finding(
                 &warehouse.meta,
                 warehouse.subnet_group.span,
@@ -116,12 +122,30 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     warehouse.meta.address
                 ),
             ));
-        } else if config.strict && warehouse.subnet_group.known().is_none() {
+            continue;
+        }
+        if !config.strict {
+            continue;
+        }
+        if warehouse.subnet_group.known().is_none() {
             findings.push(RULE.finding(
                 &warehouse.meta,
                 warehouse.subnet_group.span,
                 format!(
                     "cluster {}: its subnet group name is unknown here; if it is empty, the cluster is not placed in your VPC",
+                    warehouse.meta.address
+                ),
+            ));
+        }
+        if uses_legacy == Truth::Unknown {
+            let field = legacy
+                .field
+                .map_or("list of legacy cluster security groups", |f| f.name);
+            findings.push(RULE.finding(
+                &warehouse.meta,
+                legacy.span,
+                format!(
+                    "cluster {}: its {field} is unknown here; if it is not empty, the cluster uses legacy EC2-Classic cluster security groups instead of a VPC",
                     warehouse.meta.address
                 ),
             ));

@@ -217,19 +217,22 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// An entry whose number, action, protocol, ports or CIDR cannot be evaluated makes the
-    /// verdict unknown: no finding. A subnet with no ACL association in scope uses the VPC's
-    /// default ACL, which allows everything, and is not judged; an `aws_default_network_acl`
-    /// adopts that ACL and is judged by the entries written in it. A subnet associated with an
-    /// ACL that is not in scope, and an `ip_address_type` that cannot be evaluated (only IPv4
-    /// prefixes are checked then), give no finding. Subnets not in scope are not judged, and
-    /// neither is a region without S3 data (not in the embedded list or `--ip-ranges`).
+    /// An entry whose number, action, protocol, ports or CIDR cannot be evaluated makes the verdict
+    /// unknown: no finding. An `aws_network_acl_rule` whose `network_acl_id` cannot be evaluated
+    /// may belong to any ACL in scope, so every ACL's entries are then unknown and its implicit
+    /// final deny is no finding. A subnet with no ACL association in scope uses the VPC's default
+    /// ACL, which allows everything, and is not judged; an `aws_default_network_acl` adopts that
+    /// ACL and is judged by the entries written in it. A subnet associated with an ACL that is not
+    /// in scope, and an `ip_address_type` that cannot be evaluated (only IPv4 prefixes are checked
+    /// then), give no finding. Subnets not in scope are not judged, and neither is a region without
+    /// S3 data (not in the embedded list or `--ip-ranges`).
     ///
     /// With `--strict`, these unknowns are reported, without a fix: an ACL whose verdict is
-    /// unknown, at the first entry (in rule-number order) with an unknown number, action,
-    /// protocol, ports or CIDR (or at the ACL when its entries cannot be read); a subnet
-    /// associated with an ACL that is not in scope, at the subnet; and a warehouse whose
-    /// `ip_address_type` is unknown, at that value, when its ACLs block S3's IPv6 prefixes.
+    /// unknown, at the first entry (in rule-number order) with an unknown number, action, protocol,
+    /// ports or CIDR (or at the ACL when its entries cannot be read, or an entry of unknown ACL may
+    /// be one of them); a subnet associated with an ACL that is not in scope, at the subnet; and a
+    /// warehouse whose `ip_address_type` is unknown, at that value, when its ACLs block S3's IPv6
+    /// prefixes.
     ///
     /// ## Fix
     /// Add allow entries with free rule numbers before the first deny.

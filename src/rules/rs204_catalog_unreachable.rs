@@ -263,11 +263,14 @@ declare_rule! {
     /// Route tables, endpoints or a VPC that are not in scope, an endpoint whose service cannot be
     /// evaluated, and a region that is not known for the endpoint's service name make the path
     /// unknown: no finding. An `enhanced_vpc_routing` or a list of IAM roles that cannot be
-    /// evaluated gives no finding either. With `--strict`, a warehouse is reported when each of
-    /// the three conditions (routing through the VPC, a Spectrum role, no way to the catalog) is
+    /// evaluated gives no finding either; nor does an `aws_redshift_cluster_iam_roles` whose
+    /// `cluster_identifier` cannot be evaluated, which may attach its roles to any cluster in scope
+    /// (the cluster's roles are then unknown). With `--strict`, a warehouse is reported when each
+    /// of the three conditions (routing through the VPC, a Spectrum role, no way to the catalog) is
     /// true or unknown and at least one is unknown; the message names the unknown ones, and the
-    /// finding points at the first unknown value (`enhanced_vpc_routing`, then `iam_roles`), or at
-    /// `enhanced_vpc_routing` when only the path is unknown.
+    /// finding points at the first unknown value (`enhanced_vpc_routing`, then `iam_roles` or the
+    /// unknown `cluster_identifier` of a role attachment), or at `enhanced_vpc_routing` when only
+    /// the path is unknown.
 id: "RS204",
     name: "catalog-unreachable",
     severity: Medium,

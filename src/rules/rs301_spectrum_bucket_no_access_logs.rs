@@ -184,9 +184,12 @@ declare_rule! {
     /// ## Unknown values
     /// A logging setting that cannot be evaluated (a legacy `logging` block made by a `dynamic`
     /// block over an unknown collection, a `LoggingConfiguration` under a condition on a
-    /// parameter without a default) gives no finding; buckets not in scope, and buckets a policy
-    /// names only through an unknown `Resource`, are not judged. With `--strict`, a Spectrum
-    /// bucket in scope whose logging setting is unknown is reported at that setting.
+    /// parameter without a default) gives no finding. Neither does an `aws_s3_bucket_logging`
+    /// whose `bucket` cannot be evaluated (a variable without a value): it may log any bucket in
+    /// scope, so every bucket not otherwise known to be logged has unknown logging. Buckets not
+    /// in scope, and buckets a policy names only through an unknown `Resource`, are not judged.
+    /// With `--strict`, a Spectrum bucket in scope whose logging setting is unknown is reported
+    /// at that setting (or at the unknown `bucket` of the logging resource).
 id: "RS301",
     name: "spectrum-bucket-no-access-logs",
     severity: Low,

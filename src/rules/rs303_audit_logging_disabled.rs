@@ -66,9 +66,12 @@ declare_rule! {
     /// ## Unknown values
     /// A logging setting that cannot be evaluated (a legacy `logging` block whose `enable` is a
     /// variable without a value, a `LoggingProperties` under a condition on a parameter without
-    /// a default) gives no finding. Serverless workgroups are not judged (their namespace exports
-    /// logs). With `--strict`, a cluster whose audit logging setting is unknown is reported at
-    /// that setting, with the same severity.
+    /// a default) gives no finding. Neither does an `aws_redshift_logging` whose
+    /// `cluster_identifier` cannot be evaluated (a variable without a value): it may be this
+    /// cluster's, so a cluster not otherwise known to log has unknown audit logging. Serverless
+    /// workgroups are not judged (their namespace exports logs). With `--strict`, a cluster whose
+    /// audit logging setting is unknown is reported at that setting (or at the unknown
+    /// `cluster_identifier` of the logging resource), with the same severity.
 id: "RS303",
     name: "audit-logging-disabled",
     severity: Low,

@@ -10,7 +10,8 @@ use crate::ir::{Node, Resource, Value};
 use crate::model::nacl::NaclEntryFields;
 use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
-    NetworkAcl, PolicyDocument, PortRange, Protocol, Trail, Truth, Val, VpcEndpoint, defaults,
+    NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
+    defaults,
 };
 use std::collections::HashMap;
 
@@ -189,11 +190,17 @@ impl<'a> Adapter<'a> {
         let (entry_kind, acl_field, egress_field, fields) = s.nacl_entry;
         let (assoc_kind, assoc_acl, assoc_subnet) = s.nacl_association;
         let mut entries: Vec<(Id, NaclEntry)> = Vec::new();
+        // An entry whose ACL cannot be known may belong to any ACL in scope.
+        let mut entry_of_unknown_acl = false;
         for (_, res) in self.managed() {
             if res.kind == entry_kind {
-                let Some(acl) =
-                    present(&res.body, acl_field).and_then(|n| self.link(n, &self.acl_of).target)
-                else {
+                let Some(node) = present(&res.body, acl_field) else {
+                    continue;
+                };
+                let Some(acl) = self.link(node, &self.acl_of).target else {
+                    if matches!(self.r.follow(node), Target::Unknown) {
+                        entry_of_unknown_acl = true;
+                    }
                     continue;
                 };
                 let egress = res
@@ -213,6 +220,11 @@ impl<'a> Adapter<'a> {
         for (acl, entry) in entries {
             if let Some(a) = self.model.network_acls.get_mut(acl) {
                 a.entries.push(entry);
+            }
+        }
+        if entry_of_unknown_acl {
+            for a in &mut self.model.network_acls {
+                a.entries_known = false;
             }
         }
         for (id, subnet) in self.model.subnets.iter_mut().enumerate() {
@@ -363,6 +375,7 @@ impl<'a> Adapter<'a> {
         let (policy_kind, bucket_f, doc_f) = s.bucket_policy;
         let mut policies: Vec<(Id, PolicyDocument)> = Vec::new();
         let mut logged: Vec<Id> = Vec::new();
+        let mut maybe_logged: Option<Span> = None;
         for (idx, res) in self.managed() {
             if res.kind == policy_kind {
                 let Some(bucket) = present(&res.body, bucket_f)
@@ -378,10 +391,14 @@ impl<'a> Adapter<'a> {
             } else if let Some((_, field)) =
                 s.bucket_logging_resource.filter(|(k, _)| *k == res.kind)
             {
-                if let Some(bucket) = present(&res.body, field)
-                    .and_then(|n| self.link_named(n, &self.bucket_of, &names).target)
-                {
+                let Some(n) = present(&res.body, field) else {
+                    continue;
+                };
+                if let Some(bucket) = self.link_named(n, &self.bucket_of, &names).target {
                     logged.push(bucket);
+                } else if matches!(self.r.follow(n), Target::Unknown) {
+                    // The bucket it logs cannot be known: it may be any bucket in scope.
+                    maybe_logged.get_or_insert(n.span);
                 }
             } else if res.kind == s.bucket {
                 let inline = s.bucket_inline_policy.and_then(|f| present(&res.body, f));
@@ -401,6 +418,13 @@ impl<'a> Adapter<'a> {
         for bucket in logged {
             if let Some(b) = self.model.buckets.get_mut(bucket) {
                 b.logging = Val::explicit(true, b.logging.span);
+            }
+        }
+        if let Some(span) = maybe_logged {
+            for b in &mut self.model.buckets {
+                if b.logging.value != Some(true) {
+                    b.logging = Val::unknown(span);
+                }
             }
         }
     }
@@ -670,8 +694,18 @@ impl<'a> Adapter<'a> {
             return roles;
         };
         for (_, attachment) in self.managed().filter(|(_, r)| r.kind == kind) {
-            if !present(&attachment.body, cluster_f).is_some_and(|n| self.names_cluster(n, res)) {
+            let Some(cluster) = present(&attachment.body, cluster_f) else {
                 continue;
+            };
+            match self.names_cluster(cluster, res) {
+                Truth::False => continue,
+                // It may attach its roles to this cluster: which roles the cluster has is
+                // unknown.
+                Truth::Unknown => {
+                    roles = Val::unknown(cluster.span);
+                    continue;
+                }
+                Truth::True => {}
             }
             let extra = self.roles_in(attachment, role_fields);
             roles = match (roles.value, extra.value) {
@@ -685,18 +719,28 @@ impl<'a> Adapter<'a> {
         roles
     }
 
-    /// Does a node name this cluster (a reference to it, or its identifier)?
-    fn names_cluster(&self, node: &'a Node, cluster: &'a Resource) -> bool {
+    /// Does a node name this cluster (a reference to it, or its identifier)? Unknown when the
+    /// node cannot be evaluated, or names an identifier while the cluster's own cannot be.
+    fn names_cluster(&self, node: &'a Node, cluster: &'a Resource) -> Truth {
         match self.r.follow(node) {
-            Target::Resource(idx, _) => self
-                .r
-                .resources
-                .get(idx)
-                .is_some_and(|r| std::ptr::eq(r, cluster)),
-            Target::Value(v) => v
-                .as_str()
-                .is_some_and(|id| self.string(cluster, self.s.cluster_identifier) == Some(id)),
-            Target::Unknown => false,
+            Target::Resource(idx, _) => Truth::from_known(
+                self.r
+                    .resources
+                    .get(idx)
+                    .is_some_and(|r| std::ptr::eq(r, cluster)),
+            ),
+            Target::Value(v) => match v.as_str() {
+                None => Truth::False,
+                Some(id) => match present(&cluster.body, self.s.cluster_identifier) {
+                    // No identifier written: AWS generates one, which no literal names.
+                    None => Truth::False,
+                    Some(own) => self
+                        .r
+                        .string(own)
+                        .map_or(Truth::Unknown, |own| Truth::from_known(own == id)),
+                },
+            },
+            Target::Unknown => Truth::Unknown,
         }
     }
 
@@ -777,15 +821,26 @@ impl<'a> Adapter<'a> {
                 _ => Some(Val::unknown(n.span)),
             },
         };
+        // A logging resource whose cluster cannot be evaluated may be this cluster's.
+        let mut maybe: Option<Span> = None;
         if let Some((kind, cluster_f)) = self.s.audit_logging {
-            let resource = self.managed().find(|(_, r)| {
-                r.kind == kind
-                    && present(&r.body, cluster_f).is_some_and(|n| self.names_cluster(n, res))
-            });
-            if let Some((_, r)) = resource {
-                return Val::explicit(true, r.span);
+            for (_, r) in self.managed().filter(|(_, r)| r.kind == kind) {
+                let Some(n) = present(&r.body, cluster_f) else {
+                    continue;
+                };
+                match self.names_cluster(n, res) {
+                    Truth::True => return Val::explicit(true, r.span),
+                    Truth::Unknown => {
+                        maybe.get_or_insert(n.span);
+                    }
+                    Truth::False => {}
+                }
             }
         }
-        inline.unwrap_or_else(|| Val::default(false, res.span))
+        match (inline, maybe) {
+            (Some(v), _) if v.value == Some(true) => v,
+            (_, Some(span)) => Val::unknown(span),
+            (inline, None) => inline.unwrap_or_else(|| Val::default(false, res.span)),
+        }
     }
 }

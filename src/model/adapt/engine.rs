@@ -738,12 +738,20 @@ impl<'a> Adapter<'a> {
                             },
                         },
                     };
-                    let legacy = present(&res.body, s.cluster_legacy_security_groups).and_then(
-                        |n| match self.r.list(n) {
-                            Some(items) if items.is_empty() => None,
-                            _ => Some(n.span),
+                    let legacy_field = s.cluster_legacy_security_groups;
+                    let legacy = match present(&res.body, legacy_field) {
+                        None => Val::default(false, res.span),
+                        Some(n) => match self.r.list(n) {
+                            Some(items) => Val::explicit(!items.is_empty(), n.span),
+                            // A list that cannot be evaluated may turn out empty.
+                            None => Val::unknown(n.span),
                         },
-                    );
+                    }
+                    .at(FieldSite {
+                        name: legacy_field,
+                        owner: res.body.span,
+                        value: res.attr(legacy_field).map(|n| n.span),
+                    });
                     Warehouse {
                         meta: meta(res),
                         kind,
@@ -790,7 +798,7 @@ impl<'a> Adapter<'a> {
                         &self.sg_of,
                         Some(Vec::new()),
                     ),
-                    legacy_security_groups: None,
+                    legacy_security_groups: Val::default(false, res.span),
                     parameter_group: Val::default(ParameterGroupChoice::Default, res.span),
                     require_ssl: self.parameter(&res.body, s.workgroup_parameters, res),
                     region: region.to_string(),
