@@ -35,8 +35,10 @@ pub struct NaclEntryFields {
 pub struct NetworkAcl {
     pub meta: Meta,
     pub entries: Vec<NaclEntry>,
-    /// False when some entries could not be read.
-    pub entries_known: bool,
+    /// False when some ingress entries could not be read.
+    pub ingress_known: bool,
+    /// False when some egress entries could not be read.
+    pub egress_known: bool,
     /// Where inline entries are written (ingress, egress) and what their fields are called,
     /// when the ACL takes inline entries.
     pub inline_entries: Option<(FieldSite, FieldSite, NaclEntryFields)>,
@@ -226,6 +228,15 @@ pub fn evaluate<'a>(
     ports: PortRange,
     peer: IpNet,
 ) -> Verdict<'a> {
+    // Entries that could not be read may come first and decide any packet.
+    let known = if egress {
+        acl.egress_known
+    } else {
+        acl.ingress_known
+    };
+    if !known {
+        return Verdict::Unknown;
+    }
     let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
     if entries.iter().any(|e| e.rule_number.known().is_none()) {
         return Verdict::Unknown;
@@ -259,11 +270,7 @@ pub fn evaluate<'a>(
             }
         }
     }
-    if acl.entries_known {
-        Verdict::Denied(None)
-    } else {
-        Verdict::Unknown
-    }
+    Verdict::Denied(None)
 }
 
 #[cfg(test)]
@@ -314,7 +321,8 @@ mod tests {
                 |e| e.meta.clone(),
             ),
             entries,
-            entries_known: true,
+            ingress_known: true,
+            egress_known: true,
             inline_entries: None,
         }
     }

@@ -131,7 +131,8 @@ impl<'a> Adapter<'a> {
             let mut acl = NetworkAcl {
                 meta: meta(res),
                 entries: Vec::new(),
-                entries_known: true,
+                ingress_known: true,
+                egress_known: true,
                 inline_entries: s.nacl_inline.map(|(ingress, egress, f)| {
                     let site = |name: &'static str| FieldSite {
                         name,
@@ -160,7 +161,8 @@ impl<'a> Adapter<'a> {
                             list.iter()
                                 .map(|i| self.nacl_entry(res, i, is_egress, fields)),
                         ),
-                        None => acl.entries_known = false,
+                        None if is_egress => acl.egress_known = false,
+                        None => acl.ingress_known = false,
                     }
                 }
             }
@@ -190,8 +192,8 @@ impl<'a> Adapter<'a> {
         let (entry_kind, acl_field, egress_field, fields) = s.nacl_entry;
         let (assoc_kind, assoc_acl, assoc_subnet) = s.nacl_association;
         let mut entries: Vec<(Id, NaclEntry)> = Vec::new();
-        // An entry whose ACL cannot be known may belong to any ACL in scope.
-        let mut entry_of_unknown_acl = false;
+        // An entry whose ACL cannot be known may belong to any ACL in scope: (ingress, egress).
+        let mut entry_of_unknown_acl = (false, false);
         for (_, res) in self.managed() {
             if res.kind == entry_kind {
                 let Some(node) = present(&res.body, acl_field) else {
@@ -199,7 +201,12 @@ impl<'a> Adapter<'a> {
                 };
                 let Some(acl) = self.link(node, &self.acl_of).target else {
                     if matches!(self.r.follow(node), Target::Unknown) {
-                        entry_of_unknown_acl = true;
+                        match res.attr(egress_field).map(|n| self.r.bool(n)) {
+                            Some(Some(true)) => entry_of_unknown_acl.1 = true,
+                            // Unset: an ingress entry.
+                            Some(Some(false)) | None => entry_of_unknown_acl.0 = true,
+                            Some(None) => entry_of_unknown_acl = (true, true),
+                        }
                     }
                     continue;
                 };
@@ -222,10 +229,10 @@ impl<'a> Adapter<'a> {
                 a.entries.push(entry);
             }
         }
-        if entry_of_unknown_acl {
-            for a in &mut self.model.network_acls {
-                a.entries_known = false;
-            }
+        let (ingress_unread, egress_unread) = entry_of_unknown_acl;
+        for a in &mut self.model.network_acls {
+            a.ingress_known &= !ingress_unread;
+            a.egress_known &= !egress_unread;
         }
         for (id, subnet) in self.model.subnets.iter_mut().enumerate() {
             subnet.network_acl = match acl_of_subnet.get(&id) {
