@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long one run may take: a debug build on a loaded machine. The slowest case (a YAML
-/// document expanding to the node limit) takes about 3 s alone and 16 s at a load of 12; a
+/// document expanding to the node limit) takes about 4 s alone and 16 s at a load of 12; a
 /// hang is caught all the same.
 const BOUND: Duration = Duration::from_secs(60);
 
