@@ -33,6 +33,7 @@ macro_rules! declare_rule {
     };
 }
 
+mod ingress;
 mod rs101_warehouse_outside_vpc;
 mod rs102_subnet_group_single_az;
 mod rs103_warehouse_in_public_subnet;

@@ -1,6 +1,7 @@
 //! RS105 ingress-open-to-world.
 
-use crate::model::{FixIntent, FixValue, Model, Peer, Truth, net};
+use crate::model::{FixIntent, FixValue, Model, Truth, net};
+use crate::rules::ingress::{self, Case};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -154,85 +155,54 @@ fn narrow_to_allowed(
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for warehouse in &model.warehouses {
-        let Some(links) = warehouse.security_groups.known() else {
-            continue;
-        };
-        let port = warehouse.port.known().copied();
-        for sg in links.iter().filter_map(|l| model.security_group(l)) {
-            let reach = match port {
-                Some(p) => format!("port {p}"),
-                None => "the warehouse port".to_string(),
-            };
-            let related = |f: Finding| {
-                f.with_related(format!("security group {}", sg.meta.address), sg.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    )
-            };
-            if config.strict && !sg.ingress_known {
-                findings.push(related(RULE.finding(
-                    &sg.meta,
-                    sg.meta.span,
+    ingress::walk(model, config, |site, case| {
+        let (group, warehouse) = (&site.group.meta, &site.warehouse.meta.address);
+        let reach = &site.reach;
+        let finding = match case {
+            Case::Unread => site.finding(
+                &RULE,
+                group,
+                group.span,
+                format!(
+                    "security group {}: some ingress rules are unknown here; if one allows 0.0.0.0/0 or ::/0 on {reach}, the internet can reach {warehouse}",
+                    group.address
+                ),
+            ),
+            Case::UnknownCidr(rule) => site.finding(
+                &RULE,
+                &rule.meta,
+                rule.peer.span,
+                format!(
+                    "security group {}: the CIDR of an ingress rule is unknown here; if it is 0.0.0.0/0 or ::/0, the internet can reach {reach} of {warehouse}",
+                    group.address
+                ),
+            ),
+            Case::Cidr(_, net, _) if !net::is_world(net) => return,
+            Case::Cidr(rule, net, Truth::Unknown) => {
+                let (what, span) = net::unknown_reach(rule, &site.warehouse.port);
+                site.finding(
+                    &RULE,
+                    &rule.meta,
+                    span,
                     format!(
-                        "security group {}: some ingress rules are unknown here; if one allows 0.0.0.0/0 or ::/0 on {reach}, the internet can reach {}",
-                        sg.meta.address, warehouse.meta.address
+                        "security group {} allows {net}, but the {what} is unknown here; if the rule admits {reach}, the internet can reach {warehouse}",
+                        group.address
                     ),
-                )));
+                )
             }
-            for rule in &sg.ingress {
-                let reaches = net::reaches_port(rule, port);
-                let net = match rule.peer.known() {
-                    Some(Peer::Cidr(net)) => net,
-                    Some(_) => continue,
-                    None => {
-                        if config.strict && !reaches.is_false() {
-                            findings.push(related(RULE.finding(
-                                &rule.meta,
-                                rule.peer.span,
-                                format!(
-                                    "security group {}: the CIDR of an ingress rule is unknown here; if it is 0.0.0.0/0 or ::/0, the internet can reach {reach} of {}",
-                                    sg.meta.address, warehouse.meta.address
-                                ),
-                            )));
-                        }
-                        continue;
-                    }
-                };
-                if !net::is_world(net) || !config.reports(reaches) {
-                    continue;
-                }
-                if reaches == Truth::Unknown {
-                    let (what, span) = net::unknown_reach(rule, &warehouse.port);
-                    findings.push(related(RULE.finding(
-                        &rule.meta,
-                        span,
-                        format!(
-                            "security group {} allows {net}, but the {what} is unknown here; if the rule admits {reach}, the internet can reach {}",
-                            sg.meta.address, warehouse.meta.address
-                        ),
-                    )));
-                    continue;
-                }
-                findings.push(
-                    RULE.finding(
-                        &rule.meta,
-                        rule.peer.span,
-                        format!(
-                            "security group {} allows {net} to reach {reach} of {}",
-                            sg.meta.address, warehouse.meta.address
-                        ),
-                    )
-                    .with_related(format!("security group {}", sg.meta.address), sg.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    )
-                    .with_fix(narrow_to_allowed(config, net, rule.peer.span)),
-                );
-            }
-        }
-    }
+            Case::Cidr(rule, net, _) => site
+                .finding(
+                    &RULE,
+                    &rule.meta,
+                    rule.peer.span,
+                    format!(
+                        "security group {} allows {net} to reach {reach} of {warehouse}",
+                        group.address
+                    ),
+                )
+                .with_fix(narrow_to_allowed(config, net, rule.peer.span)),
+        };
+        findings.push(finding);
+    });
     findings
 }

@@ -1,6 +1,7 @@
 //! RS106 ingress-outside-allowed-ranges.
 
-use crate::model::{Model, Peer, Truth, net};
+use crate::model::{Model, Truth, net};
+use crate::rules::ingress::{self, Case};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -152,84 +153,52 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         return Vec::new();
     };
     let mut findings = Vec::new();
-    for warehouse in &model.warehouses {
-        let Some(links) = warehouse.security_groups.known() else {
-            continue;
-        };
-        let port = warehouse.port.known().copied();
-        for sg in links.iter().filter_map(|l| model.security_group(l)) {
-            let reach = match port {
-                Some(p) => format!("port {p}"),
-                None => "the warehouse port".to_string(),
-            };
-            let related = |f: Finding| {
-                f.with_related(format!("security group {}", sg.meta.address), sg.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    )
-            };
-            if config.strict && !sg.ingress_known {
-                findings.push(related(RULE.finding(
-                    &sg.meta,
-                    sg.meta.span,
+    ingress::walk(model, config, |site, case| {
+        let (group, warehouse) = (&site.group.meta, &site.warehouse.meta.address);
+        let reach = &site.reach;
+        let finding = match case {
+            Case::Unread => site.finding(
+                &RULE,
+                group,
+                group.span,
+                format!(
+                    "security group {}: some ingress rules are unknown here; if one allows a CIDR outside allowed_cidrs on {reach}, it can reach {warehouse}",
+                    group.address
+                ),
+            ),
+            Case::UnknownCidr(rule) => site.finding(
+                &RULE,
+                &rule.meta,
+                rule.peer.span,
+                format!(
+                    "security group {}: the CIDR of an ingress rule is unknown here; if it is outside allowed_cidrs, it can reach {reach} of {warehouse}",
+                    group.address
+                ),
+            ),
+            Case::Cidr(_, cidr, _) if allowed.iter().any(|a| a.contains(cidr)) => return,
+            Case::Cidr(rule, cidr, Truth::Unknown) => {
+                let (what, span) = net::unknown_reach(rule, &site.warehouse.port);
+                site.finding(
+                    &RULE,
+                    &rule.meta,
+                    span,
                     format!(
-                        "security group {}: some ingress rules are unknown here; if one allows a CIDR outside allowed_cidrs on {reach}, it can reach {}",
-                        sg.meta.address, warehouse.meta.address
+                        "security group {} allows {cidr}, outside allowed_cidrs, but the {what} is unknown here; if the rule admits {reach}, it can reach {warehouse}",
+                        group.address
                     ),
-                )));
+                )
             }
-            for rule in &sg.ingress {
-                let reaches = net::reaches_port(rule, port);
-                let cidr = match rule.peer.known() {
-                    Some(Peer::Cidr(cidr)) => cidr,
-                    Some(_) => continue,
-                    None => {
-                        if config.strict && !reaches.is_false() {
-                            findings.push(related(RULE.finding(
-                                &rule.meta,
-                                rule.peer.span,
-                                format!(
-                                    "security group {}: the CIDR of an ingress rule is unknown here; if it is outside allowed_cidrs, it can reach {reach} of {}",
-                                    sg.meta.address, warehouse.meta.address
-                                ),
-                            )));
-                        }
-                        continue;
-                    }
-                };
-                if allowed.iter().any(|a| a.contains(cidr)) || !config.reports(reaches) {
-                    continue;
-                }
-                if reaches == Truth::Unknown {
-                    let (what, span) = net::unknown_reach(rule, &warehouse.port);
-                    findings.push(related(RULE.finding(
-                        &rule.meta,
-                        span,
-                        format!(
-                            "security group {} allows {cidr}, outside allowed_cidrs, but the {what} is unknown here; if the rule admits {reach}, it can reach {}",
-                            sg.meta.address, warehouse.meta.address
-                        ),
-                    )));
-                    continue;
-                }
-                findings.push(
-                    RULE.finding(
-                        &rule.meta,
-                        rule.peer.span,
-                        format!(
-                            "security group {} allows {cidr}, outside allowed_cidrs, to reach {}",
-                            sg.meta.address, warehouse.meta.address
-                        ),
-                    )
-                    .with_related(format!("security group {}", sg.meta.address), sg.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    ),
-                );
-            }
-        }
-    }
+            Case::Cidr(rule, cidr, _) => site.finding(
+                &RULE,
+                &rule.meta,
+                rule.peer.span,
+                format!(
+                    "security group {} allows {cidr}, outside allowed_cidrs, to reach {warehouse}",
+                    group.address
+                ),
+            ),
+        };
+        findings.push(finding);
+    });
     findings
 }
