@@ -305,7 +305,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 span = span.or(Some(evr.span));
             }
             if has_role == Truth::Unknown {
-                unknown.push("its IAM roles");
+                unknown.push("whether it has a Spectrum role");
                 conditions.push("it has a Spectrum role");
                 span = span.or(Some(warehouse.roles.span));
             }
