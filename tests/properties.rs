@@ -459,6 +459,7 @@ fn acl(entries: &[E], known: (bool, bool)) -> NetworkAcl {
         ingress_known: known.0,
         egress_known: known.1,
         inline_entries: None,
+        entry_resources: None,
     }
 }
 

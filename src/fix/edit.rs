@@ -59,6 +59,16 @@ pub fn describe(intent: &FixIntent) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        FixIntent::AddResource {
+            kind, name, fields, ..
+        } => format!(
+            "add {kind} {name}: {}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k} {}", plain(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         FixIntent::All(parts) => match parts.as_slice() {
             [] => "nothing".into(),
             [only] => describe(only),
@@ -73,6 +83,12 @@ fn plain(value: &FixValue) -> String {
         FixValue::Str(s) => s.clone(),
         FixValue::Int(i) => i.to_string(),
         FixValue::List(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
+        FixValue::Map(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k} {}", plain(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        FixValue::Id(id) => id.clone(),
     }
 }
 
@@ -85,6 +101,7 @@ pub fn target_file(intent: &FixIntent) -> Option<FileId> {
         FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => {
             Some(site.owner.file)
         }
+        FixIntent::AddResource { body, .. } => Some(body.file),
     }
 }
 
@@ -128,6 +145,15 @@ pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, Strin
         }
         FixIntent::AddField { site, value } => vec![add_field(text, site, value, syntax)?],
         FixIntent::AddEntry { site, entry } => vec![add_entry(text, site, entry, syntax)?],
+        FixIntent::AddResource {
+            header,
+            body,
+            kind,
+            name,
+            fields,
+        } => vec![add_resource(
+            text, *header, *body, kind, name, fields, syntax,
+        )?],
         FixIntent::All(_) => return Err("nested fixes".into()),
     };
     // Files with Windows line endings keep them in what is added.
@@ -198,6 +224,21 @@ fn render(value: &FixValue, syntax: Syntax, quote: Quote) -> String {
                 .collect();
             format!("[{}]", inner.join(", "))
         }
+        (FixValue::Map(fields), _) => match syntax {
+            Syntax::Json => to_json(value).to_string(),
+            _ => {
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", render(v, syntax, Quote::None)))
+                    .collect();
+                format!("{{{}}}", inner.join(", "))
+            }
+        },
+        (FixValue::Id(id), _) => match syntax {
+            Syntax::Hcl => format!("{id}.id"),
+            Syntax::Yaml => format!("!Ref {id}"),
+            Syntax::Json => to_json(value).to_string(),
+        },
     }
 }
 
@@ -427,6 +468,13 @@ fn to_json(value: &FixValue) -> serde_json::Value {
         FixValue::Str(s) => serde_json::Value::String(s.clone()),
         FixValue::Int(i) => serde_json::Value::from(*i),
         FixValue::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        FixValue::Map(fields) => serde_json::Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), to_json(v)))
+                .collect(),
+        ),
+        FixValue::Id(id) => serde_json::json!({ "Ref": id }),
     }
 }
 
@@ -560,6 +608,135 @@ fn add_entry(
             }
         }
     }
+}
+
+/// YAML: the end of the last line of the mapping entry whose key is at `header`: the lines
+/// after it that are indented deeper, blank lines between them included.
+fn yaml_entry_end(text: &str, header: Span) -> usize {
+    let indent = indentation_at(text, header.start as usize).len();
+    let mut end = text
+        .get(header.start as usize..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| header.start as usize + i + 1);
+    let mut at = end;
+    while at < text.len() {
+        let line_end = text
+            .get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i + 1);
+        let line = text.get(at..line_end).unwrap_or("");
+        if !line.trim().is_empty() {
+            let deeper = line.len() - line.trim_start_matches([' ', '\t']).len() > indent;
+            if !deeper {
+                break;
+            }
+            end = line_end;
+        }
+        at = line_end;
+    }
+    end
+}
+
+/// JSON: the end of the value of the member whose key is at `header` (an object: its
+/// closing brace, strings skipped).
+fn json_member_end(text: &str, header: Span) -> Option<usize> {
+    let after_key = text.get(header.end as usize..)?;
+    let open = header.end as usize + after_key.find('{')?;
+    let bytes = text.as_bytes();
+    let (mut depth, mut i, mut in_string) = (0usize, open, false);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'{' if !in_string => depth += 1,
+            b'}' if !in_string => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A new resource after the one at `header`/`body`: a top-level block (HCL), or an entry of
+/// `Resources` at the same indentation (YAML) or a member after it (JSON).
+fn add_resource(
+    text: &str,
+    header: Span,
+    body: Span,
+    kind: &str,
+    name: &str,
+    fields: &[(&'static str, FixValue)],
+    syntax: Syntax,
+) -> Result<Edit, String> {
+    // HCL: after the block; CloudFormation: after the whole resource (its body is only its
+    // `Properties`).
+    let at = match syntax {
+        Syntax::Yaml => yaml_entry_end(text, header),
+        _ => after_last_content_line(text, &body.range()),
+    };
+    let newline = if text.get(..at).is_some_and(|t| t.ends_with('\n')) {
+        ""
+    } else {
+        "\n"
+    };
+    let indent = indentation_at(text, header.start as usize);
+    let out = match syntax {
+        Syntax::Hcl => {
+            let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            let mut block = format!("{newline}\n{indent}resource \"{kind}\" \"{name}\" {{\n");
+            for (k, v) in fields {
+                block.push_str(&format!(
+                    "{indent}  {k:<width$} = {}\n",
+                    render(v, syntax, Quote::None)
+                ));
+            }
+            block.push_str(&format!("{indent}}}\n"));
+            block
+        }
+        Syntax::Yaml => {
+            let mut entry = format!("{newline}{indent}{name}:\n{indent}  Type: {kind}\n");
+            entry.push_str(&format!("{indent}  Properties:\n"));
+            for (k, v) in fields {
+                entry.push_str(&format!(
+                    "{indent}    {k}: {}\n",
+                    render(v, syntax, Quote::None)
+                ));
+            }
+            entry
+        }
+        Syntax::Json => {
+            // After the resource's object, before whatever follows it.
+            let close = json_member_end(text, header).ok_or("the resource is not a JSON object")?;
+            let properties = serde_json::Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), to_json(v)))
+                    .collect(),
+            );
+            let member = serde_json::json!({ "Type": kind, "Properties": properties });
+            return Ok(Edit {
+                file: body.file,
+                range: close..close,
+                text: format!(
+                    ",\n{indent}{}: {}",
+                    serde_json::to_string(name).unwrap_or_default(),
+                    serde_json::to_string_pretty(&member)
+                        .unwrap_or_default()
+                        .replace('\n', &format!("\n{indent}"))
+                ),
+            });
+        }
+    };
+    Ok(Edit {
+        file: body.file,
+        range: at..at,
+        text: out,
+    })
 }
 
 fn yaml_item(indent: &str, entry: &[(&'static str, FixValue)]) -> String {
@@ -726,5 +903,29 @@ mod tests {
         };
         let out = apply(text, &edits(&intent, &map).unwrap());
         assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    }
+}
+
+#[cfg(test)]
+mod resource_end_tests {
+    use super::*;
+
+    #[test]
+    fn a_yaml_resource_ends_at_the_next_key_at_its_level_whatever_it_holds() {
+        let text = "Resources:\n  Acl:\n    Type: X\n    Properties:\n      A: 1\n\n    DependsOn: Y\n  # next\n  Other:\n    Type: Z\n";
+        let at = text.find("Acl").unwrap();
+        let end = yaml_entry_end(text, Span::new(FileId(0), at..at + 3));
+        assert_eq!(
+            &text[..end],
+            "Resources:\n  Acl:\n    Type: X\n    Properties:\n      A: 1\n\n    DependsOn: Y\n"
+        );
+    }
+
+    #[test]
+    fn a_json_resource_ends_at_its_closing_brace_not_one_in_a_string() {
+        let text = r#"{"Resources": {"Acl": {"Type": "X", "Properties": {"D": "}\"}"}}, "B": {}}}"#;
+        let at = text.find("\"Acl\"").unwrap();
+        let end = json_member_end(text, Span::new(FileId(0), at..at + 5)).unwrap();
+        assert_eq!(&text[end..], r#", "B": {}}}"#);
     }
 }

@@ -70,6 +70,11 @@ pub enum FixValue {
     Str(String),
     Int(i64),
     List(Vec<FixValue>),
+    /// A map of fields, in this order (CloudFormation's `PortRange`).
+    Map(Vec<(&'static str, FixValue)>),
+    /// The id of another resource: its address in its module (Terraform, `ADDRESS.id`) or its
+    /// logical id (CloudFormation, `!Ref ID`).
+    Id(String),
 }
 
 /// A change that removes a finding, in model terms: the fix layer turns it into a
@@ -95,6 +100,15 @@ pub enum FixIntent {
     AddEntry {
         site: FieldSite,
         entry: Vec<(&'static str, FixValue)>,
+    },
+    /// Add a resource of its own, `kind` named `name`, after the resource whose header and
+    /// body are at `header` and `body` (written in the same file, at the same level).
+    AddResource {
+        header: Span,
+        body: Span,
+        kind: &'static str,
+        name: String,
+        fields: Vec<(&'static str, FixValue)>,
     },
     /// Several changes that together remove the finding.
     All(Vec<FixIntent>),

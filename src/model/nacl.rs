@@ -1,7 +1,7 @@
 //! Network ACL evaluation, as AWS does it: per direction and address family, entries in
 //! ascending rule number, the first match decides, and an implicit final deny.
 
-use super::{FieldSite, FixIntent, FixValue, Meta, PortRange, Protocol, Val};
+use super::{FieldSite, FixIntent, FixValue, Meta, PortRange, Protocol, Span, Val};
 use ipnet::IpNet;
 
 /// One NACL entry.
@@ -42,6 +42,28 @@ pub struct NetworkAcl {
     /// Where inline entries are written (ingress, egress) and what their fields are called,
     /// when the ACL takes inline entries.
     pub inline_entries: Option<(FieldSite, FieldSite, NaclEntryFields)>,
+    /// How an entry is written as a resource of its own (`aws_network_acl_rule`,
+    /// `AWS::EC2::NetworkAclEntry`) after the ACL, when the source is editable there.
+    pub entry_resources: Option<EntryResources>,
+}
+
+/// How an entry of an ACL is written as a resource of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryResources {
+    /// The ACL's header and body: new entries go after it.
+    pub header: Span,
+    pub body: Span,
+    /// The ACL as its module or template names it (`aws_network_acl.main`, `Nacl`), for the
+    /// reference and the new resources' names.
+    pub acl: String,
+    pub kind: &'static str,
+    pub acl_field: &'static str,
+    pub egress_field: &'static str,
+    pub fields: NaclEntryFields,
+    /// CloudFormation puts the ports in a map (`PortRange`).
+    pub port_range: Option<&'static str>,
+    /// How the entry says TCP (`"tcp"`, `6`).
+    pub tcp: FixValue,
 }
 
 impl NetworkAcl {
@@ -69,6 +91,60 @@ impl NetworkAcl {
                 (f.to_port, FixValue::Int(i64::from(ports.to))),
                 (cidr_field, FixValue::Str(peer.to_string())),
             ],
+        })
+    }
+
+    /// The fix that adds an allow entry, as a resource of its own, for TCP `ports` with `peer`,
+    /// numbered `rule`.
+    pub fn allow_entry_resource(
+        &self,
+        egress: bool,
+        rule: u32,
+        ports: PortRange,
+        peer: IpNet,
+    ) -> Option<FixIntent> {
+        let r = self.entry_resources.as_ref()?;
+        let f = r.fields;
+        let cidr_field = if peer.addr().is_ipv4() {
+            f.cidr
+        } else {
+            f.ipv6_cidr
+        };
+        let direction = if egress { "egress" } else { "ingress" };
+        let last = r.acl.rsplit('.').next().unwrap_or(&r.acl);
+        let base = last.split('[').next().unwrap_or(last);
+        // Terraform names are snake_case; CloudFormation logical ids alphanumeric.
+        let name = if r.port_range.is_some() {
+            let d = if egress { "Egress" } else { "Ingress" };
+            format!("{base}S3{d}{rule}")
+        } else {
+            format!("{base}_s3_{direction}_{rule}")
+        };
+        let mut fields = vec![
+            (r.acl_field, FixValue::Id(r.acl.clone())),
+            (f.rule_number, FixValue::Int(i64::from(rule))),
+            (r.egress_field, FixValue::Bool(egress)),
+            (f.protocol, r.tcp.clone()),
+            (f.action, FixValue::Str("allow".into())),
+            (cidr_field, FixValue::Str(peer.to_string())),
+        ];
+        let (from, to) = (
+            FixValue::Int(i64::from(ports.from)),
+            FixValue::Int(i64::from(ports.to)),
+        );
+        match r.port_range {
+            Some(range) => fields.push((
+                range,
+                FixValue::Map(vec![(f.from_port, from), (f.to_port, to)]),
+            )),
+            None => fields.extend([(f.from_port, from), (f.to_port, to)]),
+        }
+        Some(FixIntent::AddResource {
+            header: r.header,
+            body: r.body,
+            kind: r.kind,
+            name,
+            fields,
         })
     }
 
@@ -324,6 +400,7 @@ mod tests {
             ingress_known: true,
             egress_known: true,
             inline_entries: None,
+            entry_resources: None,
         }
     }
 

@@ -219,8 +219,9 @@ declare_rule! {
     /// ## Unknown values
     /// An entry whose number, action, protocol, ports or CIDR cannot be evaluated makes the verdict
     /// unknown: no finding. An `aws_network_acl_rule` whose `network_acl_id` cannot be evaluated
-    /// may belong to any ACL in scope, so every ACL's entries are then unknown and its implicit
-    /// final deny is no finding. A subnet with no ACL association in scope uses the VPC's default
+    /// may belong to any ACL in scope, and so may come first: every ACL's verdicts in its
+    /// direction (both when `egress` is unknown) are then unknown, and no finding. An inline
+    /// `ingress` or `egress` that cannot be evaluated does the same for its direction. A subnet with no ACL association in scope uses the VPC's default
     /// ACL, which allows everything, and is not judged; an `aws_default_network_acl` adopts that
     /// ACL and is judged by the entries written in it. A subnet associated with an ACL that is not
     /// in scope, and an `ip_address_type` that cannot be evaluated (only IPv4 prefixes are checked
@@ -235,7 +236,10 @@ declare_rule! {
     /// prefixes.
     ///
     /// ## Fix
-    /// Add allow entries with free rule numbers before the first deny.
+    /// Add allow entries with free rule numbers before the first deny, written the way the
+    /// ACL's entries are: inline `ingress`/`egress` blocks, or resources of their own after the
+    /// ACL (`aws_network_acl_rule`, CloudFormation `AWS::EC2::NetworkAclEntry`). An ACL that
+    /// mixes the two gets no fix.
     ///
     /// ## Options
     /// `--ip-ranges FILE` replaces the embedded S3 prefixes with AWS's current `ip-ranges.json`.
@@ -502,15 +506,18 @@ fn unknown_site(acl: &NetworkAcl, egress: bool) -> (Span, &'static str) {
 /// The fix: allow entries for each blocked prefix, numbered before the blocking deny (or
 /// after every entry when only the implicit deny blocks).
 fn allow_blocked(acl: &NetworkAcl, site: Span, blocked: &[(&str, IpNet)]) -> Option<FixIntent> {
-    // Entries written as separate resources must not be mixed with inline ones (Terraform
-    // would flip-flop between them): no fix then.
-    if acl
+    // New entries are written the way the ACL's are: inline, or as resources of their own.
+    // Terraform flip-flops between the two when they are mixed: no fix then.
+    let separate = acl
         .entries
         .iter()
-        .any(|e| e.meta.address != acl.meta.address)
-    {
-        return None;
-    }
+        .filter(|e| e.meta.address != acl.meta.address)
+        .count();
+    let as_resources = match separate {
+        0 if acl.inline_entries.is_some() => false,
+        n if n == acl.entries.len() => true,
+        _ => return None,
+    };
     let deny_number = acl
         .entries
         .iter()
@@ -528,7 +535,11 @@ fn allow_blocked(acl: &NetworkAcl, site: Span, blocked: &[(&str, IpNet)]) -> Opt
         }
         let numbers = acl.free_rule_numbers(egress, deny_number, nets.len())?;
         for (number, net) in numbers.into_iter().zip(nets) {
-            intents.push(acl.allow_entry(egress, number, ports, net)?);
+            intents.push(if as_resources {
+                acl.allow_entry_resource(egress, number, ports, net)?
+            } else {
+                acl.allow_entry(egress, number, ports, net)?
+            });
         }
     }
     (!intents.is_empty()).then_some(FixIntent::All(intents))

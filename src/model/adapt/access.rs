@@ -7,7 +7,8 @@ use super::policy::PolicyReader;
 use super::resolve::Target;
 use super::schema::NaclFields;
 use crate::ir::{Node, Resource, Value};
-use crate::model::nacl::NaclEntryFields;
+use crate::model::FixValue;
+use crate::model::nacl::{EntryResources, NaclEntryFields};
 use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
     NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
@@ -128,7 +129,35 @@ impl<'a> Adapter<'a> {
             .managed()
             .filter(|(_, r)| s.network_acls.contains(&r.kind.as_str()))
         {
+            let (entry_kind, acl_field, egress_field, f) = s.nacl_entry;
+            // A default ACL takes only inline entries.
+            let entry_resources = (s.default_nacl != Some(res.kind.as_str())).then(|| {
+                EntryResources {
+                    header: res.span,
+                    body: res.body.span,
+                    acl: local_address(&res.address).to_string(),
+                    kind: entry_kind,
+                    acl_field,
+                    egress_field,
+                    fields: NaclEntryFields {
+                        rule_number: f.rule_number,
+                        action: f.action,
+                        protocol: f.protocol,
+                        from_port: f.from_port,
+                        to_port: f.to_port,
+                        cidr: f.cidr,
+                        ipv6_cidr: f.ipv6_cidr,
+                    },
+                    port_range: f.port_range,
+                    // CloudFormation takes the protocol number only.
+                    tcp: match f.port_range {
+                        Some(_) => FixValue::Int(6),
+                        None => FixValue::Str("tcp".into()),
+                    },
+                }
+            });
             let mut acl = NetworkAcl {
+                entry_resources,
                 meta: meta(res),
                 entries: Vec::new(),
                 ingress_known: true,
@@ -849,5 +878,50 @@ impl<'a> Adapter<'a> {
             (_, Some(span)) => Val::unknown(span),
             (inline, None) => inline.unwrap_or_else(|| Val::default(false, res.span)),
         }
+    }
+}
+
+/// A Terraform address as its own module names it: `module.net["a"].aws_network_acl.main[0]`
+/// is `aws_network_acl.main[0]` there. Other addresses (logical ids) are returned as they are.
+fn local_address(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // The call's name, then its instance key (which may hold dots), then a dot.
+        let mut depth = 0usize;
+        let end = after.char_indices().find(|&(_, c)| match c {
+            '[' => {
+                depth += 1;
+                false
+            }
+            ']' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            '.' => depth == 0,
+            _ => false,
+        });
+        match end {
+            Some((i, _)) => rest = after.get(i + 1..).unwrap_or(after),
+            None => return rest,
+        }
+    }
+    rest
+}
+
+#[cfg(test)]
+mod local_address_tests {
+    use super::local_address;
+
+    #[test]
+    fn module_calls_are_stripped_from_addresses() {
+        assert_eq!(
+            local_address("aws_network_acl.main"),
+            "aws_network_acl.main"
+        );
+        assert_eq!(
+            local_address("module.net[\"a.b\"].module.inner.aws_network_acl.main[0]"),
+            "aws_network_acl.main[0]"
+        );
+        assert_eq!(local_address("Nacl"), "Nacl");
     }
 }
