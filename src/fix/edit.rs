@@ -904,11 +904,6 @@ mod tests {
         let out = apply(text, &edits(&intent, &map).unwrap());
         assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
     }
-}
-
-#[cfg(test)]
-mod resource_end_tests {
-    use super::*;
 
     #[test]
     fn a_yaml_resource_ends_at_the_next_key_at_its_level_whatever_it_holds() {

@@ -133,32 +133,23 @@ impl Model {
             let serves = e.service.test(|s| s.eq_ignore_ascii_case(service));
             let typed = e.endpoint_type.test(|t| *t == kind);
             let reaches = match kind {
-                EndpointType::Gateway => match subnet.route_table {
-                    Some(Some(table)) => {
-                        let known = e.route_tables.iter().all(|l| l.target.is_some());
-                        let hit = e.route_tables.iter().any(|l| l.target == Some(table));
-                        if hit {
-                            Truth::True
-                        } else if known {
-                            Truth::False
-                        } else {
-                            Truth::Unknown
+                EndpointType::Gateway => {
+                    let hit = match subnet.route_table {
+                        Some(Some(table)) => {
+                            Some(e.route_tables.iter().any(|l| l.target == Some(table)))
                         }
+                        // The VPC's original main table, named through the VPC.
+                        Some(None) => Some(vpc.is_some_and(|v| e.main_tables_of.contains(&v))),
+                        None => None,
+                    };
+                    // A table the endpoint names that is not in scope may be the subnet's.
+                    let named_known = e.route_tables.iter().all(|l| l.target.is_some());
+                    match hit {
+                        Some(true) => Truth::True,
+                        Some(false) if named_known => Truth::False,
+                        _ => Truth::Unknown,
                     }
-                    // The VPC's original main table, named through the VPC.
-                    Some(None) => {
-                        let known = e.route_tables.iter().all(|l| l.target.is_some());
-                        let hit = vpc.is_some_and(|v| e.main_tables_of.contains(&v));
-                        if hit {
-                            Truth::True
-                        } else if known {
-                            Truth::False
-                        } else {
-                            Truth::Unknown
-                        }
-                    }
-                    None => Truth::Unknown,
-                },
+                }
                 _ => Truth::True,
             };
             same_vpc.and(serves).and(typed).and(reaches)

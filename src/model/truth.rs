@@ -46,6 +46,19 @@ impl Truth {
     }
 }
 
+/// Kleene negation: unknown stays unknown.
+impl std::ops::Not for Truth {
+    type Output = Truth;
+
+    fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Truth::*;
@@ -58,6 +71,7 @@ mod tests {
         assert_eq!(Unknown.or(False), Unknown);
         assert_eq!(Unknown.or(True), True);
         assert_eq!(Unknown.and(False), False);
+        assert_eq!((!Unknown, !True, !False), (Unknown, False, True));
         assert_eq!(Truth::any([False, Unknown]), Unknown);
         assert_eq!(Truth::any([]), False);
     }

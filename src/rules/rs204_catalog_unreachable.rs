@@ -286,11 +286,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let routed = evr.test(|b| *b);
         let has_role = warehouse.roles.test(|r| !r.is_empty());
         let path = model.catalog_path(warehouse);
-        let no_path = match path {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        };
+        let no_path = !path;
         let breaks = routed.and(has_role).and(no_path);
         if !config.reports(breaks) {
             continue;

@@ -250,11 +250,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let evr = &warehouse.enhanced_vpc_routing;
         let routed = evr.test(|b| *b);
         let path = model.s3_path(warehouse);
-        let no_path = match path {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        };
+        let no_path = !path;
         let blocked = routed.and(no_path);
         if !config.reports(blocked) {
             continue;

@@ -205,11 +205,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             })
             .collect();
         let allows = Truth::any(answers.iter().map(|(_, t)| *t));
-        let blocked = match allows {
-            Truth::True => Truth::False,
-            Truth::False => Truth::True,
-            Truth::Unknown => Truth::Unknown,
-        };
+        let blocked = !allows;
         if !config.reports(blocked) {
             continue;
         }

@@ -234,11 +234,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 .map(|t| (t, t.records_reads_of(name)))
                 .collect();
             let recorded = Truth::any(answers.iter().map(|(_, t)| *t));
-            let unrecorded = match recorded {
-                Truth::True => Truth::False,
-                Truth::False => Truth::True,
-                Truth::Unknown => Truth::Unknown,
-            };
+            let unrecorded = !recorded;
             if !config.reports(unrecorded) {
                 continue;
             }

@@ -8,7 +8,7 @@ use super::resolve::Target;
 use super::schema::NaclFields;
 use crate::ir::{Node, Resource, Value};
 use crate::model::FixValue;
-use crate::model::nacl::{EntryResources, NaclEntryFields};
+use crate::model::nacl::EntryResources;
 use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
     NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
@@ -139,15 +139,7 @@ impl<'a> Adapter<'a> {
                     kind: entry_kind,
                     acl_field,
                     egress_field,
-                    fields: NaclEntryFields {
-                        rule_number: f.rule_number,
-                        action: f.action,
-                        protocol: f.protocol,
-                        from_port: f.from_port,
-                        to_port: f.to_port,
-                        cidr: f.cidr,
-                        ipv6_cidr: f.ipv6_cidr,
-                    },
+                    fields: f.entry_fields(),
                     port_range: f.port_range,
                     // CloudFormation takes the protocol number only.
                     tcp: match f.port_range {
@@ -168,19 +160,7 @@ impl<'a> Adapter<'a> {
                         owner: res.body.span,
                         value: res.attr(name).map(|n| n.span),
                     };
-                    (
-                        site(ingress),
-                        site(egress),
-                        NaclEntryFields {
-                            rule_number: f.rule_number,
-                            action: f.action,
-                            protocol: f.protocol,
-                            from_port: f.from_port,
-                            to_port: f.to_port,
-                            cidr: f.cidr,
-                            ipv6_cidr: f.ipv6_cidr,
-                        },
-                    )
+                    (site(ingress), site(egress), f.entry_fields())
                 }),
             };
             if let Some((ingress, egress, fields)) = s.nacl_inline {

@@ -67,6 +67,21 @@ pub(crate) struct NaclFields {
     pub ipv6_cidr: &'static str,
 }
 
+impl NaclFields {
+    /// The names fixes need to write an entry.
+    pub fn entry_fields(&self) -> crate::model::nacl::NaclEntryFields {
+        crate::model::nacl::NaclEntryFields {
+            rule_number: self.rule_number,
+            action: self.action,
+            protocol: self.protocol,
+            from_port: self.from_port,
+            to_port: self.to_port,
+            cidr: self.cidr,
+            ipv6_cidr: self.ipv6_cidr,
+        }
+    }
+}
+
 /// A resource that attaches a policy document to roles named in a field (one name or a list).
 pub(crate) struct RolePolicy {
     pub kind: &'static str,
