@@ -93,15 +93,20 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a node expected to hold a list; elements are returned unresolved. A single
-    /// reference to a resource stands for a one-element list (plans link unknown lists that
-    /// way).
+    /// reference to a resource's identity (itself, its id, ARN or name) stands for a
+    /// one-element list (plans link unknown lists that way). A reference to any other
+    /// attribute (`data.aws_subnets.x.ids`) is a list whose length is unknown: None.
     pub fn list(&self, node: &'a Node) -> Option<Vec<&'a Node>> {
         match self.follow(node) {
             Target::Value(n) => match &n.value {
                 Value::List(items) => Some(items.iter().collect()),
                 _ => None,
             },
-            Target::Resource(..) if matches!(node.value, Value::Ref(_)) => Some(vec![node]),
+            Target::Resource(_, path)
+                if matches!(node.value, Value::Ref(_)) && names_one_object(path) =>
+            {
+                Some(vec![node])
+            }
             _ => None,
         }
     }
@@ -202,6 +207,20 @@ impl<'a> Resolver<'a> {
                 None => Val::unknown(n.span),
             },
         }
+    }
+}
+
+/// Does a reference path name one object: the resource itself, an identity attribute, or a
+/// single computed id (`default_route_table_id`)? Plural attributes (`ids`, `subnet_ids`) and
+/// nested values do not.
+fn names_one_object(path: &[String]) -> bool {
+    match path {
+        [] => true,
+        [attr] => {
+            IDENTITY_ATTRS.contains(&attr.as_str())
+                || ["_id", "_arn", "_name"].iter().any(|s| attr.ends_with(s))
+        }
+        _ => false,
     }
 }
 
