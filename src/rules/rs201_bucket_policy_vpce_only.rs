@@ -229,8 +229,11 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// Only buckets in scope whose policies can be read are judged; a bucket named by a policy that
-    /// cannot be read is not a known Spectrum bucket. A statement whose `Effect` cannot be
-    /// evaluated gives no finding. With `--strict`, a statement of a Spectrum bucket's policy
+    /// cannot be read is not a known Spectrum bucket. A statement whose `Effect` or `Action`
+    /// cannot be evaluated gives no finding, and neither does an Allow with a VPC condition when
+    /// another statement whose effect or actions are unknown may allow S3 without one. With
+    /// `--strict`, a statement with a VPC condition whose actions are unknown, or whose Allow
+    /// may be outdone by such a statement, is reported at its condition. With `--strict`, a statement of a Spectrum bucket's policy
     /// whose effect is unknown and that has a VPC endpoint or VPC condition is reported at its
     /// `Effect`: a negated condition (`StringNotEquals`, `StringNotLike`) breaks Spectrum if the
     /// effect is `Deny`, a positive one (`StringEquals`, `StringLike`) if it is `Allow` and no
@@ -289,19 +292,17 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 continue;
             };
             for policy in &bucket.policies {
-                let covers = |s: &Statement| s.covers_s3() != Truth::False;
-                // An Allow without a VPC condition grants access whatever the others say.
-                let open_allow = policy.statements.iter().any(|s| {
-                    s.is_allow().is_true() && covers(s) && vpc_condition(s, false).is_none()
-                });
-                for statement in policy.statements.iter().filter(|s| covers(s)) {
-                    let condition = if statement.is_deny().is_true() {
-                        vpc_condition(statement, true)
-                    } else if statement.is_allow().is_true() && !open_allow {
-                        vpc_condition(statement, false)
-                    } else {
-                        None
-                    };
+                // An Allow of S3 without a VPC condition grants access whatever the others say.
+                let open_allow = Truth::any(policy.statements.iter().map(|s| {
+                    s.is_allow()
+                        .and(s.covers_s3())
+                        .and(Truth::from_known(vpc_condition(s, false).is_none()))
+                }));
+                for statement in policy
+                    .statements
+                    .iter()
+                    .filter(|s| !s.covers_s3().is_false())
+                {
                     let related = |finding: Finding| {
                         finding
                             .with_related(
@@ -313,6 +314,43 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 warehouse.meta.span,
                             )
                     };
+                    // The VPC condition, and whether the statement shuts Spectrum out with it:
+                    // only if it covers S3 (and, for an Allow, nothing else opens the bucket).
+                    let restricts = if statement.is_deny().is_true() {
+                        vpc_condition(statement, true).map(|c| (c, statement.covers_s3()))
+                    } else if statement.is_allow().is_true() && !open_allow.is_true() {
+                        vpc_condition(statement, false)
+                            .map(|c| (c, statement.covers_s3().and(!open_allow)))
+                    } else {
+                        None
+                    };
+                    let condition = match restricts {
+                        Some((condition, Truth::True)) => Some(condition),
+                        Some((condition, _)) => {
+                            // With --strict: the actions of this statement, or of an Allow
+                            // that would open the bucket, are unknown.
+                            if config.strict && unsure.is_none() {
+                                let why = if statement.covers_s3() == Truth::Unknown {
+                                    "whether the statement covers S3 is unknown here (its actions are unknown)"
+                                } else {
+                                    "whether another statement allows S3 without such a condition is unknown here (its effect or actions are unknown)"
+                                };
+                                findings.push(related(RULE.finding(
+                                    &bucket.meta,
+                                    condition.span,
+                                    format!(
+                                        "bucket {} may only admit requests through {} ({}): {why}; if it does, Redshift Spectrum on {} cannot read it",
+                                        bucket.meta.address,
+                                        if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
+                                        condition.operator,
+                                        warehouse.meta.address
+                                    ),
+                                )));
+                            }
+                            continue;
+                        }
+                        None => None,
+                    };
                     let Some(condition) = condition else {
                         // With --strict: an effect that is unknown decides whether a VPC
                         // condition shuts Spectrum out.
@@ -321,7 +359,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 .map(|c| (c, "Deny"))
                                 .or_else(|| {
                                     vpc_condition(statement, false)
-                                        .filter(|_| !open_allow)
+                                        .filter(|_| !open_allow.is_true())
                                         .map(|c| (c, "Allow"))
                                 });
                             if let Some((condition, effect)) = unknown {

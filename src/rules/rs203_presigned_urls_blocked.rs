@@ -224,11 +224,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Unknown values
-    /// A condition value that cannot be evaluated, a statement whose `Effect` cannot be evaluated,
-    /// and a policy that cannot be read, give no finding. With `--strict`, a denied `s3:authType`
-    /// or an `s3:signatureAge` limit that is unknown (on a statement that denies S3), and an
-    /// unknown `Effect` on a statement that would deny presigned URLs, are reported at the unknown
-    /// value, without a fix. A policy, statement or condition block that cannot be read at all is
+    /// A condition value that cannot be evaluated, a statement whose `Effect` or `Action` cannot
+    /// be evaluated, and a policy that cannot be read, give no finding. With `--strict`, a denied
+    /// `s3:authType` or an `s3:signatureAge` limit that is unknown (on a statement that denies
+    /// S3), an unknown `Effect` on a statement that would deny presigned URLs (reported at the
+    /// effect), and unknown actions on one (reported at the statement) are reported, without a
+    /// fix. A policy, statement or condition block that cannot be read at all is
     /// still not reported: nothing in it is known to touch presigned URLs. A role policy statement
     /// that reads S3 resources that cannot be evaluated (a `Resource` from a variable or parameter
     /// without a value) names no known bucket; with `--strict`, a policy of any other bucket in
@@ -286,14 +287,16 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         }
         for (owner, policy, what, unsure) in policies {
             for statement in policy.statements.iter().filter(|s| {
-                let denies = if unsure.is_some() {
-                    s.is_deny().is_true()
+                // A statement denies S3 when its effect is Deny and its actions cover S3.
+                let denies_s3 = s.is_deny().and(s.covers_s3());
+                if unsure.is_some() {
+                    denies_s3.is_true()
                 } else {
-                    config.reports(s.is_deny())
-                };
-                denies && s.covers_s3() != Truth::False
+                    config.reports(denies_s3)
+                }
             }) {
                 let denies = statement.is_deny();
+                let covers_s3 = statement.covers_s3();
                 for condition in &statement.conditions {
                     // Raising a too-short signature age limit is the fix; a denied auth type is
                     // the user's policy to rewrite.
@@ -366,8 +369,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 format!(
                                     "{what} {} {}{} is unknown here; if {}, which breaks Spectrum on {}",
                                     owner.address,
-                                    if denies == Truth::Unknown {
-                                        "may deny S3 (the statement's effect is unknown too) "
+                                    if denies == Truth::Unknown || covers_s3 == Truth::Unknown {
+                                        "may deny S3 (the statement's effect or actions are unknown too) "
                                     } else {
                                         "denies S3 "
                                     },
@@ -379,6 +382,17 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         }
                         continue;
                     };
+                    if covers_s3 == Truth::Unknown {
+                        findings.push(related(RULE.finding(
+                            owner,
+                            statement.span,
+                            format!(
+                                "{what} {}: the actions of a statement that {how} are unknown here; if they cover S3, this breaks Spectrum on {}",
+                                owner.address, warehouse.meta.address
+                            ),
+                        )));
+                        continue;
+                    }
                     if denies == Truth::Unknown {
                         findings.push(related(RULE.finding(
                             owner,
