@@ -134,7 +134,7 @@ fn model_and_rules(c: &mut Criterion) {
     let dir = data("hcl/stack_00000");
     let unit = hcl_unit(&MemFs::of(&[dir.join("main.tf")]), &dir);
     let options = AdaptOptions {
-        fallback_region: redshield::FALLBACK_REGION.to_string(),
+        fallback_region: Some("us-east-1".to_string()),
     };
     let config = RuleConfig {
         s3_ranges: Arc::new(S3Ranges::embedded()),

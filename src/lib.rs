@@ -28,9 +28,6 @@ use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
 use std::path::PathBuf;
 
-/// The region assumed when nothing else says.
-pub const FALLBACK_REGION: &str = "us-east-1";
-
 /// Validated settings for one run (command line merged over configuration files, which are
 /// looked up per unit unless `config` names one).
 #[derive(Debug, Clone, Default)]
@@ -419,11 +416,7 @@ fn unit_findings(
     settings: &Settings,
     s3_ranges: &std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
 ) -> Result<(Vec<Finding>, Severity), String> {
-    let region = settings
-        .region
-        .clone()
-        .or_else(|| cfg.region.clone())
-        .unwrap_or_else(|| FALLBACK_REGION.to_string());
+    let region = settings.region.clone().or_else(|| cfg.region.clone());
     let model = adapt(
         unit,
         &AdaptOptions {

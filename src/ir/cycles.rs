@@ -146,6 +146,7 @@ mod tests {
             span,
             body: Node::new(Value::Map(body), span),
             origin: None,
+            deployed_if: None,
         }
     }
 

@@ -7,6 +7,7 @@
 //! front ends and the model.
 
 pub mod cycles;
+pub mod region;
 mod source_map;
 
 pub use source_map::{FileId, Location, SourceMap, Span};
@@ -46,6 +47,18 @@ pub struct Resource {
     /// Where a resource read from a plan is described in the plan file, when `span` points at
     /// its `.tf` source instead.
     pub origin: Option<Span>,
+    /// The condition that decides whether the resource is deployed, when its value is unknown
+    /// (CloudFormation `Condition`); None when the resource is deployed. A resource whose
+    /// condition is known false is not in the IR at all.
+    pub deployed_if: Option<DeployCondition>,
+}
+
+/// A condition, whose value is unknown, that decides whether a resource is deployed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployCondition {
+    pub name: String,
+    /// Where the resource names it.
+    pub span: Span,
 }
 
 impl Resource {

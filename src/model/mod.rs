@@ -15,6 +15,7 @@ pub mod defaults;
 pub mod nacl;
 pub mod net;
 pub mod policy;
+pub mod region;
 pub mod s3_ranges;
 pub mod spectrum;
 mod truth;
@@ -234,8 +235,9 @@ pub struct Warehouse {
     pub parameter_group: Val<ParameterGroupChoice>,
     /// Serverless `require_ssl` config parameter, when set.
     pub require_ssl: Option<Val<bool>>,
-    /// The region the warehouse is deployed in.
-    pub region: String,
+    /// The region the warehouse is deployed in; unknown when neither the source nor the
+    /// settings say (it is then still one real region: see [`region`]).
+    pub region: Val<String>,
     /// IAM roles attached (for a workgroup: its namespace's), by link to `Model::roles`.
     pub roles: Val<Vec<Link>>,
     pub enhanced_vpc_routing: Val<bool>,
@@ -462,6 +464,19 @@ pub struct FlowLog {
     pub vpc: Option<Option<Id>>,
 }
 
+/// A resource that is deployed only if a condition whose value is unknown holds
+/// (CloudFormation `Condition`): findings about it, or involving it, are reported only with
+/// `--strict`, saying so.
+#[derive(Debug, Clone)]
+pub struct Conditional {
+    pub address: String,
+    /// The resource header.
+    pub span: Span,
+    pub condition: String,
+    /// Where the resource names the condition.
+    pub condition_span: Span,
+}
+
 /// Everything the rules may read about one unit.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -478,6 +493,8 @@ pub struct Model {
     pub roles: Vec<IamRole>,
     pub buckets: Vec<Bucket>,
     pub trails: Vec<Trail>,
+    /// Resources that may or may not be deployed.
+    pub conditional: Vec<Conditional>,
     /// How many resources the unit had (for the report summary).
     pub resource_count: usize,
     /// Buckets by lower-cased known name, built on first use: a policy naming a bucket finds it

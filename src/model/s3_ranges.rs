@@ -96,6 +96,11 @@ impl S3Ranges {
         out
     }
 
+    /// Every region with S3 prefixes, in name order.
+    pub fn regions(&self) -> impl Iterator<Item = &str> {
+        self.regions.keys().map(String::as_str)
+    }
+
     pub fn has_region(&self, region: &str) -> bool {
         self.regions.contains_key(region)
     }

@@ -4,7 +4,7 @@
 use super::policy::{ResourceEntry, s3_bucket_pattern};
 use super::{
     Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Span, Subnet,
-    Trail, Truth, Warehouse, net,
+    Trail, Truth, Warehouse, net, region,
 };
 
 impl Model {
@@ -115,8 +115,8 @@ impl Model {
         }
     }
 
-    /// Is there an endpoint for `service` of `kind` in the warehouse's VPC? For gateway
-    /// endpoints, only one associated with the subnet's route table counts.
+    /// Is there an endpoint of `kind` for `service` (`s3`, `glue`) of the warehouse's region in
+    /// its VPC? For gateway endpoints, only one associated with the subnet's route table counts.
     fn endpoint(
         &self,
         warehouse: &Warehouse,
@@ -124,13 +124,16 @@ impl Model {
         service: &str,
         kind: EndpointType,
     ) -> Truth {
+        let region = warehouse.region.known().map(String::as_str);
         let vpc = subnet.vpc.and_then(|v| v.target);
         let answers = self.endpoints.iter().map(|e| {
             let same_vpc = match (e.vpc.and_then(|v| v.target), vpc) {
                 (Some(a), Some(b)) => Truth::from_known(a == b),
                 _ => Truth::Unknown,
             };
-            let serves = e.service.test(|s| s.eq_ignore_ascii_case(service));
+            let serves = e.service.known().map_or(Truth::Unknown, |s| {
+                region::names_service(s, region, service)
+            });
             let typed = e.endpoint_type.test(|t| *t == kind);
             let reaches = match kind {
                 EndpointType::Gateway => {
@@ -154,16 +157,14 @@ impl Model {
             };
             same_vpc.and(serves).and(typed).and(reaches)
         });
-        let _ = warehouse;
         Truth::any(answers)
     }
 
     /// Can the warehouse's subnets reach S3 (for COPY and UNLOAD under enhanced VPC routing)?
     pub fn s3_path(&self, warehouse: &Warehouse) -> Truth {
-        let service = format!("com.amazonaws.{}.s3", warehouse.region);
         self.any_subnet(warehouse, |subnet| {
-            self.endpoint(warehouse, subnet, &service, EndpointType::Gateway)
-                .or(self.endpoint(warehouse, subnet, &service, EndpointType::Interface))
+            self.endpoint(warehouse, subnet, "s3", EndpointType::Gateway)
+                .or(self.endpoint(warehouse, subnet, "s3", EndpointType::Interface))
                 .or(self.nat_path(subnet))
                 .or(self.public_path(warehouse, subnet))
         })
@@ -171,11 +172,10 @@ impl Model {
 
     /// Can the warehouse reach the Glue Data Catalog (for Spectrum)?
     pub fn catalog_path(&self, warehouse: &Warehouse) -> Truth {
-        let service = format!("com.amazonaws.{}.glue", warehouse.region);
         self.any_subnet(warehouse, |subnet| {
             self.nat_path(subnet)
                 .or(self.public_path(warehouse, subnet))
-                .or(self.endpoint(warehouse, subnet, &service, EndpointType::Interface))
+                .or(self.endpoint(warehouse, subnet, "glue", EndpointType::Interface))
         })
     }
 

@@ -253,5 +253,34 @@ pub fn run(model: &Model, config: &RuleConfig, enabled: &[&'static Rule]) -> Vec
     enabled
         .iter()
         .flat_map(|rule| (rule.check)(model, config))
+        .filter_map(|finding| if_deployed(model, config, finding))
         .collect()
+}
+
+/// A finding about (or involving) a resource that is deployed only if a condition whose value
+/// is unknown holds rests on that condition: reported only with `--strict`, saying so, and
+/// without a fix.
+fn if_deployed(model: &Model, config: &RuleConfig, mut finding: Finding) -> Option<Finding> {
+    let Some(conditional) = model
+        .conditional
+        .iter()
+        .find(|c| c.address == finding.address || finding.related.iter().any(|r| r.span == c.span))
+    else {
+        return Some(finding);
+    };
+    if !config.reports(Truth::Unknown) {
+        return None;
+    }
+    finding.message = format!(
+        "{}; whether {} is deployed is unknown here (its Condition {} is unknown)",
+        finding.message, conditional.address, conditional.condition
+    );
+    finding.fix = None;
+    Some(finding.with_related(
+        format!(
+            "{} is deployed only if {} holds",
+            conditional.address, conditional.condition
+        ),
+        conditional.condition_span,
+    ))
 }

@@ -126,14 +126,17 @@ declare_rule! {
     /// that cannot be evaluated, and a subnet group that is unknown or not in scope, give no
     /// finding.
     ///
-    /// With `--strict`, two more cases are reported, without a fix:
+    /// With `--strict`, three more cases are reported, without a fix:
     /// - the subnet list of the warehouse (a workgroup's `subnet_ids`, or the subnets of a
     ///   cluster's subnet group in scope) is written but unknown, so the number of subnets is
     ///   unknown (a workgroup that writes no `subnet_ids` gets the default VPC's subnets, one
     ///   per zone, and is not reported);
     /// - there are enough subnets, but the zone of some subnet in scope is unknown (not
     ///   evaluable, or not written, so AWS picks it) and the zones that are known are too few.
-    ///   The finding points at the first unknown zone.
+    ///   The finding points at the first unknown zone;
+    /// - a workgroup whose region is unknown (no provider region, `--region` or configured
+    ///   region; CloudFormation without `--region`) has subnets in exactly two zones: enough
+    ///   in us-west-1, too few anywhere else.
     ///
     /// Subnets that are not in scope, and mixes of zone names and zone ids, stay unjudged.
     id: "RS102",
@@ -188,15 +191,15 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 };
                 (&group.subnets, 2, 2)
             }
-            WarehouseKind::Workgroup => {
-                let zones = if warehouse.region == "us-west-1" {
-                    2
-                } else {
-                    3
-                };
-                (&warehouse.subnets, 3, zones)
-            }
+            // us-west-1 has only two zones for Serverless; an unknown region may be it, so
+            // two zones are definitely too few only below that.
+            WarehouseKind::Workgroup => match warehouse.region.known().map(String::as_str) {
+                Some("us-west-1") | None => (&warehouse.subnets, 3, 2),
+                Some(_) => (&warehouse.subnets, 3, 3),
+            },
         };
+        let region_unknown =
+            warehouse.kind == WarehouseKind::Workgroup && warehouse.region.known().is_none();
         let what = match warehouse.kind {
             WarehouseKind::Cluster => "cluster",
             WarehouseKind::Workgroup => "workgroup",
@@ -210,8 +213,13 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         &warehouse.meta,
                         subnets.span,
                         format!(
-                            "{what} {}: its subnet list is unknown here; if it does not have {need_subnets} subnets in {need_zones} Availability Zones, the {what} is not spread across enough zones",
-                            warehouse.meta.address
+                            "{what} {}: its subnet list is unknown here; if it does not have {need_subnets} subnets in {} Availability Zones, the {what} is not spread across enough zones",
+                            warehouse.meta.address,
+                            if region_unknown {
+                                "3 (2 in us-west-1)".to_string()
+                            } else {
+                                need_zones.to_string()
+                            }
                         ),
                     )
                     .with_related(
@@ -238,6 +246,16 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     z.len(),
                     if z.len() == 1 { "" } else { "s" }
                 ),
+                Some(z) if region_unknown && z.len() < 3 => {
+                    if !config.strict {
+                        continue;
+                    }
+                    format!(
+                        "{what} {} has subnets in only {} Availability Zones and its region is unknown here; outside us-west-1, at least 3 are required",
+                        warehouse.meta.address,
+                        z.len()
+                    )
+                }
                 Some(_) => continue,
                 None => match unknown_zone(model, list, need_zones) {
                     Some((subnet, zone)) if config.strict => {

@@ -1,7 +1,9 @@
 //! RS108 nacl-blocks-s3.
 
 use crate::model::nacl::{NaclEntry, Verdict, evaluate};
-use crate::model::{FixIntent, Meta, Model, NetworkAcl, PortRange, Protocol, Span, Truth};
+use crate::model::{
+    FixIntent, Meta, Model, NetworkAcl, PortRange, Protocol, Span, Subnet, Truth, Warehouse,
+};
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -226,14 +228,19 @@ declare_rule! {
     /// ACL and is judged by the entries written in it. A subnet associated with an ACL that is not
     /// in scope, and an `ip_address_type` that cannot be evaluated (only IPv4 prefixes are checked
     /// then), give no finding. Subnets not in scope are not judged, and neither is a region without
-    /// S3 data (not in the embedded list or `--ip-ranges`).
+    /// S3 data (not in the embedded list or `--ip-ranges`). A warehouse whose region is unknown
+    /// (no provider region, `--region` or configured region) is judged against the S3 prefixes
+    /// of every region: an ACL that blocks S3 in every region (a deny-all ACL, one that admits
+    /// only the VPC) is a finding, without a fix (the entries to add depend on the region); one
+    /// that allows S3 in every region is fine; any other gives no finding.
     ///
     /// With `--strict`, these unknowns are reported, without a fix: an ACL whose verdict is
     /// unknown, at the first entry (in rule-number order) with an unknown number, action, protocol,
     /// ports or CIDR (or at the ACL when its entries cannot be read, or an entry of unknown ACL may
-    /// be one of them); a subnet associated with an ACL that is not in scope, at the subnet; and a
+    /// be one of them); a subnet associated with an ACL that is not in scope, at the subnet; a
     /// warehouse whose `ip_address_type` is unknown, at that value, when its ACLs block S3's IPv6
-    /// prefixes.
+    /// prefixes; and, when the region is unknown, an ACL that blocks S3 in some regions but not
+    /// in others, at the ACL (the message says the region is unknown).
     ///
     /// ## Fix
     /// Add allow entries with free rule numbers before the first deny, written the way the
@@ -264,8 +271,178 @@ const DIRECTIONS: [(bool, PortRange, &str); 2] = [
     ),
 ];
 
-/// Where an ACL blocks, what it blocks, and the warehouse concerned.
-type Blocked<'d> = (Span, Vec<(&'d str, IpNet)>, String, Span);
+/// Where an ACL blocks, what it blocks, the warehouse concerned, and whether that is what it
+/// blocks in every region (the warehouse's region being unknown).
+type Blocked<'d> = (Span, Vec<(&'d str, IpNet)>, String, Span, bool);
+
+/// A blocking site and what it blocks.
+type BlockedAt = (Span, Vec<(&'static str, IpNet)>);
+
+/// The definite findings, by (ACL, blocking site start, file).
+type BlockedMap<'d> = BTreeMap<(usize, u32, u32), Blocked<'d>>;
+
+/// The `--strict` findings, by (file, site start, resource).
+type UnsureMap<'m> = BTreeMap<(u32, u32, String), Unsure<'m>>;
+
+/// The ACL of a warehouse subnet that is judged: None for the VPC's default ACL as AWS made it
+/// (allows all), and for an ACL that is not in scope (reported with `--strict`).
+fn subnet_acl<'m>(
+    config: &RuleConfig,
+    warehouse: &'m Warehouse,
+    subnet: &'m Subnet,
+    unsure: &mut UnsureMap<'m>,
+) -> Option<usize> {
+    match subnet.network_acl {
+        Some(Some(acl_id)) => Some(acl_id),
+        Some(None) => None,
+        None => {
+            if config.strict {
+                let key = (
+                    subnet.meta.span.file.0,
+                    subnet.meta.span.start,
+                    String::new(),
+                );
+                let entry = unsure.entry(key).or_insert_with(|| {
+                    (
+                        &subnet.meta,
+                        subnet.meta.span,
+                        format!(
+                            "subnet {} of {}: its network ACL is not in scope, so its entries are unknown here; if it blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
+                            subnet.meta.address, warehouse.meta.address
+                        ),
+                        DIRECTIONS.iter().map(|d| d.2).collect(),
+                        " or ",
+                        Vec::new(),
+                    )
+                });
+                entry.5.push((
+                    format!("warehouse {}", warehouse.meta.address),
+                    warehouse.meta.span,
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// Judges the ACLs of a warehouse whose region is unknown against the S3 prefixes of every
+/// region: an ACL that blocks some S3 traffic in every region is a definite finding (a deny-all
+/// ACL, one that allows only the VPC), one that allows it in every region is fine, and any
+/// other is unknown (`--strict`).
+fn judge_every_region<'m>(
+    model: &'m Model,
+    config: &RuleConfig,
+    warehouse: &'m Warehouse,
+    blocked: &mut BlockedMap<'static>,
+    unsure: &mut UnsureMap<'m>,
+) {
+    let dual = warehouse.dual_stack.test(|b| *b).is_true();
+    let regions: Vec<Vec<IpNet>> = config
+        .s3_ranges
+        .regions()
+        .map(|r| config.s3_ranges.prefixes(r, dual))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if regions.is_empty() {
+        return;
+    }
+    for subnet in model.warehouse_subnets(warehouse) {
+        let Some(acl_id) = subnet_acl(config, warehouse, subnet, unsure) else {
+            continue;
+        };
+        let Some(acl) = model.network_acls.get(acl_id) else {
+            continue;
+        };
+        // Blocking site → what it blocks, over all regions.
+        let mut sites: BTreeMap<(u32, u32), BlockedAt> = BTreeMap::new();
+        let mut blocks_in_every_region = true;
+        // The directions blocked in some region, and those whose verdict is unknown.
+        let mut directions: Vec<&'static str> = Vec::new();
+        let mut unknown: Vec<(bool, &'static str)> = Vec::new();
+        for prefixes in &regions {
+            let mut blocks_here = false;
+            for (egress, ports, what) in DIRECTIONS {
+                for prefix in prefixes {
+                    let site = match evaluate(acl, egress, ports, *prefix) {
+                        Verdict::Denied(Some(entry)) => entry.allow.span,
+                        Verdict::Denied(None) => acl.meta.span,
+                        Verdict::Allowed => continue,
+                        Verdict::Unknown => {
+                            if !unknown.contains(&(egress, what)) {
+                                unknown.push((egress, what));
+                            }
+                            continue;
+                        }
+                    };
+                    blocks_here = true;
+                    if !directions.contains(&what) {
+                        directions.push(what);
+                    }
+                    let list = &mut sites
+                        .entry((site.file.0, site.start))
+                        .or_insert_with(|| (site, Vec::new()))
+                        .1;
+                    if !list.contains(&(what, *prefix)) {
+                        list.push((what, *prefix));
+                    }
+                }
+            }
+            blocks_in_every_region &= blocks_here;
+        }
+        if blocks_in_every_region {
+            for ((file, start), (site, list)) in sites {
+                let entry = blocked.entry((acl_id, start, file)).or_insert_with(|| {
+                    (
+                        site,
+                        Vec::new(),
+                        warehouse.meta.address.clone(),
+                        warehouse.meta.span,
+                        true,
+                    )
+                });
+                for item in list {
+                    if !entry.1.contains(&item) {
+                        entry.1.push(item);
+                    }
+                }
+            }
+        } else if !config.strict {
+        } else if directions.is_empty() {
+            // Blocked nowhere: what is unknown is the entries, not just the region.
+            for (egress, what) in unknown {
+                unknown_entries(acl, warehouse, egress, what, unsure);
+            }
+        } else {
+            let key = (
+                acl.meta.span.file.0,
+                acl.meta.span.start,
+                acl.meta.address.clone(),
+            );
+            let entry = unsure.entry(key).or_insert_with(|| {
+                (
+                    &acl.meta,
+                    acl.meta.span,
+                    format!(
+                        "network ACL {} of {}: the warehouse's region is unknown here, and in some regions the ACL blocks {{DIRS}} S3 prefixes; there, COPY, UNLOAD and Spectrum fail",
+                        acl.meta.address, warehouse.meta.address
+                    ),
+                    Vec::new(),
+                    " or ",
+                    Vec::new(),
+                )
+            });
+            for what in directions {
+                if !entry.3.contains(&what) {
+                    entry.3.push(what);
+                }
+            }
+            entry.5.push((
+                format!("warehouse {}", warehouse.meta.address),
+                warehouse.meta.span,
+            ));
+        }
+    }
+}
 
 /// A finding that rests on an unknown value (`--strict`): the resource, the site, the message
 /// (with `{DIRS}` where the blocked directions go), the directions, how they are joined, and the
@@ -284,13 +461,17 @@ const LISTED: usize = 4;
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     // (acl, blocking site) → (what is blocked, in which direction), in a stable order.
-    let mut blocked: BTreeMap<(usize, u32, u32), Blocked> = BTreeMap::new();
+    let mut blocked: BlockedMap = BTreeMap::new();
     // (file, site start, resource) → what rests on an unknown, with --strict.
-    let mut unsure: BTreeMap<(u32, u32, String), Unsure> = BTreeMap::new();
+    let mut unsure: UnsureMap = BTreeMap::new();
     for warehouse in &model.warehouses {
         let dual_stack = warehouse.dual_stack.test(|b| *b);
         let dual = dual_stack.is_true();
-        let prefixes = config.s3_ranges.prefixes(&warehouse.region, dual);
+        let Some(region) = warehouse.region.known() else {
+            judge_every_region(model, config, warehouse, &mut blocked, &mut unsure);
+            continue;
+        };
+        let prefixes = config.s3_ranges.prefixes(region, dual);
         if prefixes.is_empty() {
             continue;
         }
@@ -299,45 +480,16 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let ipv6_if_dual: Vec<IpNet> = if config.strict && dual_stack == Truth::Unknown {
             config
                 .s3_ranges
-                .prefixes(&warehouse.region, true)
+                .prefixes(region, true)
                 .into_iter()
                 .filter(|p| p.addr().is_ipv6())
                 .collect()
         } else {
             Vec::new()
         };
-        let related_warehouse = (
-            format!("warehouse {}", warehouse.meta.address),
-            warehouse.meta.span,
-        );
         for subnet in model.warehouse_subnets(warehouse) {
-            let acl_id = match subnet.network_acl {
-                Some(Some(acl_id)) => acl_id,
-                Some(None) => continue,
-                None => {
-                    if config.strict {
-                        let key = (
-                            subnet.meta.span.file.0,
-                            subnet.meta.span.start,
-                            String::new(),
-                        );
-                        let entry = unsure.entry(key).or_insert_with(|| {
-                            (
-                                &subnet.meta,
-                                subnet.meta.span,
-                                format!(
-                                    "subnet {} of {}: its network ACL is not in scope, so its entries are unknown here; if it blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
-                                    subnet.meta.address, warehouse.meta.address
-                                ),
-                                DIRECTIONS.iter().map(|d| d.2).collect(),
-                                " or ",
-                                Vec::new(),
-                            )
-                        });
-                        entry.5.push(related_warehouse.clone());
-                    }
-                    continue;
-                }
+            let Some(acl_id) = subnet_acl(config, warehouse, subnet, &mut unsure) else {
+                continue;
             };
             let Some(acl) = model.network_acls.get(acl_id) else {
                 continue;
@@ -375,26 +527,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         Verdict::Allowed => continue,
                         Verdict::Unknown => {
                             if config.strict {
-                                let (site, unknown) = unknown_site(acl, egress);
-                                let key = (site.file.0, site.start, acl.meta.address.clone());
-                                let entry = unsure.entry(key).or_insert_with(|| {
-                                    (
-                                        &acl.meta,
-                                        site,
-                                        format!(
-                                            "network ACL {} of {}: {unknown} unknown here; if the ACL then blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
-                                            acl.meta.address, warehouse.meta.address
-                                        ),
-                                        Vec::new(),
-                                        " or ",
-                                        Vec::new(),
-                                    )
-                                });
-                                if !entry.3.contains(&what) {
-                                    entry.3.push(what);
-                                }
-                                entry.5.push(related_acl.clone());
-                                entry.5.push(related_warehouse.clone());
+                                unknown_entries(acl, warehouse, egress, what, &mut unsure);
                             }
                             continue;
                         }
@@ -407,6 +540,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 Vec::new(),
                                 warehouse.meta.address.clone(),
                                 warehouse.meta.span,
+                                false,
                             )
                         });
                     if !entry.1.contains(&(what, *prefix)) {
@@ -417,7 +551,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         }
     }
     let mut findings = Vec::new();
-    for ((acl_id, _, _), (site, list, warehouse, warehouse_span)) in blocked {
+    for ((acl_id, _, _), (site, list, warehouse, warehouse_span, every_region)) in blocked {
         let Some(acl) = model.network_acls.get(acl_id) else {
             continue;
         };
@@ -429,6 +563,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 .map(|(_, n)| n.to_string())
                 .collect();
             if nets.is_empty() {
+                continue;
+            }
+            if every_region {
+                parts.push(format!("{what} S3 prefixes of every region"));
                 continue;
             }
             let shown = nets
@@ -449,19 +587,26 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         } else {
             "by this deny entry"
         };
+        // Where the region is not known, the ACL blocks S3 in every region; the entries a
+        // fix would add depend on the region, so there is none.
+        let (every, fix) = if every_region {
+            (" (the warehouse's region is not known here)", None)
+        } else {
+            ("", allow_blocked(acl, site, &list))
+        };
         findings.push(
             RULE.finding(
                 &acl.meta,
                 site,
                 format!(
-                    "network ACL {} of {warehouse} blocks {} {how}",
+                    "network ACL {} of {warehouse} blocks {} {how}{every}",
                     acl.meta.address,
                     parts.join("; ")
                 ),
             )
             .with_related(format!("network ACL {}", acl.meta.address), acl.meta.span)
             .with_related(format!("warehouse {warehouse}"), warehouse_span)
-            .with_fix(allow_blocked(acl, site, &list)),
+            .with_fix(fix),
         );
     }
     for (meta, site, message, mut directions, joiner, related) in unsure.into_values() {
@@ -474,6 +619,42 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         findings.push(finding);
     }
     findings
+}
+
+/// Records, for `--strict`, that an ACL's verdict in one direction is unknown because of its
+/// entries, at the first entry that makes it so.
+fn unknown_entries<'m>(
+    acl: &'m NetworkAcl,
+    warehouse: &'m Warehouse,
+    egress: bool,
+    what: &'static str,
+    unsure: &mut UnsureMap<'m>,
+) {
+    let (site, unknown) = unknown_site(acl, egress);
+    let key = (site.file.0, site.start, acl.meta.address.clone());
+    let entry = unsure.entry(key).or_insert_with(|| {
+        (
+            &acl.meta,
+            site,
+            format!(
+                "network ACL {} of {}: {unknown} unknown here; if the ACL then blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
+                acl.meta.address, warehouse.meta.address
+            ),
+            Vec::new(),
+            " or ",
+            Vec::new(),
+        )
+    });
+    if !entry.3.contains(&what) {
+        entry.3.push(what);
+    }
+    entry
+        .5
+        .push((format!("network ACL {}", acl.meta.address), acl.meta.span));
+    entry.5.push((
+        format!("warehouse {}", warehouse.meta.address),
+        warehouse.meta.span,
+    ));
 }
 
 /// Where an ACL's verdict becomes unknown in one direction: the first entry, in rule-number

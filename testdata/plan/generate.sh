@@ -193,9 +193,12 @@ plan_dir() {
 }
 
 # HCL cases with no plan twin: configurations the installed provider (5.100 only) cannot
-# plan at all (see README.md, "HCL cases without a plan twin").
+# plan, or whose point a plan cannot show (see README.md, "HCL cases without a plan twin").
 HCL_ONLY=(
   "rs102/strict_fires_subnet_ids_data_source"
+  "rs108/fires_region_unknown"
+  "rs108/passes_region_unknown"
+  "rs108/strict_fires_region_unknown"
 )
 
 selected() {

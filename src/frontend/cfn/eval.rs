@@ -4,6 +4,7 @@
 
 use super::CfnOptions;
 use super::tree::{Kind, TNode};
+use crate::ir::region::{STACK_REGION, is_region_name};
 use crate::ir::{Node, Reference, Span, Value};
 use ipnet::IpNet;
 use std::cell::{Cell, RefCell};
@@ -55,11 +56,19 @@ impl<'t> Template<'t> {
                     .rev()
                     .find(|(n, _)| n == name)
                     .map(|(_, v)| v.clone());
+                // A parameter of an AWS-specific type (`AWS::EC2::Subnet::Id`,
+                // `List<AWS::EC2::Subnet::Id>`, `AWS::SSM::Parameter::Value<…>`) names existing
+                // resources: an empty value is a placeholder the deployment must replace.
+                let names_resources = decl
+                    .get("Type")
+                    .and_then(TNode::as_str)
+                    .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("List<AWS::"));
                 let node = match (given, decl.get("Default")) {
                     (Some(value), _) => Some(Node::new(Value::String(value), *key_span)),
                     (None, Some(default)) => Some(Node::new(scalar_value(default), default.span)),
                     (None, None) => None,
-                };
+                }
+                .filter(|n| !(names_resources && n.as_str().is_some_and(|v| v.trim().is_empty())));
                 let node = match node {
                     Some(n) if is_list => match &n.value {
                         Value::String(s) => Node::new(
@@ -208,10 +217,11 @@ impl<'t> Template<'t> {
                 let target = arg.as_str()?;
                 match target {
                     "AWS::NoValue" => None,
-                    "AWS::Region" => match &self.region {
-                        Some(r) => Some(Node::new(Value::String(r.clone()), span)),
-                        None => unknown(),
-                    },
+                    // Unknown, but one real region: strings built from it keep its place.
+                    "AWS::Region" => Some(Node::new(
+                        Value::String(self.region.clone().unwrap_or_else(|| STACK_REGION.into())),
+                        span,
+                    )),
                     "AWS::Partition" => Some(Node::new(Value::String("aws".into()), span)),
                     "AWS::URLSuffix" => {
                         Some(Node::new(Value::String("amazonaws.com".into()), span))
@@ -271,7 +281,10 @@ impl<'t> Template<'t> {
                 let a = self.eval_in(args.first()?, depth)?;
                 let b = self.eval_in(args.get(1)?, depth)?;
                 match (known_string(&a.value), known_string(&b.value)) {
-                    (Some(x), Some(y)) => Some(Node::new(Value::Bool(x == y), span)),
+                    (Some(x), Some(y)) => match may_equal(&x, &y) {
+                        Some(equal) => Some(Node::new(Value::Bool(equal), span)),
+                        None => unknown(),
+                    },
                     _ => unknown(),
                 }
             }
@@ -395,7 +408,7 @@ impl<'t> Template<'t> {
                     .filter(|r| !r.is_empty());
                 let region = region
                     .or_else(|| self.region.clone())
-                    .unwrap_or_else(|| "the stack's region".into());
+                    .unwrap_or_else(|| STACK_REGION.into());
                 Some(Node::new(
                     Value::List(
                         (0..SYMBOLIC_ZONES)
@@ -558,6 +571,33 @@ fn scalar_value(node: &TNode) -> Value {
 }
 
 /// A primitive as CloudFormation compares and concatenates it.
+/// Are two strings equal, where [`STACK_REGION`] in either stands for one unknown region name?
+/// None when that depends on the region.
+fn may_equal(x: &str, y: &str) -> Option<bool> {
+    if x == y {
+        return Some(true);
+    }
+    // The region in one string against the other, written out: equal only if the other has
+    // the same text around a region name there.
+    let around = |pattern: &str, text: &str| -> Option<bool> {
+        let (before, after) = pattern.split_once(STACK_REGION)?;
+        if after.contains(STACK_REGION) {
+            return None;
+        }
+        let fits = text
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .is_some_and(is_region_name);
+        (!fits).then_some(false)
+    };
+    match (x.contains(STACK_REGION), y.contains(STACK_REGION)) {
+        (false, false) => Some(false),
+        (true, false) => around(x, y),
+        (false, true) => around(y, x),
+        (true, true) => None,
+    }
+}
+
 fn known_string(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),

@@ -12,8 +12,8 @@ mod eval;
 mod tree;
 
 use crate::ir::{
-    Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Suppression,
-    SuppressionTarget, Unit, Value,
+    DeployCondition, Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span,
+    Suppression, SuppressionTarget, Unit, Value,
 };
 use std::path::Path;
 use tree::{Kind, TNode};
@@ -152,10 +152,21 @@ pub fn load_template(
                 });
                 continue;
             };
-            if let Some(condition) = body.get("Condition").and_then(TNode::as_str) {
-                // A resource whose condition is false is not deployed; unknown keeps it.
-                if template.condition(condition) == Some(false) {
-                    continue;
+            // A resource whose condition is false is not deployed; one whose condition is
+            // unknown may be, and carries the condition.
+            let mut deployed_if = None;
+            if let Some((node, condition)) =
+                body.get("Condition").and_then(|n| Some((n, n.as_str()?)))
+            {
+                match template.condition(condition) {
+                    Some(false) => continue,
+                    Some(true) => {}
+                    None => {
+                        deployed_if = Some(DeployCondition {
+                            name: condition.to_string(),
+                            span: node.span,
+                        });
+                    }
                 }
             }
             let properties = match body.get("Properties") {
@@ -177,6 +188,7 @@ pub fn load_template(
                 span: *key_span,
                 body: properties,
                 origin: None,
+                deployed_if,
             });
         }
     }

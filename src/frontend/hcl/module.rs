@@ -653,6 +653,7 @@ impl Evaluator<'_> {
                     span: header,
                     body: Node::new(body, body_span),
                     origin: None,
+                    deployed_if: None,
                 });
             };
             match instances {

@@ -272,6 +272,7 @@ fn read_plan(
             span: reader.address_span(&change.address, span, floor),
             body,
             origin: None,
+            deployed_if: None,
         });
         floor = span.end as usize;
     }
@@ -302,6 +303,7 @@ fn read_plan(
                     span,
                     body: reader.node(values),
                     origin: None,
+                    deployed_if: None,
                 });
             }
             stack.extend(module.child_modules.iter());

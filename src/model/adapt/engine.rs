@@ -7,8 +7,8 @@ use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema};
 use crate::ir::{Mode, Node, Resource, Unit, Value};
 use crate::model::defaults;
 use crate::model::{
-    Destination, FieldSite, FixIntent, FixValue, FlowLog, Id, Link, Meta, Model, Origin,
-    ParameterGroup, ParameterGroupChoice, Peer, PortRange, Protocol, Route, RouteTable,
+    Conditional, Destination, FieldSite, FixIntent, FixValue, FlowLog, Id, Link, Meta, Model,
+    Origin, ParameterGroup, ParameterGroupChoice, Peer, PortRange, Protocol, Route, RouteTable,
     RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, SubnetGroup, Truth, Val, Vpc, Warehouse,
     WarehouseKind,
 };
@@ -98,14 +98,21 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
     a.buckets();
     a.roles();
     a.trails();
-    let region = unit
-        .settings
-        .provider_region
-        .as_ref()
-        .and_then(Node::as_str)
-        .map_or_else(|| options.fallback_region.clone(), str::to_string);
-    a.warehouses(&region);
+    a.warehouses(&unit_region(unit, options));
     a.flow_logs();
+    a.model.conditional = unit
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let c = r.deployed_if.as_ref()?;
+            Some(Conditional {
+                address: r.address.clone(),
+                span: r.span,
+                condition: c.name.clone(),
+                condition_span: c.span,
+            })
+        })
+        .collect();
     a.model
 }
 
@@ -130,7 +137,8 @@ impl<'a> Adapter<'a> {
         }
     }
 
-    /// A list attribute of links. Unset: `unset` as a default, or unknown.
+    /// A list attribute of links. Unset: `unset` as a default, or unknown; unknown too when an
+    /// element is an empty id.
     pub(super) fn links(
         &self,
         res: &'a Resource,
@@ -143,12 +151,16 @@ impl<'a> Adapter<'a> {
                 Some(v) => Val::default(v, res.span),
                 None => Val::unknown(res.span),
             },
+            // An empty id is a placeholder (`!Split [",", !Ref Ids]` of an empty default), not
+            // an object: the list is unknown.
             Some(node) => match self.r.list(node) {
-                Some(items) => Val::explicit(
-                    items.into_iter().map(|n| self.link(n, arena)).collect(),
-                    node.span,
-                ),
-                None => Val::unknown(node.span),
+                Some(items) if !items.iter().any(|n| self.r.string(n) == Some("")) => {
+                    Val::explicit(
+                        items.into_iter().map(|n| self.link(n, arena)).collect(),
+                        node.span,
+                    )
+                }
+                _ => Val::unknown(node.span),
             },
         }
     }
@@ -651,7 +663,7 @@ impl<'a> Adapter<'a> {
         })
     }
 
-    fn warehouses(&mut self, region: &str) {
+    fn warehouses(&mut self, region: &UnitRegion) {
         let s = self.s;
         let constraints = &self.unit.settings.aws_provider_constraints;
         for (_, res) in self.managed() {
@@ -768,7 +780,7 @@ impl<'a> Adapter<'a> {
                         legacy_security_groups: legacy,
                         parameter_group,
                         require_ssl: None,
-                        region: region.to_string(),
+                        region: region.of(res),
                         roles: self.cluster_roles(res),
                         enhanced_vpc_routing: self.flag(
                             res,
@@ -801,7 +813,7 @@ impl<'a> Adapter<'a> {
                     legacy_security_groups: Val::default(false, res.span),
                     parameter_group: Val::default(ParameterGroupChoice::Default, res.span),
                     require_ssl: self.parameter(&res.body, s.workgroup_parameters, res),
-                    region: region.to_string(),
+                    region: region.of(res),
                     roles: self.workgroup_roles(res),
                     enhanced_vpc_routing: self.flag(
                         res,
@@ -855,6 +867,38 @@ impl<'a> Adapter<'a> {
                 Target::Unknown => None,
             },
         }
+    }
+}
+
+/// The region of a unit's resources: written in the source (a provider block, a plan's
+/// provider configuration), else given (`--region`, the configuration file), else unknown.
+enum UnitRegion {
+    Written(String, crate::ir::Span),
+    Given(String),
+    Unknown,
+}
+
+impl UnitRegion {
+    /// The region as a value of the resource `res` (reported at the resource unless written).
+    fn of(&self, res: &Resource) -> Val<String> {
+        match self {
+            UnitRegion::Written(name, span) => Val::explicit(name.clone(), *span),
+            UnitRegion::Given(name) => Val::default(name.clone(), res.span),
+            UnitRegion::Unknown => Val::unknown(res.span),
+        }
+    }
+}
+
+fn unit_region(unit: &Unit, options: &AdaptOptions) -> UnitRegion {
+    let written = unit
+        .settings
+        .provider_region
+        .as_ref()
+        .and_then(|n| Some((n.as_str().filter(|r| !r.is_empty())?, n.span)));
+    match (written, &options.fallback_region) {
+        (Some((name, span)), _) => UnitRegion::Written(name.to_string(), span),
+        (None, Some(name)) => UnitRegion::Given(name.clone()),
+        (None, None) => UnitRegion::Unknown,
     }
 }
 

@@ -14,8 +14,9 @@ use crate::ir::{Family, Unit};
 /// What the adapter needs besides the IR.
 #[derive(Debug, Clone)]
 pub struct AdaptOptions {
-    /// The region to assume where the source does not say (`--region`, config, `us-east-1`).
-    pub fallback_region: String,
+    /// The region where the source does not say (`--region`, then the configuration's);
+    /// without one, the region is unknown.
+    pub fallback_region: Option<String>,
 }
 
 /// Builds the model of one unit with its family's adapter.
