@@ -146,6 +146,7 @@ mod tests {
             span,
             body: Node::new(Value::Map(body), span),
             origin: None,
+            state_only: Vec::new(),
         }
     }
 

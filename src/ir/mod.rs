@@ -46,9 +46,21 @@ pub struct Resource {
     /// Where a resource read from a plan is described in the plan file, when `span` points at
     /// its `.tf` source instead.
     pub origin: Option<Span>,
+    /// Top-level blocks whose value is the object's current state rather than what its
+    /// configuration says: a plan shows them for an existing object whose configuration does
+    /// not write them (an `aws_security_group` without inline `ingress` shows the rules other
+    /// resources manage, or managed until this plan). Empty outside plans, and for blocks the
+    /// `.tf` source beside the plan writes (a `dynamic` block, which the plan's configuration
+    /// leaves out).
+    pub state_only: Vec<String>,
 }
 
 impl Resource {
+    /// Is the top-level attribute `name` the object's state rather than its configuration?
+    pub fn is_state_only(&self, name: &str) -> bool {
+        self.state_only.iter().any(|a| a == name)
+    }
+
     /// The attribute `name` of the body, if written.
     pub fn attr(&self, name: &str) -> Option<&Node> {
         self.body.get(name)

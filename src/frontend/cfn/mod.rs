@@ -177,6 +177,7 @@ pub fn load_template(
                 span: *key_span,
                 body: properties,
                 origin: None,
+                state_only: Vec::new(),
             });
         }
     }

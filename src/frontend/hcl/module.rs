@@ -653,6 +653,7 @@ impl Evaluator<'_> {
                     span: header,
                     body: Node::new(body, body_span),
                     origin: None,
+                    state_only: Vec::new(),
                 });
             };
             match instances {

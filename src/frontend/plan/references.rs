@@ -338,6 +338,35 @@ impl<'c> ConfigIndex<'c> {
             .then_some(target)
     }
 
+    /// The top-level blocks (lists of objects) of a planned body that the resource's
+    /// configuration does not write; nothing when the configuration is not found. The plan's
+    /// configuration leaves `dynamic` blocks out, so a block listed here may still be written
+    /// in the `.tf` source.
+    pub fn unwritten_blocks(
+        &self,
+        body: &Node,
+        address: &str,
+        module_address: &str,
+    ) -> Vec<String> {
+        let (Value::Map(map), Some(config)) =
+            (&body.value, self.resource_config(module_address, address))
+        else {
+            return Vec::new();
+        };
+        let written: BTreeMap<String, &RawValue> = config
+            .expressions
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default();
+        map.iter()
+            .filter(|(name, node)| {
+                !written.contains_key(name.as_str())
+                    && matches!(&node.value, Value::List(items)
+                        if items.iter().any(|i| matches!(i.value, Value::Map(_))))
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// The AWS provider's version constraint, when the configuration states one.
     pub fn aws_constraints(&self) -> Vec<String> {
         self.config

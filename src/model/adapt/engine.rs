@@ -38,6 +38,9 @@ pub(super) struct Adapter<'a> {
     /// VPC → the model table of its original main route table, where one is in scope (adopted
     /// by a default route table resource, or modelled because routes are added to it).
     pub(super) original_main_of: HashMap<Id, Id>,
+    /// Security group → whether its inline (ingress, egress) are the group's state rather than
+    /// its configuration (plans of existing groups that write no inline rules).
+    pub(super) state_rules_of: HashMap<Id, (bool, bool)>,
 }
 
 /// What a route-table field names.
@@ -111,6 +114,7 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         subnet_group_names: HashMap::new(),
         parameter_group_names: HashMap::new(),
         original_main_of: HashMap::new(),
+        state_rules_of: HashMap::new(),
     };
     a.networks_and_groups();
     a.subnets_and_parameter_groups();
@@ -234,6 +238,14 @@ impl<'a> Adapter<'a> {
                     routes_known,
                 });
             } else if s.security_groups.contains(&kind) {
+                let state_rules = (
+                    res.is_state_only(s.inline_ingress),
+                    res.is_state_only(s.inline_egress),
+                );
+                if state_rules.0 || state_rules.1 {
+                    self.state_rules_of
+                        .insert(self.model.security_groups.len(), state_rules);
+                }
                 self.sg_of.insert(idx, self.model.security_groups.len());
                 let mut sg = SecurityGroup {
                     meta: meta(res),
@@ -711,8 +723,17 @@ impl<'a> Adapter<'a> {
     }
 
     /// Standalone rule resources, attached to their group when it is in scope.
+    ///
+    /// A plan shows an existing group that writes no inline rules with the rules its state
+    /// holds: those of the standalone rule resources, including ones this plan deletes. Where
+    /// standalone rules attach to the group, they are its rules (the provider does not let
+    /// inline and standalone rules manage one group together), and the state is dropped.
+    /// Without any, the state stays: it may be a `dynamic` block's rules, which a plan's
+    /// configuration does not show.
     fn standalone_rules(&mut self) {
         let mut adds: Vec<(Id, bool, Vec<SecurityGroupRule>)> = Vec::new();
+        let mut unknown_direction: Vec<Id> = Vec::new();
+        let mut managed_apart: Vec<Id> = Vec::new();
         for (_, res) in self.managed() {
             let Some(spec) = self.s.standalone_rules.iter().find(|s| s.kind == res.kind) else {
                 continue;
@@ -722,6 +743,7 @@ impl<'a> Adapter<'a> {
             else {
                 continue;
             };
+            managed_apart.push(sg);
             let ingress = match spec.direction {
                 Direction::Ingress => true,
                 Direction::Egress => false,
@@ -729,9 +751,7 @@ impl<'a> Adapter<'a> {
                     Some("ingress") => true,
                     Some("egress") => false,
                     _ => {
-                        if let Some(g) = self.model.security_groups.get_mut(sg) {
-                            g.ingress_known = false;
-                        }
+                        unknown_direction.push(sg);
                         continue;
                     }
                 },
@@ -739,6 +759,26 @@ impl<'a> Adapter<'a> {
             let mut rules = Vec::new();
             self.rules(res, &res.body, spec.fields, &mut rules);
             adds.push((sg, ingress, rules));
+        }
+        for sg in managed_apart {
+            let (Some(&(ingress, egress)), Some(g)) = (
+                self.state_rules_of.get(&sg),
+                self.model.security_groups.get_mut(sg),
+            ) else {
+                continue;
+            };
+            if ingress {
+                g.ingress.clear();
+                g.ingress_known = true;
+            }
+            if egress {
+                g.egress.clear();
+            }
+        }
+        for sg in unknown_direction {
+            if let Some(g) = self.model.security_groups.get_mut(sg) {
+                g.ingress_known = false;
+            }
         }
         for (sg, ingress, rules) in adds {
             if let Some(g) = self.model.security_groups.get_mut(sg) {

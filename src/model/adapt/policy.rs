@@ -464,6 +464,7 @@ mod tests {
             span: span(),
             body: Node::from_json(&body, span()),
             origin: None,
+            state_only: Vec::new(),
         }
     }
 
