@@ -1019,4 +1019,13 @@ mod tests {
             Some("[\"k]\"]")
         );
     }
+
+    #[test]
+    fn each_value_and_its_traversals_are_recognized() {
+        assert!(is_each_value("each.value"));
+        assert!(is_each_value("each.value.id"));
+        assert!(is_each_value("each.value[\"id\"]"));
+        assert!(!is_each_value("each.values"));
+        assert!(!is_each_value("each.key"));
+    }
 }
