@@ -147,6 +147,7 @@ mod tests {
             body: Node::new(Value::Map(body), span),
             origin: None,
             deployed_if: None,
+            state_only: Vec::new(),
         }
     }
 

@@ -51,6 +51,13 @@ pub struct Resource {
     /// (CloudFormation `Condition`); None when the resource is deployed. A resource whose
     /// condition is known false is not in the IR at all.
     pub deployed_if: Option<DeployCondition>,
+    /// Top-level blocks whose value is the object's current state rather than what its
+    /// configuration says: a plan shows them for an existing object whose configuration does
+    /// not write them (an `aws_security_group` without inline `ingress` shows the rules other
+    /// resources manage, or managed until this plan). Empty outside plans, and for blocks the
+    /// `.tf` source beside the plan writes (a `dynamic` block, which the plan's configuration
+    /// leaves out).
+    pub state_only: Vec<String>,
 }
 
 /// A condition, whose value is unknown, that decides whether a resource is deployed.
@@ -62,6 +69,11 @@ pub struct DeployCondition {
 }
 
 impl Resource {
+    /// Is the top-level attribute `name` the object's state rather than its configuration?
+    pub fn is_state_only(&self, name: &str) -> bool {
+        self.state_only.iter().any(|a| a == name)
+    }
+
     /// The attribute `name` of the body, if written.
     pub fn attr(&self, name: &str) -> Option<&Node> {
         self.body.get(name)

@@ -316,6 +316,8 @@ pub struct Route {
 
 #[derive(Debug, Clone)]
 pub struct RouteTable {
+    /// The table's resource; for a VPC's original main table that is not declared but that
+    /// routes are written into (`aws_vpc.x.default_route_table_id`), the VPC's.
     pub meta: Meta,
     pub routes: Vec<Route>,
     /// False when some routes could not be read (an unknown `route` attribute).

@@ -223,7 +223,12 @@ declare_rule! {
     /// ## Unknown values
     /// A subnet whose route table is not in scope (or whose VPC is not, when it relies on the
     /// main table) is not judged; neither is a route whose target cannot be resolved, nor a
-    /// `map_public_ip_on_launch` that cannot be evaluated.
+    /// `map_public_ip_on_launch` that cannot be evaluated. A route table association whose
+    /// subnet cannot be told (a variable or parameter without a value, a plan's `subnet_id`
+    /// that is unknown until apply and cannot be linked) may be any subnet's: every subnet
+    /// without an association of its own then has an unknown route table, not the main one.
+    /// Routes written into `aws_vpc.<name>.default_route_table_id` (or `main_route_table_id`)
+    /// are in the VPC's main table even when that table is not declared.
     ///
     /// With `--strict`, a subnet of the warehouse that is in scope and not known to be public is
     /// reported, without a fix, when what decides it is unknown:

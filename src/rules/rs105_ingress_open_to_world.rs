@@ -123,6 +123,12 @@ declare_rule! {
     ///
     /// A security group list that is unknown, and groups that are not in scope, stay unjudged.
     ///
+    /// A plan of an existing group that writes no inline `ingress` shows, in that attribute, the
+    /// rules its state holds, including those of standalone rule resources the plan deletes.
+    /// When standalone rule resources attach to the group, they are its ingress and that state
+    /// is not judged; without any, the state is (it may be a `dynamic` block's rules, which
+    /// the plan's configuration does not show; a `.tf` source beside the plan tells).
+    ///
     /// ## Fix
     /// Replace the CIDR with the configured `allowed_cidrs`, or remove the rule.
     id: "RS105",

@@ -271,6 +271,13 @@ declare_rule! {
     /// finding points at the first unknown value (`enhanced_vpc_routing`, then `iam_roles` or the
     /// unknown `cluster_identifier` of a role attachment), or at `enhanced_vpc_routing` when only
     /// the path is unknown.
+    ///
+    /// A route table association whose subnet cannot be told (a variable or parameter without a
+    /// value, a plan's `subnet_id` unknown until apply that cannot be linked to a subnet) may be
+    /// any subnet's: the subnets without an association of their own have an unknown route table
+    /// (their path is unknown), never the VPC's main table. In a plan, `subnet_id =
+    /// each.value.id` of an association whose `for_each` iterates a subnet collection is linked
+    /// to the subnet of the same key.
 id: "RS204",
     name: "catalog-unreachable",
     severity: Medium,

@@ -236,6 +236,13 @@ declare_rule! {
     /// condition holds (or is unknown too): routing through the VPC that is unknown while the
     /// subnets have no path to S3, and a path to S3 that is unknown while the warehouse routes
     /// through its VPC. The message says which is unknown.
+    ///
+    /// A route table association whose subnet cannot be told (a variable or parameter without a
+    /// value, a plan's `subnet_id` unknown until apply that cannot be linked to a subnet) may be
+    /// any subnet's: the subnets without an association of their own have an unknown route table
+    /// (their path is unknown), never the VPC's main table. In a plan, `subnet_id =
+    /// each.value.id` of an association whose `for_each` iterates a subnet collection is linked
+    /// to the subnet of the same key.
 id: "RS205",
     name: "s3-unreachable-with-evr",
     severity: High,

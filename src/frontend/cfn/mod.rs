@@ -189,6 +189,7 @@ pub fn load_template(
                 body: properties,
                 origin: None,
                 deployed_if,
+                state_only: Vec::new(),
             });
         }
     }

@@ -654,6 +654,7 @@ impl Evaluator<'_> {
                     body: Node::new(body, body_span),
                     origin: None,
                     deployed_if: None,
+                    state_only: Vec::new(),
                 });
             };
             match instances {

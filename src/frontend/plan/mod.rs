@@ -80,6 +80,8 @@ struct Change<'a> {
     #[serde(default)]
     actions: Vec<String>,
     #[serde(borrow)]
+    before: Option<&'a RawValue>,
+    #[serde(borrow)]
     after: Option<&'a RawValue>,
     #[serde(borrow)]
     after_unknown: Option<&'a RawValue>,
@@ -260,6 +262,13 @@ fn read_plan(
             .unwrap_or(serde_json::Value::Null);
         let module = change.module_address.as_deref().unwrap_or("");
         index.apply_unknowns(&mut body, &unknown, &change.address, module, span);
+        // An existing object: blocks its configuration does not write show its state.
+        let existing = change.change.before.is_some_and(|b| b.get() != "null");
+        let state_only = if existing {
+            index.unwritten_blocks(&body, &change.address, module)
+        } else {
+            Vec::new()
+        };
         resources.push(Resource {
             family: Family::Terraform,
             mode: if change.mode == "data" {
@@ -273,6 +282,7 @@ fn read_plan(
             body,
             origin: None,
             deployed_if: None,
+            state_only,
         });
         floor = span.end as usize;
     }
@@ -304,6 +314,7 @@ fn read_plan(
                     body: reader.node(values),
                     origin: None,
                     deployed_if: None,
+                    state_only: Vec::new(),
                 });
             }
             stack.extend(module.child_modules.iter());

@@ -116,6 +116,8 @@ struct ResourceConfig<'a> {
     address: String,
     #[serde(borrow)]
     expressions: Option<&'a RawValue>,
+    #[serde(borrow)]
+    for_each_expression: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -263,8 +265,12 @@ impl<'c> ConfigIndex<'c> {
         Some(module)
     }
 
-    /// The `expressions` of a resource's configuration.
-    fn resource_expressions(&self, module_address: &str, address: &str) -> Option<Json> {
+    /// A resource's configuration.
+    fn resource_config(
+        &self,
+        module_address: &str,
+        address: &str,
+    ) -> Option<&'c ResourceConfig<'c>> {
         let path: Vec<String> = module_steps(module_address)
             .into_iter()
             .map(|(n, _)| n)
@@ -274,7 +280,91 @@ impl<'c> ConfigIndex<'c> {
             .strip_prefix(&prefix_of(module_address))
             .unwrap_or(address);
         let relative = strip_trailing_key(relative);
-        parse(module.resource(relative)?.expressions)
+        module.resource(relative)
+    }
+
+    /// The `expressions` of a resource's configuration.
+    fn resource_expressions(&self, module_address: &str, address: &str) -> Option<Json> {
+        parse(self.resource_config(module_address, address)?.expressions)
+    }
+
+    /// What `each.value` is in instance `own_key` of a resource whose `for_each` iterates a
+    /// resource collection (`for_each = aws_subnet.private`, or a `for` expression over it
+    /// that names nothing else): the module-relative address of the collection's instance of
+    /// the same key (`aws_subnet.private["a"]`), when the plan has it. Keys are taken to be
+    /// kept, as `for_each = <collection>` keeps them; a collection instance that does not
+    /// exist under the key leaves `each.value` unresolved.
+    fn each_value(&self, module_address: &str, address: &str, own_key: &str) -> Option<String> {
+        let expression = parse(
+            self.resource_config(module_address, address)?
+                .for_each_expression,
+        )?;
+        let refs = expression.get("references")?.as_array()?;
+        let mut base: Option<String> = None;
+        for r in refs {
+            let steps = parse_reference(r.as_str()?)?;
+            let subject = match steps.as_slice() {
+                [Step::Attr(d), Step::Attr(t), Step::Attr(n)] if d == "data" => {
+                    format!("data.{t}.{n}")
+                }
+                [Step::Attr(t), Step::Attr(n)]
+                    if !matches!(
+                        t.as_str(),
+                        "var"
+                            | "local"
+                            | "module"
+                            | "each"
+                            | "count"
+                            | "path"
+                            | "terraform"
+                            | "self"
+                            | "data"
+                    ) =>
+                {
+                    format!("{t}.{n}")
+                }
+                // Anything else (a variable, a local, an attribute of the collection) may
+                // change the keys or the values.
+                _ => return None,
+            };
+            if base.as_ref().is_some_and(|b| *b != subject) {
+                return None;
+            }
+            base = Some(subject);
+        }
+        let target = format!("{}{own_key}", base?);
+        self.addresses
+            .contains(&format!("{}{target}", prefix_of(module_address)))
+            .then_some(target)
+    }
+
+    /// The top-level blocks (lists of objects) of a planned body that the resource's
+    /// configuration does not write; nothing when the configuration is not found. The plan's
+    /// configuration leaves `dynamic` blocks out, so a block listed here may still be written
+    /// in the `.tf` source.
+    pub fn unwritten_blocks(
+        &self,
+        body: &Node,
+        address: &str,
+        module_address: &str,
+    ) -> Vec<String> {
+        let (Value::Map(map), Some(config)) =
+            (&body.value, self.resource_config(module_address, address))
+        else {
+            return Vec::new();
+        };
+        let written: BTreeMap<String, &RawValue> = config
+            .expressions
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default();
+        map.iter()
+            .filter(|(name, node)| {
+                !written.contains_key(name.as_str())
+                    && matches!(&node.value, Value::List(items)
+                        if items.iter().any(|i| matches!(i.value, Value::Map(_))))
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 
     /// The AWS provider's version constraint, when the configuration states one.
@@ -360,7 +450,27 @@ impl<'c> ConfigIndex<'c> {
                 // computed from a reference is not the referenced resource.
                 .filter(|_| names_resources(attr) || mark != &Json::Bool(true))
                 .and_then(|refs| {
-                    let refs: Vec<&str> = refs.iter().filter_map(Json::as_str).collect();
+                    let mut refs: Vec<String> = refs
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    // `each.value` of a `for_each` over a resource collection: that
+                    // collection's instance of the same key.
+                    if let Some(value) = own_key
+                        .as_deref()
+                        .filter(|_| refs.iter().any(|r| is_each_value(r)))
+                        .and_then(|k| self.each_value(module_address, address, k))
+                    {
+                        for r in &mut refs {
+                            if let Some(rest) = r.strip_prefix("each.value") {
+                                if is_each_value(r) {
+                                    *r = format!("{value}{rest}");
+                                }
+                            }
+                        }
+                    }
+                    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
                     self.steps_left.set(MAX_RESOLVE_STEPS);
                     self.resolve(&refs, module_address, own_key.as_deref(), 0)
                 });
@@ -656,6 +766,13 @@ impl<'c> ConfigIndex<'c> {
     }
 }
 
+/// Is the reference `each.value` or a traversal of it (`each.value.id`, `each.value["k"]`)?
+fn is_each_value(reference: &str) -> bool {
+    reference
+        .strip_prefix("each.value")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
 /// Does an attribute hold the identity of other resources (ids, ARNs, names)?
 fn names_resources(attr: &str) -> bool {
     const SUFFIXES: [&str; 7] = [
@@ -901,5 +1018,14 @@ mod tests {
             instance_key("aws_sg.x[\"k]\"]").as_deref(),
             Some("[\"k]\"]")
         );
+    }
+
+    #[test]
+    fn each_value_and_its_traversals_are_recognized() {
+        assert!(is_each_value("each.value"));
+        assert!(is_each_value("each.value.id"));
+        assert!(is_each_value("each.value[\"id\"]"));
+        assert!(!is_each_value("each.values"));
+        assert!(!is_each_value("each.key"));
     }
 }

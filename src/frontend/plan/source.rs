@@ -52,6 +52,11 @@ pub(super) fn map_to_source(
         };
         resource.origin = Some(resource.span);
         resource.span = source.span;
+        // A block the source writes (a `dynamic` block, absent from the plan's
+        // configuration) is the configuration's, not state.
+        resource
+            .state_only
+            .retain(|name| source.body.get(name).is_none());
         remap(&mut resource.body, &source.body, source.span);
     }
     // Suppression comments in the source apply to the planned resources they now point into.

@@ -2,7 +2,7 @@
 //! endpoints, S3 buckets with their policies and logging, IAM roles with every attached policy,
 //! CloudTrail trails, and the warehouse's roles, routing and logging settings.
 
-use super::engine::{Adapter, items, meta, present};
+use super::engine::{Adapter, TableRef, items, meta, present};
 use super::policy::PolicyReader;
 use super::resolve::Target;
 use super::schema::NaclFields;
@@ -261,6 +261,23 @@ impl<'a> Adapter<'a> {
         }
     }
 
+    /// A route table a gateway endpoint names: a link to a table (in scope or not), or the VPC
+    /// whose original main table, not in scope, it names.
+    fn endpoint_table(&self, node: &'a Node) -> Result<Link, Id> {
+        let target = match self.table_ref(node) {
+            TableRef::Table(table) => Some(table),
+            TableRef::MainOf(vpc) => match self.original_main_of.get(&vpc) {
+                Some(&table) => Some(table),
+                None => return Err(vpc),
+            },
+            TableRef::Other => None,
+        };
+        Ok(Link {
+            target,
+            span: node.span,
+        })
+    }
+
     /// VPC endpoints with the route tables and subnets they serve.
     pub(super) fn endpoints(&mut self) {
         let (kind, vpc_f, service_f, type_f, tables_f, subnets_f) = self.s.endpoint;
@@ -290,19 +307,9 @@ impl<'a> Adapter<'a> {
                 .and_then(|n| self.r.list(n))
                 .unwrap_or_default()
             {
-                match self.r.follow(n) {
-                    Target::Resource(idx, [attr])
-                        if attr == "main_route_table_id" || attr == "default_route_table_id" =>
-                    {
-                        match self.vpc_of.get(&idx) {
-                            Some(vpc) => main_tables_of.push(*vpc),
-                            None => route_tables.push(Link {
-                                target: None,
-                                span: n.span,
-                            }),
-                        }
-                    }
-                    _ => route_tables.push(self.link(n, &self.table_of)),
+                match self.endpoint_table(n) {
+                    Ok(link) => route_tables.push(link),
+                    Err(vpc) => main_tables_of.push(vpc),
                 }
             }
             let endpoint = VpcEndpoint {
@@ -333,21 +340,21 @@ impl<'a> Adapter<'a> {
             for (_, res) in self.managed().filter(|(_, r)| r.kind == kind) {
                 let endpoint = present(&res.body, endpoint_f)
                     .and_then(|n| self.link(n, &self.endpoint_of).target);
-                let arena = if to_tables {
-                    &self.table_of
-                } else {
-                    &self.subnet_of
-                };
                 if let (Some(endpoint), Some(n)) = (endpoint, present(&res.body, target_f)) {
-                    adds.push((endpoint, self.link(n, arena)));
+                    let target = if to_tables {
+                        self.endpoint_table(n)
+                    } else {
+                        Ok(self.link(n, &self.subnet_of))
+                    };
+                    adds.push((endpoint, target));
                 }
             }
-            for (endpoint, link) in adds {
+            for (endpoint, target) in adds {
                 if let Some(e) = self.model.endpoints.get_mut(endpoint) {
-                    if to_tables {
-                        e.route_tables.push(link)
-                    } else {
-                        e.subnets.push(link)
+                    match target {
+                        Ok(link) if to_tables => e.route_tables.push(link),
+                        Ok(link) => e.subnets.push(link),
+                        Err(vpc) => e.main_tables_of.push(vpc),
                     }
                 }
             }

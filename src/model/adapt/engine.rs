@@ -35,6 +35,32 @@ pub(super) struct Adapter<'a> {
     /// Lower-cased names of subnet and parameter groups, for names written as literals.
     pub(super) subnet_group_names: HashMap<String, Id>,
     pub(super) parameter_group_names: HashMap<String, Id>,
+    /// VPC → the model table of its original main route table, where one is in scope (adopted
+    /// by a default route table resource, or modelled because routes are added to it).
+    pub(super) original_main_of: HashMap<Id, Id>,
+    /// Security group → whether its inline (ingress, egress) are the group's state rather than
+    /// its configuration (plans of existing groups that write no inline rules).
+    pub(super) state_rules_of: HashMap<Id, (bool, bool)>,
+}
+
+/// What a route-table field names.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TableRef {
+    /// A table in scope.
+    Table(Id),
+    /// The original main route table of a VPC in scope.
+    MainOf(Id),
+    /// A table out of scope, or unknown.
+    Other,
+}
+
+/// What a route-table association's subnet field names.
+enum SubnetRef {
+    InScope(Id),
+    /// Known not to be a subnet in scope.
+    Elsewhere,
+    /// Any subnet in scope may be it.
+    Unknown,
 }
 
 pub(super) fn meta(res: &Resource) -> Meta {
@@ -87,6 +113,8 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         role_names: HashMap::new(),
         subnet_group_names: HashMap::new(),
         parameter_group_names: HashMap::new(),
+        original_main_of: HashMap::new(),
+        state_rules_of: HashMap::new(),
     };
     a.networks_and_groups();
     a.subnets_and_parameter_groups();
@@ -222,6 +250,14 @@ impl<'a> Adapter<'a> {
                     routes_known,
                 });
             } else if s.security_groups.contains(&kind) {
+                let state_rules = (
+                    res.is_state_only(s.inline_ingress),
+                    res.is_state_only(s.inline_egress),
+                );
+                if state_rules.0 || state_rules.1 {
+                    self.state_rules_of
+                        .insert(self.model.security_groups.len(), state_rules);
+                }
                 self.sg_of.insert(idx, self.model.security_groups.len());
                 let mut sg = SecurityGroup {
                     meta: meta(res),
@@ -456,31 +492,91 @@ impl<'a> Adapter<'a> {
         target.map_or_else(|| Val::unknown(node.span), |t| Val::explicit(t, node.span))
     }
 
+    /// What a route-table field names: a table in scope, the original main table of a VPC in
+    /// scope (`aws_vpc.x.default_route_table_id` or `main_route_table_id`), or neither (a table
+    /// out of scope, or unknown).
+    pub(super) fn table_ref(&self, node: &'a Node) -> TableRef {
+        match self.r.follow(node) {
+            Target::Resource(idx, path) => {
+                if let Some(&table) = self.table_of.get(&idx) {
+                    return TableRef::Table(table);
+                }
+                match (self.vpc_of.get(&idx), path) {
+                    (Some(&vpc), [attr])
+                        if attr == "default_route_table_id" || attr == "main_route_table_id" =>
+                    {
+                        TableRef::MainOf(vpc)
+                    }
+                    _ => TableRef::Other,
+                }
+            }
+            _ => TableRef::Other,
+        }
+    }
+
+    /// What an association's subnet field names.
+    fn subnet_ref(&self, node: &'a Node) -> SubnetRef {
+        match self.r.follow(node) {
+            Target::Resource(idx, path) => match self.subnet_of.get(&idx) {
+                Some(&subnet) => SubnetRef::InScope(subnet),
+                // A computed attribute of another resource (`aws_instance.x.subnet_id`): it
+                // may be any subnet.
+                None if path.iter().any(|p| p != "id") => SubnetRef::Unknown,
+                None => SubnetRef::Elsewhere,
+            },
+            // A literal id that no subnet in scope has.
+            Target::Value(_) => SubnetRef::Elsewhere,
+            Target::Unknown => SubnetRef::Unknown,
+        }
+    }
+
+    /// The table a [`TableRef`] leaves a subnet or VPC with: Some(Some(id)) a table in scope,
+    /// Some(None) the VPC's original main table as AWS created it, None unknown.
+    fn effective_table(&self, table: TableRef) -> Option<Option<Id>> {
+        match table {
+            TableRef::Table(id) => Some(Some(id)),
+            TableRef::MainOf(vpc) => Some(self.original_main_of.get(&vpc).copied()),
+            TableRef::Other => None,
+        }
+    }
+
     /// Standalone routes, subnet associations and main route tables.
     fn routes_and_associations(&mut self) {
         let s = self.s;
-        let mut main_of_vpc: HashMap<Id, Option<Id>> = HashMap::new();
-        let mut default_of_vpc: HashMap<Id, Id> = HashMap::new();
-        let mut table_of_subnet: HashMap<Id, Option<Id>> = HashMap::new();
+        let mut main_of_vpc: HashMap<Id, TableRef> = HashMap::new();
+        let mut table_of_subnet: HashMap<Id, TableRef> = HashMap::new();
+        // Routes written into a VPC's original main table through the VPC's attribute.
+        let mut main_routes: Vec<(Id, Route)> = Vec::new();
+        // An association whose subnet cannot be told: it may be any subnet in scope.
+        let mut unknown_association = false;
         for (idx, res) in self.managed() {
             let kind = res.kind.as_str();
             if kind == s.route {
                 let route = self.route(res, &res.body, s.route_fields);
-                if let Some(table) = present(&res.body, s.route_table_field)
-                    .and_then(|n| self.link(n, &self.table_of).target)
-                {
-                    if let Some(t) = self.model.route_tables.get_mut(table) {
-                        t.routes.push(route);
+                match present(&res.body, s.route_table_field).map(|n| self.table_ref(n)) {
+                    Some(TableRef::Table(table)) => {
+                        if let Some(t) = self.model.route_tables.get_mut(table) {
+                            t.routes.push(route);
+                        }
                     }
+                    Some(TableRef::MainOf(vpc)) => main_routes.push((vpc, route)),
+                    Some(TableRef::Other) | None => {}
                 }
             } else if kind == s.association.0 {
-                let Some(subnet) = present(&res.body, s.association.1)
-                    .and_then(|n| self.link(n, &self.subnet_of).target)
-                else {
+                let Some(subnet) = present(&res.body, s.association.1) else {
+                    // A gateway association: no subnet.
                     continue;
                 };
+                let subnet = match self.subnet_ref(subnet) {
+                    SubnetRef::InScope(id) => id,
+                    SubnetRef::Elsewhere => continue,
+                    SubnetRef::Unknown => {
+                        unknown_association = true;
+                        continue;
+                    }
+                };
                 let table = present(&res.body, s.association.2)
-                    .and_then(|n| self.link(n, &self.table_of).target);
+                    .map_or(TableRef::Other, |n| self.table_ref(n));
                 table_of_subnet.insert(subnet, table);
             } else if let Some((_, vpc_field, table_field)) =
                 s.main_association.filter(|m| m.0 == kind)
@@ -490,41 +586,75 @@ impl<'a> Adapter<'a> {
                 else {
                     continue;
                 };
-                let table = present(&res.body, table_field)
-                    .and_then(|n| self.link(n, &self.table_of).target);
+                let table =
+                    present(&res.body, table_field).map_or(TableRef::Other, |n| self.table_ref(n));
                 main_of_vpc.insert(vpc, table);
             } else if let Some((_, field)) = s.default_route_table.filter(|d| d.0 == kind) {
                 // `default_route_table_id = aws_vpc.x.default_route_table_id` adopts the VPC's
                 // original main table.
-                if let Some(Target::Resource(vpc_idx, [attr])) =
-                    present(&res.body, field).map(|n| self.r.follow(n))
-                {
-                    if attr == "default_route_table_id" || attr == "main_route_table_id" {
-                        if let (Some(&vpc), Some(&table)) =
-                            (self.vpc_of.get(&vpc_idx), self.table_of.get(&idx))
-                        {
-                            default_of_vpc.insert(vpc, table);
-                        }
-                    }
+                if let (Some(TableRef::MainOf(vpc)), Some(&table)) = (
+                    present(&res.body, field).map(|n| self.table_ref(n)),
+                    self.table_of.get(&idx),
+                ) {
+                    self.original_main_of.insert(vpc, table);
                 }
             }
         }
-        for (vpc_id, vpc) in self.model.vpcs.iter_mut().enumerate() {
-            vpc.main_route_table = match main_of_vpc.get(&vpc_id) {
-                // Made main by an association: the table in scope, or unknown.
-                Some(table) => table.map(Some),
-                None => Some(default_of_vpc.get(&vpc_id).copied()),
+        // Routes added to a VPC's original main table: the adopting table in scope, or a
+        // table modelled for the one AWS created (the local route plus the routes written
+        // here), so that its routes are known.
+        for (vpc, route) in main_routes {
+            let table = match self.original_main_of.get(&vpc) {
+                Some(&table) => table,
+                None => {
+                    let Some(meta) = self.model.vpcs.get(vpc).map(|v| v.meta.clone()) else {
+                        continue;
+                    };
+                    let table = self.model.route_tables.len();
+                    self.model.route_tables.push(RouteTable {
+                        meta,
+                        routes: Vec::new(),
+                        routes_known: true,
+                    });
+                    self.original_main_of.insert(vpc, table);
+                    table
+                }
             };
+            if let Some(t) = self.model.route_tables.get_mut(table) {
+                t.routes.push(route);
+            }
         }
-        for (subnet_id, subnet) in self.model.subnets.iter_mut().enumerate() {
-            subnet.route_table = match table_of_subnet.get(&subnet_id) {
-                Some(table) => table.map(Some),
-                None => match subnet.vpc.and_then(|l| l.target) {
-                    Some(vpc) => self.model.vpcs.get(vpc).and_then(|v| v.main_route_table),
-                    // The VPC is not in scope: its main table is unknown.
-                    None => None,
+        let mains: Vec<Option<Option<Id>>> = (0..self.model.vpcs.len())
+            .map(|vpc| match main_of_vpc.get(&vpc) {
+                // Made main by an association: the table in scope, or unknown.
+                Some(&table) => self.effective_table(table),
+                None => Some(self.original_main_of.get(&vpc).copied()),
+            })
+            .collect();
+        for (vpc, main) in self.model.vpcs.iter_mut().zip(mains) {
+            vpc.main_route_table = main;
+        }
+        let tables: Vec<Option<Option<Id>>> = self
+            .model
+            .subnets
+            .iter()
+            .enumerate()
+            .map(
+                |(subnet_id, subnet)| match table_of_subnet.get(&subnet_id) {
+                    Some(&table) => self.effective_table(table),
+                    // Some association names a subnet that cannot be told: this subnet may be it,
+                    // so its table is unknown, not the main one.
+                    None if unknown_association => None,
+                    None => match subnet.vpc.and_then(|l| l.target) {
+                        Some(vpc) => self.model.vpcs.get(vpc).and_then(|v| v.main_route_table),
+                        // The VPC is not in scope: its main table is unknown.
+                        None => None,
+                    },
                 },
-            };
+            )
+            .collect();
+        for (subnet, table) in self.model.subnets.iter_mut().zip(tables) {
+            subnet.route_table = table;
         }
     }
 
@@ -605,8 +735,17 @@ impl<'a> Adapter<'a> {
     }
 
     /// Standalone rule resources, attached to their group when it is in scope.
+    ///
+    /// A plan shows an existing group that writes no inline rules with the rules its state
+    /// holds: those of the standalone rule resources, including ones this plan deletes. Where
+    /// standalone rules attach to the group, they are its rules (the provider does not let
+    /// inline and standalone rules manage one group together), and the state is dropped.
+    /// Without any, the state stays: it may be a `dynamic` block's rules, which a plan's
+    /// configuration does not show.
     fn standalone_rules(&mut self) {
         let mut adds: Vec<(Id, bool, Vec<SecurityGroupRule>)> = Vec::new();
+        let mut unknown_direction: Vec<Id> = Vec::new();
+        let mut managed_apart: Vec<Id> = Vec::new();
         for (_, res) in self.managed() {
             let Some(spec) = self.s.standalone_rules.iter().find(|s| s.kind == res.kind) else {
                 continue;
@@ -616,6 +755,7 @@ impl<'a> Adapter<'a> {
             else {
                 continue;
             };
+            managed_apart.push(sg);
             let ingress = match spec.direction {
                 Direction::Ingress => true,
                 Direction::Egress => false,
@@ -623,9 +763,7 @@ impl<'a> Adapter<'a> {
                     Some("ingress") => true,
                     Some("egress") => false,
                     _ => {
-                        if let Some(g) = self.model.security_groups.get_mut(sg) {
-                            g.ingress_known = false;
-                        }
+                        unknown_direction.push(sg);
                         continue;
                     }
                 },
@@ -633,6 +771,26 @@ impl<'a> Adapter<'a> {
             let mut rules = Vec::new();
             self.rules(res, &res.body, spec.fields, &mut rules);
             adds.push((sg, ingress, rules));
+        }
+        for sg in managed_apart {
+            let (Some(&(ingress, egress)), Some(g)) = (
+                self.state_rules_of.get(&sg),
+                self.model.security_groups.get_mut(sg),
+            ) else {
+                continue;
+            };
+            if ingress {
+                g.ingress.clear();
+                g.ingress_known = true;
+            }
+            if egress {
+                g.egress.clear();
+            }
+        }
+        for sg in unknown_direction {
+            if let Some(g) = self.model.security_groups.get_mut(sg) {
+                g.ingress_known = false;
+            }
         }
         for (sg, ingress, rules) in adds {
             if let Some(g) = self.model.security_groups.get_mut(sg) {

@@ -465,6 +465,7 @@ mod tests {
             body: Node::from_json(&body, span()),
             origin: None,
             deployed_if: None,
+            state_only: Vec::new(),
         }
     }
 
