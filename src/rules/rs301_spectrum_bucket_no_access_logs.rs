@@ -1,7 +1,7 @@
 //! RS301 spectrum-bucket-no-access-logs.
 
 use crate::model::{Model, Truth};
-use crate::rules::{Finding, RuleConfig};
+use crate::rules::{Finding, RuleConfig, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -201,7 +201,19 @@ id: "RS301",
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
-        for id in model.spectrum_buckets(warehouse) {
+        let known = model.spectrum_buckets(warehouse);
+        // With --strict, a role statement reading `*` may cover any other bucket in scope.
+        let wildcard = config
+            .strict
+            .then(|| model.wildcard_spectrum_reads(warehouse))
+            .flatten();
+        let others = wildcard.map_or(Vec::new(), |reads| {
+            (0..model.buckets.len())
+                .filter(|id| !known.contains(id))
+                .map(|id| (id, Some(reads)))
+                .collect()
+        });
+        for (id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
             let Some(bucket) = model.buckets.get(id) else {
                 continue;
             };
@@ -209,27 +221,48 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             if !config.reports(unlogged) {
                 continue;
             }
-            let (span, message) = if unlogged == Truth::Unknown {
-                (
+            let (span, message) = match (unlogged, unsure) {
+                (Truth::Unknown, None) => (
                     bucket.logging.span,
                     format!(
                         "bucket {} that {} reads through Spectrum: its server access logging is unknown here; if it is off, there is no record of who read the data",
                         bucket.meta.address, warehouse.meta.address
                     ),
-                )
-            } else {
-                (
+                ),
+                (_, None) => (
                     bucket.meta.span,
                     format!(
                         "bucket {} that {} reads through Spectrum has no server access logging",
                         bucket.meta.address, warehouse.meta.address
                     ),
-                )
+                ),
+                (Truth::Unknown, Some(reads)) => (
+                    bucket.logging.span,
+                    format!(
+                        "bucket {}: whether {} reads it through Spectrum is unknown here, since {}, and so is its server access logging",
+                        bucket.meta.address,
+                        warehouse.meta.address,
+                        unsure_reason(&reads)
+                    ),
+                ),
+                (_, Some(reads)) => (
+                    bucket.meta.span,
+                    format!(
+                        "bucket {} has no server access logging; whether {} reads it through Spectrum is unknown here, since {}",
+                        bucket.meta.address,
+                        warehouse.meta.address,
+                        unsure_reason(&reads)
+                    ),
+                ),
             };
-            findings.push(RULE.finding(&bucket.meta, span, message).with_related(
+            let mut finding = RULE.finding(&bucket.meta, span, message).with_related(
                 format!("warehouse {}", warehouse.meta.address),
                 warehouse.meta.span,
-            ));
+            );
+            if let Some(reads) = unsure {
+                finding = finding.with_unsure_reads(&reads);
+            }
+            findings.push(finding);
         }
     }
     findings

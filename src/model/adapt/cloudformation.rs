@@ -166,6 +166,8 @@ pub(crate) static CLOUDFORMATION: Schema = Schema {
     workgroup_evr: "EnhancedVpcRouting",
     bucket: "AWS::S3::Bucket",
     bucket_name: "BucketName",
+    bucket_arn_attrs: &["Arn"],
+    bucket_name_attrs: &[],
     bucket_logging: "LoggingConfiguration",
     bucket_policy: ("AWS::S3::BucketPolicy", "Bucket", "PolicyDocument"),
     bucket_inline_policy: None,

@@ -201,6 +201,8 @@ pub(crate) static TERRAFORM: Schema = Schema {
     workgroup_evr: "enhanced_vpc_routing",
     bucket: "aws_s3_bucket",
     bucket_name: "bucket",
+    bucket_arn_attrs: &["arn"],
+    bucket_name_attrs: &["bucket", "id"],
     bucket_logging: "logging",
     bucket_policy: ("aws_s3_bucket_policy", "bucket", "policy"),
     bucket_inline_policy: Some("policy"),
