@@ -238,7 +238,11 @@ declare_rule! {
     /// resources that cannot be evaluated (a `Resource` from a variable or parameter without a
     /// value) names no known bucket; with `--strict`, any other bucket in scope whose policy only
     /// admits requests through a VPC endpoint or VPC is reported at its condition, since the
-    /// warehouse may read it, with the role's statement as a related location.
+    /// warehouse may read it, with the role's statement as a related location. A wildcard
+    /// `Resource` (`*`, `arn:aws:s3:::*`) names no bucket either; with `--strict` it is treated
+    /// the same way, the message saying that the role's policy names `*`. A reference to a
+    /// bucket inside an ARN (`"arn:aws:s3:::${aws_s3_bucket.x.bucket}/*"`,
+    /// `!Join ["", ["arn:aws:s3:::", !Ref X, "/*"]]`, `!Sub "${X.Arn}/*"`) names that bucket.
 id: "RS201",
     name: "bucket-policy-vpce-only",
     severity: High,

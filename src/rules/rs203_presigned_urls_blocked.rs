@@ -234,7 +234,9 @@ declare_rule! {
     /// that reads S3 resources that cannot be evaluated (a `Resource` from a variable or parameter
     /// without a value) names no known bucket; with `--strict`, a policy of any other bucket in
     /// scope that denies presigned URLs is reported too, since the warehouse may read the bucket,
-    /// with the role's statement as a related location and without a fix.
+    /// with the role's statement as a related location and without a fix. A wildcard `Resource`
+    /// (`*`, `arn:aws:s3:::*`) names no bucket either and is treated the same way with
+    /// `--strict`, the message saying that the role's policy names `*`.
     ///
     /// ## Fix
     /// Raise the limit to 3600000.

@@ -188,8 +188,15 @@ declare_rule! {
     /// whose `bucket` cannot be evaluated (a variable without a value): it may log any bucket in
     /// scope, so every bucket not otherwise known to be logged has unknown logging. Buckets not
     /// in scope, and buckets a policy names only through an unknown `Resource`, are not judged.
+    /// A policy names a bucket through its ARN or its name inside an ARN
+    /// (`"arn:aws:s3:::${aws_s3_bucket.x.bucket}/*"`, `!Join ["", ["arn:aws:s3:::", !Ref X]]`,
+    /// `!Sub "${X.Arn}/*"`); a wildcard `Resource` (`*`, `arn:aws:s3:::*`) names no bucket.
     /// With `--strict`, a Spectrum bucket in scope whose logging setting is unknown is reported
-    /// at that setting (or at the unknown `bucket` of the logging resource).
+    /// at that setting (or at the unknown `bucket` of the logging resource); and when a role of
+    /// the warehouse reads S3 on a wildcard `Resource`, every other bucket in scope that is not
+    /// known to be logged is reported (at the bucket, or at its unknown setting), the message
+    /// saying that the role's policy names `*`, so whether the bucket is a Spectrum bucket is
+    /// unknown, with the role's statement as a related location.
 id: "RS301",
     name: "spectrum-bucket-no-access-logs",
     severity: Low,

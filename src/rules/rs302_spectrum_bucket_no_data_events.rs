@@ -207,6 +207,11 @@ declare_rule! {
     /// without the name, no selector can be matched against it. Nor is a bucket a role may read
     /// through a `Resource` that cannot be evaluated: every bucket in scope (the trail's own log
     /// bucket included) would be one, so `--strict` judges only the buckets known to be read.
+    /// A wildcard `Resource` (`*`, `arn:aws:s3:::*`) names no bucket either, but it does let the
+    /// role read every bucket: with `--strict`, each other bucket in scope with a known name
+    /// that no trail is known to cover is reported, the message saying that the role's policy
+    /// names `*`, so whether the bucket is a Spectrum bucket is unknown, with the role's
+    /// statement as a related location.
 id: "RS302",
     name: "spectrum-bucket-no-data-events",
     severity: Low,
