@@ -56,6 +56,7 @@ static NACL_ENTRY_FIELDS: NaclFields = NaclFields {
 pub(crate) static CLOUDFORMATION: Schema = Schema {
     vpc: "AWS::EC2::VPC",
     vpc_tenancy: "InstanceTenancy",
+    vpc_cidr: "CidrBlock",
     subnet: "AWS::EC2::Subnet",
     subnet_vpc: "VpcId",
     subnet_az: "AvailabilityZone",

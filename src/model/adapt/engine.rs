@@ -184,10 +184,18 @@ impl<'a> Adapter<'a> {
                     |n| self.r.string(n).map(str::to_string),
                     || Val::default(defaults::VPC_INSTANCE_TENANCY.to_string(), res.span),
                 );
+                // Unset (an IPAM pool allocates it): unknown.
+                let cidr_block = self.attr(
+                    res,
+                    s.vpc_cidr,
+                    |n| self.r.cidr(n),
+                    || Val::unknown(res.span),
+                );
                 self.vpc_of.insert(idx, self.model.vpcs.len());
                 self.model.vpcs.push(Vpc {
                     meta: meta(res),
                     instance_tenancy: tenancy,
+                    cidr_block,
                     // Until a main association or default route table says otherwise, the main
                     // table is the one AWS created, with the local route only.
                     main_route_table: Some(None),

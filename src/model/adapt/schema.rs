@@ -137,6 +137,8 @@ impl Lit {
 pub(crate) struct Schema {
     pub vpc: &'static str,
     pub vpc_tenancy: &'static str,
+    /// The VPC's primary IPv4 CIDR block.
+    pub vpc_cidr: &'static str,
 
     pub subnet: &'static str,
     pub subnet_vpc: &'static str,

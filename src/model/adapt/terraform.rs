@@ -86,6 +86,7 @@ static NACL_RULE_FIELDS: NaclFields = NaclFields {
 pub(crate) static TERRAFORM: Schema = Schema {
     vpc: "aws_vpc",
     vpc_tenancy: "instance_tenancy",
+    vpc_cidr: "cidr_block",
     subnet: "aws_subnet",
     subnet_vpc: "vpc_id",
     subnet_az: "availability_zone",
