@@ -312,6 +312,9 @@ pub struct Route {
     pub meta: Meta,
     pub destination: Val<Destination>,
     pub target: Val<RouteTarget>,
+    /// The resource the target names, when it is in scope (the internet gateway, NAT gateway
+    /// or endpoint the route sends traffic to).
+    pub gateway: Option<Meta>,
 }
 
 #[derive(Debug, Clone)]

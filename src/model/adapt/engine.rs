@@ -388,24 +388,29 @@ impl<'a> Adapter<'a> {
         } else {
             Val::unknown(item.span)
         };
-        let target = fields
+        let named = fields
             .targets
             .iter()
-            .find_map(|(key, reaches)| {
-                let node = present(item, key)?;
-                Some(match reaches {
-                    Some(RouteTarget::NatGateway) if self.is_private_nat(node) => {
-                        Val::explicit(RouteTarget::Other, node.span)
-                    }
-                    Some(t) => Val::explicit(*t, node.span),
-                    None => self.gateway_target(node),
-                })
-            })
-            .unwrap_or_else(|| Val::unknown(item.span));
+            .find_map(|(key, reaches)| Some((present(item, key)?, reaches)));
+        let target = named.map_or_else(
+            || Val::unknown(item.span),
+            |(node, reaches)| match reaches {
+                Some(RouteTarget::NatGateway) if self.is_private_nat(node) => {
+                    Val::explicit(RouteTarget::Other, node.span)
+                }
+                Some(t) => Val::explicit(*t, node.span),
+                None => self.gateway_target(node),
+            },
+        );
+        let gateway = named.and_then(|(node, _)| match self.r.follow(node) {
+            Target::Resource(idx, _) => self.r.resources.get(idx).map(meta),
+            _ => None,
+        });
         Route {
             meta: meta(owner),
             destination,
             target,
+            gateway,
         }
     }
 
