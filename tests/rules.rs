@@ -130,14 +130,33 @@ fn run(path: &Path, select: Option<&str>) -> Analysis {
     run_inputs(&[path.to_path_buf()], select)
 }
 
-/// The rule IDs found on each resource.
+/// The rule IDs found on each resource (instances of one `count`/`for_each` resource count as
+/// that resource: in HCL their findings share a source line and are merged into one, while a
+/// plan without its source locates each instance apart).
 fn findings_by_resource(analysis: &Analysis) -> BTreeSet<(String, String)> {
     analysis
         .report
         .findings
         .iter()
-        .map(|f| (f.rule.id.to_string(), f.address.clone()))
+        .map(|f| (f.rule.id.to_string(), without_instance_keys(&f.address)))
         .collect()
+}
+
+/// `module.m["a"].aws_subnet.data[0]` → `module.m.aws_subnet.data`.
+fn without_instance_keys(address: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in address.chars() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted && depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[test]

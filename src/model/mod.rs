@@ -270,6 +270,8 @@ pub struct ParameterGroup {
 pub struct Vpc {
     pub meta: Meta,
     pub instance_tenancy: Val<String>,
+    /// The primary IPv4 CIDR block; unknown when not written (allocated from an IPAM pool).
+    pub cidr_block: Val<IpNet>,
     /// The VPC's main route table: Some(Some(id)) a table in scope; Some(None) the table AWS
     /// created, holding only the local route; None unknown.
     pub main_route_table: Option<Option<Id>>,
@@ -312,6 +314,9 @@ pub struct Route {
     pub meta: Meta,
     pub destination: Val<Destination>,
     pub target: Val<RouteTarget>,
+    /// The resource the target names, when it is in scope (the internet gateway, NAT gateway
+    /// or endpoint the route sends traffic to).
+    pub gateway: Option<Meta>,
 }
 
 #[derive(Debug, Clone)]
@@ -547,12 +552,30 @@ impl Model {
     /// The VPC a warehouse lives in, when its subnets say (the first subnet in scope with a
     /// VPC in scope; AWS requires all of a warehouse's subnets to be in one VPC).
     pub fn warehouse_vpc(&self, warehouse: &Warehouse) -> Option<&Vpc> {
+        self.warehouse_vpc_id(warehouse)
+            .and_then(|v| self.vpcs.get(v))
+    }
+
+    /// The id of [`Model::warehouse_vpc`].
+    pub fn warehouse_vpc_id(&self, warehouse: &Warehouse) -> Option<Id> {
         warehouse
             .subnets
             .known()?
             .iter()
             .filter_map(|l| self.subnet(l))
             .find_map(|s| s.vpc.and_then(|v| v.target))
-            .and_then(|v| self.vpcs.get(v))
+    }
+
+    /// Does the VPC (in scope) have an interface VPC endpoint? The endpoints of a VPC in scope
+    /// are taken to be in scope, as its flow logs are; an endpoint whose VPC or type cannot be
+    /// known may be one.
+    pub fn has_interface_endpoint(&self, vpc: Id) -> Truth {
+        Truth::any(self.endpoints.iter().map(|e| {
+            let same_vpc = match e.vpc.and_then(|l| l.target) {
+                Some(v) => Truth::from_known(v == vpc),
+                None => Truth::Unknown,
+            };
+            same_vpc.and(e.endpoint_type.test(|t| *t == EndpointType::Interface))
+        }))
     }
 }

@@ -1,7 +1,7 @@
 //! What Spectrum, COPY and UNLOAD need, asked of the whole model: the warehouse's roles and the
 //! buckets they read, and whether the warehouse's subnets can reach S3 and the Glue catalog.
 
-use super::policy::{ResourceEntry, s3_bucket_pattern};
+use super::policy::{ResourceEntry, Statement, s3_bucket_pattern};
 use super::{
     Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Span, Subnet,
     Trail, Truth, Warehouse, net, region,
@@ -23,30 +23,23 @@ impl Model {
     }
 
     /// The buckets in scope that a policy of one of the warehouse's roles lets it read: named in
-    /// the `Resource` of an `Allow` statement covering S3 actions.
+    /// the `Resource` of an `Allow` statement covering S3 actions. A wildcard that names no
+    /// bucket (`*`, `arn:aws:s3:::*`) is not naming one (see [`Model::unsure_spectrum_reads`]).
     pub fn spectrum_buckets(&self, warehouse: &Warehouse) -> Vec<Id> {
         let mut out: Vec<Id> = Vec::new();
-        for role in self.spectrum_roles(warehouse) {
-            for statement in role.policies.iter().flat_map(|p| &p.statements) {
-                if statement.is_deny().is_true()
-                    || statement.covers_s3().is_false()
-                    || statement.not_resource
-                {
-                    continue;
-                }
-                for entry in &statement.resources {
-                    let ids: Vec<Id> = match entry {
-                        ResourceEntry::Bucket(id) => vec![*id],
-                        ResourceEntry::Arn(arn) => match s3_bucket_pattern(arn) {
-                            Some(pattern) => self.buckets_matching(&pattern),
-                            None => Vec::new(),
-                        },
-                        ResourceEntry::Unknown => Vec::new(),
-                    };
-                    for id in ids {
-                        if !out.contains(&id) {
-                            out.push(id);
-                        }
+        for statement in self.reading_statements(warehouse).map(|(_, s)| s) {
+            for entry in &statement.resources {
+                let ids: Vec<Id> = match entry {
+                    ResourceEntry::Bucket(id) => vec![*id],
+                    ResourceEntry::Arn(arn) => match s3_bucket_pattern(arn) {
+                        Some(pattern) if !is_wildcard(&pattern) => self.buckets_matching(&pattern),
+                        _ => Vec::new(),
+                    },
+                    ResourceEntry::Unknown => Vec::new(),
+                };
+                for id in ids {
+                    if !out.contains(&id) {
+                        out.push(id);
                     }
                 }
             }
@@ -54,22 +47,62 @@ impl Model {
         out
     }
 
-    /// A statement of one of the warehouse's roles (in scope) that lets it read S3 resources
-    /// that cannot be known, such as a `Resource` built from a variable or parameter without a
-    /// value: the role and the statement's site. Any bucket in scope may then be a Spectrum
-    /// bucket; rules say so only with `--strict`.
-    pub fn unknown_spectrum_reads(&self, warehouse: &Warehouse) -> Option<(&IamRole, Span)> {
-        self.spectrum_roles(warehouse).into_iter().find_map(|role| {
+    /// The `Allow` statements (or statements whose effect is unknown) of the warehouse's roles in
+    /// scope that may cover S3 actions, with their role; `NotResource` statements excluded.
+    fn reading_statements<'m>(
+        &'m self,
+        warehouse: &Warehouse,
+    ) -> impl Iterator<Item = (&'m IamRole, &'m Statement)> + 'm {
+        self.spectrum_roles(warehouse).into_iter().flat_map(|role| {
             role.policies
                 .iter()
                 .flat_map(|p| &p.statements)
-                .find(|s| {
-                    !s.is_deny().is_true()
-                        && !s.covers_s3().is_false()
-                        && !s.not_resource
-                        && s.resources.contains(&ResourceEntry::Unknown)
-                })
-                .map(|s| (role, s.span))
+                .filter(|s| !s.is_deny().is_true() && !s.covers_s3().is_false() && !s.not_resource)
+                .map(move |s| (role, s))
+        })
+    }
+
+    /// A statement of one of the warehouse's roles (in scope) that lets it read S3 resources
+    /// without naming them: a `Resource` that cannot be known (built from a variable or
+    /// parameter without a value), or, when `wildcards` is set, a wildcard that names no bucket
+    /// (`*`, `arn:aws:s3:::*`). Any bucket in scope may then be a Spectrum bucket; rules say so
+    /// only with `--strict`. A `Resource` that cannot be known comes first when both are there.
+    pub fn unsure_spectrum_reads(
+        &self,
+        warehouse: &Warehouse,
+        wildcards: bool,
+    ) -> Option<UnsureReads<'_>> {
+        self.first_unsure_read(warehouse, UnsureCause::UnknownResource)
+            .or_else(|| {
+                wildcards
+                    .then(|| self.first_unsure_read(warehouse, UnsureCause::Wildcard))
+                    .flatten()
+            })
+    }
+
+    /// Only the wildcards of [`Model::unsure_spectrum_reads`].
+    pub fn wildcard_spectrum_reads(&self, warehouse: &Warehouse) -> Option<UnsureReads<'_>> {
+        self.first_unsure_read(warehouse, UnsureCause::Wildcard)
+    }
+
+    fn first_unsure_read(
+        &self,
+        warehouse: &Warehouse,
+        cause: UnsureCause,
+    ) -> Option<UnsureReads<'_>> {
+        self.reading_statements(warehouse).find_map(|(role, s)| {
+            let hit = s.resources.iter().any(|e| match (cause, e) {
+                (UnsureCause::UnknownResource, ResourceEntry::Unknown) => true,
+                (UnsureCause::Wildcard, ResourceEntry::Arn(arn)) => {
+                    s3_bucket_pattern(arn).is_some_and(|p| is_wildcard(&p))
+                }
+                _ => false,
+            });
+            hit.then_some(UnsureReads {
+                role,
+                statement: s.span,
+                cause,
+            })
         })
     }
 
@@ -193,6 +226,29 @@ impl Model {
                 .map(|l| self.subnet(l).map_or(Truth::Unknown, &f)),
         )
     }
+}
+
+/// Why a role may read buckets its policy does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsureCause {
+    /// A `Resource` that cannot be known.
+    UnknownResource,
+    /// A wildcard that names no bucket (`*`).
+    Wildcard,
+}
+
+/// A statement of a warehouse's role that may let it read any bucket in scope.
+#[derive(Debug, Clone, Copy)]
+pub struct UnsureReads<'m> {
+    pub role: &'m IamRole,
+    /// Where the statement is written.
+    pub statement: Span,
+    pub cause: UnsureCause,
+}
+
+/// Does a bucket-name pattern name no bucket in particular (only `*`)?
+fn is_wildcard(pattern: &str) -> bool {
+    pattern.chars().all(|c| c == '*')
 }
 
 impl Bucket {

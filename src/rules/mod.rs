@@ -6,6 +6,7 @@
 //! Rule IDs and names are a stability boundary: never renumber; retire instead.
 
 use crate::model::Span;
+use crate::model::spectrum::{UnsureCause, UnsureReads};
 use crate::model::{FixIntent, Meta, Model, Truth};
 use ipnet::IpNet;
 
@@ -245,6 +246,30 @@ impl Finding {
     pub fn with_severity(mut self, severity: Severity) -> Finding {
         self.severity = severity;
         self
+    }
+
+    /// Adds the role statement that may let the warehouse read buckets it does not name.
+    pub fn with_unsure_reads(self, reads: &UnsureReads) -> Finding {
+        let role = &reads.role.meta.address;
+        let label = match reads.cause {
+            UnsureCause::UnknownResource => {
+                format!("role {role}: a statement reading S3 resources that are unknown")
+            }
+            UnsureCause::Wildcard => {
+                format!("role {role}: a statement reading every S3 resource (`*`)")
+            }
+        };
+        self.with_related(label, reads.statement)
+    }
+}
+
+/// Why whether a warehouse reads a bucket is unknown, as a clause: "a Resource of role R's
+/// policy is unknown", "role R's policy names `*`".
+pub(crate) fn unsure_reason(reads: &UnsureReads) -> String {
+    let role = &reads.role.meta.address;
+    match reads.cause {
+        UnsureCause::UnknownResource => format!("a Resource of role {role}'s policy is unknown"),
+        UnsureCause::Wildcard => format!("role {role}'s policy names `*`"),
     }
 }
 

@@ -1,13 +1,16 @@
 //! RS103 warehouse-in-public-subnet.
 
-use crate::model::{Model, Subnet, Truth, Warehouse, net};
+use crate::model::{Model, Span, Subnet, Truth, Warehouse, net};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
     /// ## What it does
     /// Flags a warehouse that uses a subnet whose route table sends `0.0.0.0/0` or `::/0` to an
     /// internet gateway (through its explicit association, or the VPC's main route table when it
-    /// has none), or a subnet that sets `map_public_ip_on_launch = true`.
+    /// has none), or a subnet that sets `map_public_ip_on_launch = true`. Each subnet of the
+    /// warehouse gets one finding, at the subnet, with every cause as a related location: the
+    /// default route to the internet gateway (at its target), the gateway itself when it is in
+    /// scope, and `map_public_ip_on_launch`.
     ///
     /// ## Why is this bad?
     /// AWS recommends private subnets for Redshift: a subnet with a default route to an internet
@@ -231,12 +234,14 @@ declare_rule! {
     /// are in the VPC's main table even when that table is not declared.
     ///
     /// With `--strict`, a subnet of the warehouse that is in scope and not known to be public is
-    /// reported, without a fix, when what decides it is unknown:
+    /// reported, without a fix, when what decides it is unknown. The finding is at the subnet, as
+    /// the definite one is, names every unknown input in its message and lists each as a related
+    /// location:
     /// - a route of its route table whose destination or target is unknown (and that is not
     ///   known to miss the internet gateway or the default route), at the unknown value;
     /// - its route table itself: associated with a table that is unknown or not in scope, or
-    ///   the main table of a VPC that is not in scope (out of scope is unknown, not absent), at
-    ///   the subnet; or a table whose routes cannot all be read, at the table;
+    ///   the main table of a VPC that is not in scope (out of scope is unknown, not absent); or
+    ///   a table whose routes cannot all be read, at the table;
     /// - `map_public_ip_on_launch` that is unknown, at the value.
     ///
     /// Subnets that are themselves out of scope, or a warehouse whose subnet list is unknown,
@@ -255,118 +260,154 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let Some(links) = warehouse.subnets.known() else {
             continue;
         };
-        for subnet in links.iter().filter_map(|l| model.subnet(l)) {
-            let (routes, public) = net::internet_routes(model, subnet);
-            if config.strict && public == Truth::Unknown {
-                findings.extend(unknown_routes(model, subnet, warehouse));
+        let mut seen = Vec::new();
+        for (id, subnet) in links
+            .iter()
+            .filter_map(|l| Some((l.target?, model.subnet(l)?)))
+        {
+            if seen.contains(&id) {
+                continue;
             }
-            for route in routes {
-                let finding = RULE
-                    .finding(
-                        &route.meta,
-                        route.target.span,
-                        format!(
-                            "subnet {} of {} routes to an internet gateway, so the warehouse is in a public subnet",
-                            subnet.meta.address, warehouse.meta.address
-                        ),
-                    )
-                    .with_related(format!("warehouse {}", warehouse.meta.address), warehouse.meta.span)
-                    .with_related(format!("subnet {}", subnet.meta.address), subnet.meta.span);
-                findings.push(finding);
-            }
-            let public_ips = subnet.map_public_ip_on_launch.test(|b| *b);
-            if config.strict && public_ips == Truth::Unknown {
-                findings.push(
-                    RULE.finding(
-                        &subnet.meta,
-                        subnet.map_public_ip_on_launch.span,
-                        format!(
-                            "subnet {} of {}: map_public_ip_on_launch is unknown here; if it is true, the subnet assigns public IP addresses on launch",
-                            subnet.meta.address, warehouse.meta.address
-                        ),
-                    )
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    ),
-                );
-            }
-            if public_ips.is_true() {
-                findings.push(
-                    RULE.finding(
-                        &subnet.meta,
-                        subnet.map_public_ip_on_launch.span,
-                        format!(
-                            "subnet {} of {} assigns public IP addresses on launch",
-                            subnet.meta.address, warehouse.meta.address
-                        ),
-                    )
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    ),
-                );
-            }
+            seen.push(id);
+            findings.extend(check_subnet(model, config, warehouse, subnet));
         }
     }
     findings
 }
 
-/// The findings of `--strict` for a subnet whose internet routes are unknown: each route that
-/// may be a default route to an internet gateway, or the route table that is not known.
-fn unknown_routes(model: &Model, subnet: &Subnet, warehouse: &Warehouse) -> Vec<Finding> {
-    let related = |f: Finding| {
-        f.with_related(
-            format!("warehouse {}", warehouse.meta.address),
-            warehouse.meta.span,
-        )
-        .with_related(format!("subnet {}", subnet.meta.address), subnet.meta.span)
-    };
-    let if_public =
-        "if it sends 0.0.0.0/0 or ::/0 to an internet gateway, the warehouse is in a public subnet";
-    let Some(table) = subnet
-        .route_table
-        .flatten()
-        .and_then(|t| model.route_tables.get(t))
-    else {
-        return vec![related(RULE.finding(
+/// The one finding for a subnet of the warehouse: at the subnet, with each cause (the default
+/// route to an internet gateway, the gateway, `map_public_ip_on_launch`) as a related location.
+fn check_subnet(
+    model: &Model,
+    config: &RuleConfig,
+    warehouse: &Warehouse,
+    subnet: &Subnet,
+) -> Option<Finding> {
+    let (routes, routed) = net::internet_routes(model, subnet);
+    let public_ips = subnet.map_public_ip_on_launch.test(|b| *b);
+    let public = routed.or(public_ips);
+    if !config.reports(public) {
+        return None;
+    }
+    let mut finding = if public.is_true() {
+        let causes = match (routed.is_true(), public_ips.is_true()) {
+            (true, true) => {
+                "routes to an internet gateway and assigns public IP addresses on launch"
+            }
+            (true, false) => "routes to an internet gateway",
+            _ => "assigns public IP addresses on launch",
+        };
+        let mut finding = RULE.finding(
             &subnet.meta,
             subnet.meta.span,
             format!(
-                "subnet {} of {}: its route table is unknown here; {if_public}",
+                "subnet {} of {} {causes}, so the warehouse is in a public subnet",
                 subnet.meta.address, warehouse.meta.address
             ),
-        ))];
+        );
+        for route in routes {
+            finding = finding.with_related(
+                format!("route in {} to an internet gateway", route.meta.address),
+                route.target.span,
+            );
+            if let Some(gateway) = &route.gateway {
+                finding = finding.with_related(
+                    format!("internet gateway {}", gateway.address),
+                    gateway.span,
+                );
+            }
+        }
+        if public_ips.is_true() {
+            finding = finding.with_related(
+                "map_public_ip_on_launch is true",
+                subnet.map_public_ip_on_launch.span,
+            );
+        }
+        finding
+    } else {
+        unknown_subnet(model, warehouse, subnet, routed, public_ips)
     };
-    let mut findings: Vec<Finding> = table
-        .routes
-        .iter()
-        .filter(|r| net::is_default_route_to_igw(r) == Truth::Unknown)
-        .map(|route| {
-            let (what, span) = if route.target.known().is_none() {
-                ("target", route.target.span)
-            } else {
-                ("destination", route.destination.span)
-            };
-            related(RULE.finding(
-                &route.meta,
-                span,
-                format!(
-                    "subnet {} of {}: the {what} of a route in {} is unknown here; {if_public}",
-                    subnet.meta.address, warehouse.meta.address, table.meta.address
-                ),
-            ))
-        })
-        .collect();
-    if findings.is_empty() && !table.routes_known {
-        findings.push(related(RULE.finding(
-            &table.meta,
-            table.meta.span,
-            format!(
-                "subnet {} of {}: some routes of {} are unknown here; if one sends 0.0.0.0/0 or ::/0 to an internet gateway, the warehouse is in a public subnet",
-                subnet.meta.address, warehouse.meta.address, table.meta.address
-            ),
-        )));
+    finding = finding.with_related(
+        format!("warehouse {}", warehouse.meta.address),
+        warehouse.meta.span,
+    );
+    Some(finding)
+}
+
+/// The `--strict` finding for a subnet not known to be public whose routes or public IPs are
+/// unknown: at the subnet, naming what is unknown, each unknown value a related location.
+fn unknown_subnet(
+    model: &Model,
+    warehouse: &Warehouse,
+    subnet: &Subnet,
+    routed: Truth,
+    public_ips: Truth,
+) -> Finding {
+    let mut unknown: Vec<(String, Span)> = Vec::new();
+    if routed == Truth::Unknown {
+        match subnet
+            .route_table
+            .flatten()
+            .and_then(|t| model.route_tables.get(t))
+        {
+            None => unknown.push(("its route table".into(), subnet.meta.span)),
+            Some(table) => {
+                let before = unknown.len();
+                for route in table
+                    .routes
+                    .iter()
+                    .filter(|r| net::is_default_route_to_igw(r) == Truth::Unknown)
+                {
+                    let (what, span) = if route.target.known().is_none() {
+                        ("target", route.target.span)
+                    } else {
+                        ("destination", route.destination.span)
+                    };
+                    unknown.push((
+                        format!("the {what} of a route in {}", route.meta.address),
+                        span,
+                    ));
+                }
+                if unknown.len() == before && !table.routes_known {
+                    unknown.push((
+                        format!("some routes of {}", table.meta.address),
+                        table.meta.span,
+                    ));
+                }
+            }
+        }
     }
-    findings
+    if public_ips == Truth::Unknown {
+        unknown.push((
+            "map_public_ip_on_launch".into(),
+            subnet.map_public_ip_on_launch.span,
+        ));
+    }
+    let what: Vec<&str> = unknown.iter().map(|(w, _)| w.as_str()).collect();
+    let verb = if what.len() == 1 && !what.iter().any(|w| w.starts_with("some ")) {
+        "is"
+    } else {
+        "are"
+    };
+    let routes = "the subnet sends 0.0.0.0/0 or ::/0 to an internet gateway";
+    let ips = "map_public_ip_on_launch is true";
+    let condition = match (routed == Truth::Unknown, public_ips == Truth::Unknown) {
+        (true, true) => format!("{routes} or {ips}"),
+        (true, false) => routes.to_string(),
+        _ => "it is true".to_string(),
+    };
+    let mut finding = RULE.finding(
+        &subnet.meta,
+        subnet.meta.span,
+        format!(
+            "subnet {} of {}: {} {verb} unknown here; if {condition}, the warehouse is in a public subnet",
+            subnet.meta.address,
+            warehouse.meta.address,
+            what.join(" and ")
+        ),
+    );
+    for (what, span) in unknown {
+        finding = finding.with_related(format!("{what}: unknown"), span);
+    }
+    finding
 }

@@ -2,7 +2,7 @@
 
 use crate::model::policy::Statement;
 use crate::model::{Model, Truth, WarehouseKind};
-use crate::rules::{Finding, RuleConfig};
+use crate::rules::{Finding, RuleConfig, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -241,7 +241,11 @@ declare_rule! {
     /// resources that cannot be evaluated (a `Resource` from a variable or parameter without a
     /// value) names no known bucket; with `--strict`, any other bucket in scope whose policy only
     /// admits requests through a VPC endpoint or VPC is reported at its condition, since the
-    /// warehouse may read it, with the role's statement as a related location.
+    /// warehouse may read it, with the role's statement as a related location. A wildcard
+    /// `Resource` (`*`, `arn:aws:s3:::*`) names no bucket either; with `--strict` it is treated
+    /// the same way, the message saying that the role's policy names `*`. A reference to a
+    /// bucket inside an ARN (`"arn:aws:s3:::${aws_s3_bucket.x.bucket}/*"`,
+    /// `!Join ["", ["arn:aws:s3:::", !Ref X, "/*"]]`, `!Sub "${X.Arn}/*"`) names that bucket.
 id: "RS201",
     name: "bucket-policy-vpce-only",
     severity: High,
@@ -275,11 +279,11 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
         let known = model.spectrum_buckets(warehouse);
-        // With --strict, a role statement reading S3 resources that are unknown may name any
-        // other bucket in scope.
+        // With --strict, a role statement reading S3 resources that are unknown, or `*`, may
+        // name any other bucket in scope.
         let unsure = config
             .strict
-            .then(|| model.unknown_spectrum_reads(warehouse))
+            .then(|| model.unsure_spectrum_reads(warehouse, true))
             .flatten();
         let others = unsure.map_or(Vec::new(), |reads| {
             (0..model.buckets.len())
@@ -384,23 +388,20 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     } else {
                         "a VPC"
                     };
-                    if let Some((role, statement_span)) = unsure {
+                    if let Some(reads) = unsure {
                         findings.push(
                             related(RULE.finding(
                                 &bucket.meta,
                                 condition.span,
                                 format!(
-                                    "bucket {} only admits requests through {through} ({}); whether {} reads it is unknown here, since a Resource of role {}'s policy is unknown; if it does, Redshift Spectrum cannot read it",
+                                    "bucket {} only admits requests through {through} ({}); whether {} reads it is unknown here, since {}; if it does, Redshift Spectrum cannot read it",
                                     bucket.meta.address,
                                     condition.operator,
                                     warehouse.meta.address,
-                                    role.meta.address
+                                    unsure_reason(&reads)
                                 ),
                             ))
-                            .with_related(
-                                format!("role {}: a statement reading S3 resources that are unknown", role.meta.address),
-                                statement_span,
-                            ),
+                            .with_unsure_reads(&reads),
                         );
                         continue;
                     }

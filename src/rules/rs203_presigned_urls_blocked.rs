@@ -1,8 +1,9 @@
 //! RS203 presigned-urls-blocked.
 
 use crate::model::policy::{Condition, PolicyDocument};
-use crate::model::{FixIntent, FixValue, IamRole, Meta, Model, Span, Truth};
-use crate::rules::{Finding, RuleConfig};
+use crate::model::spectrum::UnsureReads;
+use crate::model::{FixIntent, FixValue, Meta, Model, Span, Truth};
+use crate::rules::{Finding, RuleConfig, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -234,7 +235,9 @@ declare_rule! {
     /// that reads S3 resources that cannot be evaluated (a `Resource` from a variable or parameter
     /// without a value) names no known bucket; with `--strict`, a policy of any other bucket in
     /// scope that denies presigned URLs is reported too, since the warehouse may read the bucket,
-    /// with the role's statement as a related location and without a fix.
+    /// with the role's statement as a related location and without a fix. A wildcard `Resource`
+    /// (`*`, `arn:aws:s3:::*`) names no bucket either and is treated the same way with
+    /// `--strict`, the message saying that the role's policy names `*`.
     ///
     /// ## Fix
     /// Raise the limit to 3600000.
@@ -267,11 +270,11 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 );
             }
         }
-        // With --strict, a role statement reading S3 resources that are unknown may name any
-        // other bucket in scope.
+        // With --strict, a role statement reading S3 resources that are unknown, or `*`, may
+        // name any other bucket in scope.
         if let Some(reads) = config
             .strict
-            .then(|| model.unknown_spectrum_reads(warehouse))
+            .then(|| model.unsure_spectrum_reads(warehouse, true))
             .flatten()
         {
             for (id, bucket) in model.buckets.iter().enumerate() {
@@ -338,23 +341,17 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                 warehouse.meta.span,
                             )
                     };
-                    if let (Some(how), Some((role, statement_span))) = (&blocks, unsure) {
+                    if let (Some(how), Some(reads)) = (&blocks, unsure) {
                         findings.push(
                             related(RULE.finding(
                                 owner,
                                 condition.span,
                                 format!(
-                                    "{what} {} {how}; whether {} reads it is unknown here, since a Resource of role {}'s policy is unknown; if it does, this breaks Spectrum",
-                                    owner.address, warehouse.meta.address, role.meta.address
+                                    "{what} {} {how}; whether {} reads it is unknown here, since {}; if it does, this breaks Spectrum",
+                                    owner.address, warehouse.meta.address, unsure_reason(&reads)
                                 ),
                             ))
-                            .with_related(
-                                format!(
-                                    "role {}: a statement reading S3 resources that are unknown",
-                                    role.meta.address
-                                ),
-                                statement_span,
-                            ),
+                            .with_unsure_reads(&reads),
                         );
                         continue;
                     }
@@ -422,8 +419,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     findings
 }
 
-/// A role and the site of its statement that reads S3 resources that are unknown.
-type Reads<'m> = (&'m IamRole, Span);
+/// A role statement that may let the warehouse read the bucket.
+type Reads<'m> = UnsureReads<'m>;
 
 /// A condition value that would deny presigned URLs if it turned out badly.
 struct UnknownLimit {

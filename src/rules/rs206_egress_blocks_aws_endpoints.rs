@@ -1,7 +1,8 @@
 //! RS206 egress-blocks-aws-endpoints.
 
-use crate::model::{Model, Peer, SecurityGroupRule, Span, Truth, net};
+use crate::model::{Id, Model, Peer, SecurityGroupRule, Span, Truth, Vpc, net};
 use crate::rules::{Finding, RuleConfig};
+use ipnet::IpNet;
 
 declare_rule! {
     /// ## What it does
@@ -158,8 +159,13 @@ declare_rule! {
     ///
     /// ## Unknown values
     /// A security group that is not in scope, and an egress rule whose port, protocol or peer cannot
-    /// be evaluated, give no finding. Egress to another CIDR on 443 may reach an interface endpoint's
-    /// addresses and counts as unknown. With `--strict`, when every group is in scope and none is
+    /// be evaluated, give no finding. Egress on 443 to a CIDR inside the warehouse's VPC (in scope,
+    /// its `cidr_block`/`CidrBlock` known) reaches an AWS endpoint only through an interface VPC
+    /// endpoint there: with none in the VPC (its endpoints are taken to be in scope with it) it
+    /// reaches none, and the warehouse is reported; with one, the VPC's whole block reaches it,
+    /// and a part of the block may. Egress on 443 to another CIDR, or to any CIDR when the VPC is
+    /// not in scope, its block is unknown (a variable, an IPAM pool) or an endpoint's VPC or
+    /// type is unknown, may reach an endpoint's addresses and counts as unknown. With `--strict`, when every group is in scope and none is
     /// known to allow HTTPS out but some egress rule may, the warehouse is reported at the first
     /// such rule's unknown value (its protocol, ports or destination; for egress on 443 to another
     /// CIDR, the CIDR, since whether it holds the endpoints' addresses is unknown), without a fix.
@@ -190,6 +196,9 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             continue;
         }
         let groups: Vec<_> = groups.into_iter().flatten().collect();
+        let vpc = model
+            .warehouse_vpc_id(warehouse)
+            .and_then(|id| Some((id, model.vpcs.get(id)?)));
         let answers: Vec<(&SecurityGroupRule, Truth)> = groups
             .iter()
             .flat_map(|g| &g.egress)
@@ -198,8 +207,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     Some(Peer::Cidr(net)) if net::is_world(net) => Truth::True,
                     Some(Peer::PrefixList | Peer::SecurityGroup) => Truth::True,
                     Some(Peer::Itself) => Truth::False,
-                    // Another range may hold an interface endpoint's addresses.
-                    Some(Peer::Cidr(_)) | None => Truth::Unknown,
+                    Some(Peer::Cidr(net)) => inside_vpc(model, vpc, net),
+                    None => Truth::Unknown,
                 };
                 (rule, net::reaches_port(rule, Some(HTTPS)).and(peer))
             })
@@ -216,17 +225,35 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             .iter()
             .find(|(_, t)| *t == Truth::Unknown)
             .map(|(rule, _)| *rule);
+        // Egress on 443 that stays inside the warehouse's VPC, which has no interface endpoint.
+        let within_vpc = vpc.filter(|_| {
+            answers.iter().any(|(rule, _)| {
+                net::reaches_port(rule, Some(HTTPS)).is_true()
+                    && matches!(rule.peer.known(), Some(Peer::Cidr(n)) if !net::is_world(n))
+            })
+        });
         let mut finding = match unknown {
-            None => RULE
-                .finding(
-                    &first.meta,
-                    first.meta.span,
-                    format!(
+            None => {
+                let message = match within_vpc.and_then(|(_, v)| Some((v, v.cidr_block.known()?))) {
+                    Some((vpc, block)) => format!(
+                        "no security group of {} allows egress TCP 443 beyond its VPC {} ({block}), which has no interface VPC endpoint, so it cannot reach S3 or other AWS endpoints",
+                        warehouse.meta.address, vpc.meta.address
+                    ),
+                    None => format!(
                         "no security group of {} allows egress TCP 443, so it cannot reach S3 or other AWS endpoints",
                         warehouse.meta.address
                     ),
-                )
-                .with_fix(first.add_https_egress.clone()),
+                };
+                let finding = RULE
+                    .finding(&first.meta, first.meta.span, message)
+                    .with_fix(first.add_https_egress.clone());
+                match within_vpc {
+                    Some((_, vpc)) => {
+                        finding.with_related(format!("VPC {}", vpc.meta.address), vpc.meta.span)
+                    }
+                    None => finding,
+                }
+            }
             Some(rule) => {
                 let (what, span) = unknown_part(rule);
                 RULE.finding(
@@ -253,6 +280,28 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         ));
     }
     findings
+}
+
+/// Does egress to `net` (not the whole internet) reach an AWS endpoint? Inside the warehouse's
+/// VPC (in scope, its CIDR block known) the only AWS endpoints are interface VPC endpoints: none
+/// there, it reaches none; one there, the whole VPC range reaches it and a part of it may.
+/// Outside the VPC, or with the VPC or its block unknown, a range may hold endpoints (peered
+/// VPCs, on-premises proxies): unknown.
+fn inside_vpc(model: &Model, vpc: Option<(Id, &Vpc)>, net: &IpNet) -> Truth {
+    let Some((id, vpc)) = vpc else {
+        return Truth::Unknown;
+    };
+    let Some(block) = vpc.cidr_block.known() else {
+        return Truth::Unknown;
+    };
+    if !block.contains(net) {
+        return Truth::Unknown;
+    }
+    match model.has_interface_endpoint(id) {
+        Truth::False => Truth::False,
+        Truth::True if net.contains(block) => Truth::True,
+        _ => Truth::Unknown,
+    }
 }
 
 /// What makes an egress rule's answer unknown, and where it is written.

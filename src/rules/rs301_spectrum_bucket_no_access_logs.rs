@@ -1,7 +1,7 @@
 //! RS301 spectrum-bucket-no-access-logs.
 
 use crate::model::{Model, Truth};
-use crate::rules::{Finding, RuleConfig};
+use crate::rules::{Finding, RuleConfig, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -188,8 +188,15 @@ declare_rule! {
     /// whose `bucket` cannot be evaluated (a variable without a value): it may log any bucket in
     /// scope, so every bucket not otherwise known to be logged has unknown logging. Buckets not
     /// in scope, and buckets a policy names only through an unknown `Resource`, are not judged.
+    /// A policy names a bucket through its ARN or its name inside an ARN
+    /// (`"arn:aws:s3:::${aws_s3_bucket.x.bucket}/*"`, `!Join ["", ["arn:aws:s3:::", !Ref X]]`,
+    /// `!Sub "${X.Arn}/*"`); a wildcard `Resource` (`*`, `arn:aws:s3:::*`) names no bucket.
     /// With `--strict`, a Spectrum bucket in scope whose logging setting is unknown is reported
-    /// at that setting (or at the unknown `bucket` of the logging resource).
+    /// at that setting (or at the unknown `bucket` of the logging resource); and when a role of
+    /// the warehouse reads S3 on a wildcard `Resource`, every other bucket in scope that is not
+    /// known to be logged is reported (at the bucket, or at its unknown setting), the message
+    /// saying that the role's policy names `*`, so whether the bucket is a Spectrum bucket is
+    /// unknown, with the role's statement as a related location.
 id: "RS301",
     name: "spectrum-bucket-no-access-logs",
     severity: Low,
@@ -201,7 +208,19 @@ id: "RS301",
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
-        for id in model.spectrum_buckets(warehouse) {
+        let known = model.spectrum_buckets(warehouse);
+        // With --strict, a role statement reading `*` may cover any other bucket in scope.
+        let wildcard = config
+            .strict
+            .then(|| model.wildcard_spectrum_reads(warehouse))
+            .flatten();
+        let others = wildcard.map_or(Vec::new(), |reads| {
+            (0..model.buckets.len())
+                .filter(|id| !known.contains(id))
+                .map(|id| (id, Some(reads)))
+                .collect()
+        });
+        for (id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
             let Some(bucket) = model.buckets.get(id) else {
                 continue;
             };
@@ -209,27 +228,48 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             if !config.reports(unlogged) {
                 continue;
             }
-            let (span, message) = if unlogged == Truth::Unknown {
-                (
+            let (span, message) = match (unlogged, unsure) {
+                (Truth::Unknown, None) => (
                     bucket.logging.span,
                     format!(
                         "bucket {} that {} reads through Spectrum: its server access logging is unknown here; if it is off, there is no record of who read the data",
                         bucket.meta.address, warehouse.meta.address
                     ),
-                )
-            } else {
-                (
+                ),
+                (_, None) => (
                     bucket.meta.span,
                     format!(
                         "bucket {} that {} reads through Spectrum has no server access logging",
                         bucket.meta.address, warehouse.meta.address
                     ),
-                )
+                ),
+                (Truth::Unknown, Some(reads)) => (
+                    bucket.logging.span,
+                    format!(
+                        "bucket {}: whether {} reads it through Spectrum is unknown here, since {}, and so is its server access logging",
+                        bucket.meta.address,
+                        warehouse.meta.address,
+                        unsure_reason(&reads)
+                    ),
+                ),
+                (_, Some(reads)) => (
+                    bucket.meta.span,
+                    format!(
+                        "bucket {} has no server access logging; whether {} reads it through Spectrum is unknown here, since {}",
+                        bucket.meta.address,
+                        warehouse.meta.address,
+                        unsure_reason(&reads)
+                    ),
+                ),
             };
-            findings.push(RULE.finding(&bucket.meta, span, message).with_related(
+            let mut finding = RULE.finding(&bucket.meta, span, message).with_related(
                 format!("warehouse {}", warehouse.meta.address),
                 warehouse.meta.span,
-            ));
+            );
+            if let Some(reads) = unsure {
+                finding = finding.with_unsure_reads(&reads);
+            }
+            findings.push(finding);
         }
     }
     findings

@@ -1,7 +1,7 @@
 //! RS302 spectrum-bucket-no-data-events.
 
 use crate::model::{Model, Trail, Truth};
-use crate::rules::{Finding, RuleConfig};
+use crate::rules::{Finding, RuleConfig, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -207,6 +207,11 @@ declare_rule! {
     /// without the name, no selector can be matched against it. Nor is a bucket a role may read
     /// through a `Resource` that cannot be evaluated: every bucket in scope (the trail's own log
     /// bucket included) would be one, so `--strict` judges only the buckets known to be read.
+    /// A wildcard `Resource` (`*`, `arn:aws:s3:::*`) names no bucket either, but it does let the
+    /// role read every bucket: with `--strict`, each other bucket in scope with a known name
+    /// that no trail is known to cover is reported, the message saying that the role's policy
+    /// names `*`, so whether the bucket is a Spectrum bucket is unknown, with the role's
+    /// statement as a related location.
 id: "RS302",
     name: "spectrum-bucket-no-data-events",
     severity: Low,
@@ -221,7 +226,19 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         return findings;
     };
     for warehouse in &model.warehouses {
-        for id in model.spectrum_buckets(warehouse) {
+        let known = model.spectrum_buckets(warehouse);
+        // With --strict, a role statement reading `*` may cover any other bucket in scope.
+        let wildcard = config
+            .strict
+            .then(|| model.wildcard_spectrum_reads(warehouse))
+            .flatten();
+        let others = wildcard.map_or(Vec::new(), |reads| {
+            (0..model.buckets.len())
+                .filter(|id| !known.contains(id))
+                .map(|id| (id, Some(reads)))
+                .collect()
+        });
+        for (id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
             let Some(bucket) = model.buckets.get(id) else {
                 continue;
             };
@@ -242,8 +259,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 .iter()
                 .find(|(_, t)| *t == Truth::Unknown)
                 .map(|(trail, _)| *trail);
-            let finding = match unknown {
-                None => RULE.finding(
+            let finding = match (unknown, unsure) {
+                (None, None) => RULE.finding(
                     &first.meta,
                     first.meta.span,
                     format!(
@@ -251,7 +268,19 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         bucket.meta.address, warehouse.meta.address
                     ),
                 ),
-                Some(trail) => {
+                (None, Some(reads)) => RULE
+                    .finding(
+                        &first.meta,
+                        first.meta.span,
+                        format!(
+                            "no trail records S3 data events for bucket {}; whether {} reads it is unknown here, since {}",
+                            bucket.meta.address,
+                            warehouse.meta.address,
+                            unsure_reason(&reads)
+                        ),
+                    )
+                    .with_unsure_reads(&reads),
+                (Some(trail), unsure) => {
                     let (what, span) = if trail.logging.known().is_none() {
                         ("whether it is logging is", trail.logging.span)
                     } else if trail.selectors.is_none() {
@@ -262,14 +291,26 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                             trail.meta.span,
                         )
                     };
-                    RULE.finding(
+                    let reads_it = match unsure {
+                        None => format!("which {} reads", warehouse.meta.address),
+                        Some(reads) => format!(
+                            "which {} may read (unknown here, since {})",
+                            warehouse.meta.address,
+                            unsure_reason(&reads)
+                        ),
+                    };
+                    let finding = RULE.finding(
                         &trail.meta,
                         span,
                         format!(
-                            "no trail is known to record S3 data events for bucket {}, which {} reads: for trail {}, {what} unknown here; if that trail does not record them, Spectrum's reads of the bucket leave no audit trail",
-                            bucket.meta.address, warehouse.meta.address, trail.meta.address
+                            "no trail is known to record S3 data events for bucket {}, {reads_it}: for trail {}, {what} unknown here; if that trail does not record them, Spectrum's reads of the bucket leave no audit trail",
+                            bucket.meta.address, trail.meta.address
                         ),
-                    )
+                    );
+                    match unsure {
+                        Some(reads) => finding.with_unsure_reads(&reads),
+                        None => finding,
+                    }
                 }
             };
             findings.push(

@@ -21,6 +21,8 @@ impl<'a> Adapter<'a> {
         PolicyReader {
             r: &self.r,
             bucket_of: &self.bucket_of,
+            bucket_arn_attrs: self.s.bucket_arn_attrs,
+            bucket_name_attrs: self.s.bucket_name_attrs,
             document_source: self.s.policy_document_source,
         }
     }

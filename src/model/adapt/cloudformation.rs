@@ -56,6 +56,7 @@ static NACL_ENTRY_FIELDS: NaclFields = NaclFields {
 pub(crate) static CLOUDFORMATION: Schema = Schema {
     vpc: "AWS::EC2::VPC",
     vpc_tenancy: "InstanceTenancy",
+    vpc_cidr: "CidrBlock",
     subnet: "AWS::EC2::Subnet",
     subnet_vpc: "VpcId",
     subnet_az: "AvailabilityZone",
@@ -166,6 +167,8 @@ pub(crate) static CLOUDFORMATION: Schema = Schema {
     workgroup_evr: "EnhancedVpcRouting",
     bucket: "AWS::S3::Bucket",
     bucket_name: "BucketName",
+    bucket_arn_attrs: &["Arn"],
+    bucket_name_attrs: &[],
     bucket_logging: "LoggingConfiguration",
     bucket_policy: ("AWS::S3::BucketPolicy", "Bucket", "PolicyDocument"),
     bucket_inline_policy: None,

@@ -224,10 +224,18 @@ impl<'a> Adapter<'a> {
                     |n| self.r.string(n).map(str::to_string),
                     || Val::default(defaults::VPC_INSTANCE_TENANCY.to_string(), res.span),
                 );
+                // Unset (an IPAM pool allocates it): unknown.
+                let cidr_block = self.attr(
+                    res,
+                    s.vpc_cidr,
+                    |n| self.r.cidr(n),
+                    || Val::unknown(res.span),
+                );
                 self.vpc_of.insert(idx, self.model.vpcs.len());
                 self.model.vpcs.push(Vpc {
                     meta: meta(res),
                     instance_tenancy: tenancy,
+                    cidr_block,
                     // Until a main association or default route table says otherwise, the main
                     // table is the one AWS created, with the local route only.
                     main_route_table: Some(None),
@@ -428,24 +436,29 @@ impl<'a> Adapter<'a> {
         } else {
             Val::unknown(item.span)
         };
-        let target = fields
+        let named = fields
             .targets
             .iter()
-            .find_map(|(key, reaches)| {
-                let node = present(item, key)?;
-                Some(match reaches {
-                    Some(RouteTarget::NatGateway) if self.is_private_nat(node) => {
-                        Val::explicit(RouteTarget::Other, node.span)
-                    }
-                    Some(t) => Val::explicit(*t, node.span),
-                    None => self.gateway_target(node),
-                })
-            })
-            .unwrap_or_else(|| Val::unknown(item.span));
+            .find_map(|(key, reaches)| Some((present(item, key)?, reaches)));
+        let target = named.map_or_else(
+            || Val::unknown(item.span),
+            |(node, reaches)| match reaches {
+                Some(RouteTarget::NatGateway) if self.is_private_nat(node) => {
+                    Val::explicit(RouteTarget::Other, node.span)
+                }
+                Some(t) => Val::explicit(*t, node.span),
+                None => self.gateway_target(node),
+            },
+        );
+        let gateway = named.and_then(|(node, _)| match self.r.follow(node) {
+            Target::Resource(idx, _) => self.r.resources.get(idx).map(meta),
+            _ => None,
+        });
         Route {
             meta: meta(owner),
             destination,
             target,
+            gateway,
         }
     }
 

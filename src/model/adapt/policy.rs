@@ -19,6 +19,9 @@ pub(super) struct PolicyReader<'a, 'r> {
     pub r: &'r Resolver<'a>,
     /// IR index of a bucket resource → bucket id.
     pub bucket_of: &'r HashMap<usize, Id>,
+    /// Attributes of a bucket reference that are its ARN, and that are its name.
+    pub bucket_arn_attrs: &'static [&'static str],
+    pub bucket_name_attrs: &'static [&'static str],
     /// The policy-document data source kind, where the family has one.
     pub document_source: Option<&'static str>,
 }
@@ -157,20 +160,54 @@ impl<'a> PolicyReader<'a, '_> {
         items.into_iter().map(|i| self.resource(i)).collect()
     }
 
-    /// One `Resource` entry: an ARN, or a bucket in scope named by reference.
+    /// One `Resource` entry: an ARN, or a bucket in scope named by reference. A reference may
+    /// stand for the bucket's ARN (`"${aws_s3_bucket.x.arn}/*"`, `!Sub "${X.Arn}/*"`) or for
+    /// its name inside an ARN (`"arn:aws:s3:::${aws_s3_bucket.x.bucket}/*"`,
+    /// `!Join ["", ["arn:aws:s3:::", !Ref X, "/*"]]`): the entry names the bucket when the
+    /// reference is the whole bucket part of an S3 ARN.
     fn resource(&self, node: &'a Node) -> ResourceEntry {
-        let head = match &node.value {
-            Value::Concat(parts) => parts.first(),
-            _ => Some(node),
-        };
-        if let Some(Target::Resource(idx, _)) = head.map(|h| self.r.follow(h)) {
-            if let Some(&bucket) = self.bucket_of.get(&idx) {
-                return ResourceEntry::Bucket(bucket);
-            }
+        if let Value::String(arn) = &node.value {
+            return ResourceEntry::Arn(arn.clone());
         }
-        match self.r.string(node) {
-            Some(arn) => ResourceEntry::Arn(arn.to_string()),
-            None => ResourceEntry::Unknown,
+        let mut parts = Vec::new();
+        self.parts(node, &mut parts, 0);
+        entry_of(&parts)
+    }
+
+    /// The parts of a string that may be built from references, flattened.
+    fn parts(&self, node: &'a Node, out: &mut Vec<Part>, depth: usize) {
+        if depth > MAX_DEPTH {
+            out.push(Part::Unknown);
+            return;
+        }
+        match &node.value {
+            Value::String(text) => out.push(Part::Text(text.clone())),
+            Value::Concat(items) => {
+                for item in items {
+                    self.parts(item, out, depth + 1);
+                }
+            }
+            Value::Ref(_) => match self.r.follow(node) {
+                Target::Value(n) => self.parts(n, out, depth + 1),
+                Target::Resource(idx, path) => {
+                    let as_name = match path {
+                        [] => Some(true),
+                        [attr] if self.bucket_name_attrs.contains(&attr.as_str()) => Some(true),
+                        [attr] if self.bucket_arn_attrs.contains(&attr.as_str()) => Some(false),
+                        _ => None,
+                    };
+                    match (self.bucket_of.get(&idx), as_name) {
+                        (Some(&bucket), Some(true)) => out.push(Part::BucketName(bucket)),
+                        (Some(&bucket), Some(false)) => {
+                            out.push(Part::Text(S3_ARN_PREFIX.into()));
+                            out.push(Part::BucketName(bucket));
+                        }
+                        _ => out.push(Part::Unknown),
+                    }
+                }
+                _ => out.push(Part::Unknown),
+            },
+            _ => out.push(Part::Unknown),
         }
     }
 
@@ -405,6 +442,117 @@ impl<'a> PolicyReader<'a, '_> {
     }
 }
 
+/// The ARN of a bucket is this prefix and its name.
+const S3_ARN_PREFIX: &str = "arn:aws:s3:::";
+
+/// A part of a `Resource` string built from references.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Text(String),
+    /// The name of a bucket in scope.
+    BucketName(Id),
+    /// A part that cannot be known.
+    Unknown,
+}
+
+/// Stands for a part that cannot be known in the text of [`entry_of`] (a private-use character,
+/// which neither ARNs nor bucket names contain).
+const UNKNOWN_MARK: char = '\u{F8FF}';
+
+/// Stands for the name of the `i`th bucket part in the text of [`entry_of`].
+fn bucket_mark(i: usize) -> Option<char> {
+    u32::try_from(i)
+        .ok()
+        .filter(|i| *i < 0x800)
+        .and_then(|i| char::from_u32(0xE000 + i))
+}
+
+/// What a `Resource` built from parts names: a bucket in scope when the name of one makes up
+/// the whole bucket part of an S3 ARN; an ARN (parts that cannot be known past the bucket part
+/// read as `*`) when the bucket part is text; unknown when a part that cannot be known, or a
+/// bucket's name mixed with other text, is in the service or the bucket part. A partition
+/// that cannot be known (`${data.aws_partition.current.partition}`) changes nothing.
+fn entry_of(parts: &[Part]) -> ResourceEntry {
+    let mut text = String::new();
+    let mut buckets = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(t) => text.push_str(t),
+            Part::BucketName(id) => match bucket_mark(buckets.len()) {
+                Some(mark) => {
+                    buckets.push(*id);
+                    text.push(mark);
+                }
+                None => return ResourceEntry::Unknown,
+            },
+            Part::Unknown => text.push(UNKNOWN_MARK),
+        }
+    }
+    let is_mark = |c: char| c == UNKNOWN_MARK || bucket_mark_index(c).is_some();
+    let marked = |t: &str| t.chars().any(is_mark);
+    // Outside the fields that decide the bucket, a part that cannot be known reads as `*` and
+    // a bucket's name as text that is no pattern.
+    let plain = |t: &str| -> String {
+        let mut out = String::new();
+        for c in t.chars() {
+            match c {
+                UNKNOWN_MARK => out.push('*'),
+                c if bucket_mark_index(c).is_some() => out.push_str("{bucket}"),
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let Some(rest) = text.strip_prefix("arn:") else {
+        // Not an ARN: text or a bucket's bare name names no bucket (IAM requires ARNs); a part
+        // that cannot be known may make it one.
+        return if text.contains(UNKNOWN_MARK) {
+            ResourceEntry::Unknown
+        } else {
+            ResourceEntry::Arn(plain(&text))
+        };
+    };
+    let fields: Vec<&str> = rest.splitn(5, ':').collect();
+    let (Some(partition), Some(service), Some(resource)) =
+        (fields.first(), fields.get(1), fields.get(4))
+    else {
+        return if marked(&text) {
+            ResourceEntry::Unknown
+        } else {
+            ResourceEntry::Arn(text)
+        };
+    };
+    if marked(service) {
+        return ResourceEntry::Unknown;
+    }
+    let bucket_part = resource.split('/').next().unwrap_or_default();
+    let mut chars = bucket_part.chars();
+    if let (Some(only), None) = (chars.next(), chars.next()) {
+        if let Some(&id) = bucket_mark_index(only).and_then(|i| buckets.get(i)) {
+            return if crate::model::policy::wildcard_match(service, "s3") {
+                ResourceEntry::Bucket(id)
+            } else {
+                ResourceEntry::Arn(plain(&text))
+            };
+        }
+    }
+    if marked(bucket_part) {
+        return ResourceEntry::Unknown;
+    }
+    let partition = if marked(partition) { "aws" } else { partition };
+    let tail = fields.get(2..).map(|f| f.join(":")).unwrap_or_default();
+    ResourceEntry::Arn(format!("arn:{partition}:{service}:{}", plain(&tail)))
+}
+
+/// The index of the bucket part a character of [`entry_of`]'s text stands for.
+fn bucket_mark_index(c: char) -> Option<usize> {
+    let code = u32::from(c);
+    (0xE000..0xE800)
+        .contains(&code)
+        .then(|| usize::try_from(code - 0xE000).ok())
+        .flatten()
+}
+
 /// Splits `ForAnyValue:StringNotEqualsIfExists` into its parts.
 fn condition(
     operator: &str,
@@ -480,6 +628,8 @@ mod tests {
         let reader = PolicyReader {
             r: &r,
             bucket_of: &buckets,
+            bucket_arn_attrs: &["arn"],
+            bucket_name_attrs: &["bucket", "id"],
             document_source: Some("aws_iam_policy_document"),
         };
         reader.read(node)
@@ -566,9 +716,23 @@ mod tests {
             "Action".to_string(),
             Node::new(Value::String("s3:GetObject".into()), span()),
         );
+        let by_name = Node::new(
+            Value::Concat(vec![
+                Node::new(Value::String("arn:aws:s3:::".into()), span()),
+                Node::new(
+                    Value::Ref(Box::new(crate::ir::Reference {
+                        address: "aws_s3_bucket.data".into(),
+                        path: vec!["bucket".into()],
+                    })),
+                    span(),
+                ),
+                Node::new(Value::String("/*".into()), span()),
+            ]),
+            span(),
+        );
         statement.insert(
             "Resource".to_string(),
-            Node::new(Value::List(vec![bucket_arn, objects]), span()),
+            Node::new(Value::List(vec![bucket_arn, objects, by_name]), span()),
         );
         let mut doc = std::collections::BTreeMap::new();
         doc.insert(
@@ -578,7 +742,11 @@ mod tests {
         let doc = read(&resources, &Node::new(Value::Map(doc), span())).unwrap();
         assert_eq!(
             doc.statements[0].resources,
-            vec![ResourceEntry::Bucket(0), ResourceEntry::Bucket(0)]
+            vec![
+                ResourceEntry::Bucket(0),
+                ResourceEntry::Bucket(0),
+                ResourceEntry::Bucket(0)
+            ]
         );
     }
 
@@ -624,6 +792,57 @@ mod tests {
         assert_eq!(
             base.statements[0].resources,
             vec![ResourceEntry::Arn("arn:aws:s3:::a/*".into())]
+        );
+    }
+
+    #[test]
+    fn buckets_named_through_their_name_or_their_arn() {
+        use Part::{BucketName, Text, Unknown};
+        let text = |t: &str| Text(t.into());
+        let bucket = ResourceEntry::Bucket(7);
+        // "arn:aws:s3:::${aws_s3_bucket.b.bucket}/*", !Join ["", ["arn:aws:s3:::", !Ref B]]
+        for parts in [
+            vec![text("arn:aws:s3:::"), BucketName(7), text("/*")],
+            vec![text("arn:aws:s3:::"), BucketName(7)],
+            // "${aws_s3_bucket.b.arn}/*" (the reader turns an ARN into prefix and name)
+            vec![text("arn:aws:s3:::"), BucketName(7), text("/"), text("*")],
+            // arn:${data.aws_partition.current.partition}:s3:::${B}
+            vec![
+                text("arn:"),
+                Unknown,
+                text(":s3:::"),
+                BucketName(7),
+                text("/*"),
+            ],
+            // A key that cannot be known does not change the bucket.
+            vec![text("arn:aws:s3:::"), BucketName(7), text("/"), Unknown],
+        ] {
+            assert_eq!(entry_of(&parts), bucket, "{parts:?}");
+        }
+        // Another bucket whose name starts with this one's, an unknown bucket part, an
+        // unknown service: not known to be this bucket.
+        for parts in [
+            vec![text("arn:aws:s3:::"), BucketName(7), text("-archive/*")],
+            vec![text("arn:aws:s3:::"), Unknown, text("/*")],
+            vec![text("arn:aws:"), Unknown, text(":::"), BucketName(7)],
+            vec![Unknown],
+        ] {
+            assert_eq!(entry_of(&parts), ResourceEntry::Unknown, "{parts:?}");
+        }
+        // A bucket's bare name is no ARN; a bucket named in the key names the literal bucket.
+        assert!(matches!(entry_of(&[BucketName(7)]), ResourceEntry::Arn(a) if a == "{bucket}"));
+        assert_eq!(
+            entry_of(&[
+                text("arn:aws:s3:::logs/"),
+                BucketName(7),
+                text("/"),
+                Unknown
+            ]),
+            ResourceEntry::Arn("arn:aws:s3:::logs/{bucket}/*".into())
+        );
+        assert_eq!(
+            entry_of(&[text("arn:"), Unknown, text(":glue:us-east-1:1:catalog")]),
+            ResourceEntry::Arn("arn:aws:glue:us-east-1:1:catalog".into())
         );
     }
 

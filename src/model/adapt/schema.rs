@@ -137,6 +137,8 @@ impl Lit {
 pub(crate) struct Schema {
     pub vpc: &'static str,
     pub vpc_tenancy: &'static str,
+    /// The VPC's primary IPv4 CIDR block.
+    pub vpc_cidr: &'static str,
 
     pub subnet: &'static str,
     pub subnet_vpc: &'static str,
@@ -229,6 +231,11 @@ pub(crate) struct Schema {
 
     pub bucket: &'static str,
     pub bucket_name: &'static str,
+    /// Attributes of a bucket reference that stand for the bucket's ARN (`aws_s3_bucket.x.arn`,
+    /// `!GetAtt X.Arn`) and for its name (`aws_s3_bucket.x.bucket` and `.id`); a reference to
+    /// the bucket itself (CloudFormation `!Ref X`, or a literal id) is its name in both families.
+    pub bucket_arn_attrs: &'static [&'static str],
+    pub bucket_name_attrs: &'static [&'static str],
     /// Inline logging of a bucket (a block list or an object).
     pub bucket_logging: &'static str,
     /// Bucket policy resource: kind, bucket field, document field.

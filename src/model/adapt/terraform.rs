@@ -86,6 +86,7 @@ static NACL_RULE_FIELDS: NaclFields = NaclFields {
 pub(crate) static TERRAFORM: Schema = Schema {
     vpc: "aws_vpc",
     vpc_tenancy: "instance_tenancy",
+    vpc_cidr: "cidr_block",
     subnet: "aws_subnet",
     subnet_vpc: "vpc_id",
     subnet_az: "availability_zone",
@@ -201,6 +202,8 @@ pub(crate) static TERRAFORM: Schema = Schema {
     workgroup_evr: "enhanced_vpc_routing",
     bucket: "aws_s3_bucket",
     bucket_name: "bucket",
+    bucket_arn_attrs: &["arn"],
+    bucket_name_attrs: &["bucket", "id"],
     bucket_logging: "logging",
     bucket_policy: ("aws_s3_bucket_policy", "bucket", "policy"),
     bucket_inline_policy: Some("policy"),

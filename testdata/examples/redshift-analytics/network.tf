@@ -36,7 +36,7 @@ resource "aws_subnet" "private_a" {
   }
 }
 
-resource "aws_subnet" "private_b" {
+resource "aws_subnet" "private_b" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = cidrsubnet(var.vpc_cidr, 8, 11)
   availability_zone = var.azs[1]
@@ -62,7 +62,7 @@ resource "aws_route_table" "public" {
 
   route {
     cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.main.id # expect: RS103
+    gateway_id = aws_internet_gateway.main.id
   }
 
   tags = {

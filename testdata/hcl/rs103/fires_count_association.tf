@@ -17,7 +17,7 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_subnet" "data" {
+resource "aws_subnet" "data" { # expect: RS103
   count = 2
 
   vpc_id            = aws_vpc.main.id
@@ -32,7 +32,7 @@ resource "aws_route_table" "public" {
 resource "aws_route" "public_default" {
   route_table_id         = aws_route_table.public.id
   destination_cidr_block = "0.0.0.0/0"
-  gateway_id             = aws_internet_gateway.main.id # expect: RS103
+  gateway_id             = aws_internet_gateway.main.id
 }
 
 resource "aws_route_table_association" "data" {

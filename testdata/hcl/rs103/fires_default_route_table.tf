@@ -14,13 +14,13 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_subnet" "data_a" {
+resource "aws_subnet" "data_a" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
   availability_zone = "us-east-1a"
 }
 
-resource "aws_subnet" "data_b" {
+resource "aws_subnet" "data_b" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.2.0/24"
   availability_zone = "us-east-1b"
@@ -31,7 +31,7 @@ resource "aws_default_route_table" "main" {
 
   route {
     cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.main.id # expect: RS103
+    gateway_id = aws_internet_gateway.main.id
   }
 }
 

@@ -16,7 +16,7 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_subnet" "data" {
+resource "aws_subnet" "data" { # expect: RS103
   for_each = {
     a = "10.20.1.0/24"
     b = "10.20.2.0/24"
@@ -32,7 +32,7 @@ resource "aws_route_table" "public" {
 
   route {
     cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.main.id # expect: RS103
+    gateway_id = aws_internet_gateway.main.id
   }
 }
 

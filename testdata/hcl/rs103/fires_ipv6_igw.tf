@@ -14,14 +14,14 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_subnet" "data_a" {
+resource "aws_subnet" "data_a" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
   ipv6_cidr_block   = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 1)
   availability_zone = "us-east-1a"
 }
 
-resource "aws_subnet" "data_b" {
+resource "aws_subnet" "data_b" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.2.0/24"
   ipv6_cidr_block   = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 2)
@@ -33,7 +33,7 @@ resource "aws_route_table" "data" {
 
   route {
     ipv6_cidr_block = "::/0"
-    gateway_id      = aws_internet_gateway.main.id # expect: RS103
+    gateway_id      = aws_internet_gateway.main.id
   }
 }
 

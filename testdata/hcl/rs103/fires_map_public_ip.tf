@@ -10,11 +10,11 @@ resource "aws_vpc" "main" {
   cidr_block = "10.20.0.0/16"
 }
 
-resource "aws_subnet" "data_a" {
+resource "aws_subnet" "data_a" { # expect: RS103
   vpc_id                  = aws_vpc.main.id
   cidr_block              = "10.20.1.0/24"
   availability_zone       = "us-east-1a"
-  map_public_ip_on_launch = true # expect: RS103
+  map_public_ip_on_launch = true
 }
 
 resource "aws_subnet" "data_b" {

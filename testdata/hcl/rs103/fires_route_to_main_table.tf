@@ -15,13 +15,13 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_subnet" "data_a" {
+resource "aws_subnet" "data_a" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
   availability_zone = "us-east-1a"
 }
 
-resource "aws_subnet" "data_b" {
+resource "aws_subnet" "data_b" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.2.0/24"
   availability_zone = "us-east-1b"
@@ -30,7 +30,7 @@ resource "aws_subnet" "data_b" {
 resource "aws_route" "main_default" {
   route_table_id         = aws_vpc.main.default_route_table_id
   destination_cidr_block = "0.0.0.0/0"
-  gateway_id             = aws_internet_gateway.main.id # expect: RS103
+  gateway_id             = aws_internet_gateway.main.id
 }
 
 # No aws_route_table_association for data_a / data_b.

@@ -25,7 +25,7 @@ resource "aws_subnet" "data_b" {
   availability_zone = "us-east-1b"
 }
 
-resource "aws_subnet" "data_c" {
+resource "aws_subnet" "data_c" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.3.0/24"
   availability_zone = "us-east-1c"
@@ -36,7 +36,7 @@ resource "aws_route_table" "public" {
 
   route {
     cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.main.id # expect: RS103
+    gateway_id = aws_internet_gateway.main.id
   }
 }
 

@@ -18,13 +18,13 @@ resource "aws_internet_gateway" "main" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_subnet" "data_a" {
+resource "aws_subnet" "data_a" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
   availability_zone = "us-east-1a"
 }
 
-resource "aws_subnet" "data_b" {
+resource "aws_subnet" "data_b" { # expect: RS103
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.2.0/24"
   availability_zone = "us-east-1b"
@@ -35,7 +35,7 @@ resource "aws_route_table" "data" {
 
   route {
     cidr_block = "0.0.0.0/0"
-    gateway_id = var.gateway_id # expect: RS103
+    gateway_id = var.gateway_id
   }
 }
 
