@@ -184,6 +184,38 @@ pub struct Link {
     pub span: Span,
 }
 
+/// What a link that the adapter works out (a subnet's route table, its network ACL) names, when
+/// that is known: held in a [`Val`], whose unknown is the only "maybe".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// An object in scope.
+    InScope(Id),
+    /// Known not to be an object in scope: the one AWS makes without it being written (a VPC's
+    /// original main route table, its default network ACL as created) or, for a flow log, a
+    /// target that is not a VPC in scope. Each field says which.
+    Other,
+}
+
+impl Val<Named> {
+    /// Derived by the adapter from other resources, reported at `span`.
+    pub fn derived(value: Option<Named>, span: Span) -> Val<Named> {
+        Val {
+            value,
+            span,
+            origin: Origin::Derived,
+            field: None,
+        }
+    }
+
+    /// The object in scope it names, when it is known to name one.
+    pub fn in_scope(&self) -> Option<Id> {
+        match self.value {
+            Some(Named::InScope(id)) => Some(id),
+            _ => None,
+        }
+    }
+}
+
 /// Identity of the resource a model object was built from, for messages and reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
@@ -272,9 +304,9 @@ pub struct Vpc {
     pub instance_tenancy: Val<String>,
     /// The primary IPv4 CIDR block; unknown when not written (allocated from an IPAM pool).
     pub cidr_block: Val<IpNet>,
-    /// The VPC's main route table: Some(Some(id)) a table in scope; Some(None) the table AWS
-    /// created, holding only the local route; None unknown.
-    pub main_route_table: Option<Option<Id>>,
+    /// The VPC's main route table: a table in scope, or ([`Named::Other`]) the table AWS
+    /// created, holding only the local route (and the routes written into it in scope).
+    pub main_route_table: Val<Named>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,12 +315,12 @@ pub struct Subnet {
     pub vpc: Option<Link>,
     pub availability_zone: Val<String>,
     pub map_public_ip_on_launch: Val<bool>,
-    /// The effective route table: Some(Some(id)) a table in scope; Some(None) the VPC's
-    /// original main table (local route only); None unknown.
-    pub route_table: Option<Option<Id>>,
-    /// The subnet's network ACL: Some(Some(id)) an ACL in scope; Some(None) the VPC's default
-    /// ACL as AWS created it (allows all); None unknown.
-    pub network_acl: Option<Option<Id>>,
+    /// The effective route table: a table in scope, or ([`Named::Other`]) the VPC's original
+    /// main table as AWS created it (local route only).
+    pub route_table: Val<Named>,
+    /// The subnet's network ACL: an ACL in scope, or ([`Named::Other`]) the VPC's default ACL as
+    /// AWS created it (allows all).
+    pub network_acl: Val<Named>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,8 +357,9 @@ pub struct RouteTable {
     /// routes are written into (`aws_vpc.x.default_route_table_id`), the VPC's.
     pub meta: Meta,
     pub routes: Vec<Route>,
-    /// False when some routes could not be read (an unknown `route` attribute).
-    pub routes_known: bool,
+    /// Whether `routes` are all of them: unknown when some could not be read (an unknown
+    /// `route` attribute). Never false.
+    pub routes_complete: Truth,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,8 +412,8 @@ pub struct SecurityGroup {
     pub meta: Meta,
     pub ingress: Vec<SecurityGroupRule>,
     pub egress: Vec<SecurityGroupRule>,
-    /// False when some ingress rules could not be read.
-    pub ingress_known: bool,
+    /// Whether `ingress` is all of it: unknown when some rules could not be read.
+    pub ingress_complete: Truth,
     /// The fix that adds an egress rule for HTTPS to anywhere, where the group is written.
     pub add_https_egress: Option<FixIntent>,
 }
@@ -392,8 +425,9 @@ pub struct IamRole {
     /// None when the trust policy cannot be read.
     pub trust: Option<PolicyDocument>,
     pub policies: Vec<PolicyDocument>,
-    /// False when some attached policy is out of scope or unreadable.
-    pub policies_known: bool,
+    /// Whether `policies` are all of them: unknown when some attached policy is out of scope or
+    /// unreadable.
+    pub policies_complete: Truth,
 }
 
 /// An S3 bucket with its bucket policies and server access logging.
@@ -466,9 +500,9 @@ pub struct VpcEndpoint {
 #[derive(Debug, Clone)]
 pub struct FlowLog {
     pub meta: Meta,
-    /// The VPC it logs: Some(Some(id)) a VPC in scope; Some(None) not a VPC in scope (a subnet,
-    /// an interface, another VPC); None unknown.
-    pub vpc: Option<Option<Id>>,
+    /// The VPC it logs: a VPC in scope, or ([`Named::Other`]) not a VPC in scope (a subnet, an
+    /// interface, another VPC).
+    pub vpc: Val<Named>,
 }
 
 /// A resource that is deployed only if a condition whose value is unknown holds

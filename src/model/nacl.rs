@@ -1,7 +1,7 @@
 //! Network ACL evaluation, as AWS does it: per direction and address family, entries in
 //! ascending rule number, the first match decides, and an implicit final deny.
 
-use super::{FieldSite, FixIntent, FixValue, Meta, PortRange, Protocol, Span, Val};
+use super::{FieldSite, FixIntent, FixValue, Meta, PortRange, Protocol, Span, Truth, Val};
 use ipnet::IpNet;
 
 /// One NACL entry.
@@ -35,10 +35,11 @@ pub struct NaclEntryFields {
 pub struct NetworkAcl {
     pub meta: Meta,
     pub entries: Vec<NaclEntry>,
-    /// False when some ingress entries could not be read.
-    pub ingress_known: bool,
-    /// False when some egress entries could not be read.
-    pub egress_known: bool,
+    /// Whether the ingress entries are all known: unknown when some could not be read (they may
+    /// come first and decide any packet).
+    pub ingress_complete: Truth,
+    /// The same for egress.
+    pub egress_complete: Truth,
     /// Where inline entries are written (ingress, egress) and what their fields are called,
     /// when the ACL takes inline entries.
     pub inline_entries: Option<(FieldSite, FieldSite, NaclEntryFields)>,
@@ -305,12 +306,12 @@ pub fn evaluate<'a>(
     peer: IpNet,
 ) -> Verdict<'a> {
     // Entries that could not be read may come first and decide any packet.
-    let known = if egress {
-        acl.egress_known
+    let complete = if egress {
+        acl.egress_complete
     } else {
-        acl.ingress_known
+        acl.ingress_complete
     };
-    if !known {
+    if !complete.is_true() {
         return Verdict::Unknown;
     }
     let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
@@ -397,8 +398,8 @@ mod tests {
                 |e| e.meta.clone(),
             ),
             entries,
-            ingress_known: true,
-            egress_known: true,
+            ingress_complete: Truth::True,
+            egress_complete: Truth::True,
             inline_entries: None,
             entry_resources: None,
         }

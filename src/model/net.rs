@@ -2,8 +2,8 @@
 //! internet, which routes make a subnet public.
 
 use super::{
-    Destination, Model, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule, Span, Subnet,
-    Truth, Val,
+    Destination, Model, Named, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule, Span,
+    Subnet, Truth, Val,
 };
 use ipnet::IpNet;
 
@@ -54,11 +54,11 @@ pub fn is_default_route_to_igw(route: &Route) -> Truth {
 /// internet gateway, and whether the answer is complete (false when the table or some of its
 /// routes are unknown).
 pub fn internet_routes<'m>(model: &'m Model, subnet: &Subnet) -> (Vec<&'m Route>, Truth) {
-    match subnet.route_table {
+    match subnet.route_table.value {
         None => (Vec::new(), Truth::Unknown),
         // The VPC's original main table holds only the local route.
-        Some(None) => (Vec::new(), Truth::False),
-        Some(Some(id)) => {
+        Some(Named::Other) => (Vec::new(), Truth::False),
+        Some(Named::InScope(id)) => {
             let Some(table) = model.route_tables.get(id) else {
                 return (Vec::new(), Truth::Unknown);
             };
@@ -72,10 +72,8 @@ pub fn internet_routes<'m>(model: &'m Model, subnet: &Subnet) -> (Vec<&'m Route>
                 .filter(|(t, _)| t.is_true())
                 .map(|(_, r)| *r)
                 .collect();
-            let mut truth = Truth::any(answers.iter().map(|(t, _)| *t));
-            if !table.routes_known && truth.is_false() {
-                truth = Truth::Unknown;
-            }
+            // Routes that could not be read may be the one.
+            let truth = Truth::any(answers.iter().map(|(t, _)| *t)).or(!table.routes_complete);
             (found, truth)
         }
     }

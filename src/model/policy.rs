@@ -90,13 +90,13 @@ pub struct Statement {
     pub resources: Vec<ResourceEntry>,
     pub not_resource: bool,
     /// `Principal` entries (empty when the statement has none, as in identity policies);
-    /// `not_principal` for `NotPrincipal`. `principals_known` is false when unreadable.
+    /// `not_principal` for `NotPrincipal`. `principals_complete` is unknown when unreadable.
     pub principals: Vec<PrincipalEntry>,
     pub not_principal: bool,
-    pub principals_known: bool,
+    pub principals_complete: Truth,
     pub conditions: Vec<Condition>,
-    /// False when some conditions could not be read.
-    pub conditions_known: bool,
+    /// Whether `conditions` are all of them: unknown when some could not be read.
+    pub conditions_complete: Truth,
     pub span: Span,
 }
 
@@ -126,8 +126,8 @@ impl Statement {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyDocument {
     pub statements: Vec<Statement>,
-    /// False when some statements could not be read.
-    pub complete: bool,
+    /// Whether `statements` are all of them: unknown when some could not be read.
+    pub complete: Truth,
     /// Where the document is written.
     pub span: Span,
 }

@@ -3,8 +3,8 @@
 
 use super::policy::{ResourceEntry, Statement, s3_bucket_pattern};
 use super::{
-    Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, RouteTarget, Span, Subnet,
-    Trail, Truth, Warehouse, net, region,
+    Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, Named, RouteTarget, Span,
+    Subnet, Trail, Truth, Warehouse, net, region,
 };
 
 impl Model {
@@ -128,21 +128,18 @@ impl Model {
 
     /// Does the subnet's route table send `0.0.0.0/0` to a (public) NAT gateway?
     fn nat_path(&self, subnet: &Subnet) -> Truth {
-        match subnet.route_table {
+        match subnet.route_table.value {
             None => Truth::Unknown,
-            Some(None) => Truth::False,
-            Some(Some(id)) => match self.route_tables.get(id) {
+            Some(Named::Other) => Truth::False,
+            Some(Named::InScope(id)) => match self.route_tables.get(id) {
                 None => Truth::Unknown,
                 Some(table) => {
                     let answer = Truth::any(table.routes.iter().map(|r| {
                         let dest = r.destination.test(|d| matches!(d, Destination::Cidr(n) if net::is_world(n) && n.addr().is_ipv4()));
                         dest.and(r.target.test(|t| *t == RouteTarget::NatGateway))
                     }));
-                    if table.routes_known || answer.is_true() {
-                        answer
-                    } else {
-                        Truth::Unknown
-                    }
+                    // Routes that could not be read may be the one.
+                    answer.or(!table.routes_complete)
                 }
             },
         }
@@ -170,12 +167,14 @@ impl Model {
             let typed = e.endpoint_type.test(|t| *t == kind);
             let reaches = match kind {
                 EndpointType::Gateway => {
-                    let hit = match subnet.route_table {
-                        Some(Some(table)) => {
+                    let hit = match subnet.route_table.value {
+                        Some(Named::InScope(table)) => {
                             Some(e.route_tables.iter().any(|l| l.target == Some(table)))
                         }
                         // The VPC's original main table, named through the VPC.
-                        Some(None) => Some(vpc.is_some_and(|v| e.main_tables_of.contains(&v))),
+                        Some(Named::Other) => {
+                            Some(vpc.is_some_and(|v| e.main_tables_of.contains(&v)))
+                        }
                         None => None,
                     };
                     // A table the endpoint names that is not in scope may be the subnet's.

@@ -65,7 +65,7 @@ pub(crate) fn walk<'m>(
                 reach: port
                     .map_or_else(|| "the warehouse port".to_string(), |p| format!("port {p}")),
             };
-            if config.strict && !group.ingress_known {
+            if config.reports(!group.ingress_complete) {
                 visit(&site, Case::Unread);
             }
             for rule in &group.ingress {
@@ -74,7 +74,7 @@ pub(crate) fn walk<'m>(
                     Some(Peer::Cidr(net)) if config.reports(reaches) => {
                         visit(&site, Case::Cidr(rule, net, reaches));
                     }
-                    None if config.strict && !reaches.is_false() => {
+                    None if config.reports(Truth::Unknown) && !reaches.is_false() => {
                         visit(&site, Case::UnknownCidr(rule));
                     }
                     _ => {}

@@ -124,7 +124,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             ));
             continue;
         }
-        if !config.strict {
+        if !config.reports(Truth::Unknown) {
             continue;
         }
         if warehouse.subnet_group.known().is_none() {

@@ -1,6 +1,6 @@
 //! RS102 subnet-group-single-az.
 
-use crate::model::{Model, Span, Val, WarehouseKind};
+use crate::model::{Model, Span, Truth, Val, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 use std::collections::BTreeSet;
 
@@ -207,7 +207,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let Some(list) = subnets.known() else {
             // An unknown list that is not written (its site is the resource header) is a
             // workgroup without `subnet_ids`, which gets the default VPC's subnets, one per zone.
-            if config.strict && subnets.span != warehouse.meta.span {
+            if config.reports(Truth::Unknown) && subnets.span != warehouse.meta.span {
                 findings.push(
                     RULE.finding(
                         &warehouse.meta,
@@ -247,7 +247,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     if z.len() == 1 { "" } else { "s" }
                 ),
                 Some(z) if region_unknown && z.len() < 3 => {
-                    if !config.strict {
+                    if !config.reports(Truth::Unknown) {
                         continue;
                     }
                     format!(
@@ -258,7 +258,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 }
                 Some(_) => continue,
                 None => match unknown_zone(model, list, need_zones) {
-                    Some((subnet, zone)) if config.strict => {
+                    Some((subnet, zone)) if config.reports(Truth::Unknown) => {
                         span = zone;
                         format!(
                             "{what} {}: the Availability Zone of subnet {subnet} is unknown here; if it repeats a zone the other subnets use, the {what} has subnets in fewer than {need_zones} Availability Zones",

@@ -347,7 +347,7 @@ fn unknown_subnet(
     if routed == Truth::Unknown {
         match subnet
             .route_table
-            .flatten()
+            .in_scope()
             .and_then(|t| model.route_tables.get(t))
         {
             None => unknown.push(("its route table".into(), subnet.meta.span)),
@@ -368,7 +368,7 @@ fn unknown_subnet(
                         span,
                     ));
                 }
-                if unknown.len() == before && !table.routes_known {
+                if unknown.len() == before && !table.routes_complete.is_true() {
                     unknown.push((
                         format!("some routes of {}", table.meta.address),
                         table.meta.span,

@@ -2,7 +2,7 @@
 
 use crate::model::nacl::{NaclEntry, Verdict, evaluate};
 use crate::model::{
-    FixIntent, Meta, Model, NetworkAcl, PortRange, Protocol, Span, Subnet, Truth, Warehouse,
+    FixIntent, Meta, Model, Named, NetworkAcl, PortRange, Protocol, Span, Subnet, Truth, Warehouse,
 };
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
@@ -292,11 +292,11 @@ fn subnet_acl<'m>(
     subnet: &'m Subnet,
     unsure: &mut UnsureMap<'m>,
 ) -> Option<usize> {
-    match subnet.network_acl {
-        Some(Some(acl_id)) => Some(acl_id),
-        Some(None) => None,
+    match subnet.network_acl.value {
+        Some(Named::InScope(acl_id)) => Some(acl_id),
+        Some(Named::Other) => None,
         None => {
-            if config.strict {
+            if config.reports(Truth::Unknown) {
                 let key = (
                     subnet.meta.span.file.0,
                     subnet.meta.span.start,
@@ -406,7 +406,7 @@ fn judge_every_region<'m>(
                     }
                 }
             }
-        } else if !config.strict {
+        } else if !config.reports(Truth::Unknown) {
         } else if directions.is_empty() {
             // Blocked nowhere: what is unknown is the entries, not just the region.
             for (egress, what) in unknown {
@@ -477,16 +477,17 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         }
         // With --strict and an unknown ip_address_type: the IPv6 prefixes a dual-stack
         // warehouse would need as well.
-        let ipv6_if_dual: Vec<IpNet> = if config.strict && dual_stack == Truth::Unknown {
-            config
-                .s3_ranges
-                .prefixes(region, true)
-                .into_iter()
-                .filter(|p| p.addr().is_ipv6())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let ipv6_if_dual: Vec<IpNet> =
+            if config.reports(Truth::Unknown) && dual_stack == Truth::Unknown {
+                config
+                    .s3_ranges
+                    .prefixes(region, true)
+                    .into_iter()
+                    .filter(|p| p.addr().is_ipv6())
+                    .collect()
+            } else {
+                Vec::new()
+            };
         for subnet in model.warehouse_subnets(warehouse) {
             let Some(acl_id) = subnet_acl(config, warehouse, subnet, &mut unsure) else {
                 continue;
@@ -526,7 +527,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         Verdict::Denied(None) => acl.meta.span,
                         Verdict::Allowed => continue,
                         Verdict::Unknown => {
-                            if config.strict {
+                            if config.reports(Truth::Unknown) {
                                 unknown_entries(acl, warehouse, egress, what, &mut unsure);
                             }
                             continue;

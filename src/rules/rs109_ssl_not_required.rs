@@ -122,7 +122,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let address = &warehouse.meta.address;
         if let Some(param) = &warehouse.require_ssl {
             let off = param.test(|b| !*b);
-            if off == Truth::Unknown && config.strict {
+            if off == Truth::Unknown && config.reports(Truth::Unknown) {
                 findings.push(RULE.finding(
                     &warehouse.meta,
                     param.span,
@@ -142,7 +142,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             }
         }
         let Some(choice) = warehouse.parameter_group.known() else {
-            if config.strict {
+            if config.reports(Truth::Unknown) {
                 findings.push(RULE.finding(
                     &warehouse.meta,
                     warehouse.parameter_group.span,
@@ -181,7 +181,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                             ),
                         )
                         .with_fix(param.set_to("false", FixValue::Str("true".into()))),
-                    Some(param) if config.strict && param.test(|b| !*b) == Truth::Unknown => RULE
+                    Some(param) if config.reports(Truth::Unknown) && param.test(|b| !*b) == Truth::Unknown => RULE
                         .finding(
                             &group.meta,
                             param.span,
@@ -193,7 +193,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     Some(_) => continue,
                     None => {
                         let Some(family) = group.family.known() else {
-                            if !config.strict {
+                            if !config.reports(Truth::Unknown) {
                                 continue;
                             }
                             findings.push(

@@ -1,6 +1,6 @@
 //! RS110 vpc-flow-logs-missing.
 
-use crate::model::{FlowLog, Model, Vpc, Warehouse};
+use crate::model::{FlowLog, Model, Truth, Vpc, Warehouse};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -162,8 +162,12 @@ declare_rule! {
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     // A flow log whose target is unknown might log any VPC.
-    let unknown: Vec<&FlowLog> = model.flow_logs.iter().filter(|f| f.vpc.is_none()).collect();
-    if !unknown.is_empty() && !config.strict {
+    let unknown: Vec<&FlowLog> = model
+        .flow_logs
+        .iter()
+        .filter(|f| f.vpc.known().is_none())
+        .collect();
+    if !unknown.is_empty() && !config.reports(Truth::Unknown) {
         return findings;
     }
     // Warehouse VPCs in scope that no flow log is known to target.
@@ -174,7 +178,12 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             continue;
         };
         let vpc_id = model.vpcs.iter().position(|v| std::ptr::eq(v, vpc));
-        if model.flow_logs.iter().any(|f| f.vpc == Some(vpc_id)) || reported.contains(&vpc_id) {
+        if model
+            .flow_logs
+            .iter()
+            .any(|f| vpc_id.is_some() && f.vpc.in_scope() == vpc_id)
+            || reported.contains(&vpc_id)
+        {
             continue;
         }
         reported.push(vpc_id);

@@ -1,6 +1,6 @@
 //! RS111 dedicated-tenancy.
 
-use crate::model::{Link, Model, Span, Warehouse, WarehouseKind};
+use crate::model::{Link, Model, Span, Truth, Warehouse, WarehouseKind};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -155,7 +155,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for warehouse in &model.warehouses {
         let Some(vpc) = model.warehouse_vpc(warehouse) else {
-            if config.strict {
+            if config.reports(Truth::Unknown) {
                 if let Some(span) = unknown_vpc_site(model, warehouse) {
                     if !findings.iter().any(|f| f.span == span) {
                         findings.push(RULE.finding(
@@ -181,7 +181,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 "vpc {} of {} has {value} instance tenancy, not dedicated",
                 vpc.meta.address, warehouse.meta.address
             ),
-            None if config.strict => format!(
+            None if config.reports(Truth::Unknown) => format!(
                 "vpc {} of {}: instance_tenancy is unknown here; if it is not dedicated, the warehouse runs on shared hardware",
                 vpc.meta.address, warehouse.meta.address
             ),

@@ -282,7 +282,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         // With --strict, a role statement reading S3 resources that are unknown, or `*`, may
         // name any other bucket in scope.
         let unsure = config
-            .strict
+            .reports(Truth::Unknown)
             .then(|| model.unsure_spectrum_reads(warehouse, true))
             .flatten();
         let others = unsure.map_or(Vec::new(), |reads| {
@@ -333,7 +333,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         Some((condition, _)) => {
                             // With --strict: the actions of this statement, or of an Allow
                             // that would open the bucket, are unknown.
-                            if config.strict && unsure.is_none() {
+                            if config.reports(Truth::Unknown) && unsure.is_none() {
                                 let why = if statement.covers_s3() == Truth::Unknown {
                                     "whether the statement covers S3 is unknown here (its actions are unknown)"
                                 } else {
@@ -358,7 +358,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     let Some(condition) = condition else {
                         // With --strict: an effect that is unknown decides whether a VPC
                         // condition shuts Spectrum out.
-                        if config.strict && unsure.is_none() && statement.effect.known().is_none() {
+                        if config.reports(Truth::Unknown)
+                            && unsure.is_none()
+                            && statement.effect.known().is_none()
+                        {
                             let unknown = vpc_condition(statement, true)
                                 .map(|c| (c, "Deny"))
                                 .or_else(|| {

@@ -157,7 +157,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     )
             };
             let Some(trust) = &role.trust else {
-                if config.strict {
+                if config.reports(Truth::Unknown) {
                     findings.push(related(RULE.finding(
                         &role.meta,
                         role.meta.span,
@@ -181,7 +181,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 for principal in &statement.principals {
                     let who = match (principal.kind.as_str(), principal.value.as_deref()) {
                         (kind, None) => {
-                            if config.strict {
+                            if config.reports(Truth::Unknown) {
                                 findings.push(related(RULE.finding(
                                     &role.meta,
                                     principal.span,

@@ -273,7 +273,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         // With --strict, a role statement reading S3 resources that are unknown, or `*`, may
         // name any other bucket in scope.
         if let Some(reads) = config
-            .strict
+            .reports(Truth::Unknown)
             .then(|| model.unsure_spectrum_reads(warehouse, true))
             .flatten()
         {
@@ -357,8 +357,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     }
                     let Some(how) = blocks else {
                         // With --strict: a value that may be the one that denies presigned URLs.
-                        if let Some(unknown) =
-                            unknown_limit(condition).filter(|_| config.strict && unsure.is_none())
+                        if let Some(unknown) = unknown_limit(condition)
+                            .filter(|_| config.reports(Truth::Unknown) && unsure.is_none())
                         {
                             findings.push(related(RULE.finding(
                                 owner,

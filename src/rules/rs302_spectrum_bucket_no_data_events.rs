@@ -229,7 +229,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let known = model.spectrum_buckets(warehouse);
         // With --strict, a role statement reading `*` may cover any other bucket in scope.
         let wildcard = config
-            .strict
+            .reports(Truth::Unknown)
             .then(|| model.wildcard_spectrum_reads(warehouse))
             .flatten();
         let others = wildcard.map_or(Vec::new(), |reads| {

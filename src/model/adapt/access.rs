@@ -11,7 +11,7 @@ use crate::model::FixValue;
 use crate::model::nacl::EntryResources;
 use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
-    NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
+    Named, NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
     defaults,
 };
 use std::collections::HashMap;
@@ -154,8 +154,8 @@ impl<'a> Adapter<'a> {
                 entry_resources,
                 meta: meta(res),
                 entries: Vec::new(),
-                ingress_known: true,
-                egress_known: true,
+                ingress_complete: Truth::True,
+                egress_complete: Truth::True,
                 inline_entries: s.nacl_inline.map(|(ingress, egress, f)| {
                     let site = |name: &'static str| FieldSite {
                         name,
@@ -172,8 +172,8 @@ impl<'a> Adapter<'a> {
                             list.iter()
                                 .map(|i| self.nacl_entry(res, i, is_egress, fields)),
                         ),
-                        None if is_egress => acl.egress_known = false,
-                        None => acl.ingress_known = false,
+                        None if is_egress => acl.egress_complete = Truth::Unknown,
+                        None => acl.ingress_complete = Truth::Unknown,
                     }
                 }
             }
@@ -242,12 +242,16 @@ impl<'a> Adapter<'a> {
         }
         let (ingress_unread, egress_unread) = entry_of_unknown_acl;
         for a in &mut self.model.network_acls {
-            a.ingress_known &= !ingress_unread;
-            a.egress_known &= !egress_unread;
+            if ingress_unread {
+                a.ingress_complete = Truth::Unknown;
+            }
+            if egress_unread {
+                a.egress_complete = Truth::Unknown;
+            }
         }
         for (id, subnet) in self.model.subnets.iter_mut().enumerate() {
-            subnet.network_acl = match acl_of_subnet.get(&id) {
-                Some(Some(acl)) => Some(Some(*acl)),
+            subnet.network_acl.value = match acl_of_subnet.get(&id) {
+                Some(Some(acl)) => Some(Named::InScope(*acl)),
                 // Associated with an ACL that is not in scope: unknown.
                 Some(None) => None,
                 None => match subnet
@@ -255,9 +259,9 @@ impl<'a> Adapter<'a> {
                     .and_then(|v| v.target)
                     .and_then(|v| default_acl_of_vpc.get(&v))
                 {
-                    Some(acl) => Some(Some(*acl)),
+                    Some(acl) => Some(Named::InScope(*acl)),
                     // The VPC's default ACL as AWS created it allows everything.
-                    None => Some(None),
+                    None => Some(Named::Other),
                 },
             };
         }
@@ -465,7 +469,7 @@ impl<'a> Adapter<'a> {
                 meta: meta(res),
                 trust,
                 policies: Vec::new(),
-                policies_known: true,
+                policies_complete: Truth::True,
             };
             let (inline_f, doc_f) = s.role_inline_policies;
             match items(&res.body, inline_f) {
@@ -475,11 +479,11 @@ impl<'a> Adapter<'a> {
                             Some(doc) => role.policies.push(doc),
                             // An empty `inline_policy {}` block only makes the set exclusive.
                             None if item.get(doc_f).is_none() => {}
-                            None => role.policies_known = false,
+                            None => role.policies_complete = Truth::Unknown,
                         }
                     }
                 }
-                None => role.policies_known = false,
+                None => role.policies_complete = Truth::Unknown,
             }
             if let Some(arns) = present(&res.body, s.role_managed_policy_arns) {
                 match self.one_or_many(arns) {
@@ -487,11 +491,11 @@ impl<'a> Adapter<'a> {
                         for arn in arns {
                             match self.managed_policy(arn) {
                                 Some(doc) => role.policies.push(doc),
-                                None => role.policies_known = false,
+                                None => role.policies_complete = Truth::Unknown,
                             }
                         }
                     }
-                    None => role.policies_known = false,
+                    None => role.policies_complete = Truth::Unknown,
                 }
             }
             let id = self.model.roles.len();
@@ -528,7 +532,7 @@ impl<'a> Adapter<'a> {
             };
             match doc {
                 Some(doc) => role.policies.push(doc),
-                None => role.policies_known = false,
+                None => role.policies_complete = Truth::Unknown,
             }
         }
         self.role_names = names;

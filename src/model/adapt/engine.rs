@@ -8,9 +8,9 @@ use crate::ir::{Mode, Node, Resource, Unit, Value};
 use crate::model::defaults;
 use crate::model::{
     Conditional, Destination, FieldSite, FixIntent, FixValue, FlowLog, Id, Link, Meta, Model,
-    Origin, ParameterGroup, ParameterGroupChoice, Peer, PortRange, Protocol, Route, RouteTable,
-    RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, SubnetGroup, Truth, Val, Vpc, Warehouse,
-    WarehouseKind,
+    Named, Origin, ParameterGroup, ParameterGroupChoice, Peer, PortRange, Protocol, Route,
+    RouteTable, RouteTarget, SecurityGroup, SecurityGroupRule, Subnet, SubnetGroup, Truth, Val,
+    Vpc, Warehouse, WarehouseKind,
 };
 use std::collections::HashMap;
 
@@ -238,24 +238,24 @@ impl<'a> Adapter<'a> {
                     cidr_block,
                     // Until a main association or default route table says otherwise, the main
                     // table is the one AWS created, with the local route only.
-                    main_route_table: Some(None),
+                    main_route_table: Val::derived(Some(Named::Other), res.span),
                 });
             } else if s.route_tables.contains(&kind) {
                 let mut routes = Vec::new();
-                let mut routes_known = true;
+                let mut routes_complete = Truth::True;
                 if let Some((field, fields)) = s.inline_routes {
                     match items(&res.body, field) {
                         Some(list) => {
                             routes.extend(list.iter().map(|item| self.route(res, item, fields)))
                         }
-                        None => routes_known = false,
+                        None => routes_complete = Truth::Unknown,
                     }
                 }
                 self.table_of.insert(idx, self.model.route_tables.len());
                 self.model.route_tables.push(RouteTable {
                     meta: meta(res),
                     routes,
-                    routes_known,
+                    routes_complete,
                 });
             } else if s.security_groups.contains(&kind) {
                 let state_rules = (
@@ -271,7 +271,7 @@ impl<'a> Adapter<'a> {
                     meta: meta(res),
                     ingress: Vec::new(),
                     egress: Vec::new(),
-                    ingress_known: true,
+                    ingress_complete: Truth::True,
                     add_https_egress: Some(FixIntent::AddEntry {
                         site: FieldSite {
                             name: s.inline_egress,
@@ -291,7 +291,7 @@ impl<'a> Adapter<'a> {
                             self.rules(res, item, s.inline_rule_fields, &mut sg.ingress);
                         }
                     }
-                    None => sg.ingress_known = false,
+                    None => sg.ingress_complete = Truth::Unknown,
                 }
                 match res.attr(s.inline_egress) {
                     None if defaults::security_group_keeps_default_egress(res.family) => {
@@ -344,8 +344,8 @@ impl<'a> Adapter<'a> {
                     vpc,
                     availability_zone: az,
                     map_public_ip_on_launch: public,
-                    route_table: None,
-                    network_acl: None,
+                    route_table: Val::derived(None, res.span),
+                    network_acl: Val::derived(None, res.span),
                 });
             } else if kind == s.parameter_group {
                 let family = self.attr(
@@ -543,12 +543,16 @@ impl<'a> Adapter<'a> {
         }
     }
 
-    /// The table a [`TableRef`] leaves a subnet or VPC with: Some(Some(id)) a table in scope,
-    /// Some(None) the VPC's original main table as AWS created it, None unknown.
-    fn effective_table(&self, table: TableRef) -> Option<Option<Id>> {
+    /// The table a [`TableRef`] leaves a subnet or VPC with: a table in scope, the VPC's
+    /// original main table as AWS created it ([`Named::Other`]), or unknown (None).
+    fn effective_table(&self, table: TableRef) -> Option<Named> {
         match table {
-            TableRef::Table(id) => Some(Some(id)),
-            TableRef::MainOf(vpc) => Some(self.original_main_of.get(&vpc).copied()),
+            TableRef::Table(id) => Some(Named::InScope(id)),
+            TableRef::MainOf(vpc) => Some(
+                self.original_main_of
+                    .get(&vpc)
+                    .map_or(Named::Other, |&t| Named::InScope(t)),
+            ),
             TableRef::Other => None,
         }
     }
@@ -627,7 +631,7 @@ impl<'a> Adapter<'a> {
                     self.model.route_tables.push(RouteTable {
                         meta,
                         routes: Vec::new(),
-                        routes_known: true,
+                        routes_complete: Truth::True,
                     });
                     self.original_main_of.insert(vpc, table);
                     table
@@ -637,17 +641,17 @@ impl<'a> Adapter<'a> {
                 t.routes.push(route);
             }
         }
-        let mains: Vec<Option<Option<Id>>> = (0..self.model.vpcs.len())
+        let mains: Vec<Option<Named>> = (0..self.model.vpcs.len())
             .map(|vpc| match main_of_vpc.get(&vpc) {
                 // Made main by an association: the table in scope, or unknown.
                 Some(&table) => self.effective_table(table),
-                None => Some(self.original_main_of.get(&vpc).copied()),
+                None => self.effective_table(TableRef::MainOf(vpc)),
             })
             .collect();
         for (vpc, main) in self.model.vpcs.iter_mut().zip(mains) {
-            vpc.main_route_table = main;
+            vpc.main_route_table.value = main;
         }
-        let tables: Vec<Option<Option<Id>>> = self
+        let tables: Vec<Option<Named>> = self
             .model
             .subnets
             .iter()
@@ -659,7 +663,11 @@ impl<'a> Adapter<'a> {
                     // so its table is unknown, not the main one.
                     None if unknown_association => None,
                     None => match subnet.vpc.and_then(|l| l.target) {
-                        Some(vpc) => self.model.vpcs.get(vpc).and_then(|v| v.main_route_table),
+                        Some(vpc) => self
+                            .model
+                            .vpcs
+                            .get(vpc)
+                            .and_then(|v| v.main_route_table.value),
                         // The VPC is not in scope: its main table is unknown.
                         None => None,
                     },
@@ -667,7 +675,7 @@ impl<'a> Adapter<'a> {
             )
             .collect();
         for (subnet, table) in self.model.subnets.iter_mut().zip(tables) {
-            subnet.route_table = table;
+            subnet.route_table.value = table;
         }
     }
 
@@ -794,7 +802,7 @@ impl<'a> Adapter<'a> {
             };
             if ingress {
                 g.ingress.clear();
-                g.ingress_known = true;
+                g.ingress_complete = Truth::True;
             }
             if egress {
                 g.egress.clear();
@@ -802,7 +810,7 @@ impl<'a> Adapter<'a> {
         }
         for sg in unknown_direction {
             if let Some(g) = self.model.security_groups.get_mut(sg) {
-                g.ingress_known = false;
+                g.ingress_complete = Truth::Unknown;
             }
         }
         for (sg, ingress, rules) in adds {
@@ -1010,31 +1018,36 @@ impl<'a> Adapter<'a> {
                     type_field,
                     id_field,
                 } => match present(&res.body, type_field) {
-                    None => Some(None),
+                    None => Some(Named::Other),
                     Some(t) => match self.r.string(t) {
                         Some(t) if t.eq_ignore_ascii_case("VPC") => {
                             self.vpc_target(present(&res.body, id_field))
                         }
                         // A log on a subnet, an interface, …: not on a VPC.
-                        Some(_) => Some(None),
+                        Some(_) => Some(Named::Other),
                         None => None,
                     },
                 },
             };
             self.model.flow_logs.push(FlowLog {
                 meta: meta(res),
-                vpc,
+                vpc: Val::derived(vpc, res.span),
             });
         }
     }
 
-    /// Which VPC in scope a flow log's target field names: Some(None) for none in scope.
-    fn vpc_target(&self, node: Option<&'a Node>) -> Option<Option<Id>> {
+    /// Which VPC in scope a flow log's target field names ([`Named::Other`]: none in scope);
+    /// None when unknown.
+    fn vpc_target(&self, node: Option<&'a Node>) -> Option<Named> {
         match node {
-            None => Some(None),
+            None => Some(Named::Other),
             Some(n) => match self.r.follow(n) {
-                Target::Resource(idx, _) => Some(self.vpc_of.get(&idx).copied()),
-                Target::Value(_) => Some(None),
+                Target::Resource(idx, _) => Some(
+                    self.vpc_of
+                        .get(&idx)
+                        .map_or(Named::Other, |&v| Named::InScope(v)),
+                ),
+                Target::Value(_) => Some(Named::Other),
                 Target::Unknown => None,
             },
         }

@@ -6,6 +6,7 @@
 
 use super::resolve::{Resolver, Target};
 use crate::ir::{Node, Resource, Value};
+use crate::model::Truth;
 use crate::model::policy::{
     ActionSet, Condition, Effect, PolicyDocument, PrincipalEntry, ResourceEntry, Statement,
 };
@@ -61,7 +62,7 @@ impl<'a> PolicyReader<'a, '_> {
     fn structured(&self, doc: &Node) -> PolicyDocument {
         let mut out = PolicyDocument {
             statements: Vec::new(),
-            complete: true,
+            complete: Truth::True,
             span: doc.span,
         };
         let statements: Vec<&Node> = match doc.get("Statement").map(|s| (&s.value, s)) {
@@ -69,14 +70,14 @@ impl<'a> PolicyReader<'a, '_> {
             Some((Value::Map(_), s)) => vec![s],
             None => Vec::new(),
             Some(_) => {
-                out.complete = false;
+                out.complete = Truth::Unknown;
                 Vec::new()
             }
         };
         for statement in statements {
             match self.statement(statement) {
                 Some(s) => out.statements.push(s),
-                None => out.complete = false,
+                None => out.complete = Truth::Unknown,
             }
         }
         out
@@ -127,16 +128,16 @@ impl<'a> PolicyReader<'a, '_> {
                 (None, Some(p)) => (Some(p), true),
                 (None, None) => (None, false),
             };
-        let (principals, principals_known) = match principal_node {
+        let (principals, principals_complete) = match principal_node {
             Some(p) => match self.principals(p) {
-                Some(list) => (list, true),
-                None => (Vec::new(), false),
+                Some(list) => (list, Truth::True),
+                None => (Vec::new(), Truth::Unknown),
             },
-            None => (Vec::new(), true),
+            None => (Vec::new(), Truth::True),
         };
-        let (conditions, conditions_known) = match node.get("Condition") {
+        let (conditions, conditions_complete) = match node.get("Condition") {
             Some(c) => self.conditions(c),
-            None => (Vec::new(), true),
+            None => (Vec::new(), Truth::True),
         };
         Some(Statement {
             effect,
@@ -145,9 +146,9 @@ impl<'a> PolicyReader<'a, '_> {
             not_resource,
             principals,
             not_principal,
-            principals_known,
+            principals_complete,
             conditions,
-            conditions_known,
+            conditions_complete,
             span: node.span,
         })
     }
@@ -241,15 +242,16 @@ impl<'a> PolicyReader<'a, '_> {
     }
 
     /// `{Operator: {key: value-or-values}}`.
-    fn conditions(&self, node: &'a Node) -> (Vec<Condition>, bool) {
+    /// The conditions of a `Condition` block, and whether they are all of them.
+    fn conditions(&self, node: &'a Node) -> (Vec<Condition>, Truth) {
         let Value::Map(operators) = &node.value else {
-            return (Vec::new(), false);
+            return (Vec::new(), Truth::Unknown);
         };
         let mut out = Vec::new();
-        let mut known = true;
+        let mut complete = Truth::True;
         for (operator, keys) in operators {
             let Value::Map(keys) = &keys.value else {
-                known = false;
+                complete = Truth::Unknown;
                 continue;
             };
             for (key, values) in keys {
@@ -261,7 +263,7 @@ impl<'a> PolicyReader<'a, '_> {
                 ));
             }
         }
-        (out, known)
+        (out, complete)
     }
 
     fn values(&self, node: &'a Node) -> Vec<(Option<String>, crate::ir::Span)> {
@@ -295,20 +297,20 @@ impl<'a> PolicyReader<'a, '_> {
         let body = &resource.body;
         let mut doc = PolicyDocument {
             statements: Vec::new(),
-            complete: true,
+            complete: Truth::True,
             span: resource.span,
         };
         let mut sids: Vec<Option<String>> = Vec::new();
         let merge = |doc: &mut PolicyDocument, field: &str, sids: &mut Vec<Option<String>>| {
             let Some(list) = body.get(field) else { return };
             let Value::List(items) = &list.value else {
-                doc.complete = false;
+                doc.complete = Truth::Unknown;
                 return;
             };
             for item in items {
                 match self.read_at(item, depth + 1) {
                     Some(other) => {
-                        doc.complete &= other.complete;
+                        doc.complete = doc.complete.and(other.complete);
                         // Statements read from JSON carry no sid here, so they are added, not
                         // merged; only `statement` blocks replace each other by sid.
                         for s in other.statements {
@@ -316,7 +318,7 @@ impl<'a> PolicyReader<'a, '_> {
                             doc.statements.push(s);
                         }
                     }
-                    None => doc.complete = false,
+                    None => doc.complete = Truth::Unknown,
                 }
             }
         };
@@ -339,7 +341,7 @@ impl<'a> PolicyReader<'a, '_> {
                 }
             }
             None => {}
-            Some(_) => doc.complete = false,
+            Some(_) => doc.complete = Truth::Unknown,
         }
         merge(&mut doc, "override_policy_documents", &mut sids);
         doc
@@ -373,14 +375,14 @@ impl<'a> PolicyReader<'a, '_> {
             (None, None) => (Vec::new(), false),
         };
         let mut principals = Vec::new();
-        let mut principals_known = true;
+        let mut principals_complete = Truth::True;
         let mut not_principal = false;
         for (field, negated) in [("principals", false), ("not_principals", true)] {
             let Some(blocks) = block.get(field) else {
                 continue;
             };
             let Value::List(blocks) = &blocks.value else {
-                principals_known = false;
+                principals_complete = Truth::Unknown;
                 continue;
             };
             for p in blocks {
@@ -409,7 +411,7 @@ impl<'a> PolicyReader<'a, '_> {
             }
         }
         let mut conditions = Vec::new();
-        let mut conditions_known = true;
+        let mut conditions_complete = Truth::True;
         match block.get("condition").map(|c| &c.value) {
             Some(Value::List(blocks)) => {
                 for c in blocks {
@@ -420,12 +422,12 @@ impl<'a> PolicyReader<'a, '_> {
                             let span = c.get("test").map_or(c.span, |t| t.span);
                             conditions.push(condition(test, variable, self.values(values), span));
                         }
-                        _ => conditions_known = false,
+                        _ => conditions_complete = Truth::Unknown,
                     }
                 }
             }
             None => {}
-            Some(_) => conditions_known = false,
+            Some(_) => conditions_complete = Truth::Unknown,
         }
         Statement {
             effect,
@@ -434,9 +436,9 @@ impl<'a> PolicyReader<'a, '_> {
             not_resource,
             principals,
             not_principal,
-            principals_known,
+            principals_complete,
             conditions,
-            conditions_known,
+            conditions_complete,
             span: block.span,
         }
     }
