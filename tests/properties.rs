@@ -451,13 +451,22 @@ fn entries() -> impl Strategy<Value = Vec<E>> {
     })
 }
 
+/// Whether entries are all read, as the model says it: true, or unknown (never false).
+fn complete(all_read: bool) -> Truth {
+    if all_read {
+        Truth::True
+    } else {
+        Truth::Unknown
+    }
+}
+
 /// An ACL of `entries`; `known` says whether all its (ingress, egress) entries were read.
 fn acl(entries: &[E], known: (bool, bool)) -> NetworkAcl {
     NetworkAcl {
         meta: meta("acl".into()),
         entries: entries.iter().map(E::model).collect(),
-        ingress_known: known.0,
-        egress_known: known.1,
+        ingress_complete: complete(known.0),
+        egress_complete: complete(known.1),
         inline_entries: None,
         entry_resources: None,
     }
