@@ -423,7 +423,7 @@ pub struct SecurityGroup {
 pub struct IamRole {
     pub meta: Meta,
     /// None when the trust policy cannot be read.
-    pub trust: Option<PolicyDocument>,
+    pub trust: Val<PolicyDocument>,
     pub policies: Vec<PolicyDocument>,
     /// Whether `policies` are all of them: unknown when some attached policy is out of scope or
     /// unreadable.
@@ -474,7 +474,7 @@ pub struct Trail {
     pub meta: Meta,
     pub logging: Val<bool>,
     /// None when the selectors cannot be read.
-    pub selectors: Option<Vec<DataSelector>>,
+    pub selectors: Val<Vec<DataSelector>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -85,7 +85,7 @@ pub struct Condition {
 pub struct Statement {
     pub effect: Val<Effect>,
     /// None when unknown.
-    pub actions: Option<ActionSet>,
+    pub actions: Val<ActionSet>,
     /// `Resource` entries; `not_resource` when written as `NotResource`.
     pub resources: Vec<ResourceEntry>,
     pub not_resource: bool,
@@ -111,10 +111,7 @@ impl Statement {
 
     /// Does the statement cover some S3 action?
     pub fn covers_s3(&self) -> Truth {
-        match &self.actions {
-            Some(actions) => Truth::from_known(actions.covers_service("s3")),
-            None => Truth::Unknown,
-        }
+        self.actions.test(|actions| actions.covers_service("s3"))
     }
 
     /// Conditions on a key (lower-case), e.g. `aws:sourcevpce`.

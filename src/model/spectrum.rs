@@ -260,7 +260,7 @@ impl Bucket {
 impl Trail {
     /// Does the trail record S3 object-level read events for the bucket?
     pub fn records_reads_of(&self, bucket: &str) -> Truth {
-        let Some(selectors) = &self.selectors else {
+        let Some(selectors) = self.selectors.known() else {
             return Truth::Unknown;
         };
         let object = Bucket::object_arn(bucket);

@@ -156,7 +156,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         warehouse.meta.span,
                     )
             };
-            let Some(trust) = &role.trust else {
+            let Some(trust) = role.trust.known() else {
                 if config.reports(Truth::Unknown) {
                     findings.push(related(RULE.finding(
                         &role.meta,
@@ -170,10 +170,9 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 continue;
             };
             for statement in &trust.statements {
-                let assumes = match &statement.actions {
-                    Some(actions) => Truth::from_known(actions.covers("sts:AssumeRole")),
-                    None => Truth::Unknown,
-                };
+                let assumes = statement
+                    .actions
+                    .test(|actions| actions.covers("sts:AssumeRole"));
                 let grants = statement.is_allow().and(assumes);
                 if !config.reports(grants) {
                     continue;

@@ -283,7 +283,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 (Some(trail), unsure) => {
                     let (what, span) = if trail.logging.known().is_none() {
                         ("whether it is logging is", trail.logging.span)
-                    } else if trail.selectors.is_none() {
+                    } else if trail.selectors.known().is_none() {
                         ("its event selectors are", trail.meta.span)
                     } else {
                         (

@@ -464,7 +464,13 @@ impl<'a> Adapter<'a> {
         let mut names: HashMap<String, Id> = HashMap::new();
         for (idx, res) in self.managed().filter(|(_, r)| r.kind == s.role) {
             let reader = self.policy_reader();
-            let trust = present(&res.body, s.role_trust).and_then(|n| reader.read(n));
+            // Every role has a trust policy: one that is not written here is unknown.
+            let trust = match present(&res.body, s.role_trust) {
+                Some(n) => reader
+                    .read(n)
+                    .map_or_else(|| Val::unknown(n.span), |doc| Val::explicit(doc, n.span)),
+                None => Val::unknown(res.span),
+            };
             let mut role = IamRole {
                 meta: meta(res),
                 trust,
@@ -614,7 +620,12 @@ impl<'a> Adapter<'a> {
             self.model.trails.push(Trail {
                 meta: meta(res),
                 logging,
-                selectors,
+                selectors: Val {
+                    value: selectors,
+                    span: res.span,
+                    origin: crate::model::Origin::Explicit,
+                    field: None,
+                },
             });
         }
     }

@@ -105,17 +105,7 @@ impl<'a> PolicyReader<'a, '_> {
             },
             None => Val::unknown(node.span),
         };
-        let actions = match (node.get("Action"), node.get("NotAction")) {
-            (Some(a), _) => self.strings(a).map(|patterns| ActionSet {
-                not: false,
-                patterns,
-            }),
-            (None, Some(a)) => self.strings(a).map(|patterns| ActionSet {
-                not: true,
-                patterns,
-            }),
-            (None, None) => None,
-        };
+        let actions = self.actions(node.get("Action"), node.get("NotAction"), node.span);
         let (resource_node, not_resource) = match (node.get("Resource"), node.get("NotResource")) {
             (Some(r), _) => (Some(r), false),
             (None, Some(r)) => (Some(r), true),
@@ -242,6 +232,25 @@ impl<'a> PolicyReader<'a, '_> {
     }
 
     /// `{Operator: {key: value-or-values}}`.
+    /// A statement's `Action` or `NotAction` (`actions`/`not_actions`); unknown when neither is
+    /// written or the list cannot be read.
+    fn actions(
+        &self,
+        action: Option<&'a Node>,
+        not_action: Option<&'a Node>,
+        statement: crate::ir::Span,
+    ) -> Val<ActionSet> {
+        let (node, not) = match (action, not_action) {
+            (Some(a), _) => (a, false),
+            (None, Some(a)) => (a, true),
+            (None, None) => return Val::unknown(statement),
+        };
+        match self.strings(node) {
+            Some(patterns) => Val::explicit(ActionSet { not, patterns }, node.span),
+            None => Val::unknown(node.span),
+        }
+    }
+
     /// The conditions of a `Condition` block, and whether they are all of them.
     fn conditions(&self, node: &'a Node) -> (Vec<Condition>, Truth) {
         let Value::Map(operators) = &node.value else {
@@ -358,17 +367,7 @@ impl<'a> PolicyReader<'a, '_> {
             None => Val::default(Effect::Allow, block.span),
         };
         let list = |name: &str| block.get(name).filter(|n| !matches!(n.value, Value::Null));
-        let actions = match (list("actions"), list("not_actions")) {
-            (Some(a), _) => self.strings(a).map(|patterns| ActionSet {
-                not: false,
-                patterns,
-            }),
-            (None, Some(a)) => self.strings(a).map(|patterns| ActionSet {
-                not: true,
-                patterns,
-            }),
-            (None, None) => None,
-        };
+        let actions = self.actions(list("actions"), list("not_actions"), block.span);
         let (resources, not_resource) = match (list("resources"), list("not_resources")) {
             (Some(r), _) => (self.resources(r), false),
             (None, Some(r)) => (self.resources(r), true),
@@ -650,7 +649,7 @@ mod tests {
         .unwrap();
         let s = &doc.statements[0];
         assert_eq!(s.effect.known(), Some(&Effect::Allow));
-        assert!(s.actions.as_ref().unwrap().covers("sts:AssumeRole"));
+        assert!(s.actions.known().unwrap().covers("sts:AssumeRole"));
         assert_eq!(s.principals[0].kind, "Service");
         assert_eq!(s.principals[0].value.as_deref(), Some(""));
     }
@@ -670,7 +669,7 @@ mod tests {
         .unwrap();
         let deny = &doc.statements[0];
         assert_eq!(deny.is_deny(), crate::model::Truth::True);
-        assert!(deny.not_resource && deny.actions.as_ref().unwrap().not);
+        assert!(deny.not_resource && deny.actions.known().unwrap().not);
         assert_eq!(deny.principals[0].kind, "*");
         let vpce = deny.conditions_on("aws:sourcevpce").next().unwrap();
         assert_eq!(
