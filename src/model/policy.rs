@@ -58,9 +58,8 @@ pub enum ResourceEntry {
 pub struct PrincipalEntry {
     /// `*` (any), `AWS`, `Service`, `Federated`, `CanonicalUser`.
     pub kind: String,
-    /// The identifier; None when unknown.
-    pub value: Option<String>,
-    pub span: Span,
+    /// The identifier, at the place it is written.
+    pub value: Val<String>,
 }
 
 /// One condition: operator, key and values.
@@ -73,10 +72,8 @@ pub struct Condition {
     pub set_operator: Option<String>,
     /// The condition key, lower-cased (keys are case-insensitive).
     pub key: String,
-    /// The values; None entries are unknown.
-    pub values: Vec<Option<String>>,
-    /// Where each value is written.
-    pub value_spans: Vec<Span>,
+    /// The values, each where it is written.
+    pub values: Vec<Val<String>>,
     /// Where the operator is written.
     pub span: Span,
 }

@@ -178,12 +178,15 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     continue;
                 }
                 for principal in &statement.principals {
-                    let who = match (principal.kind.as_str(), principal.value.as_deref()) {
+                    let who = match (
+                        principal.kind.as_str(),
+                        principal.value.known().map(String::as_str),
+                    ) {
                         (kind, None) => {
                             if config.reports(Truth::Unknown) {
                                 findings.push(related(RULE.finding(
                                     &role.meta,
-                                    principal.span,
+                                    principal.value.span,
                                     format!(
                                         "role {} of {} trusts a {kind} principal that is unknown here{}; if it is not Redshift, principals other than Redshift can assume the role",
                                         role.meta.address,
@@ -233,16 +236,16 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     findings.push(related(
                         RULE.finding(
                             &role.meta,
-                            principal.span,
+                            principal.value.span,
                             format!(
                                 "role {} of {} trusts {who}, not only Redshift",
                                 role.meta.address, warehouse.meta.address
                             ),
                         )
                         .with_fix(
-                            match (principal.kind.as_str(), &principal.value) {
+                            match (principal.kind.as_str(), principal.value.known()) {
                                 ("Service", Some(old)) => Some(FixIntent::Replace {
-                                    span: principal.span,
+                                    span: principal.value.span,
                                     old: old.clone(),
                                     value: FixValue::Str(REDSHIFT.into()),
                                 }),

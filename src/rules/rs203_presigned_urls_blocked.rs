@@ -2,7 +2,7 @@
 
 use crate::model::policy::{Condition, PolicyDocument};
 use crate::model::spectrum::UnsureReads;
-use crate::model::{FixIntent, FixValue, Meta, Model, Span, Truth};
+use crate::model::{FixIntent, FixValue, Meta, Model, Span, Truth, Val};
 use crate::rules::{Finding, RuleConfig, unsure_reason};
 
 declare_rule! {
@@ -303,14 +303,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 for condition in &statement.conditions {
                     // Raising a too-short signature age limit is the fix; a denied auth type is
                     // the user's policy to rewrite.
-                    let fix = match (
-                        condition.key.as_str(),
-                        condition.values.first(),
-                        condition.value_spans.first(),
-                    ) {
-                        ("s3:signatureage", Some(Some(old)), Some(span)) => {
-                            Some(FixIntent::Replace {
-                                span: *span,
+                    let fix = match (condition.key.as_str(), condition.values.first()) {
+                        ("s3:signatureage", Some(limit)) => {
+                            limit.known().map(|old| FixIntent::Replace {
+                                span: limit.span,
                                 old: old.clone(),
                                 value: FixValue::Int(SPECTRUM_SIGNATURE_AGE_MS as i64),
                             })
@@ -321,13 +317,13 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         ("s3:authtype", "StringEquals" | "StringLike") => condition
                             .values
                             .iter()
-                            .flatten()
+                            .filter_map(Val::known)
                             .any(|v| v.eq_ignore_ascii_case("REST-QUERY-STRING"))
                             .then(|| "denies presigned URLs (s3:authType REST-QUERY-STRING)".to_string()),
                         ("s3:signatureage", "NumericGreaterThan" | "NumericGreaterThanEquals") => condition
                             .values
                             .iter()
-                            .flatten()
+                            .filter_map(Val::known)
                             .filter_map(|v| v.parse::<f64>().ok())
                             .find(|limit| *limit < SPECTRUM_SIGNATURE_AGE_MS)
                             .map(|limit| format!("denies signatures older than {limit} ms (Spectrum needs 3600000)")),
@@ -443,11 +439,6 @@ fn unknown_limit(condition: &Condition) -> Option<UnknownLimit> {
         ),
         _ => return None,
     };
-    let index = condition.values.iter().position(Option::is_none)?;
-    let span = condition
-        .value_spans
-        .get(index)
-        .copied()
-        .unwrap_or(condition.span);
+    let span = condition.values.iter().find(|v| v.known().is_none())?.span;
     Some(UnknownLimit { span, what, breaks })
 }

@@ -207,8 +207,7 @@ impl<'a> PolicyReader<'a, '_> {
         if let Some(s) = self.r.string(node) {
             return Some(vec![PrincipalEntry {
                 kind: if s == "*" { "*".into() } else { "AWS".into() },
-                value: Some(s.to_string()),
-                span: node.span,
+                value: Val::explicit(s.to_string(), node.span),
             }]);
         }
         let Value::Map(map) = &node.value else {
@@ -223,8 +222,7 @@ impl<'a> PolicyReader<'a, '_> {
             for id in items {
                 out.push(PrincipalEntry {
                     kind: kind.clone(),
-                    value: self.r.string(id).map(str::to_string),
-                    span: id.span,
+                    value: known_string(self.r.string(id), id.span),
                 });
             }
         }
@@ -403,8 +401,7 @@ impl<'a> PolicyReader<'a, '_> {
                 for (value, span) in values {
                     principals.push(PrincipalEntry {
                         kind: kind.clone().unwrap_or_else(|| "?".into()),
-                        value,
-                        span,
+                        value: known_string(value.as_deref(), span),
                     });
                 }
             }
@@ -561,8 +558,10 @@ fn condition(
     values: Vec<(Option<String>, crate::ir::Span)>,
     span: crate::ir::Span,
 ) -> Condition {
-    let (values, value_spans): (Vec<Option<String>>, Vec<crate::ir::Span>) =
-        values.into_iter().unzip();
+    let values = values
+        .into_iter()
+        .map(|(value, span)| known_string(value.as_deref(), span))
+        .collect();
     let (set_operator, rest) = match operator.split_once(':') {
         Some((prefix, rest)) => (Some(prefix.to_string()), rest),
         None => (None, operator),
@@ -577,9 +576,16 @@ fn condition(
         set_operator,
         key: key.to_ascii_lowercase(),
         values,
-        value_spans,
         span,
     }
+}
+
+/// A string value read from the source, where `None` means it could not be evaluated.
+fn known_string(value: Option<&str>, span: crate::ir::Span) -> Val<String> {
+    value.map_or_else(
+        || Val::unknown(span),
+        |v| Val::explicit(v.to_string(), span),
+    )
 }
 
 fn format_number(n: f64) -> String {
@@ -651,7 +657,7 @@ mod tests {
         assert_eq!(s.effect.known(), Some(&Effect::Allow));
         assert!(s.actions.known().unwrap().covers("sts:AssumeRole"));
         assert_eq!(s.principals[0].kind, "Service");
-        assert_eq!(s.principals[0].value.as_deref(), Some(""));
+        assert_eq!(s.principals[0].value.known().map(String::as_str), Some(""));
     }
 
     #[test]
@@ -682,7 +688,7 @@ mod tests {
             ("StringNotEquals", true, Some("ForAnyValue"), 2)
         );
         let age = deny.conditions_on("s3:signatureage").next().unwrap();
-        assert_eq!(age.values[0].as_deref(), Some("600000"));
+        assert_eq!(age.values[0].known().map(String::as_str), Some("600000"));
         assert_eq!(doc.statements[1].principals.len(), 2);
         assert_eq!(doc.statements[1].covers_s3(), crate::model::Truth::True);
     }
