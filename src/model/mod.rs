@@ -456,8 +456,8 @@ pub enum DataSelector {
     Basic {
         /// Records read events (`ReadWriteType` All or ReadOnly).
         reads: Truth,
-        /// Each data resource: does it select S3 objects, and its ARN prefixes (None unknown).
-        resources: Vec<(Truth, Vec<Option<String>>)>,
+        /// Each data resource: does it select S3 objects, and its ARN prefixes.
+        resources: Vec<(Truth, Vec<Val<String>>)>,
     },
     Advanced {
         /// Selects S3 object data events (`eventCategory` Data, `resources.type` S3 objects).

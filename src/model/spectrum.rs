@@ -267,11 +267,10 @@ impl Trail {
         let recorded = Truth::any(selectors.iter().map(|s| match s {
             DataSelector::Basic { reads, resources } => {
                 let covers = Truth::any(resources.iter().map(|(objects, values)| {
-                    let hit = Truth::any(values.iter().map(|v| match v {
-                        Some(prefix) => Truth::from_known(
-                            object.starts_with(prefix.as_str()) || prefix == "arn:aws:s3",
-                        ),
-                        None => Truth::Unknown,
+                    let hit = Truth::any(values.iter().map(|v| {
+                        v.test(|prefix| {
+                            object.starts_with(prefix.as_str()) || prefix == "arn:aws:s3"
+                        })
                     }));
                     objects.and(hit)
                 }));

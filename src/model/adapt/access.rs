@@ -595,7 +595,12 @@ impl<'a> Adapter<'a> {
                                     .and_then(|n| self.one_or_many(n))
                                     .unwrap_or_default()
                                     .into_iter()
-                                    .map(|v| self.r.string(v).map(str::to_string))
+                                    .map(|v| {
+                                        self.r.string(v).map_or_else(
+                                            || Val::unknown(v.span),
+                                            |s| Val::explicit(s.to_string(), v.span),
+                                        )
+                                    })
                                     .collect();
                                 (objects, values)
                             })
