@@ -154,6 +154,140 @@ fn rules_never_see_syntax() {
 }
 
 #[test]
+fn rules_decide_what_to_report_only_through_rule_config_reports() {
+    for (path, text) in sources_under("src/rules") {
+        if path.ends_with("mod.rs") {
+            continue;
+        }
+        let code: String = code_lines(&text).collect::<Vec<_>>().join("\n");
+        // `config.strict`, also split over lines (`config\n    .strict`).
+        let squeezed: String = code.split_whitespace().collect();
+        assert!(
+            !squeezed.contains(".strict"),
+            "{path}: rules ask `config.reports(truth)`, never `config.strict`"
+        );
+    }
+}
+
+/// Public fields of model structs that are `bool` or `Option<…>` and do not stand for a value
+/// the source may leave unknown (that is a `Val`, a `Truth` or a `Link`), with the reason. (The
+/// check reads `pub` field lines; fields of enum variants are not covered.)
+const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 18] = [
+    ("value: Option<T>", "the vocabulary itself: a Val's value"),
+    ("field: Option<FieldSite>", "where a fix writes the field"),
+    (
+        "value: Option<Span>",
+        "whether a field is written, which is always known",
+    ),
+    (
+        "target: Option<Id>",
+        "the vocabulary itself: a Link out of scope",
+    ),
+    (
+        "origin: Option<Span>",
+        "where a plan describes the resource",
+    ),
+    (
+        "require_ssl: Option<Val<bool>>",
+        "not set is known; the Val is unknown when unreadable",
+    ),
+    (
+        "vpc: Option<Link>",
+        "not written (the default VPC) is known; the Link may be unknown",
+    ),
+    ("gateway: Option<Meta>", "a related location for reports"),
+    ("add_https_egress: Option<FixIntent>", "a fix"),
+    (
+        "egress: bool",
+        "an entry of unknown direction is not an entry: it leaves both directions incomplete",
+    ),
+    (
+        "inline_entries: Option<(FieldSite, FieldSite, NaclEntryFields)>",
+        "where a fix writes",
+    ),
+    (
+        "entry_resources: Option<EntryResources>",
+        "how a fix writes",
+    ),
+    (
+        "port_range: Option<&'static str>",
+        "a field name of the source family",
+    ),
+    (
+        "not: bool",
+        "NotAction is syntax, known whenever the statement is read",
+    ),
+    (
+        "if_exists: bool",
+        "an operator suffix, known whenever the condition is read",
+    ),
+    (
+        "set_operator: Option<String>",
+        "an operator prefix, known whenever the condition is read",
+    ),
+    (
+        "not_resource: bool",
+        "NotResource is syntax, known whenever the statement is read",
+    ),
+    (
+        "not_principal: bool",
+        "NotPrincipal is syntax, known whenever the statement is read",
+    ),
+];
+
+#[test]
+fn the_model_says_maybe_only_with_val_truth_and_link() {
+    let allowed: Vec<&str> = KNOWN_OPTIONS_AND_FLAGS.iter().map(|(f, _)| *f).collect();
+    let mut offenders = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, text) in sources_under("src/model") {
+        if path.contains("adapt") {
+            continue;
+        }
+        // Public fields: `pub name: Type,` (functions and other items are not fields).
+        for line in code_lines(&text).filter(|l| {
+            let t = l.trim_start();
+            t.starts_with("pub ") && t.ends_with(',') && !t.starts_with("pub fn")
+        }) {
+            let field = line.trim().trim_start_matches("pub ").trim_end_matches(',');
+            assert!(
+                !field.contains("Option<Option<"),
+                "{path}: `{field}`: a link that may be unknown is a Val<Named>"
+            );
+            let Some((name, ty)) = field.split_once(": ") else {
+                continue;
+            };
+            let is_field = !name.contains(['(', ' ', '<', '.', '=', '"']) && !line.contains("fn ");
+            if !is_field {
+                continue;
+            }
+            assert!(
+                !name.ends_with("_known"),
+                "{path}: `{field}`: whether all members were read is a Truth (`*_complete`)"
+            );
+            if ty == "bool" || ty.starts_with("Option<") {
+                if allowed.contains(&field) {
+                    seen.insert(field.to_string());
+                } else {
+                    offenders.push(format!("{path}: `{field}`"));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "model fields that may stand for an unknown value must be a Val, a Truth or a Link \
+         (or be listed with a reason in KNOWN_OPTIONS_AND_FLAGS):\n{}",
+        offenders.join("\n")
+    );
+    let stale: Vec<&&str> = allowed.iter().filter(|f| !seen.contains(**f)).collect();
+    assert!(
+        stale.is_empty(),
+        "KNOWN_OPTIONS_AND_FLAGS lists fields that are gone: {stale:?}"
+    );
+}
+
+#[test]
 fn front_ends_never_know_rules_or_the_model() {
     for (path, text) in sources_under("src/frontend") {
         for line in code_lines(&text) {
