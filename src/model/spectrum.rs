@@ -23,24 +23,73 @@ impl Model {
     }
 
     /// The buckets in scope that a policy of one of the warehouse's roles lets it read: named in
-    /// the `Resource` of an `Allow` statement covering S3 actions. A wildcard that names no
-    /// bucket (`*`, `arn:aws:s3:::*`) is not naming one (see [`Model::unsure_spectrum_reads`]).
+    /// the `Resource` of a statement known to allow S3 actions. A wildcard that names no bucket
+    /// (`*`, `arn:aws:s3:::*`) is not naming one, and a statement whose effect or actions are
+    /// unknown is not known to read (see [`Model::possible_spectrum_buckets`]).
     pub fn spectrum_buckets(&self, warehouse: &Warehouse) -> Vec<Id> {
         let mut out: Vec<Id> = Vec::new();
-        for statement in self.reading_statements(warehouse).map(|(_, s)| s) {
-            for entry in &statement.resources {
-                let ids: Vec<Id> = match entry {
-                    ResourceEntry::Bucket(id) => vec![*id],
-                    ResourceEntry::Arn(arn) => match s3_bucket_pattern(arn) {
-                        Some(pattern) if !is_wildcard(&pattern) => self.buckets_matching(&pattern),
-                        _ => Vec::new(),
-                    },
-                    ResourceEntry::Unknown => Vec::new(),
-                };
-                for id in ids {
-                    if !out.contains(&id) {
-                        out.push(id);
-                    }
+        for (_, statement) in self
+            .reading_statements(warehouse)
+            .filter(|(_, s)| reads_s3(s).is_true())
+        {
+            for id in self.named_buckets(statement) {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    /// The buckets in scope a statement names in its `Resource` (wildcards name none).
+    fn named_buckets(&self, statement: &Statement) -> Vec<Id> {
+        statement
+            .resources
+            .iter()
+            .flat_map(|entry| match entry {
+                ResourceEntry::Bucket(id) => vec![*id],
+                ResourceEntry::Arn(arn) => match s3_bucket_pattern(arn) {
+                    Some(pattern) if !is_wildcard(&pattern) => self.buckets_matching(&pattern),
+                    _ => Vec::new(),
+                },
+                ResourceEntry::Unknown => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The Spectrum buckets of the warehouse (with `None`), then, for `--strict`, the other
+    /// buckets in scope it may read, each with the statement that makes it so: one whose effect
+    /// or actions are unknown naming the bucket, a wildcard `Resource` (any bucket), or, when
+    /// `unknown_resources` is set, a `Resource` that cannot be known (any bucket).
+    pub fn possible_spectrum_buckets(
+        &self,
+        warehouse: &Warehouse,
+        unknown_resources: bool,
+    ) -> Vec<(Id, Option<UnsureReads<'_>>)> {
+        let mut out: Vec<(Id, Option<UnsureReads>)> = self
+            .spectrum_buckets(warehouse)
+            .into_iter()
+            .map(|id| (id, None))
+            .collect();
+        for (role, statement) in self
+            .reading_statements(warehouse)
+            .filter(|(_, s)| reads_s3(s) == Truth::Unknown)
+        {
+            for id in self.named_buckets(statement) {
+                if !out.iter().any(|(b, _)| *b == id) {
+                    let reads = UnsureReads {
+                        role,
+                        statement: statement.span,
+                        cause: UnsureCause::UnknownStatement,
+                    };
+                    out.push((id, Some(reads)));
+                }
+            }
+        }
+        if let Some(reads) = self.unsure_spectrum_reads(warehouse, unknown_resources) {
+            for id in 0..self.buckets.len() {
+                if !out.iter().any(|(b, _)| *b == id) {
+                    out.push((id, Some(reads)));
                 }
             }
         }
@@ -62,27 +111,20 @@ impl Model {
         })
     }
 
-    /// A statement of one of the warehouse's roles (in scope) that lets it read S3 resources
-    /// without naming them: a `Resource` that cannot be known (built from a variable or
-    /// parameter without a value), or, when `wildcards` is set, a wildcard that names no bucket
-    /// (`*`, `arn:aws:s3:::*`). Any bucket in scope may then be a Spectrum bucket; rules say so
-    /// only with `--strict`. A `Resource` that cannot be known comes first when both are there.
-    pub fn unsure_spectrum_reads(
+    /// A statement of one of the warehouse's roles (in scope) that may let it read S3 resources
+    /// without naming them: a wildcard that names no bucket (`*`, `arn:aws:s3:::*`), or, when
+    /// `unknown_resources` is set, a `Resource` that cannot be known (built from a variable or
+    /// parameter without a value), which comes first. Any bucket in scope may then be a
+    /// Spectrum bucket; rules say so only with `--strict`.
+    fn unsure_spectrum_reads(
         &self,
         warehouse: &Warehouse,
-        wildcards: bool,
+        unknown_resources: bool,
     ) -> Option<UnsureReads<'_>> {
-        self.first_unsure_read(warehouse, UnsureCause::UnknownResource)
-            .or_else(|| {
-                wildcards
-                    .then(|| self.first_unsure_read(warehouse, UnsureCause::Wildcard))
-                    .flatten()
-            })
-    }
-
-    /// Only the wildcards of [`Model::unsure_spectrum_reads`].
-    pub fn wildcard_spectrum_reads(&self, warehouse: &Warehouse) -> Option<UnsureReads<'_>> {
-        self.first_unsure_read(warehouse, UnsureCause::Wildcard)
+        unknown_resources
+            .then(|| self.first_unsure_read(warehouse, UnsureCause::UnknownResource))
+            .flatten()
+            .or_else(|| self.first_unsure_read(warehouse, UnsureCause::Wildcard))
     }
 
     fn first_unsure_read(
@@ -227,16 +269,23 @@ impl Model {
     }
 }
 
-/// Why a role may read buckets its policy does not name.
+/// Why whether a role reads a bucket is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnsureCause {
-    /// A `Resource` that cannot be known.
+    /// A `Resource` that cannot be known (any bucket).
     UnknownResource,
-    /// A wildcard that names no bucket (`*`).
+    /// A wildcard that names no bucket (`*`: any bucket).
     Wildcard,
+    /// A statement naming the bucket whose effect or actions are unknown.
+    UnknownStatement,
 }
 
-/// A statement of a warehouse's role that may let it read any bucket in scope.
+/// Whether a statement allows S3 actions: its effect is Allow and its actions cover S3.
+fn reads_s3(statement: &Statement) -> Truth {
+    statement.is_allow().and(statement.covers_s3())
+}
+
+/// A statement of a warehouse's role that may let it read a bucket.
 #[derive(Debug, Clone, Copy)]
 pub struct UnsureReads<'m> {
     pub role: &'m IamRole,

@@ -258,6 +258,11 @@ impl Finding {
             UnsureCause::Wildcard => {
                 format!("role {role}: a statement reading every S3 resource (`*`)")
             }
+            UnsureCause::UnknownStatement => {
+                format!(
+                    "role {role}: a statement naming the bucket whose effect or actions are unknown"
+                )
+            }
         };
         self.with_related(label, reads.statement)
     }
@@ -270,6 +275,30 @@ pub(crate) fn unsure_reason(reads: &UnsureReads) -> String {
     match reads.cause {
         UnsureCause::UnknownResource => format!("a Resource of role {role}'s policy is unknown"),
         UnsureCause::Wildcard => format!("role {role}'s policy names `*`"),
+        UnsureCause::UnknownStatement => {
+            format!("the effect or actions of role {role}'s statement naming it are unknown")
+        }
+    }
+}
+
+/// The buckets a rule judges as the warehouse's Spectrum buckets: the known ones (with `None`),
+/// and with `--strict` the ones it may read too, with the statement that makes it so (see
+/// `Model::possible_spectrum_buckets`; `unknown_resources` adds a `Resource` that cannot be
+/// known as a cause).
+pub(crate) fn spectrum_buckets<'m>(
+    model: &'m Model,
+    warehouse: &crate::model::Warehouse,
+    config: &RuleConfig,
+    unknown_resources: bool,
+) -> Vec<(crate::model::Id, Option<UnsureReads<'m>>)> {
+    if config.reports(Truth::Unknown) {
+        model.possible_spectrum_buckets(warehouse, unknown_resources)
+    } else {
+        model
+            .spectrum_buckets(warehouse)
+            .into_iter()
+            .map(|id| (id, None))
+            .collect()
     }
 }
 

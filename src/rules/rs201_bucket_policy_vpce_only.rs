@@ -2,7 +2,7 @@
 
 use crate::model::policy::Statement;
 use crate::model::{Model, Truth, WarehouseKind};
-use crate::rules::{Finding, RuleConfig, unsure_reason};
+use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -246,6 +246,9 @@ declare_rule! {
     /// the same way, the message saying that the role's policy names `*`. A reference to a
     /// bucket inside an ARN (`"arn:aws:s3:::${aws_s3_bucket.x.bucket}/*"`,
     /// `!Join ["", ["arn:aws:s3:::", !Ref X, "/*"]]`, `!Sub "${X.Arn}/*"`) names that bucket.
+    /// A bucket named only by a role statement whose effect or actions are unknown is not known
+    /// to be a Spectrum bucket: no finding; with `--strict` it is judged like one, the message
+    /// saying that statement's effect or actions are unknown.
 id: "RS201",
     name: "bucket-policy-vpce-only",
     severity: High,
@@ -278,20 +281,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .iter()
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
-        let known = model.spectrum_buckets(warehouse);
-        // With --strict, a role statement reading S3 resources that are unknown, or `*`, may
-        // name any other bucket in scope.
-        let unsure = config
-            .reports(Truth::Unknown)
-            .then(|| model.unsure_spectrum_reads(warehouse, true))
-            .flatten();
-        let others = unsure.map_or(Vec::new(), |reads| {
-            (0..model.buckets.len())
-                .filter(|id| !known.contains(id))
-                .map(|id| (id, Some(reads)))
-                .collect()
-        });
-        for (bucket_id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
+        for (bucket_id, unsure) in spectrum_buckets(model, warehouse, config, true) {
             let Some(bucket) = model.buckets.get(bucket_id) else {
                 continue;
             };

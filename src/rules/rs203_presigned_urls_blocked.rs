@@ -3,7 +3,7 @@
 use crate::model::policy::{Condition, PolicyDocument};
 use crate::model::spectrum::UnsureReads;
 use crate::model::{FixIntent, FixValue, Meta, Model, Span, Truth, Val};
-use crate::rules::{Finding, RuleConfig, unsure_reason};
+use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -238,6 +238,9 @@ declare_rule! {
     /// with the role's statement as a related location and without a fix. A wildcard `Resource`
     /// (`*`, `arn:aws:s3:::*`) names no bucket either and is treated the same way with
     /// `--strict`, the message saying that the role's policy names `*`.
+    /// A bucket named only by a role statement whose effect or actions are unknown is not known
+    /// to be a Spectrum bucket: no finding; with `--strict` it is judged like one, the message
+    /// saying that statement's effect or actions are unknown.
     ///
     /// ## Fix
     /// Raise the limit to 3600000.
@@ -259,33 +262,14 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         for role in model.spectrum_roles(warehouse) {
             policies.extend(role.policies.iter().map(|p| (&role.meta, p, "role", None)));
         }
-        let known = model.spectrum_buckets(warehouse);
-        for &id in &known {
+        for (id, unsure) in spectrum_buckets(model, warehouse, config, true) {
             if let Some(bucket) = model.buckets.get(id) {
                 policies.extend(
                     bucket
                         .policies
                         .iter()
-                        .map(|p| (&bucket.meta, p, "bucket", None)),
+                        .map(|p| (&bucket.meta, p, "bucket", unsure)),
                 );
-            }
-        }
-        // With --strict, a role statement reading S3 resources that are unknown, or `*`, may
-        // name any other bucket in scope.
-        if let Some(reads) = config
-            .reports(Truth::Unknown)
-            .then(|| model.unsure_spectrum_reads(warehouse, true))
-            .flatten()
-        {
-            for (id, bucket) in model.buckets.iter().enumerate() {
-                if !known.contains(&id) {
-                    policies.extend(
-                        bucket
-                            .policies
-                            .iter()
-                            .map(|p| (&bucket.meta, p, "bucket", Some(reads))),
-                    );
-                }
             }
         }
         for (owner, policy, what, unsure) in policies {

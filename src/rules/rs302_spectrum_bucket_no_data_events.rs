@@ -1,7 +1,7 @@
 //! RS302 spectrum-bucket-no-data-events.
 
 use crate::model::{Model, Trail, Truth};
-use crate::rules::{Finding, RuleConfig, unsure_reason};
+use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
 
 declare_rule! {
     /// ## What it does
@@ -212,6 +212,9 @@ declare_rule! {
     /// that no trail is known to cover is reported, the message saying that the role's policy
     /// names `*`, so whether the bucket is a Spectrum bucket is unknown, with the role's
     /// statement as a related location.
+    /// A bucket named only by a role statement whose effect or actions are unknown is not known
+    /// to be a Spectrum bucket: no finding; with `--strict` it is judged like one, the message
+    /// saying that statement's effect or actions are unknown.
 id: "RS302",
     name: "spectrum-bucket-no-data-events",
     severity: Low,
@@ -226,19 +229,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         return findings;
     };
     for warehouse in &model.warehouses {
-        let known = model.spectrum_buckets(warehouse);
-        // With --strict, a role statement reading `*` may cover any other bucket in scope.
-        let wildcard = config
-            .reports(Truth::Unknown)
-            .then(|| model.wildcard_spectrum_reads(warehouse))
-            .flatten();
-        let others = wildcard.map_or(Vec::new(), |reads| {
-            (0..model.buckets.len())
-                .filter(|id| !known.contains(id))
-                .map(|id| (id, Some(reads)))
-                .collect()
-        });
-        for (id, unsure) in known.iter().map(|&id| (id, None)).chain(others) {
+        for (id, unsure) in spectrum_buckets(model, warehouse, config, false) {
             let Some(bucket) = model.buckets.get(id) else {
                 continue;
             };

@@ -355,7 +355,9 @@ impl<'a> PolicyReader<'a, '_> {
     }
 
     fn statement_block(&self, block: &'a Node) -> Statement {
-        let effect = match block.get("effect") {
+        // Unset fields are absent in HCL and null in a plan.
+        let list = |name: &str| block.get(name).filter(|n| !matches!(n.value, Value::Null));
+        let effect = match list("effect") {
             Some(e) => match self.r.string(e) {
                 Some("Allow") => Val::explicit(Effect::Allow, e.span),
                 Some("Deny") => Val::explicit(Effect::Deny, e.span),
@@ -364,7 +366,6 @@ impl<'a> PolicyReader<'a, '_> {
             // The data source's default.
             None => Val::default(Effect::Allow, block.span),
         };
-        let list = |name: &str| block.get(name).filter(|n| !matches!(n.value, Value::Null));
         let actions = self.actions(list("actions"), list("not_actions"), block.span);
         let (resources, not_resource) = match (list("resources"), list("not_resources")) {
             (Some(r), _) => (self.resources(r), false),
