@@ -287,11 +287,13 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             };
             for policy in &bucket.policies {
                 // An Allow of S3 without a VPC condition grants access whatever the others say.
+                // Statements that could not be read may be such an Allow.
                 let open_allow = Truth::any(policy.statements.iter().map(|s| {
                     s.is_allow()
                         .and(s.covers_s3())
                         .and(Truth::from_known(vpc_condition(s, false).is_none()))
-                }));
+                }))
+                .or(!policy.complete);
                 for statement in policy
                     .statements
                     .iter()
