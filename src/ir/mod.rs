@@ -239,6 +239,11 @@ pub struct Unit {
     /// The directory or file the unit was read from, for messages and config lookup.
     pub origin: std::path::PathBuf,
     pub resources: Vec<Resource>,
+    /// What a plan destroys (delete-only changes), with the values the objects had: never
+    /// deployed, but they tell what of an existing object's state goes away with them (a
+    /// security group's state lists the rules of standalone rule resources). Empty outside
+    /// plans.
+    pub destroyed: Vec<Resource>,
     pub settings: Settings,
     /// Inline suppressions written in the unit's sources.
     pub suppressions: Vec<Suppression>,

@@ -217,6 +217,7 @@ pub fn load_template(
             .parent()
             .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf),
         resources,
+        destroyed: Vec::new(),
         settings: Settings {
             aws_provider_constraints: Vec::new(),
             provider_region: options

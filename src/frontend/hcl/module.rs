@@ -292,6 +292,7 @@ pub fn load_root_module(
         family: Family::Terraform,
         origin: dir.to_path_buf(),
         resources,
+        destroyed: Vec::new(),
         settings,
         suppressions: std::mem::take(&mut ev.suppressions),
         warnings,

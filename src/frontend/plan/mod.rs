@@ -137,7 +137,7 @@ pub fn load_plan(
     limits: &crate::limits::Limits,
 ) -> (Option<Unit>, Vec<Diagnostic>) {
     // Read in place: the plan text is the largest thing held, and is not copied.
-    let (mut resources, settings, variables, diags) =
+    let (mut resources, destroyed, settings, variables, diags) =
         match read_plan(sources.text(file), sources.display(file), file, limits) {
             Ok(read) => read,
             Err(error) => return (None, vec![error]),
@@ -152,6 +152,7 @@ pub fn load_plan(
         family: Family::Terraform,
         origin: dir.to_path_buf(),
         resources,
+        destroyed,
         settings,
         suppressions,
         warnings: Vec::new(),
@@ -159,9 +160,10 @@ pub fn load_plan(
     (Some(unit), diags)
 }
 
-/// What a plan holds: its resources, its settings, the root variables' values (for mapping
+/// What a plan holds: its resources, what it destroys, its settings, the root variables' values (for mapping
 /// to the source), and warnings; or the error that stops it being read.
 type PlanRead = (
+    Vec<Resource>,
     Vec<Resource>,
     Settings,
     BTreeMap<String, serde_json::Value>,
@@ -233,6 +235,7 @@ fn read_plan(
     let reader = Reader { text, file };
 
     let mut resources = Vec::new();
+    let mut destroyed = Vec::new();
     // Where the previous change's `after` ended: each address is searched for after it.
     let mut floor = 0usize;
     for change in &plan.resource_changes {
@@ -240,11 +243,33 @@ fn read_plan(
             continue;
         }
         let actions = &change.change.actions;
-        // The old object goes away and nothing replaces it: not deployed.
+        // The old object goes away and nothing replaces it: not deployed, but recorded with
+        // the values it had.
         if !actions
             .iter()
             .any(|a| a == "create" || a == "update" || a == "no-op" || a == "read")
         {
+            if let Some(before) = change
+                .change
+                .before
+                .filter(|b| actions.iter().any(|a| a == "delete") && b.get() != "null")
+            {
+                let span = reader.span_of(before);
+                let body = reader.node(before);
+                if matches!(body.value, Value::Map(_)) {
+                    destroyed.push(Resource {
+                        family: Family::Terraform,
+                        mode: Mode::Managed,
+                        kind: change.kind.clone(),
+                        address: change.address.clone(),
+                        span,
+                        body,
+                        origin: None,
+                        deployed_if: None,
+                        state_only: Vec::new(),
+                    });
+                }
+            }
             continue;
         }
         let Some(after) = change.change.after else {
@@ -340,7 +365,7 @@ fn read_plan(
             .provider_region()
             .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
     };
-    Ok((resources, settings, variables, diags))
+    Ok((resources, destroyed, settings, variables, diags))
 }
 
 /// serde_json appends " at line L column C" to messages; the diagnostic carries them already.

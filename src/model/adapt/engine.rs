@@ -761,8 +761,8 @@ impl<'a> Adapter<'a> {
     /// holds: those of the standalone rule resources, including ones this plan deletes. Where
     /// standalone rules attach to the group, they are its rules (the provider does not let
     /// inline and standalone rules manage one group together), and the state is dropped.
-    /// Without any, the state stays: it may be a `dynamic` block's rules, which a plan's
-    /// configuration does not show.
+    /// Without any, the state stays, less the rules of standalone resources the plan destroys:
+    /// it may be a `dynamic` block's rules, which a plan's configuration does not show.
     fn standalone_rules(&mut self) {
         let mut adds: Vec<(Id, bool, Vec<SecurityGroupRule>)> = Vec::new();
         let mut unknown_direction: Vec<Id> = Vec::new();
@@ -792,6 +792,48 @@ impl<'a> Adapter<'a> {
             let mut rules = Vec::new();
             self.rules(res, &res.body, spec.fields, &mut rules);
             adds.push((sg, ingress, rules));
+        }
+        // Rules the plan destroys leave the group's state with it.
+        for res in &self.unit.destroyed {
+            let Some(spec) = self.s.standalone_rules.iter().find(|s| s.kind == res.kind) else {
+                continue;
+            };
+            let Some(sg) =
+                present(&res.body, spec.group).and_then(|n| self.link(n, &self.sg_of).target)
+            else {
+                continue;
+            };
+            let Some(&(ingress_state, egress_state)) = self.state_rules_of.get(&sg) else {
+                continue;
+            };
+            let ingress = match spec.direction {
+                Direction::Ingress => Some(true),
+                Direction::Egress => Some(false),
+                Direction::Field(field) => match self.string(res, field) {
+                    Some("ingress") => Some(true),
+                    Some("egress") => Some(false),
+                    _ => None,
+                },
+            };
+            let mut gone = Vec::new();
+            self.rules(res, &res.body, spec.fields, &mut gone);
+            let Some(g) = self.model.security_groups.get_mut(sg) else {
+                continue;
+            };
+            let same = |a: &SecurityGroupRule, b: &SecurityGroupRule| {
+                a.protocol.value.is_some()
+                    && a.protocol.value == b.protocol.value
+                    && a.ports.value.is_some()
+                    && a.ports.value == b.ports.value
+                    && a.peer.value.is_some()
+                    && a.peer.value == b.peer.value
+            };
+            if ingress_state && ingress == Some(true) {
+                g.ingress.retain(|r| !gone.iter().any(|d| same(d, r)));
+            }
+            if egress_state && ingress == Some(false) {
+                g.egress.retain(|r| !gone.iter().any(|d| same(d, r)));
+            }
         }
         for sg in managed_apart {
             let (Some(&(ingress, egress)), Some(g)) = (
