@@ -631,3 +631,27 @@ fn baselines_hide_known_findings_and_report_gone_ones() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_plan_of_an_unknown_future_format_is_read_with_a_warning() {
+    let plan = std::fs::read_to_string("testdata/plan/rs104/fires.json").unwrap();
+    let future = plan.replacen(
+        "\"format_version\": \"1.2\"",
+        "\"format_version\": \"2.0\"",
+        1,
+    );
+    assert_ne!(plan, future);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, future).unwrap();
+    let (report, code) = json(&["--select", "RS104", path.to_str().unwrap()]);
+    assert_valid_report(&report);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+    let warning = &report["warnings"][0];
+    assert_eq!(warning["line"], 1);
+    assert!(
+        warning["message"].as_str().unwrap().contains("`2.0`"),
+        "{warning}"
+    );
+}
