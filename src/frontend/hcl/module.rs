@@ -174,19 +174,26 @@ fn is_local_source(source: &str) -> bool {
 }
 
 /// Lexically normalizes `a/./b/../c` to `a/c` (no filesystem access, so it works on paths
-/// that are only reported).
+/// that are only reported). A trailing slash is dropped (`../../` is `../..`), `..` is kept
+/// where there is nothing to go up from (`../..` stays, `/..` is `/`), and a path that comes
+/// to nothing is `.`.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for comp in path.components() {
         match comp {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => out.push(".."),
+            },
             other => out.push(other),
         }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }
