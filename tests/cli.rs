@@ -655,3 +655,77 @@ fn a_plan_of_an_unknown_future_format_is_read_with_a_warning() {
         "{warning}"
     );
 }
+
+/// The warnings and errors of a JSON report, as (path, message) pairs.
+fn diagnostics(report: &serde_json::Value, key: &str) -> Vec<(String, String)> {
+    report[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_named_path_that_is_not_analyzed_is_a_warning_and_one_that_cannot_be_read_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(dir.path().join("x.tf")).unwrap();
+    std::fs::write(dir.path().join("README.md"), "# notes\n").unwrap();
+    std::fs::write(dir.path().join("prod.tfvars"), "public = true\n").unwrap();
+    // UTF-32 with a byte-order mark: `{}`.
+    std::fs::write(
+        dir.path().join("utf32.json"),
+        b"\xFF\xFE\x00\x00{\x00\x00\x00}\x00\x00\x00",
+    )
+    .unwrap();
+
+    // Named but not analyzed: warnings, exit 0.
+    for (name, says) in [
+        ("x.tf", "nothing analyzed"),
+        ("README.md", "neither a Terraform plan"),
+        ("prod.tfvars", "--var-file"),
+    ] {
+        let (report, code) = json(&[&p(name)]);
+        assert_valid_report(&report);
+        let warnings = diagnostics(&report, "warnings");
+        assert_eq!(code, 0, "{name}: {report}");
+        assert_eq!(warnings.len(), 1, "{name}: {warnings:?}");
+        assert!(warnings[0].0.ends_with(name), "{warnings:?}");
+        assert!(warnings[0].1.contains(says), "{warnings:?}");
+    }
+
+    // Named but unreadable: errors, exit 2, and the rest is still analyzed.
+    let plan = "testdata/plan/rs104/fires.json";
+    let (report, code) = json(&["--select", "RS104", &p("utf32.json"), plan]);
+    assert_eq!(code, 2);
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+    let errors = diagnostics(&report, "errors");
+    assert!(errors[0].1.contains("UTF-32"), "{errors:?}");
+
+    #[cfg(unix)]
+    {
+        let (report, code) = json(&["/dev/zero"]);
+        assert_eq!(code, 2);
+        assert!(diagnostics(&report, "errors")[0].1.contains("binary"));
+
+        // A named pipe is read like a file: `redshield check <(terraform show -json tf.plan)`.
+        let fifo = dir.path().join("plan.pipe");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                std::fs::write(&fifo, std::fs::read_to_string(plan).unwrap()).unwrap();
+            })
+        };
+        let (report, code) = json(&["--select", "RS104", fifo.to_str().unwrap()]);
+        writer.join().unwrap();
+        assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    }
+}
