@@ -729,3 +729,52 @@ fn a_named_path_that_is_not_analyzed_is_a_warning_and_one_that_cannot_be_read_an
         assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
     }
 }
+
+#[test]
+fn modules_installed_by_terraform_init_are_analyzed_and_missing_ones_are_named_once() {
+    // With .terraform/modules/modules.json: the cluster inside the registry module is found,
+    // in the module's file, named by the calling module block; its fix is withheld.
+    let case = "testdata/hcl/rs104/fires_registry_module";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_valid_report(&report);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["location"]["path"],
+        format!("{case}/.terraform/modules/redshift/main.tf")
+    );
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("module.redshift.aws_redshift_cluster.this"),
+        "{finding}"
+    );
+    assert!(finding.get("fix").is_none_or(serde_json::Value::is_null));
+    let out = redshield(&["check", "--diff", "--select", "RS104", case]);
+    assert!(
+        stdout(&out).contains("no fix: the fix would edit a module that terraform init downloaded")
+    );
+
+    // Without it: one warning per module call, at its source, however many instances.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"redshift\" {\n  source = \"terraform-aws-modules/redshift/aws\"\n  count  = 2\n}\n\n\
+         module \"net\" {\n  source = \"git::https://example.com/net.git\"\n}\n",
+    )
+    .unwrap();
+    let (report, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let warnings = diagnostics(&report, "warnings");
+    let messages: Vec<&str> = warnings.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "module redshift from the registry was not analyzed: run terraform init or analyze the plan",
+            "module net from `git::https://example.com/net.git` was not analyzed: run terraform init or analyze the plan",
+        ]
+    );
+    assert_eq!(report["warnings"][0]["line"], 2);
+    assert_eq!(report["warnings"][0]["column"], 12);
+}
