@@ -78,7 +78,7 @@ fn every_valid_corpus_input_is_read_without_an_input_error() {
     let total = files_below(&root).len();
     let start = std::time::Instant::now();
     let analysis = analyze(
-        &Inputs::paths(&[root.clone()]),
+        &Inputs::paths(std::slice::from_ref(&root)),
         &Settings::default(),
         &OsFileSystem::new(),
     );
