@@ -778,3 +778,26 @@ fn modules_installed_by_terraform_init_are_analyzed_and_missing_ones_are_named_o
     assert_eq!(report["warnings"][0]["line"], 2);
     assert_eq!(report["warnings"][0]["column"], 12);
 }
+
+#[test]
+fn terraform_json_files_are_named_in_a_warning_not_skipped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("main.tf.json");
+    std::fs::write(
+        &file,
+        r#"{"resource": {"aws_redshift_cluster": {"dw": {"publicly_accessible": true}}}}"#,
+    )
+    .unwrap();
+    for path in [dir.path(), file.as_path()] {
+        let (report, code) = json(&[path.to_str().unwrap()]);
+        assert_valid_report(&report);
+        assert_eq!(code, 0);
+        let warnings = diagnostics(&report, "warnings");
+        assert!(
+            warnings
+                .iter()
+                .any(|(p, m)| p.ends_with("main.tf.json") && m.contains(".tf.json")),
+            "{warnings:?}"
+        );
+    }
+}
