@@ -60,13 +60,23 @@ impl FileSystem for OsFileSystem {
         if meta.is_dir() {
             return Err("is a directory, expected a file".into());
         }
-        if meta.len() > self.max_file_bytes {
-            return Err(format!(
+        let too_large = || {
+            format!(
                 "file is larger than {} MB, the limit for one input",
                 self.max_file_bytes >> 20
-            ));
+            )
+        };
+        if meta.len() > self.max_file_bytes {
+            return Err(too_large());
         }
-        let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
+        // A named pipe or a device has no length: read it up to the limit, and stop at the
+        // first block that shows it is not text (`/dev/zero` is not read for ever).
+        let file = std::fs::File::open(path).map_err(|e| describe_io(&e))?;
+        let bytes = read_bounded(file, self.max_file_bytes).map_err(|e| match e {
+            Bounded::TooLarge => too_large(),
+            Bounded::Binary => "file is binary, not text".to_string(),
+            Bounded::Io(e) => describe_io(&e),
+        })?;
         decode(&bytes)
     }
 
@@ -118,10 +128,56 @@ impl OsFileSystem {
     }
 }
 
+/// Why a bounded read stopped.
+enum Bounded {
+    TooLarge,
+    Binary,
+    Io(std::io::Error),
+}
+
+/// Reads at most `max` bytes; more is an error, and so is a first block with a NUL byte and no
+/// UTF-16 byte-order mark (binary, or UTF-32, which nothing reads).
+fn read_bounded(file: impl std::io::Read, max: u64) -> Result<Vec<u8>, Bounded> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    let mut limited = file.take(max.saturating_add(1));
+    let mut block = [0u8; 64 * 1024];
+    loop {
+        let n = match limited.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Bounded::Io(e)),
+        };
+        let first = out.is_empty();
+        out.extend_from_slice(block.get(..n).unwrap_or_default());
+        if first
+            && out.contains(&0)
+            && !(out.starts_with(b"\xFF\xFE") || out.starts_with(b"\xFE\xFF"))
+            && !is_utf32(&out)
+        {
+            return Err(Bounded::Binary);
+        }
+        if out.len() as u64 > max {
+            return Err(Bounded::TooLarge);
+        }
+    }
+    Ok(out)
+}
+
+/// Does the text start with a UTF-32 byte-order mark?
+fn is_utf32(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE\x00\x00") || bytes.starts_with(b"\x00\x00\xFE\xFF")
+}
+
 /// Text from bytes: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order mark.
+/// UTF-32, which neither Terraform nor CloudFormation reads, is an error saying so.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return decode_utf8(rest);
+    }
+    if is_utf32(bytes) {
+        return Err("file is UTF-32 text; only UTF-8 and UTF-16 are read".into());
     }
     let utf16 = |rest: &[u8], little: bool| -> Result<String, String> {
         if rest.len() % 2 != 0 {
@@ -137,9 +193,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
                     u16::from_be_bytes(pair)
                 }
             });
-        char::decode_utf16(units)
+        let text = char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|_| "file is not valid UTF-16 text".to_string())
+            .map_err(|_| "file is not valid UTF-16 text".to_string())?;
+        if text.contains('\0') {
+            return Err("file is binary, not text".into());
+        }
+        Ok(text)
     };
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return utf16(rest, true);
@@ -152,6 +212,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 
 fn decode_utf8(bytes: &[u8]) -> Result<String, String> {
     if bytes.contains(&0) {
+        // ASCII in UTF-32 without a byte-order mark: one byte and three NULs.
+        if bytes.get(1..4) == Some(&[0, 0, 0]) || bytes.get(..3) == Some(&[0, 0, 0]) {
+            return Err("file is UTF-32 text (or binary); only UTF-8 and UTF-16 are read".into());
+        }
         return Err("file is binary, not text".into());
     }
     String::from_utf8(bytes.to_vec()).map_err(|e| {
@@ -186,7 +250,14 @@ pub struct Discovered {
     /// Files that may be plan JSON or CloudFormation templates (by extension), in walk order.
     /// They are read and classified by the analysis, in parallel: see [`read_document`].
     pub documents: Vec<PathBuf>,
+    /// The documents the user named (of any extension, or none): one that turns out to be
+    /// neither a plan nor a template is a warning, not skipped silently.
+    pub named_documents: BTreeSet<PathBuf>,
     pub errors: Vec<Diagnostic>,
+    /// Files the user named that are never analyzed on their own (tfvars).
+    pub warnings: Vec<Diagnostic>,
+    /// The directories the user named: one where nothing is read is a warning.
+    pub named_dirs: Vec<PathBuf>,
 }
 
 /// What a JSON or YAML document is.
@@ -253,8 +324,8 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                 continue;
             }
         };
-        if meta.is_file() {
-            if is_tf(path) {
+        if !meta.is_dir() {
+            if meta.is_file() && is_tf(path) {
                 let dir = path
                     .parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -264,7 +335,12 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                     dir
                 };
                 named.entry(dir).or_default().push(path.clone());
-            } else if is_document(path) {
+            } else if let Some(what) = not_analyzed_alone(path).or_else(|| tf_json(path)) {
+                out.warnings.push(error(fs, path, what));
+            } else {
+                // Any other file (or pipe, or device) the user names is read and classified
+                // by its content: a plan saved as `plan.out` or `<(terraform show -json …)`.
+                out.named_documents.insert(path.clone());
                 out.documents.push(path.clone());
             }
             continue;
@@ -285,6 +361,8 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                         if let Some(dir) = p.parent() {
                             walked.insert(dir.to_path_buf());
                         }
+                    } else if let (true, Some(what)) = (is_file, tf_json(p)) {
+                        out.warnings.push(error(fs, p, what));
                     } else if is_file && is_document(p) {
                         out.documents.push(p.to_path_buf());
                     }
@@ -299,6 +377,7 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                 }
             }
         }
+        out.named_dirs.push(path.clone());
     }
     // Reads every .tf file below: in parallel (on the caller's pool, which has the stack
     // depth parsing needs).
@@ -323,6 +402,26 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
         });
     }
     out
+}
+
+/// Terraform's JSON syntax is not read yet: the user is told, for each file.
+fn tf_json(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy();
+    (name.ends_with(".tf.json") && !name.ends_with(".tfvars.json")).then(|| {
+        "Terraform JSON syntax (.tf.json) is not analyzed: write the configuration as .tf, or \
+         analyze its plan (terraform show -json)"
+            .to_string()
+    })
+}
+
+/// Why a named file is not analyzed on its own, for the files that never are.
+fn not_analyzed_alone(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy();
+    (name.ends_with(".tfvars") || name.ends_with(".tfvars.json")).then(|| {
+        "a variables file is not analyzed on its own: it is read with its module \
+         (terraform.tfvars, *.auto.tfvars) or given with --var-file"
+            .to_string()
+    })
 }
 
 fn error(fs: &dyn FileSystem, path: &Path, message: String) -> Diagnostic {

@@ -98,8 +98,8 @@ struct Run<'a> {
 /// One unit of work: inputs are analyzed in parallel, one job each.
 enum Job {
     Terraform(discover::TerraformRoot),
-    /// A file that may be a plan or a template.
-    Document(PathBuf),
+    /// A file that may be a plan or a template; `true` when the user named it.
+    Document(PathBuf, bool),
     Stdin(String),
 }
 
@@ -291,7 +291,11 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         .into_iter()
         .map(Job::Terraform)
         .collect();
-    jobs.extend(discovered.documents.into_iter().map(Job::Document));
+    let named = discovered.named_documents;
+    jobs.extend(discovered.documents.into_iter().map(|p| {
+        let is_named = named.contains(&p);
+        Job::Document(p, is_named)
+    }));
     if let Some(text) = &inputs.stdin {
         jobs.push(Job::Stdin(text.clone()));
     }
@@ -346,8 +350,12 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     let mut sources = SourceMap::new();
     let mut errors = discovered.errors;
     errors.extend(inputs.errors.iter().cloned());
-    let (mut findings, mut warnings, mut plan_files, mut resources) =
-        (Vec::new(), Vec::new(), std::collections::HashSet::new(), 0);
+    let (mut findings, mut warnings, mut plan_files, mut resources) = (
+        Vec::new(),
+        discovered.warnings,
+        std::collections::HashSet::new(),
+        0,
+    );
     for run in runs {
         sources.absorb(run.sources);
         errors.extend(run.errors);
@@ -355,6 +363,19 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         warnings.extend(run.warnings);
         plan_files.extend(run.plan_files);
         resources += run.resources;
+    }
+    for dir in &discovered.named_dirs {
+        if !sources.ids().any(|id| sources.path(id).starts_with(dir)) {
+            let shown = fs.display(dir);
+            warnings.push(Diagnostic {
+                path: if shown.is_empty() { ".".into() } else { shown },
+                line: None,
+                column: None,
+                message: "nothing here is a Terraform configuration (.tf), plan or \
+                          CloudFormation template; nothing analyzed"
+                    .into(),
+            });
+        }
     }
     let mut report = Report::new(
         findings,
@@ -383,12 +404,22 @@ impl Run<'_> {
                 self.errors.extend(diags);
                 self.check_unit(&unit);
             }
-            Job::Document(path) => match discover::read_document(self.fs, &path) {
+            Job::Document(path, named) => match discover::read_document(self.fs, &path) {
                 Ok(Some(doc)) => {
                     let dir = parent_dir(&doc.path);
                     let display = self.fs.display(&doc.path);
                     self.check_document(&doc.path, display, doc.text, doc.kind, &dir);
                 }
+                // Found by walking: other JSON and YAML (workflows, manifests) is skipped
+                // silently. Named: the user is told.
+                Ok(None) if named => self.warnings.push(Diagnostic {
+                    path: self.fs.display(&path),
+                    line: None,
+                    column: None,
+                    message: "not analyzed: neither a Terraform plan (`terraform show -json`) \
+                              nor a CloudFormation template"
+                        .into(),
+                }),
                 Ok(None) => {}
                 Err(error) => self.errors.push(error),
             },

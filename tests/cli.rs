@@ -631,3 +631,173 @@ fn baselines_hide_known_findings_and_report_gone_ones() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_plan_of_an_unknown_future_format_is_read_with_a_warning() {
+    let plan = std::fs::read_to_string("testdata/plan/rs104/fires.json").unwrap();
+    let future = plan.replacen(
+        "\"format_version\": \"1.2\"",
+        "\"format_version\": \"2.0\"",
+        1,
+    );
+    assert_ne!(plan, future);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, future).unwrap();
+    let (report, code) = json(&["--select", "RS104", path.to_str().unwrap()]);
+    assert_valid_report(&report);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+    let warning = &report["warnings"][0];
+    assert_eq!(warning["line"], 1);
+    assert!(
+        warning["message"].as_str().unwrap().contains("`2.0`"),
+        "{warning}"
+    );
+}
+
+/// The warnings and errors of a JSON report, as (path, message) pairs.
+fn diagnostics(report: &serde_json::Value, key: &str) -> Vec<(String, String)> {
+    report[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_named_path_that_is_not_analyzed_is_a_warning_and_one_that_cannot_be_read_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::create_dir(dir.path().join("x.tf")).unwrap();
+    std::fs::write(dir.path().join("README.md"), "# notes\n").unwrap();
+    std::fs::write(dir.path().join("prod.tfvars"), "public = true\n").unwrap();
+    // UTF-32 with a byte-order mark: `{}`.
+    std::fs::write(
+        dir.path().join("utf32.json"),
+        b"\xFF\xFE\x00\x00{\x00\x00\x00}\x00\x00\x00",
+    )
+    .unwrap();
+
+    // Named but not analyzed: warnings, exit 0.
+    for (name, says) in [
+        ("x.tf", "nothing analyzed"),
+        ("README.md", "neither a Terraform plan"),
+        ("prod.tfvars", "--var-file"),
+    ] {
+        let (report, code) = json(&[&p(name)]);
+        assert_valid_report(&report);
+        let warnings = diagnostics(&report, "warnings");
+        assert_eq!(code, 0, "{name}: {report}");
+        assert_eq!(warnings.len(), 1, "{name}: {warnings:?}");
+        assert!(warnings[0].0.ends_with(name), "{warnings:?}");
+        assert!(warnings[0].1.contains(says), "{warnings:?}");
+    }
+
+    // Named but unreadable: errors, exit 2, and the rest is still analyzed.
+    let plan = "testdata/plan/rs104/fires.json";
+    let (report, code) = json(&["--select", "RS104", &p("utf32.json"), plan]);
+    assert_eq!(code, 2);
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+    let errors = diagnostics(&report, "errors");
+    assert!(errors[0].1.contains("UTF-32"), "{errors:?}");
+
+    #[cfg(unix)]
+    {
+        let (report, code) = json(&["/dev/zero"]);
+        assert_eq!(code, 2);
+        assert!(diagnostics(&report, "errors")[0].1.contains("binary"));
+
+        // A named pipe is read like a file: `redshield check <(terraform show -json tf.plan)`.
+        let fifo = dir.path().join("plan.pipe");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                std::fs::write(&fifo, std::fs::read_to_string(plan).unwrap()).unwrap();
+            })
+        };
+        let (report, code) = json(&["--select", "RS104", fifo.to_str().unwrap()]);
+        writer.join().unwrap();
+        assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    }
+}
+
+#[test]
+fn modules_installed_by_terraform_init_are_analyzed_and_missing_ones_are_named_once() {
+    // With .terraform/modules/modules.json: the cluster inside the registry module is found,
+    // in the module's file, named by the calling module block; its fix is withheld.
+    let case = "testdata/hcl/rs104/fires_registry_module";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_valid_report(&report);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["location"]["path"],
+        format!("{case}/.terraform/modules/redshift/main.tf")
+    );
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("module.redshift.aws_redshift_cluster.this"),
+        "{finding}"
+    );
+    assert!(finding.get("fix").is_none_or(serde_json::Value::is_null));
+    let out = redshield(&["check", "--diff", "--select", "RS104", case]);
+    assert!(
+        stdout(&out).contains("no fix: the fix would edit a module that terraform init downloaded")
+    );
+
+    // Without it: one warning per module call, at its source, however many instances.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"redshift\" {\n  source = \"terraform-aws-modules/redshift/aws\"\n  count  = 2\n}\n\n\
+         module \"net\" {\n  source = \"git::https://example.com/net.git\"\n}\n",
+    )
+    .unwrap();
+    let (report, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let warnings = diagnostics(&report, "warnings");
+    let messages: Vec<&str> = warnings.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "module redshift from the registry was not analyzed: run terraform init or analyze the plan",
+            "module net from `git::https://example.com/net.git` was not analyzed: run terraform init or analyze the plan",
+        ]
+    );
+    assert_eq!(report["warnings"][0]["line"], 2);
+    assert_eq!(report["warnings"][0]["column"], 12);
+}
+
+#[test]
+fn terraform_json_files_are_named_in_a_warning_not_skipped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("main.tf.json");
+    std::fs::write(
+        &file,
+        r#"{"resource": {"aws_redshift_cluster": {"dw": {"publicly_accessible": true}}}}"#,
+    )
+    .unwrap();
+    for path in [dir.path(), file.as_path()] {
+        let (report, code) = json(&[path.to_str().unwrap()]);
+        assert_valid_report(&report);
+        assert_eq!(code, 0);
+        let warnings = diagnostics(&report, "warnings");
+        assert!(
+            warnings
+                .iter()
+                .any(|(p, m)| p.ends_with("main.tf.json") && m.contains(".tf.json")),
+            "{warnings:?}"
+        );
+    }
+}

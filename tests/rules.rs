@@ -299,9 +299,13 @@ fn plan_and_json_twins_report_what_their_originals_report() {
             } else {
                 path.clone()
             };
-            let original = twin("hcl", rule.id, &name, &["tf"])
+            // `<case>_format_0_1`: the plan of `<case>` in the shape an older Terraform writes.
+            let base = name
+                .split_once("_format_")
+                .map_or(name.as_str(), |(b, _)| b);
+            let original = twin("hcl", rule.id, base, &["tf"])
                 .or_else(|| {
-                    let sources = Path::new("testdata/plan/sources").join(&name);
+                    let sources = Path::new("testdata/plan/sources").join(base);
                     sources.is_dir().then_some(sources)
                 })
                 .or_else(|| {

@@ -95,6 +95,15 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             &analysis.sources,
             &std::collections::HashSet::new(),
         );
+        for (index, reason) in &plan.skipped {
+            if let Some(finding) = analysis.report.findings.get(*index) {
+                let at = &finding.location;
+                eprintln!(
+                    "warning: {}:{}:{}: {} not fixed: {reason}",
+                    at.path, at.start_line, at.start_column, finding.rule.id
+                );
+            }
+        }
         let applied = crate::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths);
         for (path, count) in &applied.changed {
             eprintln!(

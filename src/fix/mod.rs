@@ -92,11 +92,24 @@ fn planned_edits(
                 .into(),
         );
     }
+    if is_downloaded(sources.path(file)) {
+        return Err(
+            "the fix would edit a module that terraform init downloaded into .terraform/, which \
+             is not your code (and is overwritten): set the module's inputs instead, or fix the \
+             module where it is published"
+                .into(),
+        );
+    }
     let edits = edit::edits(intent, sources)?;
     if edits.is_empty() {
         return Err("the fix makes no change".into());
     }
     Ok((file, edits))
+}
+
+/// Is this file inside a `.terraform/` directory (modules installed by `terraform init`)?
+pub fn is_downloaded(path: &std::path::Path) -> bool {
+    path.components().any(|c| c.as_os_str() == ".terraform")
 }
 
 /// The edits of all fixable findings, per file, with overlapping ones left out (the later

@@ -100,6 +100,9 @@ pub(crate) struct ModuleInst {
     pub decl: Rc<ModuleDecl>,
     /// Address prefix: "" for the root, `module.net.` for a child.
     pub prefix: String,
+    /// The module's key in `.terraform/modules/modules.json`: the call names from the root,
+    /// joined by `.` (`""` for the root, `net.sg`).
+    pub key: String,
     pub depth: usize,
     pub vars: HashMap<String, Node>,
     pub locals: HashMap<String, Slot>,
@@ -136,7 +139,42 @@ pub(crate) struct Evaluator<'a> {
     pub warnings: Vec<Diagnostic>,
     /// The references that closed a cycle already reported.
     pub cycles_at: std::collections::HashSet<Span>,
+    /// The root module's directory, where `terraform init` writes `.terraform/`.
+    pub root_dir: PathBuf,
+    /// `.terraform/modules/modules.json`, read on first use: module key → directory.
+    pub installed: Option<Installed>,
+    /// The module calls already reported as not analyzed (once per call, however many
+    /// instances of its module there are).
+    pub unresolved_calls: std::collections::HashSet<Span>,
 }
+
+/// The modules `terraform init` installed, from `.terraform/modules/modules.json`.
+pub(crate) enum Installed {
+    /// Key (`redshift`, `redshift.sg`) → directory.
+    Modules(HashMap<String, PathBuf>),
+    /// No manifest: `terraform init` has not run here.
+    Missing,
+    /// A manifest that cannot be read, and why.
+    Unreadable(String),
+}
+
+/// The manifest's shape (Terraform's `internal/modsdir`): only what is used.
+#[derive(serde::Deserialize)]
+struct Manifest {
+    #[serde(rename = "Modules", default)]
+    modules: Vec<ManifestRecord>,
+}
+
+#[derive(serde::Deserialize)]
+struct ManifestRecord {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "Dir")]
+    dir: String,
+}
+
+/// Where `terraform init` lists the modules it installed, relative to the root module.
+pub const MODULE_MANIFEST: &str = ".terraform/modules/modules.json";
 
 /// The local module directories (`source = "./…"`) that the `.tf` files of `dir` call, so that
 /// directory walking does not analyze them again as root modules. Reads and parses only what
@@ -174,19 +212,26 @@ fn is_local_source(source: &str) -> bool {
 }
 
 /// Lexically normalizes `a/./b/../c` to `a/c` (no filesystem access, so it works on paths
-/// that are only reported).
+/// that are only reported). A trailing slash is dropped (`../../` is `../..`), `..` is kept
+/// where there is nothing to go up from (`../..` stays, `/..` is `/`), and a path that comes
+/// to nothing is `.`.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for comp in path.components() {
         match comp {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => out.push(".."),
+            },
             other => out.push(other),
         }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }
@@ -217,6 +262,9 @@ pub fn load_root_module(
         evaluating: Vec::new(),
         warnings: Vec::new(),
         cycles_at: std::collections::HashSet::new(),
+        root_dir: dir.to_path_buf(),
+        installed: None,
+        unresolved_calls: std::collections::HashSet::new(),
     };
     let decl = ev.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -224,6 +272,7 @@ pub fn load_root_module(
     ev.modules.push(ModuleInst {
         decl,
         prefix: String::new(),
+        key: String::new(),
         depth: 0,
         vars,
         locals: HashMap::new(),
@@ -779,13 +828,25 @@ impl Evaluator<'_> {
         let Some(call) = decl.call_index.get(name).and_then(|&i| decl.calls.get(i)) else {
             return ChildInstances::OutOfScope;
         };
-        let source = call
-            .block
-            .body
-            .get_attribute("source")
-            .and_then(|a| a.value.as_str());
-        let local = source.filter(|s| is_local_source(s));
-        let (Some(source), true) = (local, self.inst(m).depth < self.limits.module_depth) else {
+        let source_attr = call.block.body.get_attribute("source");
+        let source = source_attr.and_then(|a| a.value.as_str());
+        let key = if self.inst(m).key.is_empty() {
+            call.name.clone()
+        } else {
+            format!("{}.{}", self.inst(m).key, call.name)
+        };
+        let dir = match source {
+            Some(source) if is_local_source(source) => Some(normalize(&decl.dir.join(source))),
+            Some(source) => {
+                let span = source_attr.map_or_else(
+                    || header_span(call.file, &call.block),
+                    |a| value_span(call.file, &a.value, &call.block),
+                );
+                self.installed_dir(&key, &call.name, source, span)
+            }
+            None => None,
+        };
+        let (Some(dir), true) = (dir, self.inst(m).depth < self.limits.module_depth) else {
             self.inst_mut(m)
                 .children
                 .insert(name.to_string(), ChildInstances::OutOfScope);
@@ -794,7 +855,6 @@ impl Evaluator<'_> {
         self.inst_mut(m)
             .children
             .insert(name.to_string(), ChildInstances::InProgress);
-        let dir = normalize(&decl.dir.join(source));
         let child_decl = self.load_decl(&dir, None);
         let prefix = format!("{}module.{}", self.inst(m).prefix, call.name);
         self.evaluating.push(prefix.clone());
@@ -805,7 +865,7 @@ impl Evaluator<'_> {
                     m,
                     call,
                     &child_decl,
-                    format!("{prefix}."),
+                    (format!("{prefix}."), key.clone()),
                     &scope,
                 ))
             }
@@ -815,22 +875,23 @@ impl Evaluator<'_> {
                         let mut scope = Scope::new(call.file);
                         let span = header_span(call.file, &call.block);
                         scope.count_index = Some(Node::new(Value::Number(i as f64), span));
-                        self.instantiate(m, call, &child_decl, format!("{prefix}[{i}]."), &scope)
+                        let p = (format!("{prefix}[{i}]."), key.clone());
+                        self.instantiate(m, call, &child_decl, p, &scope)
                     })
                     .collect(),
             ),
             Instances::Keys(keys) => ChildInstances::Keys(
                 keys.into_iter()
-                    .map(|(key, value)| {
+                    .map(|(each_key, value)| {
                         let mut scope = Scope::new(call.file);
                         let span = header_span(call.file, &call.block);
                         scope.each = Some(Rc::new((
-                            Node::new(Value::String(key.clone()), span),
+                            Node::new(Value::String(each_key.clone()), span),
                             value,
                         )));
-                        let p = format!("{prefix}[{}].", quote_key(&key));
+                        let p = (format!("{prefix}[{}].", quote_key(&each_key)), key.clone());
                         let id = self.instantiate(m, call, &child_decl, p, &scope);
-                        (key, id)
+                        (each_key, id)
                     })
                     .collect(),
             ),
@@ -848,7 +909,7 @@ impl Evaluator<'_> {
         parent: usize,
         call: &ModuleCallDecl,
         child: &Rc<ModuleDecl>,
-        prefix: String,
+        (prefix, key): (String, String),
         scope: &Scope,
     ) -> usize {
         const META: [&str; 6] = [
@@ -883,6 +944,7 @@ impl Evaluator<'_> {
         self.modules.push(ModuleInst {
             decl: child.clone(),
             prefix,
+            key,
             depth,
             vars,
             locals: HashMap::new(),
@@ -892,6 +954,96 @@ impl Evaluator<'_> {
         });
         self.modules.len() - 1
     }
+}
+
+impl Evaluator<'_> {
+    /// The directory `terraform init` installed the module of key `key` into (a registry or
+    /// remote `source`), from `.terraform/modules/modules.json` beside the root module. None,
+    /// with a warning at the call's `source` (once per call), when it is not installed.
+    fn installed_dir(
+        &mut self,
+        key: &str,
+        name: &str,
+        source: &str,
+        span: Span,
+    ) -> Option<PathBuf> {
+        if self.installed.is_none() {
+            self.installed = Some(self.read_manifest());
+        }
+        let why = match &self.installed {
+            Some(Installed::Modules(modules)) => match modules.get(key) {
+                Some(dir) => return Some(dir.clone()),
+                None => format!("it is not in {MODULE_MANIFEST}: run terraform init again"),
+            },
+            Some(Installed::Unreadable(message)) => {
+                format!("{MODULE_MANIFEST} cannot be read ({message})")
+            }
+            Some(Installed::Missing) | None => "run terraform init or analyze the plan".into(),
+        };
+        if self.unresolved_calls.insert(span) {
+            let from = if is_registry_source(source) {
+                "from the registry".to_string()
+            } else {
+                format!("from `{source}`")
+            };
+            let loc = self.sources.location(span);
+            self.warnings.push(Diagnostic {
+                path: loc.path,
+                line: Some(loc.start_line),
+                column: Some(loc.start_column),
+                message: format!("module {name} {from} was not analyzed: {why}"),
+            });
+        }
+        None
+    }
+
+    fn read_manifest(&self) -> Installed {
+        let path = self.root_dir.join(MODULE_MANIFEST);
+        let Ok(listing) = self.fs.list_dir(&self.root_dir.join(".terraform/modules")) else {
+            return Installed::Missing;
+        };
+        if !listing.iter().any(|p| p == &path) {
+            return Installed::Missing;
+        }
+        let text = match self.fs.read_to_string(&path) {
+            Ok(text) => text,
+            Err(message) => return Installed::Unreadable(message),
+        };
+        match serde_json::from_str::<Manifest>(&text) {
+            Ok(manifest) => Installed::Modules(
+                manifest
+                    .modules
+                    .into_iter()
+                    .filter(|r| !r.key.is_empty())
+                    .map(|r| (r.key, normalize(&self.root_dir.join(r.dir))))
+                    .collect(),
+            ),
+            Err(err) => Installed::Unreadable(err.to_string()),
+        }
+    }
+}
+
+/// Is this a module registry address (`namespace/name/provider`, optionally with a host in
+/// front and a `//subdirectory` after)?
+fn is_registry_source(source: &str) -> bool {
+    let address = source.split("//").next().unwrap_or(source);
+    let parts: Vec<&str> = address.split('/').collect();
+    !source.contains("::")
+        && (parts.len() == 3
+            || (parts.len() == 4 && parts.first().is_some_and(|h| h.contains('.'))))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+}
+
+/// The span of an attribute's value, or of its block's header when the parser kept none.
+fn value_span(file: FileId, value: &Expression, block: &Block) -> Span {
+    use hcl_edit::Span as _;
+    value
+        .span()
+        .map_or_else(|| header_span(file, block), |r| Span::new(file, r))
 }
 
 /// The offset where brackets first nest deeper than `max` (`Limits::hcl_nesting`: the parser

@@ -571,3 +571,50 @@ fn module_self_reference_cycles_end() {
     let (unit, _, _) = load_with(&files, &HclOptions::default());
     assert_eq!(attr(&unit, "module.a.r.s", "v").value, Value::Unknown);
 }
+
+#[test]
+fn module_source_paths_are_normalized_lexically() {
+    use super::normalize_path as n;
+    let p = |s: &str| PathBuf::from(s);
+    assert_eq!(n(Path::new("examples/complete/../../")), p("."));
+    assert_eq!(n(Path::new("./../../")), p("../.."));
+    assert_eq!(n(Path::new("a/./b/../c/")), p("a/c"));
+    assert_eq!(n(Path::new("../a/../../b")), p("../../b"));
+    assert_eq!(n(Path::new("/x/../..")), p("/"));
+    assert_eq!(n(Path::new(".")), p("."));
+}
+
+#[test]
+fn a_module_source_with_a_trailing_slash_is_read() {
+    let fs = MemFs(
+        [
+            (
+                PathBuf::from("root/examples/complete/main.tf"),
+                "module \"dw\" {\n  source = \"../../\"\n}\n".to_string(),
+            ),
+            (
+                PathBuf::from("root/main.tf"),
+                "resource \"aws_vpc\" \"v\" {}\n".to_string(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let mut sources = SourceMap::new();
+    let (unit, diags) = load_root_module(
+        &fs,
+        &mut sources,
+        Path::new("root/examples/complete"),
+        None,
+        &HclOptions::default(),
+        &crate::limits::Limits::default(),
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        unit.resources
+            .iter()
+            .map(|r| r.address.as_str())
+            .collect::<Vec<_>>(),
+        ["module.dw.aws_vpc.v"]
+    );
+}

@@ -25,9 +25,6 @@ use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The plan format majors this front end reads.
-const SUPPORTED_MAJOR: &str = "1";
-
 /// Does this JSON text look like a plan (`format_version` plus `planned_values` or
 /// `resource_changes`)? A cheap test used before parsing.
 pub fn looks_like_plan(text: &str) -> bool {
@@ -137,11 +134,17 @@ pub fn load_plan(
     limits: &crate::limits::Limits,
 ) -> (Option<Unit>, Vec<Diagnostic>) {
     // Read in place: the plan text is the largest thing held, and is not copied.
-    let (mut resources, destroyed, settings, variables, diags) =
-        match read_plan(sources.text(file), sources.display(file), file, limits) {
-            Ok(read) => read,
-            Err(error) => return (None, vec![error]),
-        };
+    let PlanRead {
+        mut resources,
+        destroyed,
+        settings,
+        variables,
+        errors,
+        warnings,
+    } = match read_plan(sources.text(file), sources.display(file), file, limits) {
+        Ok(read) => read,
+        Err(error) => return (None, vec![error]),
+    };
     let source_dir = options
         .source_dir
         .clone()
@@ -155,20 +158,22 @@ pub fn load_plan(
         destroyed,
         settings,
         suppressions,
-        warnings: Vec::new(),
+        warnings,
     };
-    (Some(unit), diags)
+    (Some(unit), errors)
 }
 
-/// What a plan holds: its resources, what it destroys, its settings, the root variables' values (for mapping
-/// to the source), and warnings; or the error that stops it being read.
-type PlanRead = (
-    Vec<Resource>,
-    Vec<Resource>,
-    Settings,
-    BTreeMap<String, serde_json::Value>,
-    Vec<Diagnostic>,
-);
+/// What a plan holds: its resources, what it destroys, its settings, the root variables'
+/// values (for mapping to the source), errors and warnings; or the error that stops it being
+/// read.
+struct PlanRead {
+    resources: Vec<Resource>,
+    destroyed: Vec<Resource>,
+    settings: Settings,
+    variables: BTreeMap<String, serde_json::Value>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
 
 fn read_plan(
     text: &str,
@@ -200,13 +205,10 @@ fn read_plan(
         }
     };
     let version = plan.format_version.as_deref().unwrap_or("");
-    if version.split('.').next() != Some(SUPPORTED_MAJOR) {
-        return Err(error(
-            Some(1),
-            Some(1),
-            format!("unsupported plan format_version `{version}` (expected 1.x)"),
-        ));
-    }
+    let warnings: Vec<Diagnostic> = version_warning(version)
+        .map(|w| error(Some(1), Some(1), w))
+        .into_iter()
+        .collect();
     if plan.errored == Some(true) {
         return Err(error(
             None,
@@ -365,7 +367,32 @@ fn read_plan(
             .provider_region()
             .map(|r| Node::new(Value::String(r), Span::new(file, 0..0))),
     };
-    Ok((resources, destroyed, settings, variables, diags))
+    Ok(PlanRead {
+        resources,
+        destroyed,
+        settings,
+        variables,
+        errors: diags,
+        warnings,
+    })
+}
+
+/// A warning for a plan `format_version` this front end was not written for, if it is one.
+/// Formats 0.1 (Terraform 0.12 to 1.0.0), 0.2 (1.0.1 to 1.0.x) and 1.x (1.1 on) are read:
+/// they differ only by keys added over time (`sensitive_values`, `relevant_attributes`,
+/// `checks`, `errored`, …), and the plan is read through the keys every version writes. A
+/// later major may have changed what they mean: its plan is still read, with a warning.
+fn version_warning(version: &str) -> Option<String> {
+    let mut parts = version.split('.');
+    let major = parts.next().and_then(|m| m.parse::<u32>().ok());
+    let minor = parts.next().and_then(|m| m.parse::<u32>().ok());
+    match (major, minor) {
+        (Some(0), Some(1 | 2)) | (Some(1), Some(_)) => None,
+        _ => Some(format!(
+            "plan format_version `{version}` is not one redshield knows (0.1, 0.2, 1.x); read \
+             as 1.x, so findings may be incomplete"
+        )),
+    }
 }
 
 /// serde_json appends " at line L column C" to messages; the diagnostic carries them already.
