@@ -243,6 +243,9 @@ declare_rule! {
     /// (their path is unknown), never the VPC's main table. In a plan, `subnet_id =
     /// each.value.id` of an association whose `for_each` iterates a subnet collection is linked
     /// to the subnet of the same key.
+    /// An endpoint's service name built from the region (`data.aws_region.x.name`, `!Sub
+    /// "com.amazonaws.${AWS::Region}.s3"`) names the warehouse's own region, also when that
+    /// region is unknown; a name written for a region is unknown when the warehouse's region is.
 id: "RS205",
     name: "s3-unreachable-with-evr",
     severity: High,

@@ -199,6 +199,7 @@ HCL_ONLY=(
   "rs108/fires_region_unknown"
   "rs108/passes_region_unknown"
   "rs108/strict_fires_region_unknown"
+  "rs205/passes_region_data_source"
 )
 
 selected() {

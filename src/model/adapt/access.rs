@@ -321,12 +321,7 @@ impl<'a> Adapter<'a> {
             let endpoint = VpcEndpoint {
                 meta: meta(res),
                 vpc: present(&res.body, vpc_f).map(|n| self.link(n, &self.vpc_of)),
-                service: self.attr(
-                    res,
-                    service_f,
-                    |n| self.r.string(n).map(str::to_string),
-                    || Val::unknown(res.span),
-                ),
+                service: self.attr(res, service_f, |n| self.text(n), || Val::unknown(res.span)),
                 endpoint_type,
                 route_tables,
                 main_tables_of,

@@ -54,6 +54,8 @@ static NACL_ENTRY_FIELDS: NaclFields = NaclFields {
 };
 
 pub(crate) static CLOUDFORMATION: Schema = Schema {
+    // `AWS::Region` is resolved by the front end.
+    region_data_source: None,
     vpc: "AWS::EC2::VPC",
     vpc_tenancy: "InstanceTenancy",
     vpc_cidr: "CidrBlock",

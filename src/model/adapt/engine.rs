@@ -32,6 +32,9 @@ pub(super) struct Adapter<'a> {
     pub(super) bucket_of: HashMap<usize, Id>,
     /// Lower-cased role names, for roles named by ARN literals.
     pub(super) role_names: HashMap<String, Id>,
+    /// The unit's region as strings built from it hold it: its name, or
+    /// [`STACK_REGION`](crate::ir::region::STACK_REGION) when unknown.
+    pub(super) region_text: String,
     /// Lower-cased names of subnet and parameter groups, for names written as literals.
     pub(super) subnet_group_names: HashMap<String, Id>,
     pub(super) parameter_group_names: HashMap<String, Id>,
@@ -111,6 +114,10 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         role_of: HashMap::new(),
         bucket_of: HashMap::new(),
         role_names: HashMap::new(),
+        region_text: match unit_region(unit, options) {
+            UnitRegion::Written(name, _) | UnitRegion::Given(name) => name,
+            UnitRegion::Unknown => crate::ir::region::STACK_REGION.to_string(),
+        },
         subnet_group_names: HashMap::new(),
         parameter_group_names: HashMap::new(),
         original_main_of: HashMap::new(),
@@ -206,6 +213,35 @@ impl<'a> Adapter<'a> {
             owner: res.body.span,
             value: res.attr(name).map(|n| n.span),
         })
+    }
+
+    /// A string, also one built from parts (`"com.amazonaws.${data.aws_region.x.name}.s3"`)
+    /// when every part is known; the provider's region answers its data source.
+    pub(super) fn text(&self, node: &'a Node) -> Option<String> {
+        match &node.value {
+            Value::Concat(parts) => parts.iter().map(|p| self.text(p)).collect(),
+            Value::Ref(_) => self
+                .region_of_data_source(node)
+                .or_else(|| self.r.string(node).map(str::to_string)),
+            _ => self.r.string(node).map(str::to_string),
+        }
+    }
+
+    /// The region a reference to the region data source names: the one it asks for, or the
+    /// provider's (the unit's) region.
+    fn region_of_data_source(&self, node: &'a Node) -> Option<String> {
+        let (kind, attrs, picks) = self.s.region_data_source?;
+        let Target::Resource(idx, [attr]) = self.r.follow(node) else {
+            return None;
+        };
+        let res = self.r.resources.get(idx).filter(|r| r.kind == kind)?;
+        if !attrs.contains(&attr.as_str()) {
+            return None;
+        }
+        match picks.iter().find_map(|p| present(&res.body, p)) {
+            Some(picked) => self.r.string(picked).map(str::to_string),
+            None => Some(self.region_text.clone()),
+        }
     }
 
     pub(super) fn string(&self, res: &'a Resource, name: &str) -> Option<&'a str> {

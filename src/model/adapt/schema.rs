@@ -135,6 +135,14 @@ impl Lit {
 }
 
 pub(crate) struct Schema {
+    /// The data source that answers the provider's region (`data.aws_region.x.name`), the
+    /// attributes that hold it, and the arguments that ask for another region instead.
+    pub region_data_source: Option<(
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    )>,
+
     pub vpc: &'static str,
     pub vpc_tenancy: &'static str,
     /// The VPC's primary IPv4 CIDR block.

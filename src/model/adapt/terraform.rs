@@ -84,6 +84,8 @@ static NACL_RULE_FIELDS: NaclFields = NaclFields {
 };
 
 pub(crate) static TERRAFORM: Schema = Schema {
+    // `name` and `id` in provider 5, `region` in 6; `name`/`region` as arguments pick one.
+    region_data_source: Some(("aws_region", &["name", "id", "region"], &["name", "region"])),
     vpc: "aws_vpc",
     vpc_tenancy: "instance_tenancy",
     vpc_cidr: "cidr_block",
