@@ -631,3 +631,50 @@ fn baselines_hide_known_findings_and_report_gone_ones() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_unknown_tag_is_an_unknown_value_with_a_warning_and_the_rest_is_still_reported() {
+    let case = "testdata/cfn/rs104/fires_unknown_tag.yaml";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_valid_report(&report);
+    assert_eq!(code, 1, "a warning is not an input error");
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(
+        report["warnings"],
+        serde_json::json!([{
+            "path": case,
+            "line": 61,
+            "column": 23,
+            "message": "unknown tag `!Rain::Embed` (not a CloudFormation intrinsic function): its value is unknown"
+        }])
+    );
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+    assert_eq!(report["findings"][0]["location"]["start_line"], 66);
+    let text = stdout(&redshield(&["check", "--select", "RS104", case]));
+    assert!(
+        text.contains(&format!(
+            "warning: {case}:61:23: unknown tag `!Rain::Embed`"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn documents_after_the_first_of_a_yaml_file_are_ignored_with_a_warning() {
+    let case = "testdata/cfn/rs104/fires_multi_document.yaml";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_valid_report(&report);
+    assert_eq!((code, &report["errors"]), (1, &serde_json::json!([])));
+    assert_eq!(
+        report["warnings"],
+        serde_json::json!([{
+            "path": case,
+            "line": 65,
+            "column": 1,
+            "message": "the YAML document starting on line 65 is ignored: CloudFormation reads only the first document of a file"
+        }])
+    );
+    // The second document's public cluster is not read.
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+    assert_eq!(report["summary"]["resources"], 6);
+}
