@@ -457,15 +457,33 @@ fn broken_templates_are_located_errors_and_never_hang() {
     let cases = [
         ("syntax.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Vpc: [\n".to_string(), "invalid YAML"),
         ("duplicate.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\nResources: {}\n".to_string(), "duplicate key `Resources`"),
-        ("tag.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Cidrr x\n".to_string(), "unknown tag `!Cidrr`"),
         ("bomb.yaml", bomb, "alias expansion"),
         ("truncated.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"Vpc\": {\"Type\": \"AWS::EC2::VPC\"".to_string(), "invalid JSON"),
     ];
     for (name, text, _) in &cases {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
+    // An unknown tag is not an error: its value is unknown, with a warning at it.
+    std::fs::write(
+        dir.path().join("tag.yaml"),
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Cidrr x\n",
+    )
+    .unwrap();
     let (report, code) = json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0]["path"].as_str().unwrap().ends_with("tag.yaml"));
+    assert_eq!(
+        (&warnings[0]["line"], &warnings[0]["column"]),
+        (&5.into(), &18.into())
+    );
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown tag `!Cidrr`")
+    );
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), cases.len(), "{errors:#?}");
     for (name, _, expected) in &cases {

@@ -197,7 +197,7 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
 /// How many times a template whose indentation YAML 1.2 rejects is read again, and how many
 /// bytes those readings may cover in all.
 const MAX_REREADS: usize = 2000;
-const MAX_REREAD_BYTES: usize = 256 << 20;
+const MAX_REREAD_BYTES: usize = 64 << 20;
 
 /// Parses the first YAML document of `text`, as PyYAML reads it where YAML 1.2 is stricter.
 pub(crate) fn parse_yaml(text: &str, file: FileId, limits: &Limits) -> Result<Parsed, ParseError> {
@@ -232,13 +232,17 @@ fn lenient(text: &str, file: FileId, limits: &Limits, strict: Failure) -> Result
         let quoted = failure.error.message.contains("quoted scalar");
         // The lines to indent: the failing line, or every continuation line of the quoted
         // scalar that starts on it.
+        let start = failure.error_byte(text);
         let targets: Vec<usize> = if quoted {
-            let start = failure.error_byte(text);
             let end = quoted_end(text, start).unwrap_or(text.len());
             let last = line_column(text, end).0 - 1;
             (failure_line + 1..=last).collect()
         } else {
-            vec![failure_line]
+            // The failing line to the end of the flow collection it is in: one reading for a
+            // whole `Parameters: {` … `}`, not one per line.
+            let last =
+                flow_end(text, start).map_or(failure_line, |end| line_column(text, end).0 - 1);
+            (failure_line..=last.max(failure_line)).collect()
         };
         // Deep enough for the block the construct is in: one past the line it opens on (the
         // nearest line above with content), further each time the same line fails again.
@@ -328,6 +332,39 @@ fn quoted_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
+/// The byte of the bracket that closes the flow collection the token at byte `start` is in:
+/// brackets counted outside quoted scalars and comments.
+fn flow_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        let after_blank = i == 0
+            || bytes
+                .get(i - 1)
+                .is_some_and(|p| p.is_ascii_whitespace() || b"[{,:".contains(p));
+        match b {
+            b'"' | b'\'' if after_blank => i = quoted_end(text, i)?,
+            b'#' if after_blank => {
+                i = memchr::memchr(b'\n', bytes.get(i..)?).map_or(bytes.len(), |n| i + n)
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b']' | b'}' => match depth.checked_sub(1) {
+                Some(d) => {
+                    depth = d;
+                    i += 1;
+                }
+                None => return Some(i),
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// The text with `pads` spaces before its lines, and where they are (see [`Offsets`]).
 fn pad(
     lines: &[&str],
@@ -378,18 +415,22 @@ fn indentation_warnings(
     runs.into_iter()
         .map(|(first, last)| {
             let start = starts.get(first).copied().unwrap_or(text.len());
-            let content = lines.get(first).map_or(0, |l| l.len() - l.trim_start().len());
-            let end = lines.get(first).map_or(start, |l| start + l.trim_end().len());
-            let (which, it, s) = if first == last {
-                (format!("line {} is", first + 1), "it", "s")
+            let content = lines
+                .get(first)
+                .map_or(0, |l| l.len() - l.trim_start().len());
+            let end = lines
+                .get(first)
+                .map_or(start, |l| start + l.trim_end().len());
+            let which = if first == last {
+                format!("line {} continues", first + 1)
             } else {
-                (format!("lines {}-{} are", first + 1, last + 1), "they", "")
+                format!("lines {}-{} continue", first + 1, last + 1)
             };
             TreeWarning {
                 span: Span::new(file, start + content..end),
                 message: format!(
-                    "{which} indented less than the block {it} continue{s} (a flow collection or a quoted \
-                     scalar): YAML 1.2 rejects this; read as PyYAML (cfn-lint, the AWS CLI) reads it"
+                    "{which} a flow collection or a quoted scalar indented less than YAML 1.2 \
+                     allows; read as PyYAML (cfn-lint, the AWS CLI) reads it"
                 ),
             }
         })
@@ -1029,18 +1070,40 @@ mod tests {
         assert_eq!(&text[key[1].span.range()], "b");
         assert_eq!(r[1].kind, Kind::String("z".into()));
         let warnings = located(text, &parsed);
-        // Line 3 is deep enough for YAML 1.2: the runs of lines read further indented are 2, 4
-        // and 7-8.
+        // The runs of lines read further indented: the rest of each flow collection from the
+        // first line YAML 1.2 rejects.
         let lines: Vec<(usize, usize)> = warnings.iter().map(|w| (w.0, w.1)).collect();
-        assert_eq!(lines, [(2, 1), (4, 1), (7, 4)], "{warnings:?}");
+        assert_eq!(lines, [(2, 1), (7, 4)], "{warnings:?}");
         assert!(
-            warnings[0].2.starts_with("line 2 is indented less"),
+            warnings[0]
+                .2
+                .starts_with("lines 2-4 continue a flow collection"),
             "{warnings:?}"
         );
         assert!(
-            warnings[2].2.starts_with("lines 7-8 are indented less"),
+            warnings[1]
+                .2
+                .starts_with("lines 7-8 continue a flow collection"),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn a_long_flow_mapping_at_column_zero_is_read_at_once() {
+        let mut text = String::from("Resources: {\n");
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "\"R{i}\": {{\"Type\": \"AWS::EC2::VPC\", \"Note\": \"a # b, }} ]\"}},\n"
+            ));
+        }
+        text.push_str("\"Last\": {}\n}\nOutputs: {}\n");
+        let parsed = yaml(&text);
+        assert_eq!(
+            parsed.root.get("Resources").unwrap().entries().len(),
+            20_001
+        );
+        assert!(parsed.root.get("Outputs").is_some());
+        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
     }
 
     #[test]
