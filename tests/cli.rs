@@ -457,15 +457,33 @@ fn broken_templates_are_located_errors_and_never_hang() {
     let cases = [
         ("syntax.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Vpc: [\n".to_string(), "invalid YAML"),
         ("duplicate.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\nResources: {}\n".to_string(), "duplicate key `Resources`"),
-        ("tag.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Cidrr x\n".to_string(), "unknown tag `!Cidrr`"),
         ("bomb.yaml", bomb, "alias expansion"),
         ("truncated.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"Vpc\": {\"Type\": \"AWS::EC2::VPC\"".to_string(), "invalid JSON"),
     ];
     for (name, text, _) in &cases {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
+    // An unknown tag is not an error: its value is unknown, with a warning at it.
+    std::fs::write(
+        dir.path().join("tag.yaml"),
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !Cidrr x\n",
+    )
+    .unwrap();
     let (report, code) = json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0]["path"].as_str().unwrap().ends_with("tag.yaml"));
+    assert_eq!(
+        (&warnings[0]["line"], &warnings[0]["column"]),
+        (&5.into(), &18.into())
+    );
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown tag `!Cidrr`")
+    );
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), cases.len(), "{errors:#?}");
     for (name, _, expected) in &cases {
@@ -800,4 +818,51 @@ fn terraform_json_files_are_named_in_a_warning_not_skipped_silently() {
             "{warnings:?}"
         );
     }
+}
+
+#[test]
+fn an_unknown_tag_is_an_unknown_value_with_a_warning_and_the_rest_is_still_reported() {
+    let case = "testdata/cfn/rs104/fires_unknown_tag.yaml";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_valid_report(&report);
+    assert_eq!(code, 1, "a warning is not an input error");
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(
+        report["warnings"],
+        serde_json::json!([{
+            "path": case,
+            "line": 61,
+            "column": 23,
+            "message": "unknown tag `!Rain::Embed` (not a CloudFormation intrinsic function): its value is unknown"
+        }])
+    );
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+    assert_eq!(report["findings"][0]["location"]["start_line"], 66);
+    let text = stdout(&redshield(&["check", "--select", "RS104", case]));
+    assert!(
+        text.contains(&format!(
+            "warning: {case}:61:23: unknown tag `!Rain::Embed`"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn documents_after_the_first_of_a_yaml_file_are_ignored_with_a_warning() {
+    let case = "testdata/cfn/rs104/fires_multi_document.yaml";
+    let (report, code) = json(&["--select", "RS104", case]);
+    assert_valid_report(&report);
+    assert_eq!((code, &report["errors"]), (1, &serde_json::json!([])));
+    assert_eq!(
+        report["warnings"],
+        serde_json::json!([{
+            "path": case,
+            "line": 65,
+            "column": 1,
+            "message": "the YAML document starting on line 65 is ignored: CloudFormation reads only the first document of a file"
+        }])
+    );
+    // The second document's public cluster is not read.
+    assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
+    assert_eq!(report["summary"]["resources"], 6);
 }

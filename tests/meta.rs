@@ -172,7 +172,7 @@ fn rules_decide_what_to_report_only_through_rule_config_reports() {
 /// Public fields of model structs that are `bool` or `Option<…>` and do not stand for a value
 /// the source may leave unknown (that is a `Val`, a `Truth` or a `Link`), with the reason. (The
 /// check reads `pub` field lines; fields of enum variants are not covered.)
-const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 18] = [
+const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 19] = [
     ("value: Option<T>", "the vocabulary itself: a Val's value"),
     ("field: Option<FieldSite>", "where a fix writes the field"),
     (
@@ -197,6 +197,10 @@ const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 18] = [
     ),
     ("gateway: Option<Meta>", "a related location for reports"),
     ("add_https_egress: Option<FixIntent>", "a fix"),
+    (
+        "per_element: bool",
+        "which kind of unknown deployment it is: a Condition or a loop element",
+    ),
     (
         "egress: bool",
         "an entry of unknown direction is not an entry: it leaves both directions incomplete",

@@ -63,9 +63,13 @@ pub struct Resource {
 /// A condition, whose value is unknown, that decides whether a resource is deployed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeployCondition {
+    /// The condition's name, or the loop's (`Fn::ForEach::Name`) when `per_element`.
     pub name: String,
     /// Where the resource names it.
     pub span: Span,
+    /// The resource is generated once per element of a loop's collection, which is unknown:
+    /// there may be any number of it.
+    pub per_element: bool,
 }
 
 impl Resource {

@@ -516,6 +516,9 @@ pub struct Conditional {
     pub condition: String,
     /// Where the resource names the condition.
     pub condition_span: Span,
+    /// `condition` names a loop (CloudFormation `Fn::ForEach`) generating the resource once
+    /// per element of a collection that is unknown.
+    pub per_element: bool,
 }
 
 /// Everything the rules may read about one unit.

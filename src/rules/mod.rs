@@ -325,16 +325,22 @@ fn if_deployed(model: &Model, config: &RuleConfig, mut finding: Finding) -> Opti
     if !config.reports(Truth::Unknown) {
         return None;
     }
+    let (address, condition) = (&conditional.address, &conditional.condition);
+    let (why, related) = if conditional.per_element {
+        (
+            format!("the collection of its loop {condition} is unknown"),
+            format!("{address} is deployed once per element of the collection of {condition}"),
+        )
+    } else {
+        (
+            format!("its Condition {condition} is unknown"),
+            format!("{address} is deployed only if {condition} holds"),
+        )
+    };
     finding.message = format!(
-        "{}; whether {} is deployed is unknown here (its Condition {} is unknown)",
-        finding.message, conditional.address, conditional.condition
+        "{}; whether {address} is deployed is unknown here ({why})",
+        finding.message
     );
     finding.fix = None;
-    Some(finding.with_related(
-        format!(
-            "{} is deployed only if {} holds",
-            conditional.address, conditional.condition
-        ),
-        conditional.condition_span,
-    ))
+    Some(finding.with_related(related, conditional.condition_span))
 }

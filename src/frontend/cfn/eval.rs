@@ -3,7 +3,7 @@
 //! `None` stands for `AWS::NoValue` (the property or element is removed).
 
 use super::CfnOptions;
-use super::tree::{Kind, TNode};
+use super::tree::{Kind, TNode, TreeWarning};
 use crate::ir::region::{STACK_REGION, is_region_name};
 use crate::ir::{Node, Reference, Span, Value};
 use ipnet::IpNet;
@@ -35,6 +35,8 @@ pub(super) struct Template<'t> {
     /// them up in the tree is linear, and a template may look up every one of thousands.
     condition_exprs: HashMap<&'t str, &'t TNode>,
     mappings: HashMap<(&'t str, &'t str, &'t str), &'t TNode>,
+    /// Functions CloudFormation does not define, met while evaluating (each span once).
+    warnings: RefCell<Vec<TreeWarning>>,
 }
 
 impl<'t> Template<'t> {
@@ -118,7 +120,13 @@ impl<'t> Template<'t> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            warnings: RefCell::new(Vec::new()),
         }
+    }
+
+    /// What evaluation found the reader should be told.
+    pub fn take_warnings(&self) -> Vec<TreeWarning> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
     }
 
     /// The value of a named condition; None when unknown.
@@ -175,7 +183,11 @@ impl<'t> Template<'t> {
         let value = match &node.kind {
             Kind::Map(entries) => {
                 if let [(name, _, arg)] = entries.as_slice() {
-                    if name == "Ref" || name.starts_with("Fn::") || name == "Condition" {
+                    if name == "Ref"
+                        || name.starts_with("Fn::")
+                        || name == "Condition"
+                        || is_directive(name)
+                    {
                         return self.intrinsic(name, arg, span, depth + 1);
                     }
                 }
@@ -398,7 +410,11 @@ impl<'t> Template<'t> {
                         n.respan(span);
                         n
                     }),
-                    None => unknown(),
+                    // `AWS::LanguageExtensions`: `{DefaultValue: v}` where the keys name nothing.
+                    None => match args.get(3).and_then(|d| d.get("DefaultValue")) {
+                        Some(default) => self.eval_in(default, depth),
+                        None => unknown(),
+                    },
                 }
             }
             "Fn::GetAZs" => {
@@ -459,8 +475,30 @@ impl<'t> Template<'t> {
                 Value::List(items) => Some(Node::new(Value::Number(items.len() as f64), span)),
                 _ => unknown(),
             },
-            // Fn::ImportValue, Fn::Base64, Fn::Transform, Fn::ForEach …: not knowable here.
-            _ => unknown(),
+            // Values of other stacks, of macros, or encoded: not knowable here.
+            "Fn::ImportValue" | "Fn::Base64" | "Fn::Transform" | "Fn::GetStackOutput" => unknown(),
+            // The `Rules` section's functions validate parameters: not values.
+            "Fn::Contains"
+            | "Fn::EachMemberEquals"
+            | "Fn::EachMemberIn"
+            | "Fn::RefAll"
+            | "Fn::ValueOf"
+            | "Fn::ValueOfAll" => unknown(),
+            // Loops outside what is expanded (`Outputs`).
+            n if n.starts_with("Fn::ForEach::") => unknown(),
+            _ => {
+                let mut warnings = self.warnings.borrow_mut();
+                if !warnings.iter().any(|w| w.span == span) {
+                    warnings.push(TreeWarning {
+                        span,
+                        message: format!(
+                            "unknown function `{name}` (not a CloudFormation intrinsic \
+                             function): its value is unknown"
+                        ),
+                    });
+                }
+                unknown()
+            }
         }
     }
 
@@ -571,6 +609,20 @@ fn scalar_value(node: &TNode) -> Value {
 }
 
 /// A primitive as CloudFormation compares and concatenates it.
+/// Is a one-key map's key a function of a tool other than CloudFormation (`Rain::Embed`, the
+/// long form of the `!Rain::Embed` tag)? Such a value is unknown, with a warning, like an
+/// unknown tag.
+fn is_directive(key: &str) -> bool {
+    let word = |w: &str| {
+        w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && w.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    match key.split_once("::") {
+        Some((tool, function)) => tool != "AWS" && word(tool) && word(function),
+        None => false,
+    }
+}
+
 /// Are two strings equal, where [`STACK_REGION`] in either stands for one unknown region name?
 /// None when that depends on the region.
 fn may_equal(x: &str, y: &str) -> Option<bool> {
@@ -598,7 +650,7 @@ fn may_equal(x: &str, y: &str) -> Option<bool> {
     }
 }
 
-fn known_string(value: &Value) -> Option<String> {
+pub(super) fn known_string(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(super::format_number(*n)),
@@ -634,7 +686,9 @@ mod tests {
     use crate::limits::Limits;
 
     fn eval_props(template: &str, params: &[(&str, &str)]) -> Node {
-        let root = parse_yaml(template, FileId(0), &Limits::default()).unwrap();
+        let root = parse_yaml(template, FileId(0), &Limits::default())
+            .unwrap()
+            .root;
         let options = CfnOptions {
             params: params
                 .iter()

@@ -1,7 +1,15 @@
 //! A positioned document tree, read from YAML (saphyr-parser events, with anchors, aliases and
 //! CloudFormation's short tags) or JSON (serde_json raw values). Every node knows its byte span.
 //! Short tags become the long form: `!Ref x` is `{Ref: x}`, `!GetAtt a.b` is
-//! `{"Fn::GetAtt": "a.b"}`, `!Condition c` is `{Condition: c}`.
+//! `{"Fn::GetAtt": "a.b"}`, `!Condition c` is `{Condition: c}`; a tag that is no
+//! CloudFormation function (`!Rain::Embed`) makes its value unknown, with a warning.
+//!
+//! YAML is read as YAML 1.2 first. What PyYAML (cfn-lint, the AWS CLI) also accepts — lines of
+//! a flow collection or a quoted scalar indented less than the block they continue — fails
+//! that; the text is then read again with those lines indented further (which changes no
+//! value: indentation inside flow collections and quoted scalars is not content), positions
+//! mapped back to the original text, and a warning at each such run of lines. Only the first
+//! document of a stream is read; each further one gets a warning.
 
 use crate::ir::{FileId, Span};
 use crate::limits::Limits;
@@ -24,6 +32,9 @@ pub(crate) enum Kind {
     Seq(Vec<TNode>),
     /// Entries in source order, each with its key's span.
     Map(Vec<(String, Span, TNode)>),
+    /// A value whose meaning is not known here: a tag that is no CloudFormation function
+    /// (named here, without its `!`).
+    Unknown(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,8 +74,22 @@ pub(crate) struct ParseError {
     pub message: String,
 }
 
-/// CloudFormation's short-form tags.
-const KNOWN_TAGS: [&str; 21] = [
+/// Something the reader of a template should be told, at a place in it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TreeWarning {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A document read, with what its reader should be told.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub root: TNode,
+    pub warnings: Vec<TreeWarning>,
+}
+
+/// CloudFormation's short-form tags, with the functions of the `Rules` section.
+const KNOWN_TAGS: [&str; 27] = [
     "Ref",
     "Condition",
     "Base64",
@@ -86,6 +111,12 @@ const KNOWN_TAGS: [&str; 21] = [
     "ToJsonString",
     "Length",
     "ForEach",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
+    "RefAll",
+    "ValueOf",
+    "ValueOfAll",
 ];
 
 /// The long-form name of a CloudFormation short tag.
@@ -96,10 +127,14 @@ fn intrinsic_name(tag: &str) -> String {
     }
 }
 
-/// Maps character indices (what saphyr reports) to byte offsets.
+/// Maps character indices of the text saphyr reads to byte offsets of the original text. The
+/// text read may be the original with spaces inserted at the start of some lines (see
+/// [`parse_yaml`]): `inserted` lists them as (character index in the text read, count, count
+/// inserted before), in order.
 struct Offsets {
     ascii: bool,
     bytes: Vec<u32>,
+    inserted: Vec<(usize, usize, usize)>,
 }
 
 impl Offsets {
@@ -108,6 +143,7 @@ impl Offsets {
             return Offsets {
                 ascii: true,
                 bytes: Vec::new(),
+                inserted: Vec::new(),
             };
         }
         let mut bytes: Vec<u32> = text
@@ -118,10 +154,25 @@ impl Offsets {
         Offsets {
             ascii: false,
             bytes,
+            inserted: Vec::new(),
+        }
+    }
+
+    /// The character index in the original text of `char_index` in the text read: an inserted
+    /// space stands for the start of its line.
+    fn original(&self, char_index: usize) -> usize {
+        let i = self
+            .inserted
+            .partition_point(|(at, _, _)| *at <= char_index);
+        match i.checked_sub(1).and_then(|i| self.inserted.get(i)) {
+            None => char_index,
+            Some((at, count, before)) if char_index < at + count => at - before,
+            Some((_, count, before)) => char_index - count - before,
         }
     }
 
     fn byte(&self, char_index: usize) -> usize {
+        let char_index = self.original(char_index);
         if self.ascii {
             char_index
         } else {
@@ -133,60 +184,313 @@ impl Offsets {
     }
 }
 
-/// Parses the first YAML document of `text`.
-pub(crate) fn parse_yaml(text: &str, file: FileId, limits: &Limits) -> Result<TNode, ParseError> {
-    let offsets = Offsets::new(text);
-    let mut parser = Parser::new_from_str(text);
+/// The 1-based line and column of byte `at` of `text`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at.min(text.len())).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before.get(line_start..).map_or(0, |l| l.chars().count()) + 1,
+    )
+}
+
+/// How many times a template whose indentation YAML 1.2 rejects is read again, and how many
+/// bytes those readings may cover in all.
+const MAX_REREADS: usize = 2000;
+const MAX_REREAD_BYTES: usize = 64 << 20;
+
+/// Parses the first YAML document of `text`, as PyYAML reads it where YAML 1.2 is stricter.
+pub(crate) fn parse_yaml(text: &str, file: FileId, limits: &Limits) -> Result<Parsed, ParseError> {
+    let strict = match parse_read(text, text, Offsets::new(text), file, limits) {
+        Ok(parsed) => return Ok(parsed),
+        Err(failure) => failure,
+    };
+    if !strict.indentation {
+        return Err(strict.error);
+    }
+    lenient(text, file, limits, strict).map_err(|f| f.error)
+}
+
+/// A failed reading: the error (positions in the original text) and whether it is one of the
+/// indentation errors PyYAML would not make.
+struct Failure {
+    error: ParseError,
+    indentation: bool,
+}
+
+/// Reads `text` again with the lines YAML 1.2 finds indented too little indented further,
+/// one construct at a time.
+fn lenient(text: &str, file: FileId, limits: &Limits, strict: Failure) -> Result<Parsed, Failure> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    // Spaces to insert before each line (by 0-based line number).
+    let mut pads: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut failure_line = strict.error.line.saturating_sub(1);
+    let mut failure = strict;
+    let mut budget = MAX_REREAD_BYTES;
+    for _ in 0..MAX_REREADS {
+        let quoted = failure.error.message.contains("quoted scalar");
+        // The lines to indent: the failing line, or every continuation line of the quoted
+        // scalar that starts on it.
+        let start = failure.error_byte(text);
+        let targets: Vec<usize> = if quoted {
+            let end = quoted_end(text, start).unwrap_or(text.len());
+            let last = line_column(text, end).0 - 1;
+            (failure_line + 1..=last).collect()
+        } else {
+            // The failing line to the end of the flow collection it is in: one reading for a
+            // whole `Parameters: {` … `}`, not one per line.
+            let last =
+                flow_end(text, start).map_or(failure_line, |end| line_column(text, end).0 - 1);
+            (failure_line..=last.max(failure_line)).collect()
+        };
+        // Deep enough for the block the construct is in: one past the line it opens on (the
+        // nearest line above with content), further each time the same line fails again.
+        let opener = (0..targets.first().copied().unwrap_or(0))
+            .rev()
+            .find(|l| {
+                lines.get(*l).is_some_and(|t| {
+                    let t = t.trim();
+                    !t.is_empty() && !t.starts_with('#')
+                })
+            })
+            .unwrap_or(0);
+        let opener_indent =
+            lines.get(opener).map_or(0, |l| indent(l)) + pads.get(&opener).copied().unwrap_or(0);
+        let mut grew = false;
+        for line in targets {
+            let own = lines.get(line).map_or(0, |l| indent(l));
+            let current = pads.get(&line).copied().unwrap_or(0);
+            let wanted = if current == 0 {
+                (opener_indent + 1).saturating_sub(own).max(1)
+            } else {
+                current + 2
+            };
+            if wanted > current && own + wanted <= 1024 {
+                pads.insert(line, wanted);
+                grew = true;
+            }
+        }
+        if !grew {
+            return Err(failure);
+        }
+        let (padded, inserted) = pad(&lines, &pads);
+        budget = budget.saturating_sub(padded.len());
+        if budget == 0 {
+            return Err(failure);
+        }
+        let mut offsets = Offsets::new(text);
+        offsets.inserted = inserted;
+        match parse_read(&padded, text, offsets, file, limits) {
+            Ok(mut parsed) => {
+                parsed
+                    .warnings
+                    .splice(0..0, indentation_warnings(text, &lines, &pads, file));
+                return Ok(parsed);
+            }
+            Err(next) if next.indentation => {
+                failure_line = next.error.line.saturating_sub(1);
+                failure = next;
+            }
+            Err(next) => return Err(next),
+        }
+    }
+    Err(failure)
+}
+
+impl Failure {
+    /// The byte of the original text where the error is.
+    fn error_byte(&self, text: &str) -> usize {
+        let mut at = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            if i + 1 == self.error.line {
+                let col = line
+                    .char_indices()
+                    .nth(self.error.column.saturating_sub(1))
+                    .map_or(line.len(), |(b, _)| b);
+                return at + col;
+            }
+            at += line.len();
+        }
+        text.len()
+    }
+}
+
+/// The byte after the quote that closes the quoted scalar opening at byte `start`.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(start)?;
+    let mut i = start + 1;
+    while let Some(b) = bytes.get(i) {
+        match (quote, b) {
+            (b'"', b'\\') => i += 2,
+            (b'\'', b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            (q, b) if q == *b => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The byte of the bracket that closes the flow collection the token at byte `start` is in:
+/// brackets counted outside quoted scalars and comments.
+fn flow_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        let after_blank = i == 0
+            || bytes
+                .get(i - 1)
+                .is_some_and(|p| p.is_ascii_whitespace() || b"[{,:".contains(p));
+        match b {
+            b'"' | b'\'' if after_blank => i = quoted_end(text, i)?,
+            b'#' if after_blank => {
+                i = memchr::memchr(b'\n', bytes.get(i..)?).map_or(bytes.len(), |n| i + n)
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b']' | b'}' => match depth.checked_sub(1) {
+                Some(d) => {
+                    depth = d;
+                    i += 1;
+                }
+                None => return Some(i),
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The text with `pads` spaces before its lines, and where they are (see [`Offsets`]).
+fn pad(
+    lines: &[&str],
+    pads: &std::collections::BTreeMap<usize, usize>,
+) -> (String, Vec<(usize, usize, usize)>) {
+    let mut out = String::new();
+    let mut inserted = Vec::new();
+    let mut chars = 0;
+    let mut before = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(&n) = pads.get(&i) {
+            inserted.push((chars, n, before));
+            out.extend(std::iter::repeat_n(' ', n));
+            chars += n;
+            before += n;
+        }
+        out.push_str(line);
+        chars += line.chars().count();
+    }
+    (out, inserted)
+}
+
+/// One warning for each run of lines read further indented.
+fn indentation_warnings(
+    text: &str,
+    lines: &[&str],
+    pads: &std::collections::BTreeMap<usize, usize>,
+    file: FileId,
+) -> Vec<TreeWarning> {
+    let starts: Vec<usize> = {
+        let mut at = 0;
+        lines
+            .iter()
+            .map(|l| {
+                let s = at;
+                at += l.len();
+                s
+            })
+            .collect()
+    };
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &line in pads.keys() {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == line => *last = line,
+            _ => runs.push((line, line)),
+        }
+    }
+    runs.into_iter()
+        .map(|(first, last)| {
+            let start = starts.get(first).copied().unwrap_or(text.len());
+            let content = lines
+                .get(first)
+                .map_or(0, |l| l.len() - l.trim_start().len());
+            let end = lines
+                .get(first)
+                .map_or(start, |l| start + l.trim_end().len());
+            let which = if first == last {
+                format!("line {} continues", first + 1)
+            } else {
+                format!("lines {}-{} continue", first + 1, last + 1)
+            };
+            TreeWarning {
+                span: Span::new(file, start + content..end),
+                message: format!(
+                    "{which} a flow collection or a quoted scalar indented less than YAML 1.2 \
+                     allows; read as PyYAML (cfn-lint, the AWS CLI) reads it"
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Reads the first document of `read` (the original text, or it with lines indented further:
+/// `offsets` maps positions back to `original`).
+fn parse_read(
+    read: &str,
+    original: &str,
+    offsets: Offsets,
+    file: FileId,
+    limits: &Limits,
+) -> Result<Parsed, Failure> {
+    let mut parser = Parser::new_from_str(read);
     let mut builder = YamlBuilder {
         file,
         offsets: &offsets,
+        original,
         anchors: HashMap::new(),
         nodes: 0,
         max_nodes: limits.yaml_nodes,
         max_depth: limits.document_nesting,
+        warnings: Vec::new(),
     };
-    loop {
-        match next(&mut parser)? {
+    let root = loop {
+        match builder.next(&mut parser)? {
             (Event::StreamStart | Event::DocumentStart(_), _) => continue,
             (Event::StreamEnd, span) => {
                 let at = offsets.byte(span.start.index());
-                return Ok(TNode {
-                    kind: Kind::Null,
-                    span: Span::new(file, at..at),
+                return Ok(Parsed {
+                    root: TNode {
+                        kind: Kind::Null,
+                        span: Span::new(file, at..at),
+                    },
+                    warnings: builder.warnings,
                 });
             }
-            (event, span) => return builder.node(&mut parser, event, span, 0),
+            (event, span) => break builder.node(&mut parser, event, span, 0)?,
         }
-    }
+    };
+    builder.other_documents(&mut parser);
+    Ok(Parsed {
+        root,
+        warnings: builder.warnings,
+    })
 }
 
 type Spanned<'i> = (Event<'i>, saphyr_parser::Span);
 
-fn next<'i>(
-    parser: &mut Parser<'i, saphyr_parser::StrInput<'i>>,
-) -> Result<Spanned<'i>, ParseError> {
-    match parser.next_event() {
-        Some(Ok(ev)) => Ok(ev),
-        Some(Err(err)) => Err(ParseError {
-            line: err.marker().line(),
-            column: err.marker().col() + 1,
-            message: err.info().to_string(),
-        }),
-        None => Err(ParseError {
-            line: 1,
-            column: 1,
-            message: "unexpected end of YAML".into(),
-        }),
-    }
-}
-
 struct YamlBuilder<'o> {
     file: FileId,
     offsets: &'o Offsets,
+    original: &'o str,
     anchors: HashMap<usize, TNode>,
     nodes: usize,
     max_nodes: usize,
     max_depth: usize,
+    warnings: Vec<TreeWarning>,
 }
 
 impl YamlBuilder<'_> {
@@ -194,18 +498,73 @@ impl YamlBuilder<'_> {
         Span::new(self.file, self.offsets.byte(start)..self.offsets.byte(end))
     }
 
-    fn error(span: &saphyr_parser::Span, message: &str) -> ParseError {
-        ParseError {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-            message: message.to_string(),
+    /// An error at a character index of the text read, located in the original text.
+    fn failure(&self, at: usize, message: &str, indentation: bool) -> Failure {
+        let (line, column) = line_column(self.original, self.offsets.byte(at));
+        Failure {
+            error: ParseError {
+                line,
+                column,
+                message: message.to_string(),
+            },
+            indentation,
         }
     }
 
-    fn count(&mut self, n: usize, span: &saphyr_parser::Span) -> Result<(), ParseError> {
+    fn error(&self, span: &saphyr_parser::Span, message: &str) -> Failure {
+        self.failure(span.start.index(), message, false)
+    }
+
+    fn next<'i>(
+        &self,
+        parser: &mut Parser<'i, saphyr_parser::StrInput<'i>>,
+    ) -> Result<Spanned<'i>, Failure> {
+        match parser.next_event() {
+            Some(Ok(ev)) => Ok(ev),
+            Some(Err(err)) => {
+                let indentation = err.info().starts_with("invalid indentation");
+                Err(self.failure(err.marker().index(), err.info(), indentation))
+            }
+            None => Err(self.failure(0, "unexpected end of YAML", false)),
+        }
+    }
+
+    /// After the first document: a warning for each further one that holds anything, which
+    /// CloudFormation does not read.
+    fn other_documents<'i>(&mut self, parser: &mut Parser<'i, saphyr_parser::StrInput<'i>>) {
+        let mut start: Option<saphyr_parser::Span> = None;
+        let mut empty = true;
+        while let Ok((event, span)) = self.next(parser) {
+            match event {
+                Event::StreamEnd => break,
+                Event::DocumentStart(_) => {
+                    start = Some(span);
+                    empty = true;
+                }
+                Event::DocumentEnd => {
+                    if let Some(doc) = start.take().filter(|_| !empty) {
+                        let at = self.span(doc.start.index(), doc.start.index());
+                        let line = line_column(self.original, at.start as usize).0;
+                        self.warnings.push(TreeWarning {
+                            span: at,
+                            message: format!(
+                                "the YAML document starting on line {line} is ignored: \
+                                 CloudFormation reads only the first document of a file"
+                            ),
+                        });
+                    }
+                }
+                Event::Scalar(value, _, anchor, tag)
+                    if value.is_empty() && anchor == 0 && tag.is_none() => {}
+                _ => empty = false,
+            }
+        }
+    }
+
+    fn count(&mut self, n: usize, span: &saphyr_parser::Span) -> Result<(), Failure> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.max_nodes {
-            return Err(Self::error(
+            return Err(self.error(
                 span,
                 &format!(
                     "document expands to more than {} nodes (alias expansion limit)",
@@ -222,9 +581,9 @@ impl YamlBuilder<'_> {
         event: Event<'i>,
         span: saphyr_parser::Span,
         depth: usize,
-    ) -> Result<TNode, ParseError> {
+    ) -> Result<TNode, Failure> {
         if depth > self.max_depth {
-            return Err(Self::error(
+            return Err(self.error(
                 &span,
                 &format!("nesting deeper than {} levels", self.max_depth),
             ));
@@ -233,7 +592,7 @@ impl YamlBuilder<'_> {
         let (node, anchor, tag) = match event {
             Event::Alias(id) => {
                 let Some(target) = self.anchors.get(&id).cloned() else {
-                    return Err(Self::error(&span, "alias to an unknown anchor"));
+                    return Err(self.error(&span, "alias to an unknown anchor"));
                 };
                 self.count(size(&target), &span)?;
                 return Ok(target);
@@ -264,7 +623,7 @@ impl YamlBuilder<'_> {
                 let start = span.start.index();
                 let mut items = Vec::new();
                 loop {
-                    let (ev, sp) = next(parser)?;
+                    let (ev, sp) = self.next(parser)?;
                     if let Event::SequenceEnd = ev {
                         let node = TNode {
                             kind: Kind::Seq(items),
@@ -280,7 +639,7 @@ impl YamlBuilder<'_> {
                 let mut entries: Vec<(String, Span, TNode)> = Vec::new();
                 let mut keys: HashSet<String> = HashSet::new();
                 loop {
-                    let (ev, sp) = next(parser)?;
+                    let (ev, sp) = self.next(parser)?;
                     if let Event::MappingEnd = ev {
                         let node = TNode {
                             kind: Kind::Map(entries),
@@ -294,25 +653,36 @@ impl YamlBuilder<'_> {
                         Kind::Number(n) => crate::frontend::cfn::format_number(*n),
                         Kind::Bool(b) => b.to_string(),
                         Kind::Null => "null".into(),
-                        _ => return Err(Self::error(&sp, "mapping keys must be scalars")),
+                        _ => return Err(self.error(&sp, "mapping keys must be scalars")),
                     };
                     if !keys.insert(key_text.clone()) {
-                        return Err(Self::error(&sp, &format!("duplicate key `{key_text}`")));
+                        return Err(self.error(&sp, &format!("duplicate key `{key_text}`")));
                     }
-                    let (ev, sp) = next(parser)?;
+                    let (ev, sp) = self.next(parser)?;
                     let value = self.node(parser, ev, sp, depth + 1)?;
                     // `<<` merge keys are not part of CloudFormation's YAML; keep them as keys.
                     entries.push((key_text, key.span, value));
                 }
             }
-            _ => return Err(Self::error(&span, "unexpected YAML event")),
+            _ => return Err(self.error(&span, "unexpected YAML event")),
         };
-        if let Some(name) = tag.as_deref().filter(|n| !KNOWN_TAGS.contains(n)) {
-            return Err(Self::error(
-                &span,
-                &format!("unknown tag `!{name}` (not a CloudFormation intrinsic function)"),
-            ));
-        }
+        let tag = match tag {
+            Some(name) if !KNOWN_TAGS.contains(&name.as_str()) => {
+                self.warnings.push(TreeWarning {
+                    span: node.span,
+                    message: format!(
+                        "unknown tag `!{name}` (not a CloudFormation intrinsic function): its \
+                         value is unknown"
+                    ),
+                });
+                let node = TNode {
+                    kind: Kind::Unknown(name),
+                    span: node.span,
+                };
+                return self.anchored(node, anchor, &span);
+            }
+            tag => tag,
+        };
         let node = match tag {
             Some(name) => {
                 let span = node.span;
@@ -323,10 +693,20 @@ impl YamlBuilder<'_> {
             }
             None => node,
         };
+        self.anchored(node, anchor, &span)
+    }
+
+    /// Keeps a copy of `node` for aliases of `anchor` (when it is one).
+    fn anchored(
+        &mut self,
+        node: TNode,
+        anchor: usize,
+        span: &saphyr_parser::Span,
+    ) -> Result<TNode, Failure> {
         if anchor > 0 {
             // The copy kept for aliases counts too: anchors nested in anchors copy their
             // contents once per level.
-            self.count(size(&node), &span)?;
+            self.count(size(&node), span)?;
             self.anchors.insert(anchor, node.clone());
         }
         Ok(node)
@@ -368,7 +748,7 @@ fn plain_scalar(value: &str) -> Kind {
 }
 
 /// Parses JSON with exact spans for every value.
-pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<TNode, ParseError> {
+pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<Parsed, ParseError> {
     // Raw values are read past serde_json's recursion limit: check the nesting first.
     let max = limits.document_nesting;
     if let Some((line, column)) = crate::frontend::json_too_deep(text, max) {
@@ -396,7 +776,10 @@ pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<TN
             message: format!("duplicate key `{key}`"),
         });
     }
-    Ok(root)
+    Ok(Parsed {
+        root,
+        warnings: Vec::new(),
+    })
 }
 
 /// The first key that appears twice in one object, with the span of its second occurrence.
@@ -537,7 +920,9 @@ mod tests {
     #[test]
     fn yaml_short_tags_become_long_forms_with_spans() {
         let text = "a: !Ref X\nb: !GetAtt [R, GroupId]\nc:\n  - 1\n  - true\n  - '5'\n";
-        let tree = parse_yaml(text, FileId(0), &Limits::default()).unwrap();
+        let tree = parse_yaml(text, FileId(0), &Limits::default())
+            .unwrap()
+            .root;
         let a = tree.get("a").unwrap();
         assert_eq!(a.get("Ref").unwrap().kind, Kind::String("X".into()));
         let b = tree.get("b").unwrap().get("Fn::GetAtt").unwrap();
@@ -564,7 +949,9 @@ mod tests {
     #[test]
     fn json_keys_and_values_have_spans() {
         let text = "{\n  \"Resources\": {\"A\": {\"Type\": \"AWS::EC2::VPC\"}}\n}";
-        let tree = parse_json(text, FileId(0), &Limits::default()).unwrap();
+        let tree = parse_json(text, FileId(0), &Limits::default())
+            .unwrap()
+            .root;
         let (key, key_span, value) = &tree.entries()[0];
         assert_eq!(key, "Resources");
         assert_eq!(&text[key_span.range()], "\"Resources\"");
@@ -573,7 +960,7 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_and_unknown_tags_are_errors() {
+    fn duplicate_keys_are_errors() {
         let err = parse_yaml("a: 1\nb: 2\na: 3\n", FileId(0), &Limits::default()).unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (3, "duplicate key `a`"));
         let err = parse_json(
@@ -583,12 +970,186 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (2, "duplicate key `b`"));
-        let err = parse_yaml("a: !Reff X\n", FileId(0), &Limits::default()).unwrap_err();
-        assert!(
-            err.message.contains("unknown tag `!Reff`"),
-            "{}",
-            err.message
+    }
+
+    fn yaml(text: &str) -> Parsed {
+        parse_yaml(text, FileId(0), &Limits::default()).unwrap()
+    }
+
+    /// (line, column, message) of each warning.
+    fn located(text: &str, parsed: &Parsed) -> Vec<(usize, usize, String)> {
+        parsed
+            .warnings
+            .iter()
+            .map(|w| {
+                let (line, column) = line_column(text, w.span.start as usize);
+                (line, column, w.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unknown_tags_are_unknown_values_with_a_warning() {
+        let text = "a: !Reff X\nb:\n  c: !Rain::Module\n    Source: x\n  d: !Ref Y\n";
+        let parsed = yaml(text);
+        assert_eq!(
+            parsed.root.get("a").unwrap().kind,
+            Kind::Unknown("Reff".into())
         );
+        let b = parsed.root.get("b").unwrap();
+        assert_eq!(
+            b.get("c").unwrap().kind,
+            Kind::Unknown("Rain::Module".into())
+        );
+        assert!(b.get("d").unwrap().get("Ref").is_some());
+        let warnings = located(text, &parsed);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!((warnings[0].0, warnings[0].1), (1, 4));
+        assert!(
+            warnings[0].2.contains("unknown tag `!Reff`"),
+            "{warnings:?}"
+        );
+        assert_eq!((warnings[1].0, warnings[1].1), (3, 6));
+    }
+
+    #[test]
+    fn rule_functions_are_known_tags() {
+        let text = "Rules:\n  R:\n    Assertions:\n      - Assert: !Contains [[a], !Ref P]\n      - Assert: !EachMemberIn [!ValueOfAll [T, Tags], !RefAll T]\n      - Assert: !EachMemberEquals [!ValueOf [P, Tags], x]\n";
+        let parsed = yaml(text);
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        let Kind::Seq(assertions) = &parsed
+            .root
+            .get("Rules")
+            .unwrap()
+            .get("R")
+            .unwrap()
+            .get("Assertions")
+            .unwrap()
+            .kind
+        else {
+            panic!()
+        };
+        assert!(
+            assertions[0]
+                .get("Assert")
+                .unwrap()
+                .get("Fn::Contains")
+                .is_some()
+        );
+        assert!(
+            assertions[1]
+                .get("Assert")
+                .unwrap()
+                .get("Fn::EachMemberIn")
+                .is_some()
+        );
+        assert!(
+            assertions[2]
+                .get("Assert")
+                .unwrap()
+                .get("Fn::EachMemberEquals")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn flow_collections_indented_less_than_their_key_are_read_with_a_warning() {
+        let text = "Parameters: {\n\"P\": {\"Type\": \"String\"},\n  \"Q\": {\"Type\": \"String\"}\n}\nR:\n  - Key: [\n   a,\n  b]\n  - z\n";
+        let parsed = yaml(text);
+        let params = parsed.root.get("Parameters").unwrap();
+        assert_eq!(params.entries().len(), 2);
+        let (_, key_span, _) = &params.entries()[0];
+        assert_eq!(&text[key_span.range()], "\"P\"");
+        let Kind::Seq(r) = &parsed.root.get("R").unwrap().kind else {
+            panic!()
+        };
+        let Kind::Seq(key) = &r[0].get("Key").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(key[1].kind, Kind::String("b".into()));
+        assert_eq!(&text[key[1].span.range()], "b");
+        assert_eq!(r[1].kind, Kind::String("z".into()));
+        let warnings = located(text, &parsed);
+        // The runs of lines read further indented: the rest of each flow collection from the
+        // first line YAML 1.2 rejects.
+        let lines: Vec<(usize, usize)> = warnings.iter().map(|w| (w.0, w.1)).collect();
+        assert_eq!(lines, [(2, 1), (7, 4)], "{warnings:?}");
+        assert!(
+            warnings[0]
+                .2
+                .starts_with("lines 2-4 continue a flow collection"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1]
+                .2
+                .starts_with("lines 7-8 continue a flow collection"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_flow_mapping_at_column_zero_is_read_at_once() {
+        let mut text = String::from("Resources: {\n");
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "\"R{i}\": {{\"Type\": \"AWS::EC2::VPC\", \"Note\": \"a # b, }} ]\"}},\n"
+            ));
+        }
+        text.push_str("\"Last\": {}\n}\nOutputs: {}\n");
+        let parsed = yaml(&text);
+        assert_eq!(
+            parsed.root.get("Resources").unwrap().entries().len(),
+            20_001
+        );
+        assert!(parsed.root.get("Outputs").is_some());
+        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+    }
+
+    #[test]
+    fn quoted_scalars_continued_less_indented_are_read_with_a_warning() {
+        let text = "A:\n  B:\n    C: \"one\n two \\\" three\"\n    D: 'x\n y'\n";
+        let parsed = yaml(text);
+        let b = parsed.root.get("A").unwrap().get("B").unwrap();
+        assert_eq!(
+            b.get("C").unwrap().kind,
+            Kind::String("one two \" three".into())
+        );
+        assert_eq!(
+            &text[b.get("C").unwrap().span.range()],
+            "\"one\n two \\\" three\""
+        );
+        assert_eq!(b.get("D").unwrap().kind, Kind::String("x y".into()));
+        let warnings = located(text, &parsed);
+        assert_eq!(
+            warnings.iter().map(|w| w.0).collect::<Vec<_>>(),
+            [4, 6],
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn what_pyyaml_rejects_too_is_still_an_error() {
+        let err = parse_yaml("a:\n  b: 1\n c: 2\n", FileId(0), &Limits::default()).unwrap_err();
+        assert_eq!(err.line, 3, "{}", err.message);
+    }
+
+    #[test]
+    fn documents_after_the_first_are_ignored_with_a_warning() {
+        let text = "a: 1\n---\nb: 2\n---\n# nothing\n...\n--- c\n";
+        let parsed = yaml(text);
+        assert!(parsed.root.get("b").is_none());
+        let warnings = located(text, &parsed);
+        assert_eq!(
+            warnings.iter().map(|w| w.0).collect::<Vec<_>>(),
+            [2, 7],
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[0].2.contains("starting on line 2 is ignored"),
+            "{warnings:?}"
+        );
+        assert!(yaml("---\na: 1\n...\n").warnings.is_empty());
     }
 
     #[test]

@@ -145,6 +145,7 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
                 span: r.span,
                 condition: c.name.clone(),
                 condition_span: c.span,
+                per_element: c.per_element,
             })
         })
         .collect();
