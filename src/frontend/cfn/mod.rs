@@ -9,7 +9,7 @@
 //! `Fn::Sub`/`Join`/`Select`/`Split`/`Cidr`/`GetAZs`; `Ref`/`Fn::GetAtt` of resources stay `Ref`s.
 
 mod eval;
-mod tree;
+pub(crate) mod tree;
 
 use crate::ir::{
     DeployCondition, Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span,
