@@ -309,9 +309,9 @@ pub fn read_document(fs: &dyn FileSystem, path: &Path) -> Result<Option<Document
     }))
 }
 
-/// Finds the inputs under `paths`. Named `.tf` files form a module with the other named files
-/// of their directory; a directory contributes every directory below it that holds `.tf` files,
-/// except those that another one calls as a local module.
+/// Finds the inputs under `paths`. Named `.tf` (and `.tf.json`) files form a module with the
+/// other named files of their directory; a directory contributes every directory below it that
+/// holds `.tf` or `.tf.json` files, except those that another one calls as a local module.
 pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
     let mut out = Discovered::default();
     let mut named: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -335,7 +335,7 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                     dir
                 };
                 named.entry(dir).or_default().push(path.clone());
-            } else if let Some(what) = not_analyzed_alone(path).or_else(|| tf_json(path)) {
+            } else if let Some(what) = not_analyzed_alone(path) {
                 out.warnings.push(error(fs, path, what));
             } else {
                 // Any other file (or pipe, or device) the user names is read and classified
@@ -361,8 +361,6 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                         if let Some(dir) = p.parent() {
                             walked.insert(dir.to_path_buf());
                         }
-                    } else if let (true, Some(what)) = (is_file, tf_json(p)) {
-                        out.warnings.push(error(fs, p, what));
                     } else if is_file && is_document(p) {
                         out.documents.push(p.to_path_buf());
                     }
@@ -402,16 +400,6 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
         });
     }
     out
-}
-
-/// Terraform's JSON syntax is not read yet: the user is told, for each file.
-fn tf_json(path: &Path) -> Option<String> {
-    let name = path.file_name()?.to_string_lossy();
-    (name.ends_with(".tf.json") && !name.ends_with(".tfvars.json")).then(|| {
-        "Terraform JSON syntax (.tf.json) is not analyzed: write the configuration as .tf, or \
-         analyze its plan (terraform show -json)"
-            .to_string()
-    })
 }
 
 /// Why a named file is not analyzed on its own, for the files that never are.

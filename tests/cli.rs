@@ -797,27 +797,139 @@ fn modules_installed_by_terraform_init_are_analyzed_and_missing_ones_are_named_o
     assert_eq!(report["warnings"][0]["column"], 12);
 }
 
+/// A public cluster in Terraform's JSON syntax (issue 15).
+const PUBLIC_CLUSTER_JSON: &str = r#"{
+  "resource": {
+    "aws_redshift_cluster": {
+      "dw": {
+        "cluster_identifier": "dw",
+        "node_type": "ra3.xlplus",
+        "publicly_accessible": true
+      }
+    }
+  }
+}
+"#;
+
 #[test]
-fn terraform_json_files_are_named_in_a_warning_not_skipped_silently() {
+fn a_public_cluster_in_terraform_json_is_reported_at_its_json_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("main.tf.json");
+    std::fs::write(&file, PUBLIC_CLUSTER_JSON).unwrap();
+    for path in [file.as_path(), dir.path()] {
+        let (report, code) = json(&["--select", "RS104", path.to_str().unwrap()]);
+        assert_valid_report(&report);
+        assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 1));
+        let location = &report["findings"][0]["location"];
+        assert!(
+            location["path"].as_str().unwrap().ends_with("main.tf.json"),
+            "{location}"
+        );
+        assert_eq!(
+            (&location["start_line"], &location["start_column"]),
+            (&7.into(), &32.into())
+        );
+        assert_eq!(
+            report["warnings"].as_array().map(Vec::len),
+            Some(0),
+            "{report}"
+        );
+        assert_eq!(report["summary"]["files"], 1);
+    }
+    // Its fix is withheld, saying why, and the file is left alone.
+    let out = redshield(&[
+        "check",
+        "--diff",
+        "--select",
+        "RS104",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&out).contains("no fix: fixes are not made in Terraform JSON syntax"),
+        "{}",
+        stdout(&out)
+    );
+    let out = redshield(&[
+        "check",
+        "--fix",
+        "--select",
+        "RS104",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("main.tf.json:7:32: RS104 not fixed: fixes are not made in Terraform JSON"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), PUBLIC_CLUSTER_JSON);
+}
+
+#[test]
+fn invalid_terraform_json_is_located_and_the_rest_of_the_module_is_analyzed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf.json"), PUBLIC_CLUSTER_JSON).unwrap();
     std::fs::write(
-        &file,
-        r#"{"resource": {"aws_redshift_cluster": {"dw": {"publicly_accessible": true}}}}"#,
+        dir.path().join("broken.tf.json"),
+        "{\n  \"locals\": {\n    \"a\": [1,, 2]\n  }\n}\n",
     )
     .unwrap();
-    for path in [dir.path(), file.as_path()] {
-        let (report, code) = json(&[path.to_str().unwrap()]);
-        assert_valid_report(&report);
-        assert_eq!(code, 0);
-        let warnings = diagnostics(&report, "warnings");
-        assert!(
-            warnings
-                .iter()
-                .any(|(p, m)| p.ends_with("main.tf.json") && m.contains(".tf.json")),
-            "{warnings:?}"
-        );
-    }
+    std::fs::write(
+        dir.path().join("template.tf.json"),
+        "{\n  \"locals\": {\"b\": \"${var.}\"}\n}\n",
+    )
+    .unwrap();
+    let (report, code) = json(&["--select", "RS104", dir.path().to_str().unwrap()]);
+    assert_valid_report(&report);
+    assert_eq!((rule_ids(&report), code), (vec!["RS104".to_string()], 2));
+    let errors: Vec<(String, u64, u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                e["line"].as_u64().unwrap(),
+                e["column"].as_u64().unwrap(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(
+        (errors[0].0.as_str(), errors[0].1, errors[0].2),
+        ("broken.tf.json", 3, 13)
+    );
+    assert!(errors[0].3.starts_with("invalid JSON"), "{errors:?}");
+    assert_eq!(
+        (errors[1].0.as_str(), errors[1].1, errors[1].2),
+        ("template.tf.json", 2, 19)
+    );
+    assert!(errors[1].3.starts_with("invalid template"), "{errors:?}");
+}
+
+#[test]
+fn a_comment_property_in_terraform_json_suppresses_the_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = PUBLIC_CLUSTER_JSON.replace(
+        "\"cluster_identifier\"",
+        "\"//\": \"redshield:ignore RS104 reached through the partner VPN only\",\n        \"cluster_identifier\"",
+    );
+    std::fs::write(dir.path().join("main.tf.json"), text).unwrap();
+    let (report, code) = json(&["--select", "RS104", dir.path().to_str().unwrap()]);
+    assert_valid_report(&report);
+    assert_eq!((rule_ids(&report), code), (Vec::<String>::new(), 0));
+    assert_eq!(report["suppressed"][0]["rule_id"], "RS104");
+    assert_eq!(
+        report["suppressed"][0]["suppression_reason"],
+        "reached through the partner VPN only"
+    );
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn expected_lines(case: &Path, id: &str) -> BTreeSet<(String, usize)> {
         for (i, line) in text.lines().enumerate() {
             if let Some((_, marks)) = line.split_once("expect:") {
                 if marks
-                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .split(|c: char| c == ',' || c == '"' || c.is_whitespace())
                     .any(|m| m == id)
                 {
                     out.insert((file.to_string_lossy().replace('\\', "/"), i + 1));
@@ -369,6 +369,78 @@ fn plan_and_json_twins_report_what_their_originals_report() {
                         ));
                     }
                 }
+            }
+        }
+    }
+    assert!(compared > 0);
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+/// Terraform JSON twins of HCL cases: `testdata/tfjson/<rule>/<case>.tf.json` (or a `<case>/`
+/// directory, which may mix `.tf` and `.tf.json` files) is the twin of
+/// `testdata/hcl/<rule>/<case>.tf` (or `<case>/`). It must report what its twin reports, and a
+/// `fires` case exactly on the lines marked `expect: RSNNN` — in JSON by a `"//"` property (a
+/// comment, to Terraform) on the line of the value the finding must point at — with a snapshot
+/// of its text report; a `passes` case must not report the rule.
+#[test]
+fn terraform_json_twins_report_what_their_hcl_twins_report_where_the_json_says() {
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for rule in rules::ALL {
+        let dir = Path::new("testdata/tfjson").join(rule.id.to_ascii_lowercase());
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        for path in paths {
+            let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let name = file_name
+                .strip_suffix(".tf.json")
+                .unwrap_or(&file_name)
+                .to_string();
+            let Some(original) = twin("hcl", rule.id, &name, &["tf"]) else {
+                failures.push(format!("{}: no HCL twin named {name}", path.display()));
+                continue;
+            };
+            failures.extend(compare_twins(&original, &path));
+            compared += 1;
+            let analysis = run(&path, Some(rule.id));
+            let report = &analysis.report;
+            if !report.errors.is_empty() {
+                failures.push(format!(
+                    "{}: input errors: {:?}",
+                    path.display(),
+                    report.errors
+                ));
+                continue;
+            }
+            let found: BTreeSet<(String, usize)> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule.id == rule.id)
+                .map(|f| (f.location.path.clone(), f.location.start_line))
+                .collect();
+            if name.starts_with("fires") {
+                let expected = expected_lines(&path, rule.id);
+                if expected.is_empty() || found != expected {
+                    failures.push(format!(
+                        "{}: {} expected at {expected:?}, found at {found:?}",
+                        path.display(),
+                        rule.id
+                    ));
+                }
+                let text = render_text(report, &analysis.sources, false);
+                let snapshot = format!("rules__{}__tfjson__{name}", rule.id.to_ascii_lowercase());
+                insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+                    insta::assert_snapshot!(snapshot, text);
+                });
+            } else if !found.is_empty() {
+                failures.push(format!(
+                    "{}: must not fire {} but did at {found:?}",
+                    path.display(),
+                    rule.id
+                ));
             }
         }
     }

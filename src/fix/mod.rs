@@ -100,11 +100,30 @@ fn planned_edits(
                 .into(),
         );
     }
+    if is_terraform_json(sources.path(file)) {
+        return Err(
+            "fixes are not made in Terraform JSON syntax (.tf.json), which is usually generated: \
+             set the value the finding names in the program that writes the file, or in the \
+             file itself"
+                .into(),
+        );
+    }
     let edits = edit::edits(intent, sources)?;
     if edits.is_empty() {
         return Err("the fix makes no change".into());
     }
     Ok((file, edits))
+}
+
+/// Is this file written in Terraform's JSON syntax (`.tf.json`, `.tfvars.json`)? The JSON
+/// edit layer writes CloudFormation's values (`{"Ref": …}`), not Terraform's (`"${…}"`),
+/// and cannot yet add a block to a body that holds one block as an object rather than an
+/// array: such fixes are withheld, with this reason, rather than made half right.
+fn is_terraform_json(path: &std::path::Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.ends_with(".tf.json") || n.ends_with(".tfvars.json")
+    })
 }
 
 /// Is this file inside a `.terraform/` directory (modules installed by `terraform init`)?

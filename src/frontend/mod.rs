@@ -32,9 +32,12 @@ pub trait FileSystem: Sync {
     fn display(&self, path: &Path) -> String;
 }
 
-/// Is this a Terraform configuration file?
+/// Is this a Terraform configuration file: `.tf`, or `.tf.json` (Terraform's JSON syntax)?
 pub fn is_tf(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "tf")
+        || path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".tf.json"))
 }
 
 /// The 1-based line and column of the first bracket of `text` (JSON) that nests deeper than

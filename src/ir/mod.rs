@@ -10,7 +10,7 @@ pub mod cycles;
 pub mod region;
 mod source_map;
 
-pub use source_map::{FileId, Location, SourceMap, Span};
+pub use source_map::{FileId, Location, SourceMap, Span, SpanTable};
 
 use std::collections::BTreeMap;
 

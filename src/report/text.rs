@@ -9,7 +9,10 @@ use ariadne::{Color, Config, IndexType, Label, ReportKind};
 /// Renders the report. `color` adds ANSI colours (only for a terminal, never with NO_COLOR).
 pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String {
     let mut out = Vec::new();
-    let mut cache = ariadne::sources(sources.ids().map(|id| {
+    // A text generated from another file (HCL written from Terraform JSON) shares its
+    // display path; spans never point into it.
+    let originals = sources.ids().filter(|id| !sources.is_generated(*id));
+    let mut cache = ariadne::sources(originals.map(|id| {
         (
             sources.display(id).to_string(),
             sources.text(id).to_string(),

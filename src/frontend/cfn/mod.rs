@@ -16,7 +16,7 @@
 
 mod eval;
 mod foreach;
-mod tree;
+pub(crate) mod tree;
 
 use crate::ir::{
     DeployCondition, Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span,

@@ -747,8 +747,30 @@ fn plain_scalar(value: &str) -> Kind {
     }
 }
 
-/// Parses JSON with exact spans for every value.
+/// Parses JSON with exact spans for every value; a key twice in one object is an error.
 pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<Parsed, ParseError> {
+    let root = parse_json_keeping_duplicates(text, file, limits)?;
+    if let Some((key, span)) = duplicate_key(&root) {
+        let before = text.get(..span.start as usize).unwrap_or("");
+        return Err(ParseError {
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: format!("duplicate key `{key}`"),
+        });
+    }
+    Ok(Parsed {
+        root,
+        warnings: Vec::new(),
+    })
+}
+
+/// Parses JSON with exact spans for every value, keeping every entry of an object whose key
+/// repeats (Terraform's JSON syntax repeats block types and `"//"` comments).
+pub(crate) fn parse_json_keeping_duplicates(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<TNode, ParseError> {
     // Raw values are read past serde_json's recursion limit: check the nesting first.
     let max = limits.document_nesting;
     if let Some((line, column)) = crate::frontend::json_too_deep(text, max) {
@@ -767,19 +789,7 @@ pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<Pa
                 .map_or(m.clone(), |i| m[..i].to_string())
         },
     })?;
-    let root = json_node(text, raw, file, 0);
-    if let Some((key, span)) = duplicate_key(&root) {
-        let before = text.get(..span.start as usize).unwrap_or("");
-        return Err(ParseError {
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-            message: format!("duplicate key `{key}`"),
-        });
-    }
-    Ok(Parsed {
-        root,
-        warnings: Vec::new(),
-    })
+    Ok(json_node(text, raw, file, 0))
 }
 
 /// The first key that appears twice in one object, with the span of its second occurrence.

@@ -8,9 +8,12 @@
 
 mod eval;
 mod functions;
+mod json;
 mod module;
 pub mod suppressions;
 
+#[cfg(test)]
+pub(crate) use json::is_nested_block;
 pub use module::{
     HclOptions, VarAssignment, load_root_module, module_sources, normalize as normalize_path,
 };

@@ -146,6 +146,9 @@ pub(crate) struct Evaluator<'a> {
     /// The module calls already reported as not analyzed (once per call, however many
     /// instances of its module there are).
     pub unresolved_calls: std::collections::HashSet<Span>,
+    /// Whether a file in Terraform's JSON syntax was read (as generated HCL text, whose spans
+    /// are resolved to the JSON's at the end).
+    pub generated: bool,
 }
 
 /// The modules `terraform init` installed, from `.terraform/modules/modules.json`.
@@ -190,7 +193,16 @@ pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
         if !text.contains("module") {
             continue;
         }
-        let Ok(body) = hcl_edit::parser::parse_body(&text) else {
+        let body = if super::json::is_json_syntax(path) {
+            let limits = Limits::default();
+            let content = super::json::Content::Configuration;
+            super::json::translate(&text, FileId(0), content, &limits)
+                .ok()
+                .and_then(|t| hcl_edit::parser::parse_body(&t.text).ok())
+        } else {
+            hcl_edit::parser::parse_body(&text).ok()
+        };
+        let Some(body) = body else {
             continue;
         };
         for block in body.blocks().filter(|b| b.ident.as_str() == "module") {
@@ -265,6 +277,7 @@ pub fn load_root_module(
         root_dir: dir.to_path_buf(),
         installed: None,
         unresolved_calls: std::collections::HashSet::new(),
+        generated: false,
     };
     let decl = ev.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -331,6 +344,21 @@ pub fn load_root_module(
             ),
         });
     }
+    if ev.generated {
+        // Spans into HCL written from Terraform JSON become spans into the JSON.
+        let sources = &*ev.sources;
+        let resolve = |span: &mut Span| *span = sources.resolve(*span);
+        for resource in &mut resources {
+            resolve(&mut resource.span);
+            resolve_node(&mut resource.body, &resolve);
+        }
+        if let Some(node) = settings.provider_region.as_mut() {
+            resolve_node(node, &resolve);
+        }
+        for suppression in &mut ev.suppressions {
+            resolve(&mut suppression.span);
+        }
+    }
     let mut warnings = std::mem::take(&mut ev.warnings);
     warnings.extend(crate::ir::cycles::resource_cycles(
         &resources,
@@ -347,6 +375,18 @@ pub fn load_root_module(
         warnings,
     };
     (unit, ev.diags)
+}
+
+/// Gives `node` and every node inside it the span `resolve` makes of its own.
+fn resolve_node(node: &mut Node, resolve: &impl Fn(&mut Span)) {
+    resolve(&mut node.span);
+    match &mut node.value {
+        Value::List(items) | Value::Concat(items) => {
+            items.iter_mut().for_each(|n| resolve_node(n, resolve))
+        }
+        Value::Map(map) => map.values_mut().for_each(|n| resolve_node(n, resolve)),
+        _ => {}
+    }
 }
 
 impl Evaluator<'_> {
@@ -403,6 +443,11 @@ impl Evaluator<'_> {
     /// [`Self::parse_file`] for a file the command line named with the flag `what`.
     fn parse_file_named(&mut self, path: &Path, what: Option<&str>) -> Option<(FileId, Body)> {
         let id = self.read_file(path, what)?;
+        let id = if super::json::is_json_syntax(path) {
+            self.translate_json(path, id)?
+        } else {
+            id
+        };
         let max_nesting = self.limits.hcl_nesting;
         if let Some(offset) = too_deep(self.sources.text(id), max_nesting) {
             let (line, column) = self.sources.line_col(id, offset);
@@ -417,7 +462,7 @@ impl Evaluator<'_> {
         match hcl_edit::parser::parse_body(self.sources.text(id)) {
             Ok(body) => {
                 let text = self.sources.text(id);
-                if text.contains(super::suppressions::MARKER) {
+                if text.contains(super::suppressions::MARKER) && !self.sources.is_generated(id) {
                     self.suppressions
                         .extend(super::suppressions::scan_comments(id, text));
                 }
@@ -425,11 +470,52 @@ impl Evaluator<'_> {
             }
             Err(err) => {
                 let loc = err.location();
+                let (line, column) = if self.sources.is_generated(id) {
+                    let offset = offset_of(self.sources.text(id), loc.line(), loc.column());
+                    self.sources.line_col(id, offset)
+                } else {
+                    (loc.line(), loc.column())
+                };
                 self.diags.push(Diagnostic {
                     path: self.sources.display(id).to_string(),
-                    line: Some(loc.line()),
-                    column: Some(loc.column()),
+                    line: Some(line),
+                    column: Some(column),
                     message: format!("syntax error: {}", err.message()),
+                });
+                None
+            }
+        }
+    }
+
+    /// Writes the Terraform JSON file `json` (already read) as HCL, added to the source map as
+    /// a text generated from it; None, with an error at its line and column, when it is not
+    /// JSON. Problems inside it are errors too; the rest of it is read.
+    fn translate_json(&mut self, path: &Path, json: FileId) -> Option<FileId> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let content = if name.is_some_and(|n| n.ends_with(".tfvars.json")) {
+            super::json::Content::Variables
+        } else {
+            super::json::Content::Configuration
+        };
+        let display = self.sources.display(json).to_string();
+        match super::json::translate(self.sources.text(json), json, content, &self.limits) {
+            Ok(translated) => {
+                for (span, message) in translated.problems {
+                    self.diag(span, message);
+                }
+                self.suppressions.extend(translated.suppressions);
+                self.generated = true;
+                Some(
+                    self.sources
+                        .add_generated(path, display, translated.text, translated.table),
+                )
+            }
+            Err(err) => {
+                self.diags.push(Diagnostic {
+                    path: display,
+                    line: Some(err.line),
+                    column: Some(err.column),
+                    message: format!("invalid JSON: {}", err.message),
                 });
                 None
             }
@@ -592,18 +678,26 @@ impl Evaluator<'_> {
         let mut assigned: HashMap<String, Node> = HashMap::new();
         let mut tfvars: Vec<PathBuf> = Vec::new();
         let entries = self.fs.list_dir(dir).unwrap_or_default();
-        if let Some(p) = entries
-            .iter()
-            .find(|p| p.file_name().is_some_and(|n| n == "terraform.tfvars"))
-        {
-            tfvars.push(p.clone());
+        for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+            if let Some(p) = entries
+                .iter()
+                .find(|p| p.file_name().is_some_and(|n| n == name))
+            {
+                tfvars.push(p.clone());
+            }
         }
+        // Terraform reads them in the lexical order of their names, HCL and JSON together.
         let mut auto: Vec<PathBuf> = entries
             .iter()
-            .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+            .filter(|p| {
+                p.file_name().is_some_and(|n| {
+                    let n = n.to_string_lossy();
+                    n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                })
+            })
             .cloned()
             .collect();
-        auto.sort();
+        auto.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
         tfvars.extend(auto);
         let found = tfvars.len();
         tfvars.extend(options.var_files.iter().cloned());
@@ -1064,6 +1158,21 @@ fn too_deep(text: &str, max: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The byte offset of a 1-based line and column (in characters) of `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or("");
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// The span of a block's header: its identifier through its last label.

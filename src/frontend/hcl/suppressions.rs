@@ -52,7 +52,7 @@ pub fn scan_comments(file: FileId, text: &str) -> Vec<Suppression> {
 }
 
 /// Splits ` RS105, RS2 reason text` into IDs and the reason.
-fn split_ids(rest: &str) -> (Vec<String>, Option<String>) {
+pub(crate) fn split_ids(rest: &str) -> (Vec<String>, Option<String>) {
     let mut ids = Vec::new();
     let mut words = rest.split_whitespace().peekable();
     while let Some(word) = words.peek() {

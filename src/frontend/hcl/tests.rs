@@ -618,3 +618,69 @@ fn a_module_source_with_a_trailing_slash_is_read() {
         ["module.dw.aws_vpc.v"]
     );
 }
+
+#[test]
+fn a_module_mixes_tf_and_tf_json_files_with_json_tfvars_and_spans_in_the_json() {
+    let json = r#"{
+  "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "~> 5.0"}}},
+  "provider": {"aws": [{"region": "${var.region}"}, {"alias": "west", "region": "us-west-2"}]},
+  "locals": {"cidrs": "${concat(var.extra, [\"10.0.0.0/8\"])}"},
+  "resource": {"aws_security_group": {"sg": {
+    "count": 2,
+    "name": "sg-${count.index}",
+    "tags": {"Team": "data"},
+    "ingress": [{"from_port": 5439, "cidr_blocks": "${local.cidrs}"}]
+  }}}
+}"#;
+    let (unit, diags, sources) = load_with(
+        &[
+            ("root/main.tf.json", json),
+            (
+                "root/variables.tf",
+                "variable \"region\" {}\nvariable \"extra\" { default = [] }\n",
+            ),
+            ("root/terraform.tfvars", "region = \"eu-west-1\"\n"),
+            (
+                "root/b.auto.tfvars.json",
+                r#"{"extra": ["0.0.0.0/0"], "region": "eu-north-1"}"#,
+            ),
+        ],
+        &HclOptions::default(),
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(unit.settings.aws_provider_constraints, ["~> 5.0"]);
+    assert_eq!(
+        unit.settings
+            .provider_region
+            .as_ref()
+            .and_then(Node::as_str),
+        Some("eu-north-1"),
+        "an auto.tfvars.json file comes after terraform.tfvars"
+    );
+    assert_eq!(string(&unit, "aws_security_group.sg[1]", "name"), "sg-1");
+    // `tags` is a map argument, `ingress` a nested block (a list of maps).
+    let tags = attr(&unit, "aws_security_group.sg[0]", "tags");
+    assert_eq!(tags.get("Team").and_then(Node::as_str), Some("data"));
+    let ingress = attr(&unit, "aws_security_group.sg[0]", "ingress");
+    let block = &ingress.as_list().unwrap()[0];
+    let cidrs: Vec<&str> = block
+        .get("cidr_blocks")
+        .and_then(Node::as_list)
+        .unwrap()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
+    assert_eq!(cidrs, ["0.0.0.0/0", "10.0.0.0/8"]);
+    // Every span is in the JSON file (or the tfvars), none in generated text.
+    let port = block.get("from_port").unwrap();
+    let loc = sources.location(port.span);
+    assert_eq!(loc.path, "root/main.tf.json");
+    assert_eq!(&json[port.span.range()], "5439");
+    assert_eq!(
+        (loc.start_line, loc.start_column),
+        (9, json.lines().nth(8).unwrap().find("5439").unwrap() + 1)
+    );
+    let header = resource(&unit, "aws_security_group.sg[0]").span;
+    assert_eq!(&json[header.range()], "\"sg\"");
+    assert!(!sources.is_generated(tags.span.file));
+}

@@ -264,3 +264,57 @@ pub(crate) static TERRAFORM: Schema = Schema {
     vpc_endpoints: &["aws_vpc_endpoint"],
     other_gateways: &["aws_vpn_gateway", "aws_ec2_transit_gateway"],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::TERRAFORM as T;
+    use crate::frontend::hcl::is_nested_block;
+
+    /// Terraform's JSON syntax tells a nested block from a map argument by the provider's
+    /// schema; the front end's table of nested blocks must hold every block this adapter reads,
+    /// or `.tf.json` files would give the model maps where `.tf` files give it blocks.
+    #[test]
+    fn every_block_the_adapter_reads_is_a_nested_block_in_terraform_json() {
+        let mut read: Vec<(&str, &str)> = Vec::new();
+        for kind in T.route_tables {
+            read.extend(T.inline_routes.map(|(block, _)| (*kind, block)));
+        }
+        for kind in T.security_groups {
+            read.push((kind, T.inline_ingress));
+            read.push((kind, T.inline_egress));
+        }
+        for kind in T.network_acls {
+            if let Some((ingress, egress, _)) = T.nacl_inline {
+                read.push((kind, ingress));
+                read.push((kind, egress));
+            }
+        }
+        read.push((T.parameter_group, T.parameters.0));
+        read.push((T.workgroup, T.workgroup_parameters.0));
+        read.push((T.role, T.role_inline_policies.0));
+        read.push((T.cluster, T.cluster_logging.0));
+        read.push((T.bucket, T.bucket_logging));
+        for block in [
+            T.trail.selectors,
+            T.trail.data_resources,
+            T.trail.advanced,
+            T.trail.field_selectors,
+        ] {
+            read.push((T.trail.kind, block));
+        }
+        // `policy.rs` reads these blocks of the policy document data source.
+        if let Some(kind) = T.policy_document_source {
+            for block in ["statement", "principals", "not_principals", "condition"] {
+                read.push((kind, block));
+            }
+        }
+        let missing: Vec<_> = read
+            .into_iter()
+            .filter(|(kind, block)| !is_nested_block(kind, block))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "not nested blocks in .tf.json: {missing:?}"
+        );
+    }
+}
