@@ -333,19 +333,11 @@ fn judge_every_region<'m>(
     model: &'m Model,
     config: &RuleConfig,
     warehouse: &'m Warehouse,
+    verdicts: &mut EveryRegionCache,
     blocked: &mut BlockedMap<'static>,
     unsure: &mut UnsureMap<'m>,
 ) {
     let dual = warehouse.dual_stack.test(|b| *b).is_true();
-    let regions: Vec<Vec<IpNet>> = config
-        .s3_ranges
-        .regions()
-        .map(|r| config.s3_ranges.prefixes(r, dual))
-        .filter(|p| !p.is_empty())
-        .collect();
-    if regions.is_empty() {
-        return;
-    }
     for subnet in model.warehouse_subnets(warehouse) {
         let Some(acl_id) = subnet_acl(config, warehouse, subnet, unsure) else {
             continue;
@@ -353,47 +345,18 @@ fn judge_every_region<'m>(
         let Some(acl) = model.network_acls.get(acl_id) else {
             continue;
         };
-        // Blocking site → what it blocks, over all regions.
-        let mut sites: BTreeMap<(u32, u32), BlockedAt> = BTreeMap::new();
-        let mut blocks_in_every_region = true;
-        // The directions blocked in some region, and those whose verdict is unknown.
-        let mut directions: Vec<&'static str> = Vec::new();
-        let mut unknown: Vec<(bool, &'static str)> = Vec::new();
-        for prefixes in &regions {
-            let mut blocks_here = false;
-            for (egress, ports, what) in DIRECTIONS {
-                for prefix in prefixes {
-                    let site = match evaluate(acl, egress, ports, *prefix) {
-                        Verdict::Denied(Some(entry)) => entry.allow.span,
-                        Verdict::Denied(None) => acl.meta.span,
-                        Verdict::Allowed => continue,
-                        Verdict::Unknown => {
-                            if !unknown.contains(&(egress, what)) {
-                                unknown.push((egress, what));
-                            }
-                            continue;
-                        }
-                    };
-                    blocks_here = true;
-                    if !directions.contains(&what) {
-                        directions.push(what);
-                    }
-                    let list = &mut sites
-                        .entry((site.file.0, site.start))
-                        .or_insert_with(|| (site, Vec::new()))
-                        .1;
-                    if !list.contains(&(what, *prefix)) {
-                        list.push((what, *prefix));
-                    }
-                }
-            }
-            blocks_in_every_region &= blocks_here;
+        // An ACL is judged once, however many warehouse subnets share it.
+        let verdict = verdicts
+            .entry((acl_id, dual))
+            .or_insert_with(|| every_region_verdict(acl, config, dual));
+        if verdict.regions == 0 {
+            continue;
         }
-        if blocks_in_every_region {
-            for ((file, start), (site, list)) in sites {
+        if verdict.blocks_everywhere {
+            for (&(file, start), (site, list)) in &verdict.sites {
                 let entry = blocked.entry((acl_id, start, file)).or_insert_with(|| {
                     (
-                        site,
+                        *site,
                         Vec::new(),
                         warehouse.meta.address.clone(),
                         warehouse.meta.span,
@@ -401,15 +364,15 @@ fn judge_every_region<'m>(
                     )
                 });
                 for item in list {
-                    if !entry.1.contains(&item) {
-                        entry.1.push(item);
+                    if !entry.1.contains(item) {
+                        entry.1.push(*item);
                     }
                 }
             }
         } else if !config.reports(Truth::Unknown) {
-        } else if directions.is_empty() {
+        } else if verdict.directions.is_empty() {
             // Blocked nowhere: what is unknown is the entries, not just the region.
-            for (egress, what) in unknown {
+            for &(egress, what) in &verdict.unknown {
                 unknown_entries(acl, warehouse, egress, what, unsure);
             }
         } else {
@@ -431,8 +394,8 @@ fn judge_every_region<'m>(
                     Vec::new(),
                 )
             });
-            for what in directions {
-                if !entry.3.contains(&what) {
+            for what in &verdict.directions {
+                if !entry.3.contains(what) {
                     entry.3.push(what);
                 }
             }
@@ -442,6 +405,92 @@ fn judge_every_region<'m>(
             ));
         }
     }
+}
+
+/// What one ACL does to the S3 prefixes of every region.
+struct EveryRegion {
+    /// How many regions were judged (those with S3 prefixes).
+    regions: usize,
+    /// It blocks some S3 traffic in every region.
+    blocks_everywhere: bool,
+    /// Blocking site → one blocked prefix per direction (the message names the directions; no
+    /// fix is offered, so the prefixes themselves are not listed).
+    sites: BTreeMap<(u32, u32), BlockedAt>,
+    /// The directions blocked in some region.
+    directions: Vec<&'static str>,
+    /// The directions whose verdict is unknown for some prefix.
+    unknown: Vec<(bool, &'static str)>,
+}
+
+/// Verdicts by (ACL, dual-stack).
+type EveryRegionCache = std::collections::HashMap<(usize, bool), EveryRegion>;
+
+fn every_region_verdict(acl: &NetworkAcl, config: &RuleConfig, dual: bool) -> EveryRegion {
+    let mut verdict = EveryRegion {
+        regions: 0,
+        blocks_everywhere: true,
+        sites: BTreeMap::new(),
+        directions: Vec::new(),
+        unknown: Vec::new(),
+    };
+    // A direction that lets every address through lets every S3 prefix through: no need to
+    // judge hundreds of prefixes one by one.
+    let everything: Vec<IpNet> = if dual {
+        vec![
+            ipnet::IpNet::V4(Default::default()),
+            ipnet::IpNet::V6(Default::default()),
+        ]
+    } else {
+        vec![ipnet::IpNet::V4(Default::default())]
+    };
+    let open: Vec<bool> = DIRECTIONS
+        .iter()
+        .map(|(egress, ports, _)| {
+            everything
+                .iter()
+                .all(|net| matches!(evaluate(acl, *egress, *ports, *net), Verdict::Allowed))
+        })
+        .collect();
+    for region in config.s3_ranges.regions() {
+        let prefixes = config.s3_ranges.prefixes(region, dual);
+        if prefixes.is_empty() {
+            continue;
+        }
+        verdict.regions += 1;
+        let mut blocks_here = false;
+        for ((egress, ports, what), open) in DIRECTIONS.into_iter().zip(&open) {
+            if *open {
+                continue;
+            }
+            for prefix in &prefixes {
+                let site = match evaluate(acl, egress, ports, *prefix) {
+                    Verdict::Denied(Some(entry)) => entry.allow.span,
+                    Verdict::Denied(None) => acl.meta.span,
+                    Verdict::Allowed => continue,
+                    Verdict::Unknown => {
+                        if !verdict.unknown.contains(&(egress, what)) {
+                            verdict.unknown.push((egress, what));
+                        }
+                        continue;
+                    }
+                };
+                blocks_here = true;
+                if !verdict.directions.contains(&what) {
+                    verdict.directions.push(what);
+                }
+                let list = &mut verdict
+                    .sites
+                    .entry((site.file.0, site.start))
+                    .or_insert_with(|| (site, Vec::new()))
+                    .1;
+                if !list.iter().any(|(w, _)| *w == what) {
+                    list.push((what, *prefix));
+                }
+            }
+        }
+        verdict.blocks_everywhere &= blocks_here;
+    }
+    verdict
 }
 
 /// A finding that rests on an unknown value (`--strict`): the resource, the site, the message
@@ -464,11 +513,19 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut blocked: BlockedMap = BTreeMap::new();
     // (file, site start, resource) → what rests on an unknown, with --strict.
     let mut unsure: UnsureMap = BTreeMap::new();
+    let mut every_region = EveryRegionCache::new();
     for warehouse in &model.warehouses {
         let dual_stack = warehouse.dual_stack.test(|b| *b);
         let dual = dual_stack.is_true();
         let Some(region) = warehouse.region.known() else {
-            judge_every_region(model, config, warehouse, &mut blocked, &mut unsure);
+            judge_every_region(
+                model,
+                config,
+                warehouse,
+                &mut every_region,
+                &mut blocked,
+                &mut unsure,
+            );
             continue;
         };
         let prefixes = config.s3_ranges.prefixes(region, dual);
