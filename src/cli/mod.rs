@@ -41,7 +41,9 @@ pub fn run() -> ExitCode {
                 rule.documentation().trim_end()
             )),
             None => {
-                eprintln!("error: unknown rule `{rule}` (see `redshield rules`)");
+                warn(&format!(
+                    "error: unknown rule `{rule}` (see `redshield rules`)"
+                ));
                 ExitCode::from(2)
             }
         },
@@ -52,7 +54,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     let settings = match settings::settings(check) {
         Ok(settings) => settings,
         Err(message) => {
-            eprintln!("error: {message}");
+            warn(&format!("error: {message}"));
             return ExitCode::from(2);
         }
     };
@@ -83,7 +85,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         Some(path) => match crate::baseline::load(path, &path.display().to_string()) {
             Ok(entries) => Some(entries),
             Err(message) => {
-                eprintln!("error: {message}");
+                warn(&format!("error: {message}"));
                 return ExitCode::from(2);
             }
         },
@@ -98,21 +100,21 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         for (index, reason) in &plan.skipped {
             if let Some(finding) = analysis.report.findings.get(*index) {
                 let at = &finding.location;
-                eprintln!(
+                warn(&format!(
                     "warning: {}:{}:{}: {} not fixed: {reason}",
                     at.path, at.start_line, at.start_column, finding.rule.id
-                );
+                ));
             }
         }
         let applied = crate::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths);
         for (path, count) in &applied.changed {
-            eprintln!(
+            warn(&format!(
                 "fixed {path} ({count} fix{})",
                 if *count == 1 { "" } else { "es" }
-            );
+            ));
         }
         for (path, reason) in &applied.refused {
-            eprintln!("warning: {path}: {reason}");
+            warn(&format!("warning: {path}: {reason}"));
         }
         if !applied.changed.is_empty() {
             // Report what remains.
@@ -124,7 +126,10 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     }
     if let Some(path) = &check.write_baseline {
         if let Err(err) = write_atomically(path, &crate::baseline::render(&analysis.report)) {
-            eprintln!("error: cannot write baseline {}: {err}", path.display());
+            warn(&format!(
+                "error: cannot write baseline {}: {err}",
+                path.display()
+            ));
             return ExitCode::from(2);
         }
     }
@@ -155,7 +160,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     match &check.output {
         Some(path) => {
             if let Err(err) = std::fs::write(path, rendered) {
-                eprintln!("error: cannot write {}: {err}", path.display());
+                warn(&format!("error: cannot write {}: {err}", path.display()));
                 return ExitCode::from(2);
             }
             ExitCode::from(code)
@@ -169,6 +174,12 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// Prints one line to standard error, escaped like the text report: messages quote paths and
+/// names from the inputs, and the GitHub runner reads standard error for workflow commands too.
+fn warn(line: &str) {
+    eprintln!("{}", crate::report::escape::line(line));
 }
 
 /// How reports name standard input.
@@ -193,7 +204,10 @@ fn read_stdin(stdin: &mut impl Read, limit: u64) -> Result<String, String> {
 }
 
 /// The findings' fixes as one patch (each file's fixes together, overlapping ones left out).
+/// Names, descriptions and diffs are escaped like the text report (a diff keeps its line
+/// breaks).
 fn render_diffs(report: &crate::report::Report) -> String {
+    let report = &crate::report::escape::for_humans(report);
     let mut out = String::new();
     for finding in &report.findings {
         let Some(outcome) = &finding.fix_outcome else {
@@ -251,10 +265,10 @@ fn append_step_summary(markdown: &str) {
             file.write_all(b"\n")
         });
     if let Err(err) = written {
-        eprintln!(
+        warn(&format!(
             "warning: cannot append the step summary to {}: {err}",
             path.display()
-        );
+        ));
     }
 }
 
@@ -265,7 +279,7 @@ fn write_stdout(text: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: cannot write output: {err}");
+            warn(&format!("error: cannot write output: {err}"));
             ExitCode::from(2)
         }
     }
