@@ -91,6 +91,16 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         },
     };
     let mut analysis = crate::analyze(&inputs, &settings, &fs);
+    if let Some(output) = &check.output {
+        if let Some(input) = overwritten_input(output, check, &analysis.sources) {
+            warn(&format!(
+                "error: --output {}: {input} is an input; the report would overwrite it (write \
+                 the report elsewhere)",
+                output.display()
+            ));
+            return ExitCode::from(2);
+        }
+    }
     if check.fix {
         let plan = crate::fix::plan(
             &analysis.report,
@@ -172,6 +182,63 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             } else {
                 status
             }
+        }
+    }
+}
+
+/// The input `output` would overwrite, shown as the user named it or as the report shows it:
+/// a path named on the command line (inputs, --var-file, --config, --baseline, --ip-ranges)
+/// or any file the analysis read, compared as the same file on disk (links, `./`, symlinks).
+fn overwritten_input(
+    output: &std::path::Path,
+    check: &args::CheckArgs,
+    sources: &crate::ir::SourceMap,
+) -> Option<String> {
+    let target = FileIdentity::of(output)?;
+    let named = check
+        .paths
+        .iter()
+        .chain(&check.var_files)
+        .chain(&check.config)
+        .chain(&check.baseline)
+        .chain(&check.ip_ranges)
+        .filter(|p| p.as_os_str() != "-");
+    for path in named {
+        if FileIdentity::of(path).as_ref() == Some(&target) {
+            return Some(path.display().to_string());
+        }
+    }
+    sources
+        .ids()
+        .find(|id| FileIdentity::of(sources.path(*id)).as_ref() == Some(&target))
+        .map(|id| sources.display(id).to_string())
+}
+
+/// What makes two paths the same file: device and inode on Unix, the canonical path elsewhere.
+#[derive(PartialEq, Eq)]
+struct FileIdentity {
+    #[cfg(unix)]
+    id: (u64, u64),
+    #[cfg(not(unix))]
+    id: PathBuf,
+}
+
+impl FileIdentity {
+    /// None when nothing exists at `path`.
+    fn of(path: &std::path::Path) -> Option<FileIdentity> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok()?;
+            Some(FileIdentity {
+                id: (meta.dev(), meta.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(FileIdentity {
+                id: std::fs::canonicalize(path).ok()?,
+            })
         }
     }
 }
