@@ -110,7 +110,7 @@ fn details(finding: &ReportFinding) -> String {
         "<details>\n<summary>{} {} at {}:{}:{}</summary>\n\n{}\n",
         finding.rule.id,
         finding.rule.name,
-        html(&loc.path),
+        html(&loc.path).replace('[', "&#91;").replace(']', "&#93;"),
         loc.start_line,
         loc.start_column,
         inline(&finding.message)
