@@ -1078,16 +1078,6 @@ fn fix_leaves_the_original_intact_when_the_write_fails() {
 
 // Hostile output (issue 16): no string from an input reaches a human report unescaped.
 
-/// What a hostile string would do if it reached a report raw: these must not appear.
-const PAYLOADS: [&str; 6] = [
-    "::error file=x",
-    "::warning::forged",
-    "\u{1b}",
-    "\u{202e}",
-    "](https://evil",
-    "<img src=x",
-];
-
 /// Runs `check` over `paths` in `cwd` in every format, with `extra` flags; returns the outputs.
 fn every_format(cwd: &Path, paths: &[&str], extra: &[&str]) -> Vec<(&'static str, String)> {
     ["text", "github", "markdown", "json", "sarif"]
