@@ -312,11 +312,28 @@ pub fn read_document(fs: &dyn FileSystem, path: &Path) -> Result<Option<Document
 /// Finds the inputs under `paths`. Named `.tf` (and `.tf.json`) files form a module with the
 /// other named files of their directory; a directory contributes every directory below it that
 /// holds `.tf` or `.tf.json` files, except those that another one calls as a local module.
+///
+/// A path named twice (`ex/main.tf ./ex/main.tf`), or a file inside a directory also named
+/// (`ex/main.tf ex`), is analyzed once: inputs are told apart by their canonical paths, and a
+/// file the walk of a named directory finds is analyzed with the module it belongs to there.
 pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
     let mut out = Discovered::default();
-    let mut named: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // By canonical directory: the directory as first named, and the files named in it.
+    let mut named: BTreeMap<PathBuf, (PathBuf, Vec<PathBuf>)> = BTreeMap::new();
     let mut walked: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in paths {
+    // Canonical paths of what is already an input: named paths, walked .tf directories and
+    // documents.
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut seen_named: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut walked_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut walked_documents: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    // Named directories first: then a named file can tell whether a walk found it.
+    let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
+    ordered.extend(paths.iter().filter(|p| !p.is_dir()));
+    for path in ordered {
+        if !seen_named.insert(canonical(path)) {
+            continue;
+        }
         let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
             Err(e) => {
@@ -325,7 +342,24 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
             }
         };
         if !meta.is_dir() {
-            if meta.is_file() && is_tf(path) {
+            let in_walk = |dirs: &BTreeSet<PathBuf>| {
+                path.parent()
+                    .map(|d| {
+                        if d.as_os_str().is_empty() {
+                            Path::new(".")
+                        } else {
+                            d
+                        }
+                    })
+                    .is_some_and(|d| dirs.contains(&canonical(d)))
+            };
+            if meta.is_file() && is_tf(path) && in_walk(&walked_dirs) {
+                // Analyzed with its module, which the walk of a named directory found.
+                continue;
+            } else if let Some(walked_path) = walked_documents.get(&canonical(path)) {
+                out.named_documents.insert(walked_path.clone());
+                continue;
+            } else if meta.is_file() && is_tf(path) {
                 let dir = path
                     .parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -334,7 +368,11 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                 } else {
                     dir
                 };
-                named.entry(dir).or_default().push(path.clone());
+                named
+                    .entry(canonical(&dir))
+                    .or_insert_with(|| (dir, Vec::new()))
+                    .1
+                    .push(path.clone());
             } else if let Some(what) = not_analyzed_alone(path) {
                 out.warnings.push(error(fs, path, what));
             } else {
@@ -359,10 +397,17 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && is_tf(p) {
                         if let Some(dir) = p.parent() {
-                            walked.insert(dir.to_path_buf());
+                            if !walked.contains(dir) && walked_dirs.insert(canonical(dir)) {
+                                walked.insert(dir.to_path_buf());
+                            }
                         }
                     } else if is_file && is_document(p) {
-                        out.documents.push(p.to_path_buf());
+                        if let std::collections::btree_map::Entry::Vacant(entry) =
+                            walked_documents.entry(canonical(p))
+                        {
+                            entry.insert(p.to_path_buf());
+                            out.documents.push(p.to_path_buf());
+                        }
                     }
                 }
                 Err(err) => {
@@ -391,7 +436,7 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
             out.terraform.push(TerraformRoot { dir, only: None });
         }
     }
-    for (dir, mut files) in named {
+    for (_, (dir, mut files)) in named {
         files.sort();
         files.dedup();
         out.terraform.push(TerraformRoot {

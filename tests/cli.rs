@@ -978,3 +978,215 @@ fn documents_after_the_first_of_a_yaml_file_are_ignored_with_a_warning() {
     assert_eq!(rule_ids(&report), vec!["RS104".to_string()]);
     assert_eq!(report["summary"]["resources"], 6);
 }
+
+/// Runs redshield in `dir`.
+fn redshield_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run redshield")
+}
+
+/// A directory `ex` holding RS104's firing module as `ex/main.tf`.
+fn example_module() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("ex")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/hcl/rs104/fires.tf"),
+        dir.path().join("ex/main.tf"),
+    )
+    .unwrap();
+    dir
+}
+
+fn assert_usage_error(out: &Output, message: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr, format!("error: {message}\n"));
+    assert!(out.stdout.is_empty(), "{}", stdout(out));
+}
+
+#[test]
+fn an_output_file_that_is_an_input_is_a_usage_error_and_the_input_is_kept() {
+    let dir = example_module();
+    let original = std::fs::read(dir.path().join("ex/main.tf")).unwrap();
+    std::os::unix::fs::symlink("ex/main.tf", dir.path().join("link.tf")).unwrap();
+    std::fs::write(dir.path().join("vars.tfvars"), "x = 1\n").unwrap();
+    for (args, shown) in [
+        (
+            &["check", "ex/main.tf", "--output", "ex/main.tf"][..],
+            "ex/main.tf",
+        ),
+        (
+            &["check", "./ex/main.tf", "--output", "ex/../ex/main.tf"],
+            "./ex/main.tf",
+        ),
+        // Read by walking the directory: the file the analysis read.
+        (&["check", "ex", "--output", "ex/main.tf"], "ex/main.tf"),
+        // A symbolic link to an input resolves to it.
+        (&["check", "ex", "--output", "link.tf"], "ex/main.tf"),
+        (
+            &[
+                "check",
+                "ex",
+                "--var-file",
+                "vars.tfvars",
+                "--output",
+                "vars.tfvars",
+            ],
+            "vars.tfvars",
+        ),
+    ] {
+        let out = redshield_in(dir.path(), args);
+        let output = args[args.len() - 1];
+        assert_usage_error(
+            &out,
+            &format!(
+                "--output {output}: {shown} is an input; the report would overwrite it (write \
+                 the report elsewhere)"
+            ),
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("ex/main.tf")).unwrap(),
+            original
+        );
+    }
+    // Another file is written as before.
+    let out = redshield_in(dir.path(), &["check", "ex", "--output", "report.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        std::fs::read_to_string(dir.path().join("report.txt"))
+            .unwrap()
+            .contains("RS104")
+    );
+}
+
+#[test]
+fn empty_selections_and_selections_of_no_rule_are_usage_errors() {
+    let dir = example_module();
+    let empty =
+        "an empty rule ID; name rule IDs or prefixes, comma-separated (see `redshield rules`)";
+    for (args, message) in [
+        (&["--select", ""][..], format!("--select: {empty}")),
+        (&["--select", ","], format!("--select: {empty}")),
+        (&["--select", "RS104,"], format!("--select: {empty}")),
+        (&["--ignore", ""], format!("--ignore: {empty}")),
+        (
+            &["--select", "RS1", "--ignore", "RS1"],
+            "no rule is selected: --select RS1 with --ignore RS1 leaves no rule to run".into(),
+        ),
+        (
+            &["--select", "RS104", "--ignore", "RS"],
+            "no rule is selected: --select RS104 with --ignore RS leaves no rule to run".into(),
+        ),
+        (
+            &["--ignore", "RS"],
+            "no rule is selected: --ignore RS leaves no rule to run".into(),
+        ),
+    ] {
+        let mut all = vec!["check", "ex"];
+        all.extend_from_slice(args);
+        assert_usage_error(&redshield_in(dir.path(), &all), &message);
+    }
+    let out = redshield_in(
+        dir.path(),
+        &["check", "ex", "--select", "RS1", "--ignore", "RS11"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+}
+
+#[test]
+fn a_region_that_is_not_an_aws_region_is_a_usage_error() {
+    let dir = example_module();
+    assert_usage_error(
+        &redshield_in(dir.path(), &["check", "ex", "--region", ""]),
+        "--region: the region is empty",
+    );
+    for region in ["xx-notreal-9", "GLOBAL", "us-east-1 ", "US-EAST-1"] {
+        assert_usage_error(
+            &redshield_in(dir.path(), &["check", "ex", "--region", region]),
+            &format!(
+                "--region `{region}` is not an AWS region (as us-east-1; --ip-ranges adds the \
+                 regions of a newer ip-ranges.json)"
+            ),
+        );
+    }
+    for region in ["eu-west-1", "eusc-de-east-1", "cn-north-1", "us-gov-west-1"] {
+        let out = redshield_in(dir.path(), &["check", "ex", "--region", region]);
+        assert_eq!(out.status.code(), Some(1), "{region}: {}", stdout(&out));
+    }
+    // A newer ip-ranges.json adds its regions.
+    std::fs::write(
+        dir.path().join("ip-ranges.json"),
+        r#"{"prefixes": [{"ip_prefix": "52.216.0.0/15", "region": "xx-notreal-9", "service": "S3"}],
+            "ipv6_prefixes": []}"#,
+    )
+    .unwrap();
+    let out = redshield_in(
+        dir.path(),
+        &[
+            "check",
+            "ex",
+            "--ip-ranges",
+            "ip-ranges.json",
+            "--region",
+            "xx-notreal-9",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn fix_with_standard_input_is_a_usage_error() {
+    let dir = example_module();
+    for args in [&["check", "--fix", "-"][..], &["check", "--fix", "ex", "-"]] {
+        assert_usage_error(
+            &redshield_in(dir.path(), args),
+            "--fix cannot change standard input (-): name the files to fix, or use --diff",
+        );
+    }
+}
+
+#[test]
+fn a_file_named_with_its_directory_is_analyzed_once() {
+    let dir = example_module();
+    std::fs::create_dir(dir.path().join("ex/sub")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cfn/rs105/fires.json"),
+        dir.path().join("ex/sub/stack.json"),
+    )
+    .unwrap();
+    let summary = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = redshield_in(dir.path(), &all);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids = rule_ids(&report);
+        ids.sort();
+        (report["summary"].clone(), ids)
+    };
+    let once = summary(&["ex"]);
+    assert_eq!(once.0["files"], 2);
+    for args in [
+        &["ex/main.tf", "ex", "./ex/main.tf"][..],
+        &["ex", "./ex", "ex/"],
+        &[
+            "ex",
+            "ex/sub",
+            "ex/sub/stack.json",
+            "./ex/sub/../sub/stack.json",
+        ],
+        &["ex/main.tf", "./ex/main.tf", "ex/sub/stack.json", "ex"],
+    ] {
+        assert_eq!(summary(args), once, "{args:?}");
+    }
+    // A file named twice without its directory is one module too.
+    assert_eq!(summary(&["ex/main.tf", "./ex/main.tf"]).0["files"], 1,);
+}

@@ -1075,3 +1075,298 @@ fn fix_leaves_the_original_intact_when_the_write_fails() {
     assert!(stderr.contains("fixed valid/main.tf"), "{stderr}");
     assert_ne!(fs::read(&target).unwrap(), original);
 }
+
+// Hostile output (issue 16): no string from an input reaches a human report unescaped.
+
+/// Runs `check` over `paths` in `cwd` in every format, with `extra` flags; returns the outputs.
+fn every_format(cwd: &Path, paths: &[&str], extra: &[&str]) -> Vec<(&'static str, String)> {
+    ["text", "github", "markdown", "json", "sarif"]
+        .into_iter()
+        .map(|format| {
+            let mut args = vec!["check", "--format", format];
+            args.extend_from_slice(paths);
+            args.extend_from_slice(extra);
+            let out = Command::new(env!("CARGO_BIN_EXE_redshield"))
+                .args(&args)
+                .current_dir(cwd)
+                .env("NO_COLOR", "1")
+                .env_remove("GITHUB_STEP_SUMMARY")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                stderr.chars().all(|c| c == '\n' || !c.is_control()),
+                "{stderr:?}"
+            );
+            (format, String::from_utf8(out.stdout).unwrap())
+        })
+        .collect()
+}
+
+/// The human formats hold no raw control character and no line the GitHub runner reads as a
+/// workflow command except github's own; Markdown has no live link, image or HTML of an
+/// input's and every diff fence closes where it should; JSON holds each of `raw` exactly, and
+/// SARIF (which carries no warnings) each of `raw_in_sarif`.
+fn assert_escaped(outputs: &[(&str, String)], raw: &[&str], raw_in_sarif: &[&str]) {
+    for (format, out) in outputs {
+        let raw = if *format == "sarif" {
+            raw_in_sarif
+        } else {
+            raw
+        };
+        match *format {
+            "json" | "sarif" => {
+                let value: serde_json::Value = serde_json::from_str(out).unwrap();
+                let mut strings = Vec::new();
+                collect_strings(&value, &mut strings);
+                for r in raw {
+                    assert!(
+                        strings.iter().any(|s| s.contains(r)),
+                        "{format} lost {r:?}: {out}"
+                    );
+                }
+            }
+            _ => {
+                assert!(
+                    out.chars().all(|c| c == '\n' || !c.is_control()),
+                    "{format}: a raw control character: {out:?}"
+                );
+                for c in ['\u{202e}', '\u{2028}', '\u{85}'] {
+                    assert!(!out.contains(c), "{format}: {c:?} in {out:?}");
+                }
+                assert!(!out.contains("##["), "{format}: {out}");
+                for line in out.lines() {
+                    let trimmed = line.trim_start();
+                    let command = ["::error ", "::warning ", "::notice "]
+                        .iter()
+                        .any(|c| line.starts_with(c));
+                    assert!(
+                        !trimmed.starts_with("::") || (*format == "github" && command),
+                        "{format}: a workflow command: {line:?}"
+                    );
+                    if *format == "github" {
+                        assert!(command || line.starts_with("redshield: "), "{line:?}");
+                        // One command: the properties end at the first `::` after the name.
+                        if let Some(rest) = line.strip_prefix("::") {
+                            let (properties, _) = rest.split_once("::").unwrap();
+                            assert!(!properties.contains(['\r', '\n']), "{line:?}");
+                            assert!(
+                                properties
+                                    .split_once(' ')
+                                    .unwrap()
+                                    .1
+                                    .split(',')
+                                    .all(|p| p.split_once('=').is_some()),
+                                "{line:?}"
+                            );
+                        }
+                    }
+                }
+                if *format == "markdown" {
+                    assert_markdown_is_inert(out);
+                }
+            }
+        }
+    }
+}
+
+fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            collect_strings(v, out);
+        }),
+        _ => {}
+    }
+}
+
+/// No link or image, no HTML but ours, and each fenced diff closed by the fence that opened
+/// it (no line inside starts with as many backticks).
+fn assert_markdown_is_inert(out: &str) {
+    let mut lines = out.lines();
+    while let Some(line) = lines.next() {
+        let ticks = line.chars().take_while(|&c| c == '`').count();
+        if ticks >= 3 {
+            assert_eq!(&line[ticks..], "diff", "{line:?}");
+            let body: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| l.chars().take_while(|&c| c == '`').count() < ticks)
+                .collect();
+            assert!(
+                body.iter()
+                    .all(|l| !l.starts_with("```") || l.len() < ticks)
+            );
+            continue;
+        }
+        // Outside fences and code spans, every `[` or `]` is escaped, and `<` starts a tag of
+        // ours; a table row has its six delimiters.
+        let prose = prose(line);
+        assert!(
+            !prose.contains(['[', ']']),
+            "a live link or image in {line:?}"
+        );
+        for (i, _) in prose.match_indices('<') {
+            assert!(
+                ["<details>", "</details>", "<summary>", "</summary>", "<br>"]
+                    .iter()
+                    .any(|t| prose[i..].starts_with(t)),
+                "live HTML in {line:?}"
+            );
+        }
+        if line.starts_with("| ") {
+            let delimiters = line
+                .char_indices()
+                .filter(|&(i, c)| c == '|' && !line[..i].ends_with('\\'))
+                .count();
+            assert_eq!(delimiters, 6, "{line:?}");
+        }
+    }
+}
+
+/// A Markdown line without its code spans and backslash-escaped characters (CommonMark: a
+/// run of n backticks opens a span that the next run of exactly n closes).
+fn prose(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let run = |i: usize| chars[i..].iter().take_while(|&&c| c == '`').count();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && chars.get(i + 1).is_some_and(char::is_ascii_punctuation) {
+            i += 2;
+            continue;
+        }
+        if c == '`' {
+            let n = run(i);
+            let mut j = i + n;
+            let mut end = None;
+            while j < chars.len() {
+                if chars[j] == '`' {
+                    let m = run(j);
+                    if m == n {
+                        end = Some(j + m);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            i = end.unwrap_or(i + n);
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn names_from_every_source_reach_the_human_reports_escaped() {
+    let dir = scene();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // CloudFormation logical ids (addresses, messages, related messages).
+    fs::copy(
+        root.join("tests/hostile/forged_names.json"),
+        dir.path().join("forged_names.json"),
+    )
+    .unwrap();
+    // for_each keys (addresses).
+    fs::create_dir(dir.path().join("for_each")).unwrap();
+    fs::copy(
+        root.join("tests/hostile/forged_for_each/main.tf"),
+        dir.path().join("for_each/main.tf"),
+    )
+    .unwrap();
+    // A tag's %-escapes (a warning), a duplicate key (an input error).
+    for name in ["forged_tag.yaml", "forged_duplicate.yaml"] {
+        fs::copy(root.join("tests/hostile").join(name), dir.path().join(name)).unwrap();
+    }
+    // Directory and file names (paths, in locations, excerpts and errors).
+    let hostile_dir = "d\n::error file=x::forged by a directory\u{1b}[1m";
+    let hostile_file = "s\r::warning::forged by a file\u{202e}.yaml";
+    fs::create_dir(dir.path().join(hostile_dir)).unwrap();
+    fs::copy(
+        root.join("testdata/cfn/rs105/fires.yaml"),
+        dir.path().join(hostile_dir).join(hostile_file),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join(hostile_dir).join("broken\n::error::x.json"),
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {",
+    )
+    .unwrap();
+    // Baseline entries no finding matches any more.
+    let baseline = serde_json::json!({"version": 1, "findings": [{
+        "fingerprint": "f\n::error::forged by a fingerprint",
+        "rule_id": "RS105\r::warning::forged",
+        "path": "gone\n::error file=x::forged by a baseline path\u{1b}[2J",
+        "resource": "r\u{202e}[x](https://evil)",
+        "message": "m\n::notice::forged by a baseline message<img src=x>"
+    }]});
+    fs::write(dir.path().join("baseline.json"), baseline.to_string()).unwrap();
+    let outputs = every_format(
+        dir.path(),
+        &[
+            "forged_names.json",
+            "for_each",
+            "forged_tag.yaml",
+            "forged_duplicate.yaml",
+            hostile_dir,
+        ],
+        &["--baseline", "baseline.json"],
+    );
+    assert_escaped(
+        &outputs,
+        &[
+            "RedshiftSG\n::error file=x,line=1::forged\u{1b}[2J\u{202e}![x](https://evil/i.png)",
+            "Analytics\r::warning::forged\u{85}\u{2028}",
+            "a\n::error file=x::forged by for_each",
+            "b\u{1b}]8;;https://evil\u{7}\u{202e}",
+            "forged\n::error file=x::forged\u{1b}[2J",
+            "Queue\n::error file=x::forged by a key\u{1b}[2J",
+            &format!("{hostile_dir}/{hostile_file}"),
+            &format!("{hostile_dir}/broken\n::error::x.json"),
+        ],
+        &[
+            "RedshiftSG\n::error file=x,line=1::forged\u{1b}[2J\u{202e}![x](https://evil/i.png)",
+            "Analytics\r::warning::forged\u{85}\u{2028}",
+            "a\n::error file=x::forged by for_each",
+            "Queue\n::error file=x::forged by a key\u{1b}[2J",
+        ],
+    );
+    let text = &outputs[0].1;
+    // Each source shows, escaped, where it is.
+    for shown in [
+        "security group RedshiftSG\\n::error file=x,line=1::forged\\x1b[2J\\u{202e}",
+        "aws_security_group.redshift[\"a\\n::error file=x::forged by for_each\"]",
+        "unknown tag `!forged\\n::error file=x::forged\\x1b[2J`",
+        "duplicate key `Queue\\n::error file=x::forged by a key\\x1b[2J`",
+        "d\\n::error file=x::forged by a directory\\x1b[1m/s\\r::warning::forged by a file\\u{202e}.yaml",
+        "gone from the baseline: RS105\\r::warning::forged r\\u{202e}[x](https://evil) (gone\\n::error \
+         file=x::forged by a baseline path\\x1b[2J): m\\n::notice::forged by a baseline message<img src=x>",
+    ] {
+        assert!(text.contains(shown), "{shown} not in {text}");
+    }
+    // The related message names the warehouse (a second logical id) in the excerpt's label.
+    assert!(text.contains("warehouse Analytics\\r::warning::forged\\u{85}\\u{2028}"));
+    let markdown = &outputs[2].1;
+    assert!(
+        markdown.contains("!\\[x\\](https://evil/i.png)\\[link\\](https://evil)&lt;img src=x&gt;"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn a_fence_in_the_source_does_not_end_the_markdown_diff() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let outputs = every_format(root, &["tests/hostile/fence"], &[]);
+    assert_escaped(&outputs, &[], &[]);
+    let markdown = &outputs[2].1;
+    // The heredoc's four backticks are quoted inside a fence of five.
+    assert!(markdown.contains("`````diff\n"), "{markdown}");
+    assert!(markdown.contains("\n       ````\n"), "{markdown}");
+    assert!(markdown.contains("\n`````\n"), "{markdown}");
+}

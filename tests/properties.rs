@@ -1286,3 +1286,208 @@ fn generated_stacks_have_fixes_that_apply() {
         assert_eq!(applied.changed.len(), 1, "{:?}", applied.refused);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile output: text from inputs reaches no report unescaped (issue 16).
+// ---------------------------------------------------------------------------------------------
+
+/// Strings made of what breaks reports: control characters, line breaks, bidi overrides,
+/// workflow-command markers, backticks, Markdown, HTML and table pipes.
+fn hostile_string() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "\n",
+        "\r",
+        "\r\n",
+        "\t",
+        "\u{1b}[31m",
+        "\u{7}",
+        "\u{0}",
+        "\u{7f}",
+        "\u{85}",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{200b}",
+        "\u{2028}",
+        "\u{feff}",
+        "::",
+        "::error file=x::",
+        "##[",
+        "`",
+        "```",
+        "````",
+        "[x](https://e)",
+        "![i](https://e/i.png)",
+        "<img src=x>",
+        "</details>",
+        "&amp;",
+        "|",
+        "\\",
+        "%",
+        "%0A",
+        ",",
+        "=",
+        "a",
+        "Sg",
+        " ",
+        "é",
+        "\u{1f600}",
+    ]);
+    prop::collection::vec(pieces, 1..12).prop_map(|p| p.concat())
+}
+
+/// A CloudFormation JSON template that fires RS105, the security group's logical id and a tag
+/// value holding `hostile`.
+fn hostile_template(hostile: &str) -> String {
+    let sg = format!("Sg{hostile}");
+    serde_json::json!({
+        "Resources": {
+            sg.clone(): {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": "g",
+                "Tags": [{"Key": "k", "Value": hostile}],
+                "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 5439, "ToPort": 5439,
+                                          "CidrIp": "0.0.0.0/0"}]}},
+            "Cluster": {"Type": "AWS::Redshift::Cluster", "Properties": {
+                "NodeType": "ra3.xlplus", "ClusterType": "single-node", "DBName": "d",
+                "MasterUsername": "u", "ManageMasterPassword": true,
+                "VpcSecurityGroupIds": [{"Fn::GetAtt": [sg, "GroupId"]}]}}
+        }
+    })
+    .to_string()
+}
+
+/// A file name holding `hostile` (without `/`, `\` and NUL, within the length limit).
+fn hostile_file_name(hostile: &str) -> String {
+    // `\` is shown as `/` (a Windows separator).
+    let mut name: String = hostile
+        .chars()
+        .filter(|c| !matches!(c, '/' | '\0' | '\\'))
+        .collect();
+    while name.len() > 200 {
+        name.pop();
+    }
+    format!("t{name}.json")
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// Whatever a logical id, a tag value or a file name holds: text has no raw control
+    /// character and no line the GitHub runner reads as a command; github is one well-formed
+    /// command per finding line; markdown has no live link, image, HTML or fence breakout;
+    /// JSON and SARIF parse and hold the strings exactly.
+    #[test]
+    fn strings_from_inputs_reach_no_report_unescaped(hostile in hostile_string()) {
+        let dir = tempfile::tempdir().unwrap();
+        let name = hostile_file_name(&hostile);
+        let path = dir.path().join(&name);
+        std::fs::write(&path, hostile_template(&hostile)).unwrap();
+        let outputs = reports(std::slice::from_ref(&path));
+        let json: serde_json::Value = serde_json::from_str(&outputs[0].1).unwrap();
+        let finding = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == "RS105");
+        prop_assert!(finding.is_some(), "{:#}", json);
+        let finding = finding.unwrap();
+        let id = format!("Sg{hostile}");
+        prop_assert_eq!(finding["resource"]["address"].as_str(), Some(id.as_str()));
+        prop_assert!(finding["location"]["path"].as_str().unwrap().ends_with(&name));
+        let sarif: serde_json::Value = serde_json::from_str(&outputs[1].1).unwrap();
+        let message = finding["message"].as_str().unwrap();
+        prop_assert!(message.contains(&id));
+        prop_assert!(sarif.to_string().contains(&serde_json::to_string(message).unwrap()));
+        for (format, out) in &outputs[2..] {
+            prop_assert!(
+                out.chars().all(|c| c == '\n' || !(c.is_control()
+                    || matches!(c, '\u{202e}' | '\u{2066}' | '\u{200b}' | '\u{2028}' | '\u{feff}'))),
+                "{}: {:?}", format, out
+            );
+            prop_assert!(!out.contains("##["), "{}: {}", format, out);
+            for line in out.lines() {
+                let trimmed = line.trim_start();
+                let ours = *format == "github"
+                    && ["::error ", "::warning ", "::notice "].iter().any(|c| line.starts_with(c));
+                prop_assert!(!trimmed.starts_with("::") || ours, "{}: {:?}", format, line);
+                if *format == "github" {
+                    prop_assert!(ours || line.starts_with("redshield: "), "{:?}", line);
+                    if let Some(rest) = line.strip_prefix("::") {
+                        let (head, _) = rest.split_once("::").unwrap();
+                        let (_, properties) = head.split_once(' ').unwrap();
+                        for property in properties.split(',') {
+                            let (key, _) = property.split_once('=').unwrap();
+                            prop_assert!(
+                                ["file", "line", "col", "endLine", "endColumn", "title"].contains(&key),
+                                "{:?}", line
+                            );
+                        }
+                    }
+                }
+            }
+            if *format == "markdown" {
+                for line in out.lines() {
+                    let ticks = line.chars().take_while(|&c| c == '`').count();
+                    prop_assert!(ticks == 0 || line == "`".repeat(ticks) + "diff" || line == "`".repeat(ticks),
+                        "{:?}", line);
+                    let prose = markdown_prose(line);
+                    prop_assert!(!prose.contains("]("), "{:?}", line);
+                    prop_assert!(!prose.contains(['[', ']']), "{:?}", line);
+                    for (i, _) in prose.match_indices('<') {
+                        prop_assert!(
+                            ["<details>", "</details>", "<summary>", "</summary>", "<br>"]
+                                .iter()
+                                .any(|t| prose[i..].starts_with(t)),
+                            "{:?}", line
+                        );
+                    }
+                    if line.starts_with("| ") {
+                        let delimiters = line
+                            .char_indices()
+                            .filter(|&(i, c)| c == '|' && !line[..i].ends_with('\\'))
+                            .count();
+                        prop_assert_eq!(delimiters, 6, "{:?}", line);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A Markdown line without its code spans and backslash-escaped characters (CommonMark: a
+/// run of n backticks opens a span that the next run of exactly n closes).
+fn markdown_prose(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let run = |i: usize| chars[i..].iter().take_while(|&&c| c == '`').count();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && chars.get(i + 1).is_some_and(char::is_ascii_punctuation) {
+            i += 2;
+            continue;
+        }
+        if c == '`' {
+            let n = run(i);
+            let mut j = i + n;
+            let mut end = None;
+            while j < chars.len() {
+                if chars[j] == '`' {
+                    let m = run(j);
+                    if m == n {
+                        end = Some(j + m);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            i = end.unwrap_or(i + n);
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}

@@ -41,7 +41,9 @@ pub fn run() -> ExitCode {
                 rule.documentation().trim_end()
             )),
             None => {
-                eprintln!("error: unknown rule `{rule}` (see `redshield rules`)");
+                warn(&format!(
+                    "error: unknown rule `{rule}` (see `redshield rules`)"
+                ));
                 ExitCode::from(2)
             }
         },
@@ -52,7 +54,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     let settings = match settings::settings(check) {
         Ok(settings) => settings,
         Err(message) => {
-            eprintln!("error: {message}");
+            warn(&format!("error: {message}"));
             return ExitCode::from(2);
         }
     };
@@ -83,12 +85,22 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         Some(path) => match crate::baseline::load(path, &path.display().to_string()) {
             Ok(entries) => Some(entries),
             Err(message) => {
-                eprintln!("error: {message}");
+                warn(&format!("error: {message}"));
                 return ExitCode::from(2);
             }
         },
     };
     let mut analysis = crate::analyze(&inputs, &settings, &fs);
+    if let Some(output) = &check.output {
+        if let Some(input) = overwritten_input(output, check, &analysis.sources) {
+            warn(&format!(
+                "error: --output {}: {input} is an input; the report would overwrite it (write \
+                 the report elsewhere)",
+                output.display()
+            ));
+            return ExitCode::from(2);
+        }
+    }
     if check.fix {
         let plan = crate::fix::plan(
             &analysis.report,
@@ -98,21 +110,21 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         for (index, reason) in &plan.skipped {
             if let Some(finding) = analysis.report.findings.get(*index) {
                 let at = &finding.location;
-                eprintln!(
+                warn(&format!(
                     "warning: {}:{}:{}: {} not fixed: {reason}",
                     at.path, at.start_line, at.start_column, finding.rule.id
-                );
+                ));
             }
         }
         let applied = crate::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths);
         for (path, count) in &applied.changed {
-            eprintln!(
+            warn(&format!(
                 "fixed {path} ({count} fix{})",
                 if *count == 1 { "" } else { "es" }
-            );
+            ));
         }
         for (path, reason) in &applied.refused {
-            eprintln!("warning: {path}: {reason}");
+            warn(&format!("warning: {path}: {reason}"));
         }
         if !applied.changed.is_empty() {
             // Report what remains.
@@ -124,7 +136,10 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     }
     if let Some(path) = &check.write_baseline {
         if let Err(err) = write_atomically(path, &crate::baseline::render(&analysis.report)) {
-            eprintln!("error: cannot write baseline {}: {err}", path.display());
+            warn(&format!(
+                "error: cannot write baseline {}: {err}",
+                path.display()
+            ));
             return ExitCode::from(2);
         }
     }
@@ -155,7 +170,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     match &check.output {
         Some(path) => {
             if let Err(err) = std::fs::write(path, rendered) {
-                eprintln!("error: cannot write {}: {err}", path.display());
+                warn(&format!("error: cannot write {}: {err}", path.display()));
                 return ExitCode::from(2);
             }
             ExitCode::from(code)
@@ -169,6 +184,69 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// The input `output` would overwrite, shown as the user named it or as the report shows it:
+/// a path named on the command line (inputs, --var-file, --config, --baseline, --ip-ranges)
+/// or any file the analysis read, compared as the same file on disk (links, `./`, symlinks).
+fn overwritten_input(
+    output: &std::path::Path,
+    check: &args::CheckArgs,
+    sources: &crate::ir::SourceMap,
+) -> Option<String> {
+    let target = FileIdentity::of(output)?;
+    let named = check
+        .paths
+        .iter()
+        .chain(&check.var_files)
+        .chain(&check.config)
+        .chain(&check.baseline)
+        .chain(&check.ip_ranges)
+        .filter(|p| p.as_os_str() != "-");
+    for path in named {
+        if FileIdentity::of(path).as_ref() == Some(&target) {
+            return Some(path.display().to_string());
+        }
+    }
+    sources
+        .ids()
+        .find(|id| FileIdentity::of(sources.path(*id)).as_ref() == Some(&target))
+        .map(|id| sources.display(id).to_string())
+}
+
+/// What makes two paths the same file: device and inode on Unix, the canonical path elsewhere.
+#[derive(PartialEq, Eq)]
+struct FileIdentity {
+    #[cfg(unix)]
+    id: (u64, u64),
+    #[cfg(not(unix))]
+    id: PathBuf,
+}
+
+impl FileIdentity {
+    /// None when nothing exists at `path`.
+    fn of(path: &std::path::Path) -> Option<FileIdentity> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = std::fs::metadata(path).ok()?;
+            Some(FileIdentity {
+                id: (meta.dev(), meta.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(FileIdentity {
+                id: std::fs::canonicalize(path).ok()?,
+            })
+        }
+    }
+}
+
+/// Prints one line to standard error, escaped like the text report: messages quote paths and
+/// names from the inputs, and the GitHub runner reads standard error for workflow commands too.
+fn warn(line: &str) {
+    eprintln!("{}", crate::report::escape::line(line));
 }
 
 /// How reports name standard input.
@@ -193,7 +271,10 @@ fn read_stdin(stdin: &mut impl Read, limit: u64) -> Result<String, String> {
 }
 
 /// The findings' fixes as one patch (each file's fixes together, overlapping ones left out).
+/// Names, descriptions and diffs are escaped like the text report (a diff keeps its line
+/// breaks).
 fn render_diffs(report: &crate::report::Report) -> String {
+    let report = &crate::report::escape::for_humans(report);
     let mut out = String::new();
     for finding in &report.findings {
         let Some(outcome) = &finding.fix_outcome else {
@@ -251,10 +332,10 @@ fn append_step_summary(markdown: &str) {
             file.write_all(b"\n")
         });
     if let Err(err) = written {
-        eprintln!(
+        warn(&format!(
             "warning: cannot append the step summary to {}: {err}",
             path.display()
-        );
+        ));
     }
 }
 
@@ -265,7 +346,7 @@ fn write_stdout(text: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: cannot write output: {err}");
+            warn(&format!("error: cannot write output: {err}"));
             ExitCode::from(2)
         }
     }

@@ -28,8 +28,31 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             return Err(format!("--config {}: no such file", config.display()));
         }
     }
-    crate::validate_rule_patterns(&args.select).map_err(|e| format!("--select: {e}"))?;
-    crate::validate_rule_patterns(&args.ignore).map_err(|e| format!("--ignore: {e}"))?;
+    for (flag, patterns) in [("--select", &args.select), ("--ignore", &args.ignore)] {
+        if patterns.iter().any(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "{flag}: an empty rule ID; name rule IDs or prefixes, comma-separated (see \
+                 `redshield rules`)"
+            ));
+        }
+        crate::validate_rule_patterns(patterns).map_err(|e| format!("{flag}: {e}"))?;
+    }
+    if crate::enabled_rules(&args.select, &args.ignore).is_empty() {
+        let mut given = Vec::new();
+        if !args.select.is_empty() {
+            given.push(format!("--select {}", args.select.join(",")));
+        }
+        given.push(format!("--ignore {}", args.ignore.join(",")));
+        return Err(format!(
+            "no rule is selected: {} leaves no rule to run",
+            given.join(" with ")
+        ));
+    }
+    if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(
+            "--fix cannot change standard input (-): name the files to fix, or use --diff".into(),
+        );
+    }
     if let Some(dir) = &args.source_dir {
         if !dir.is_dir() {
             return Err(format!("--source-dir {}: no such directory", dir.display()));
@@ -54,6 +77,19 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             Some(std::sync::Arc::new(ranges))
         }
     };
+    if let Some(region) = &args.region {
+        let known = |ranges: &S3Ranges| region != "GLOBAL" && ranges.has_region(region);
+        if !(known(&S3Ranges::embedded()) || ip_ranges.as_deref().is_some_and(known)) {
+            return Err(if region.trim().is_empty() {
+                "--region: the region is empty".to_string()
+            } else {
+                format!(
+                    "--region `{region}` is not an AWS region (as us-east-1; --ip-ranges adds \
+                     the regions of a newer ip-ranges.json)"
+                )
+            });
+        }
+    }
     Ok(Settings {
         limits: run_limits(args.config.as_deref()),
         ip_ranges,

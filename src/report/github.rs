@@ -2,6 +2,10 @@
 //! the pull request's changed lines: one `::error`/`::warning`/`::notice` per finding and one
 //! `::error` per input error, then a plain summary line.
 //!
+//! Strings from inputs are escaped twice: first like every human format ([`super::escape`]:
+//! control and invisible characters, `##[`), then as the runner expects in a command's message
+//! and properties, so that each finding is one well-formed command on one line.
+//!
 //! The renderer only returns text; appending the Markdown summary to `GITHUB_STEP_SUMMARY` is
 //! the command line's IO (see `cli::run_check`).
 
@@ -11,6 +15,7 @@ use crate::rules::Severity;
 
 /// Renders the report as workflow commands, one per line, and a closing summary line.
 pub fn render_github(report: &Report) -> String {
+    let report = &super::escape::for_humans(report);
     let mut out = String::new();
     for finding in &report.findings {
         out.push_str(&finding_command(finding));

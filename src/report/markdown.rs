@@ -1,6 +1,12 @@
 //! `--format markdown`: a report ready to post as a pull-request comment or to append to a
 //! GitHub step summary: a heading with counts by severity, one table row per finding, then a
 //! collapsible section per finding with its related locations, and the input errors.
+//!
+//! Strings from inputs are escaped like every human format first ([`super::escape`]), then
+//! for Markdown by where they go: prose has HTML (`<`, `>`, `&`) and the Markdown that builds
+//! links, images and code spans (`[`, `]`, `` ` ``, `\`) escaped; names and paths are code
+//! spans delimited by more backticks than they hold; table cells escape `|`; a diff is fenced
+//! with more backticks than any run in it.
 
 use super::{Report, ReportFinding};
 use crate::rules::Severity;
@@ -17,6 +23,7 @@ pub fn render_markdown_summary(report: &Report) -> String {
 }
 
 fn render(report: &Report, with_details: bool) -> String {
+    let report = &super::escape::for_humans(report);
     let mut out = String::new();
     out.push_str(&heading(report));
     out.push_str("\n\n");
@@ -103,7 +110,7 @@ fn details(finding: &ReportFinding) -> String {
         "<details>\n<summary>{} {} at {}:{}:{}</summary>\n\n{}\n",
         finding.rule.id,
         finding.rule.name,
-        html(&loc.path),
+        html(&loc.path).replace('[', "&#91;").replace(']', "&#93;"),
         loc.start_line,
         loc.start_column,
         inline(&finding.message)
@@ -119,8 +126,9 @@ fn details(finding: &ReportFinding) -> String {
         }
     }
     if let Some(diff) = fix_diff(finding) {
+        let fence = "`".repeat(longest_backtick_run(&diff).max(2) + 1);
         out.push_str(&format!(
-            "\nProposed fix:\n\n```diff\n{}\n```\n",
+            "\nProposed fix:\n\n{fence}diff\n{}\n{fence}\n",
             diff.trim_end()
         ));
     }
@@ -147,9 +155,32 @@ fn cell(text: &str) -> String {
         .replace(['\n', '\r'], "<br>")
 }
 
-/// Escapes prose so that HTML-like text (`<stdin>`) shows as written, on one line.
+/// Escapes prose so that it shows as written, on one line: HTML-like text (`<stdin>`) and
+/// the Markdown of links, images and code spans (`[x](url)`, `![x](url)`, backticks).
 fn inline(text: &str) -> String {
-    html(text).replace("\r\n", " ").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '[' | ']' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    html(&out)
+}
+
+/// The longest run of backticks in `text`.
+fn longest_backtick_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
 }
 
 fn html(text: &str) -> String {
@@ -161,12 +192,7 @@ fn html(text: &str) -> String {
 /// A code span, with a fence longer than any run of backticks inside it.
 fn code(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ");
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
+    let longest = longest_backtick_run(&text);
     let fence = "`".repeat(longest + 1);
     if longest == 0 {
         format!("{fence}{text}{fence}")

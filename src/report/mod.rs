@@ -3,6 +3,7 @@
 //!
 //! The JSON shape ([`json`]) is a stability boundary, described by `schemas/report.schema.json`.
 
+pub mod escape;
 pub mod github;
 pub mod json;
 pub mod markdown;

@@ -1,23 +1,38 @@
 //! `--format text`: each finding with its source excerpt (ariadne), the offending span
 //! underlined and related resources as secondary labels; then input errors and a summary.
+//! Everything from an input (names, messages, paths, and the quoted source lines) is escaped
+//! ([`super::escape`]): the output holds no control character of an input's.
 
 use super::Report;
+use super::escape::{self, EscapedSource};
 use crate::ir::SourceMap;
 use crate::rules::Severity;
 use ariadne::{Color, Config, IndexType, Label, ReportKind};
+use std::collections::HashMap;
 
 /// Renders the report. `color` adds ANSI colours (only for a terminal, never with NO_COLOR).
 pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String {
+    let report = &escape::for_humans(report);
     let mut out = Vec::new();
-    // A text generated from another file (HCL written from Terraform JSON) shares its
-    // display path; spans never point into it.
-    let originals = sources.ids().filter(|id| !sources.is_generated(*id));
-    let mut cache = ariadne::sources(originals.map(|id| {
+    // Only the files findings point into are quoted; each escaped once, with its offsets.
+    let mut quoted: HashMap<crate::ir::FileId, EscapedSource<'_>> = HashMap::new();
+    for finding in &report.findings {
+        for span in std::iter::once(finding.span).chain(finding.related.iter().map(|r| r.2)) {
+            quoted
+                .entry(span.file)
+                .or_insert_with(|| EscapedSource::new(sources.text(span.file)));
+        }
+    }
+    let mut cache = ariadne::sources(quoted.iter().map(|(id, source)| {
         (
-            sources.display(id).to_string(),
-            sources.text(id).to_string(),
+            escape::line(sources.display(*id)).into_owned(),
+            source.text.to_string(),
         )
     }));
+    let escaped_range = |span: crate::ir::Span| match quoted.get(&span.file) {
+        Some(source) => source.map(span.start as usize)..source.map(span.end as usize),
+        None => span.range(),
+    };
     for finding in &report.findings {
         let spans = std::iter::once(finding.span).chain(finding.related.iter().map(|r| r.2));
         if spans
@@ -35,7 +50,7 @@ pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String 
             Severity::Low => (ReportKind::Advice, Color::Cyan),
         };
         let path = finding.location.path.clone();
-        let range = finding.span.range();
+        let range = escaped_range(finding.span);
         let mut builder = ariadne::Report::build(kind, (path.clone(), range.clone()))
             .with_config(
                 Config::default()
@@ -52,7 +67,7 @@ pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String 
             );
         for (i, (message, location, span)) in finding.related.iter().enumerate() {
             builder = builder.with_label(
-                Label::new((location.path.clone(), span.range()))
+                Label::new((location.path.clone(), escaped_range(*span)))
                     .with_message(message)
                     .with_color(Color::Blue)
                     .with_order(i32::try_from(i + 1).unwrap_or(i32::MAX)),
