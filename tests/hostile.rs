@@ -1370,3 +1370,117 @@ fn a_fence_in_the_source_does_not_end_the_markdown_diff() {
     assert!(markdown.contains("\n       ````\n"), "{markdown}");
     assert!(markdown.contains("\n`````\n"), "{markdown}");
 }
+
+#[test]
+fn invalid_counts_and_division_by_zero_are_errors_at_the_expression() {
+    let dir = scene();
+    write(dir.path(), "count/main.tf", fixture("count_invalid.tf"));
+    let run = check(dir.path(), &["."]);
+    let errors: Vec<(String, Option<u64>)> = run.report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["message"].as_str().unwrap().to_string(),
+                e["line"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (
+                "count must be a whole number of at least 0; Terraform rejects -1".to_string(),
+                Some(2)
+            ),
+            (
+                "count must be a whole number of at least 0; Terraform rejects 1.5".to_string(),
+                Some(6)
+            ),
+            (
+                "division by zero: Terraform rejects this expression".to_string(),
+                Some(10)
+            ),
+        ]
+    );
+    assert_eq!(run.code, 2);
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn a_template_whose_resources_are_not_a_mapping_is_an_error() {
+    let dir = scene();
+    write(
+        dir.path(),
+        "cfn/template.yaml",
+        fixture("resources_not_a_mapping.yaml"),
+    );
+    let run = check(dir.path(), &["."]);
+    assert_eq!(
+        run.error_at("cfn/template.yaml"),
+        (
+            "Resources must be a mapping of logical ids to resources".into(),
+            Some(2),
+            Some(12)
+        )
+    );
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn condition_cycles_and_undefined_conditions_are_warnings_and_unknown() {
+    let dir = scene();
+    write(
+        dir.path(),
+        "cfn/template.yaml",
+        fixture("conditions_broken.yaml"),
+    );
+    let run = check(dir.path(), &["."]);
+    run.assert_no_errors();
+    let warnings = run.warnings_at("cfn/template.yaml");
+    assert!(
+        warnings
+            .iter()
+            .any(|(m, l, _)| m.contains("condition `A` refers to itself") && *l == Some(4)),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|(m, l, _)| m.contains("condition `Undefined` is not defined") && *l == Some(14)),
+        "{warnings:?}"
+    );
+    run.assert_valid_analyzed();
+}
+
+#[test]
+fn plans_with_a_non_object_after_or_a_duplicate_address_are_errors() {
+    let dir = scene();
+    write(dir.path(), "plan/plan.json", fixture("plan_malformed.json"));
+    let run = check(dir.path(), &["."]);
+    let messages: Vec<String> = run.errors().into_iter().map(|(_, m)| m).collect();
+    assert!(
+        messages.contains(
+            &"aws_security_group.redshift: `after` is not an object; the resource is not analyzed"
+                .to_string()
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(
+            &"aws_redshift_cluster.analytics appears twice in resource_changes; the second is not analyzed"
+                .to_string()
+        ),
+        "{messages:?}"
+    );
+    // The first instance of the cluster is still analyzed.
+    let rules: Vec<&str> = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    assert!(rules.contains(&"RS104"), "{rules:?}");
+    run.assert_valid_analyzed();
+}

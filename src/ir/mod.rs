@@ -138,10 +138,12 @@ impl Node {
         Node::new(Value::Unknown, span)
     }
 
-    /// Looks up a map entry.
+    /// Looks up a map entry. Anything inside an unknown value is unknown: the lookup gives the
+    /// unknown value itself, never "not written".
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
             Value::Map(map) => map.get(key),
+            Value::Unknown => Some(self),
             _ => None,
         }
     }

@@ -125,23 +125,49 @@ impl<'t> Template<'t> {
     }
 
     /// What evaluation found the reader should be told.
+    /// A warning at `span`, once.
+    fn warn(&self, span: Span, message: String) {
+        let mut warnings = self.warnings.borrow_mut();
+        if !warnings.iter().any(|w| w.span == span) {
+            warnings.push(TreeWarning { span, message });
+        }
+    }
+
     pub fn take_warnings(&self) -> Vec<TreeWarning> {
         std::mem::take(&mut *self.warnings.borrow_mut())
     }
 
-    /// The value of a named condition; None when unknown.
-    pub fn condition(&self, name: &str) -> Option<bool> {
-        self.condition_at(name, 0)
+    /// The value of a named condition, named at `site`; None when unknown.
+    pub fn condition(&self, name: &str, site: Span) -> Option<bool> {
+        self.condition_at(name, site, 0)
     }
 
     /// A condition named at `depth`: conditions naming conditions nest like the intrinsic
-    /// functions they are made of.
-    fn condition_at(&self, name: &str, depth: usize) -> Option<bool> {
+    /// functions they are made of. A condition that is not defined, or that refers to itself,
+    /// makes CloudFormation reject the template: a warning at `site`, and unknown.
+    fn condition_at(&self, name: &str, site: Span, depth: usize) -> Option<bool> {
         if let Some(done) = self.conditions.borrow().get(name) {
-            // A condition that refers to itself is unknown.
+            if done.is_none() {
+                self.warn(
+                    site,
+                    format!(
+                        "condition `{name}` refers to itself through Conditions, which \
+                         CloudFormation rejects: its value is unknown"
+                    ),
+                );
+            }
             return done.unwrap_or(None);
         }
-        let expr = *self.condition_exprs.get(name)?;
+        let Some(expr) = self.condition_exprs.get(name).copied() else {
+            self.warn(
+                site,
+                format!(
+                    "condition `{name}` is not defined in Conditions, which CloudFormation \
+                     rejects: its value is unknown"
+                ),
+            );
+            return None;
+        };
         self.conditions.borrow_mut().insert(name.to_string(), None);
         let value = self.eval_in(expr, depth).and_then(|n| match n.value {
             Value::Bool(b) => Some(b),
@@ -278,14 +304,15 @@ impl<'t> Template<'t> {
                 ))
             }
             "Fn::If" => {
-                let cond = args.first()?.as_str()?;
-                match self.condition_at(cond, depth) {
+                let first = args.first()?;
+                let cond = first.as_str()?;
+                match self.condition_at(cond, first.span, depth) {
                     Some(true) => self.eval_in(args.get(1)?, depth),
                     Some(false) => self.eval_in(args.get(2)?, depth),
                     None => unknown(),
                 }
             }
-            "Condition" => match self.condition_at(arg.as_str()?, depth) {
+            "Condition" => match self.condition_at(arg.as_str()?, arg.span, depth) {
                 Some(b) => Some(Node::new(Value::Bool(b), span)),
                 None => unknown(),
             },

@@ -182,6 +182,18 @@ pub fn load_template(
     let template = eval::Template::new(&root, options);
     let mut resources = Vec::new();
     let mut suppressions = Vec::new();
+    if let Some(section) = root
+        .get("Resources")
+        .filter(|s| !matches!(s.kind, Kind::Map(_)))
+    {
+        let loc = sources.location(section.span);
+        diags.push(Diagnostic {
+            path: display.clone(),
+            line: Some(loc.start_line),
+            column: Some(loc.start_column),
+            message: "Resources must be a mapping of logical ids to resources".into(),
+        });
+    }
     if let Some(section) = root.get("Resources") {
         for (logical_id, key_span, body) in section.entries() {
             let kind = match body.get("Type").map(|t| &t.kind) {
@@ -228,7 +240,7 @@ pub fn load_template(
             if let Some((node, condition)) =
                 body.get("Condition").and_then(|n| Some((n, n.as_str()?)))
             {
-                match template.condition(condition) {
+                match template.condition(condition, node.span) {
                     Some(false) => continue,
                     Some(true) => {}
                     None => {

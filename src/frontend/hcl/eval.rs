@@ -249,7 +249,17 @@ impl Evaluator<'_> {
             Expression::BinaryOp(op) => {
                 let lhs = self.eval_in(m, &op.lhs_expr, scope);
                 let rhs = self.eval_in(m, &op.rhs_expr, scope);
-                binary(*op.operator.value(), &lhs.value, &rhs.value)
+                let operator = *op.operator.value();
+                if matches!(operator, BinaryOperator::Div | BinaryOperator::Mod)
+                    && functions::to_number(&lhs.value).is_some()
+                    && functions::to_number(&rhs.value) == Some(0.0)
+                {
+                    self.diag(
+                        span,
+                        "division by zero: Terraform rejects this expression".into(),
+                    );
+                }
+                binary(operator, &lhs.value, &rhs.value)
             }
             Expression::ForExpr(for_expr) => {
                 let collection = self.eval_in(m, &for_expr.intro.collection_expr, scope);

@@ -863,7 +863,17 @@ impl Evaluator<'_> {
         if let Some(attr) = block.body.get_attribute("count") {
             let node = self.eval(m, &attr.value, &scope);
             return match node.value {
-                Value::Number(n) if n >= 0.0 && n.fract() == 0.0 => {
+                Value::Number(n) if !(n >= 0.0 && n.fract() == 0.0) => {
+                    self.diag(
+                        node.span,
+                        format!(
+                            "count must be a whole number of at least 0; Terraform rejects {}",
+                            super::functions::format_number(n)
+                        ),
+                    );
+                    Instances::Unknown
+                }
+                Value::Number(n) => {
                     let max = self.limits.instances;
                     if n as usize > max {
                         self.diag(

@@ -238,6 +238,15 @@ fn read_plan(
 
     let mut resources = Vec::new();
     let mut destroyed = Vec::new();
+    let mut diags = Vec::new();
+    let mut addresses: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // Where a byte offset of the plan is, for messages.
+    let at = |offset: u32| -> (Option<usize>, Option<usize>) {
+        let before = text.get(..offset as usize).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (Some(line), Some(column))
+    };
     // Where the previous change's `after` ended: each address is searched for after it.
     let mut floor = 0usize;
     for change in &plan.resource_changes {
@@ -279,8 +288,31 @@ fn read_plan(
         };
         let span = reader.span_of(after);
         let mut body = reader.node(after);
+        // Terraform writes each instance once, with its values as an object: anything else is
+        // not a plan it wrote, and reading it as "nothing set" would apply defaults.
         if !matches!(body.value, Value::Map(_)) {
-            body = Node::new(Value::Map(BTreeMap::new()), span);
+            let (line, column) = at(span.start);
+            diags.push(error(
+                line,
+                column,
+                format!(
+                    "{}: `after` is not an object; the resource is not analyzed",
+                    change.address
+                ),
+            ));
+            continue;
+        }
+        if !addresses.insert(change.address.as_str()) {
+            let (line, column) = at(span.start);
+            diags.push(error(
+                line,
+                column,
+                format!(
+                    "{} appears twice in resource_changes; the second is not analyzed",
+                    change.address
+                ),
+            ));
+            continue;
         }
         let unknown: serde_json::Value = change
             .change
@@ -347,7 +379,6 @@ fn read_plan(
             stack.extend(module.child_modules.iter());
         }
     }
-    let mut diags = Vec::new();
     if index.exhausted() {
         diags.push(error(
             None,
