@@ -700,7 +700,17 @@ fn strings_doubled_through_locals_stop_growing() {
     let dir = scene();
     write(dir.path(), "grow/main.tf", fixture("string_doubling.tf"));
     let run = check(dir.path(), &["."]);
-    run.assert_no_errors();
+    // The first string past the limit is refused, said where it is built, and unknown after.
+    assert_eq!(
+        run.error_at("grow/main.tf"),
+        (
+            "join() would build a string longer than the limit of 1048576 bytes; its value is \
+             unknown"
+                .into(),
+            Some(21),
+            Some(9)
+        )
+    );
     run.assert_valid_analyzed();
 }
 
@@ -1482,5 +1492,110 @@ fn plans_with_a_non_object_after_or_a_duplicate_address_are_errors() {
         .filter_map(|f| f["rule_id"].as_str())
         .collect();
     assert!(rules.contains(&"RS104"), "{rules:?}");
+    run.assert_valid_analyzed();
+}
+
+/// Runs the binary on `args` in `cwd` within [`BOUND`] and returns its report with its peak
+/// resident memory in KiB (`ru_maxrss` of that child, read with `wait4`).
+#[cfg(unix)]
+// The child is reaped with `wait4`, which std's `Child::wait` cannot do with its usage.
+#[allow(clippy::zombie_processes)]
+fn check_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .arg("check")
+        .arg("--format")
+        .arg("json")
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(out.reopen().unwrap())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let start = Instant::now();
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: `rusage` is plain data, valid when zeroed.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `pid` is our own child, reaped only here; both pointers are valid for writes.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        assert!(waited >= 0, "wait4 failed");
+        if waited == pid {
+            break (status, usage);
+        }
+        if start.elapsed() > BOUND {
+            let _ = child.kill();
+            panic!("redshield {args:?} did not finish within {BOUND:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stdout = String::new();
+    out.reopen().unwrap().read_to_string(&mut stdout).unwrap();
+    let stderr = fs::read_to_string(err.path()).unwrap();
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {stdout}\nstderr: {stderr}"));
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let peak = u64::try_from(usage.ru_maxrss).unwrap();
+    (
+        Run {
+            report,
+            code,
+            stderr,
+        },
+        peak,
+    )
+}
+
+/// Peak memory a blow-up input may cost, in KiB.
+const BLOW_UP_BOUND_KIB: u64 = 200 * 1024;
+
+#[cfg(unix)]
+#[test]
+fn strings_that_would_outgrow_the_limit_are_refused_before_they_are_built() {
+    for (file, name, message) in [
+        (
+            "replace_growth.tf",
+            "replace/main.tf",
+            "replace() would build a string longer than the limit of 1048576 bytes; its value is unknown",
+        ),
+        (
+            "join_growth.tf",
+            "join/main.tf",
+            "join() would build a string longer than the limit of 1048576 bytes; its value is unknown",
+        ),
+    ] {
+        let dir = scene();
+        write(dir.path(), name, fixture(file));
+        let (run, peak) = check_with_peak_memory(dir.path(), &["."]);
+        let (found, line, _) = run.error_at(name);
+        assert_eq!(found, message);
+        assert!(line.is_some());
+        assert!(peak < BLOW_UP_BOUND_KIB, "{file}: peak {peak} KiB");
+        run.assert_valid_analyzed();
+    }
+    let dir = scene();
+    write(
+        dir.path(),
+        "cfn/template.yaml",
+        fixture("cfn_join_growth.yaml"),
+    );
+    let (run, peak) = check_with_peak_memory(dir.path(), &["."]);
+    run.assert_no_errors();
+    let warnings = run.warnings_at("cfn/template.yaml");
+    assert!(
+        warnings
+            .iter()
+            .any(|(m, l, _)| m.starts_with("Fn::Join would build a string longer") && l.is_some()),
+        "{warnings:?}"
+    );
+    assert!(peak < BLOW_UP_BOUND_KIB, "Fn::Join: peak {peak} KiB");
     run.assert_valid_analyzed();
 }

@@ -367,6 +367,25 @@ impl<'t> Template<'t> {
                 else {
                     return unknown();
                 };
+                // The length is worked out before anything is copied: a long delimiter
+                // repeated between many items must not be built to be refused.
+                let mut len = delim.len().checked_mul(items.len().saturating_sub(1));
+                for item in items {
+                    if let Value::String(text) = &item.value {
+                        len = len.and_then(|l| l.checked_add(text.len()));
+                    }
+                }
+                if len.is_none_or(|l| l > self.max_string) {
+                    self.warn(
+                        span,
+                        format!(
+                            "Fn::Join would build a string longer than the limit of {} bytes; \
+                             its value is unknown",
+                            self.max_string
+                        ),
+                    );
+                    return unknown();
+                }
                 let mut parts = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {

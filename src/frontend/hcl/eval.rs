@@ -232,7 +232,18 @@ impl Evaluator<'_> {
                 }
                 let name = call.name.name.as_str();
                 let name = name.strip_prefix("provider::").unwrap_or(name);
-                let result = functions::call(name, args, span, self.limits.string_bytes);
+                let too_long = std::cell::Cell::new(false);
+                let result = functions::call(name, args, span, self.limits.string_bytes, &too_long);
+                if too_long.get() {
+                    self.diag(
+                        span,
+                        format!(
+                            "{name}() would build a string longer than the limit of {} bytes; \
+                             its value is unknown",
+                            self.limits.string_bytes
+                        ),
+                    );
+                }
                 return self.charge(result);
             }
             Expression::Traversal(traversal) => {

@@ -87,11 +87,21 @@ fn number_arg(args: &[Node], i: usize) -> Option<f64> {
     args.get(i).and_then(|n| to_number(&n.value))
 }
 
-/// Calls the built-in `name`. The result carries `span`.
-/// Calls the built-in function `name`; strings it builds may be at most `max_string` bytes
-/// long (longer ones are unknown).
-pub(crate) fn call(name: &str, args: Vec<Node>, span: Span, max_string: usize) -> Node {
-    let value = call_value(name, &args, span, max_string).unwrap_or(Value::Unknown);
+/// Calls the built-in function `name`; the result carries `span`. Strings it builds may be at
+/// most `max_string` bytes long: the length is worked out before anything is built, and a
+/// longer one is unknown, with `too_long` set so that the caller can say so.
+pub(crate) fn call(
+    name: &str,
+    args: Vec<Node>,
+    span: Span,
+    max_string: usize,
+    too_long: &std::cell::Cell<bool>,
+) -> Node {
+    let limit = Limit {
+        max_string,
+        too_long,
+    };
+    let value = call_value(name, &args, span, &limit).unwrap_or(Value::Unknown);
     let mut node = Node::new(value, span);
     // A function result is reported where it is called; element spans from literal
     // arguments stay, everything built here gets the call's span.
@@ -104,7 +114,24 @@ pub(crate) fn call(name: &str, args: Vec<Node>, span: Span, max_string: usize) -
     node
 }
 
-fn call_value(name: &str, args: &[Node], span: Span, max_string: usize) -> Option<Value> {
+/// The longest string a function may build, and where it says it would have built a longer one.
+struct Limit<'c> {
+    max_string: usize,
+    too_long: &'c std::cell::Cell<bool>,
+}
+
+impl Limit<'_> {
+    /// Is a string of `len` bytes (None: past `usize`) within the limit? Says so when not.
+    fn admits(&self, len: Option<usize>) -> bool {
+        let fits = len.is_some_and(|l| l <= self.max_string);
+        if !fits {
+            self.too_long.set(true);
+        }
+        fits
+    }
+}
+
+fn call_value(name: &str, args: &[Node], span: Span, limit: &Limit) -> Option<Value> {
     let first = args.first();
     Some(match name {
         "tolist" | "toset" => {
@@ -291,11 +318,14 @@ fn call_value(name: &str, args: &[Node], span: Span, max_string: usize) -> Optio
                     parts.push(to_string(&item.value)?);
                 }
             }
-            let joined = parts.join(&sep);
-            if joined.len() > max_string {
+            let len = parts.iter().try_fold(
+                sep.len().checked_mul(parts.len().saturating_sub(1))?,
+                |total, p| total.checked_add(p.len()),
+            );
+            if !limit.admits(len) {
                 return None;
             }
-            Value::String(joined)
+            Value::String(parts.join(&sep))
         }
         "split" => {
             let sep = string_arg(args, 0)?;
@@ -320,17 +350,14 @@ fn call_value(name: &str, args: &[Node], span: Span, max_string: usize) -> Optio
                 // Regular-expression replacement is not evaluated.
                 return None;
             }
-            let out = s.replace(&from, &to);
-            if out.len() > max_string {
+            let count = s.matches(from.as_str()).count();
+            let len = (s.len() - count * from.len()).checked_add(count.checked_mul(to.len())?);
+            if !limit.admits(len) {
                 return None;
             }
-            Value::String(out)
+            Value::String(s.replace(&from, &to))
         }
-        "format" => Value::String(format_string(
-            &string_arg(args, 0)?,
-            args.get(1..)?,
-            max_string,
-        )?),
+        "format" => Value::String(format_string(&string_arg(args, 0)?, args.get(1..)?, limit)?),
         "min" | "max" => {
             let nums: Option<Vec<f64>> = args.iter().map(|a| to_number(&a.value)).collect();
             let nums = nums?;
@@ -387,7 +414,7 @@ fn dedup_known(items: &mut Vec<Node>) -> Option<()> {
     Some(())
 }
 
-fn format_string(fmt: &str, args: &[Node], max_string: usize) -> Option<String> {
+fn format_string(fmt: &str, args: &[Node], limit: &Limit) -> Option<String> {
     let mut out = String::new();
     let mut args = args.iter();
     let mut chars = fmt.chars().peekable();
@@ -404,14 +431,15 @@ fn format_string(fmt: &str, args: &[Node], max_string: usize) -> Option<String> 
                 break;
             }
         }
-        match verb? {
-            '%' => out.push('%'),
-            'd' => out.push_str(&format_number(to_number(&args.next()?.value)?.trunc())),
-            _ => out.push_str(&to_string(&args.next()?.value)?),
-        }
-        if out.len() > max_string {
+        let piece = match verb? {
+            '%' => "%".to_string(),
+            'd' => format_number(to_number(&args.next()?.value)?.trunc()),
+            _ => to_string(&args.next()?.value)?,
+        };
+        if !limit.admits(out.len().checked_add(piece.len())) {
             return None;
         }
+        out.push_str(&piece);
     }
     Some(out)
 }
@@ -455,6 +483,7 @@ fn cidr_host(net: IpNet, hostnum: u128) -> Option<String> {
 mod tests {
     use super::*;
     use crate::ir::FileId;
+    use std::cell::Cell;
 
     fn s(v: &str) -> Node {
         Node::new(Value::String(v.into()), Span::new(FileId(0), 0..0))
@@ -471,6 +500,7 @@ mod tests {
             vec![s("10.0.0.0/16"), n(8.0), n(2.0)],
             span,
             1 << 20,
+            &Cell::new(false),
         );
         assert_eq!(out.as_str(), Some("10.0.2.0/24"));
         let out = call(
@@ -478,6 +508,7 @@ mod tests {
             vec![s("10.0.0.0/16"), n(8.0), n(256.0)],
             span,
             1 << 20,
+            &Cell::new(false),
         );
         assert_eq!(out.value, Value::Unknown);
     }
@@ -485,7 +516,47 @@ mod tests {
     #[test]
     fn format_renders_strings_and_integers() {
         let span = Span::new(FileId(0), 0..0);
-        let out = call("format", vec![s("%s-%d%%"), s("a"), n(3.0)], span, 1 << 20);
+        let out = call(
+            "format",
+            vec![s("%s-%d%%"), s("a"), n(3.0)],
+            span,
+            1 << 20,
+            &Cell::new(false),
+        );
         assert_eq!(out.as_str(), Some("a-3%"));
+    }
+
+    #[test]
+    fn strings_past_the_limit_are_refused_before_they_are_built() {
+        let span = Span::new(FileId(0), 0..0);
+        let too_long = Cell::new(false);
+        // A million copies of a 1,000-byte separator: a gigabyte, never allocated.
+        let items = Node::new(Value::List(vec![s(""); 1_000_000]), span);
+        let out = call(
+            "join",
+            vec![s(&"x".repeat(1000)), items],
+            span,
+            1 << 20,
+            &too_long,
+        );
+        assert_eq!((out.value, too_long.get()), (Value::Unknown, true));
+        let too_long = Cell::new(false);
+        let out = call(
+            "replace",
+            vec![s(&"a".repeat(10_000)), s("a"), s(&"b".repeat(1000))],
+            span,
+            1 << 20,
+            &too_long,
+        );
+        assert_eq!((out.value, too_long.get()), (Value::Unknown, true));
+        let too_long = Cell::new(false);
+        let out = call(
+            "join",
+            vec![s("-"), Node::new(Value::List(vec![s("a"), s("b")]), span)],
+            span,
+            1 << 20,
+            &too_long,
+        );
+        assert_eq!((out.as_str(), too_long.get()), (Some("a-b"), false));
     }
 }
