@@ -43,11 +43,12 @@ pub struct LimitsConfig {
     pub module_depth: Option<toml::Spanned<u64>>,
     pub string_bytes: Option<toml::Spanned<u64>>,
     pub evaluation_steps: Option<toml::Spanned<u64>>,
+    pub value_mb: Option<toml::Spanned<u64>>,
 }
 
 impl LimitsConfig {
     /// Each key with its value and the largest value it may take.
-    fn entries(&self) -> [(&'static str, &Option<toml::Spanned<u64>>, u64); 8] {
+    fn entries(&self) -> [(&'static str, &Option<toml::Spanned<u64>>, u64); 9] {
         use crate::limits::{MAX_DOCUMENT_NESTING, MAX_HCL_NESTING, MAX_MODULE_DEPTH};
         [
             ("file_size_mb", &self.file_size_mb, u64::MAX >> 20),
@@ -62,6 +63,7 @@ impl LimitsConfig {
             ("module_depth", &self.module_depth, MAX_MODULE_DEPTH),
             ("string_bytes", &self.string_bytes, u64::MAX),
             ("evaluation_steps", &self.evaluation_steps, u64::MAX),
+            ("value_mb", &self.value_mb, u64::MAX >> 20),
         ]
     }
 }
@@ -202,7 +204,7 @@ mod tests {
     #[test]
     fn limits_override_the_defaults_and_are_checked() {
         let cfg = parse(
-            "[limits]\nfile_size_mb = 1\nhcl_nesting = 10\ndocument_nesting = 20\nyaml_nodes = 30\ninstances = 40\nmodule_depth = 5\nstring_bytes = 60\nevaluation_steps = 70\n",
+            "[limits]\nfile_size_mb = 1\nhcl_nesting = 10\ndocument_nesting = 20\nyaml_nodes = 30\ninstances = 40\nmodule_depth = 5\nstring_bytes = 60\nevaluation_steps = 70\nvalue_mb = 8\n",
             "redshield.toml",
         )
         .unwrap();
@@ -218,6 +220,7 @@ mod tests {
                 module_depth: 5,
                 string_bytes: 60,
                 eval_steps: 70,
+                value_bytes: 8 << 20,
             }
         );
         let err = parse("[limits]\ninstances = 0\n", "redshield.toml").unwrap_err();

@@ -29,6 +29,10 @@ pub struct Limits {
     pub string_bytes: usize,
     /// Evaluation steps per HCL root module or CloudFormation template (`evaluation_steps`).
     pub eval_steps: usize,
+    /// The memory values copied through variables, locals, outputs and module calls may take
+    /// per HCL root module, in bytes (`value_mb`): a value referenced in many places is copied
+    /// each time, so a few lines that double a local can ask for gigabytes.
+    pub value_bytes: usize,
 }
 
 impl Default for Limits {
@@ -42,6 +46,7 @@ impl Default for Limits {
             module_depth: 32,
             string_bytes: 1 << 20,
             eval_steps: 5_000_000,
+            value_bytes: 64 << 20,
         }
     }
 }
@@ -76,6 +81,10 @@ impl Limits {
         limits.module_depth = size(&table.module_depth, limits.module_depth);
         limits.string_bytes = size(&table.string_bytes, limits.string_bytes);
         limits.eval_steps = size(&table.evaluation_steps, limits.eval_steps);
+        if let Some(mb) = &table.value_mb {
+            limits.value_bytes =
+                usize::try_from(mb.get_ref().saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        }
         limits
     }
 }

@@ -724,8 +724,15 @@ fn for_expressions_that_multiply_stop_at_the_evaluation_budget() {
     let dir = scene();
     write(dir.path(), "cube/main.tf", fixture("nested_for.tf"));
     let run = check(dir.path(), &["."]);
-    run.assert_error("cube/main.tf", HCL_BUDGET);
-    assert_eq!(run.error_at("cube/main.tf").1, Some(3));
+    // Whichever budget runs out first stops it: the steps, or the memory of copied values
+    // (each iteration copies its loop variables).
+    let (message, line, _) = run.error_at("cube/main.tf");
+    assert!(
+        message == HCL_BUDGET || message.starts_with("values copied through variables"),
+        "{message}"
+    );
+    assert_eq!(line, Some(3));
+    assert_eq!(run.code, 2);
     run.assert_valid_analyzed();
 }
 
@@ -1597,5 +1604,26 @@ fn strings_that_would_outgrow_the_limit_are_refused_before_they_are_built() {
         "{warnings:?}"
     );
     assert!(peak < BLOW_UP_BOUND_KIB, "Fn::Join: peak {peak} KiB");
+    run.assert_valid_analyzed();
+}
+
+/// Peak memory the copied-locals input may cost, in KiB. The value budget bounds the copies
+/// themselves (1.3 GB before it); what remains is the resources that hold them.
+const COPIED_LOCALS_BOUND_KIB: u64 = 450 * 1024;
+
+#[cfg(unix)]
+#[test]
+fn a_local_copied_into_many_places_stops_at_the_value_budget() {
+    let dir = scene();
+    write(dir.path(), "copies/main.tf", fixture("locals_copied.tf"));
+    let (run, peak) = check_with_peak_memory(dir.path(), &["."]);
+    let (message, line, _) = run.error_at("copies/main.tf");
+    assert_eq!(
+        message,
+        "values copied through variables, locals, outputs and module calls exceed the limit of \
+         64 MB (value_mb); this and later copies are unknown"
+    );
+    assert!(line.is_some());
+    assert!(peak < COPIED_LOCALS_BOUND_KIB, "peak {peak} KiB");
     run.assert_valid_analyzed();
 }

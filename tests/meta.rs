@@ -359,7 +359,7 @@ fn the_config_schema_and_the_limits_table_agree() {
     let keys = schema["properties"]["limits"]["properties"]
         .as_object()
         .unwrap();
-    assert_eq!(keys.len(), 8);
+    assert_eq!(keys.len(), 9);
     for (key, spec) in keys {
         let valid = |text: &str| {
             let value: toml::Value = toml::from_str(text).unwrap();

@@ -26,6 +26,34 @@ pub(crate) const MAX_NESTED_EVALS: usize = 1_000;
 // each other cannot hang the run or exhaust memory. Strings cost a step more per
 // [`STRING_BYTES_PER_STEP`] bytes.
 const STRING_BYTES_PER_STEP: usize = 64;
+/// The memory a copied node takes besides its text (the node and its place in a list or map),
+/// as charged to `Limits::value_bytes`.
+const NODE_BYTES: usize = 96;
+
+/// What copying `node` costs: (evaluation steps, bytes). None once the steps pass `max_steps`
+/// (the walk stops there).
+fn copy_cost(node: &Node, max_steps: usize) -> Option<(usize, usize)> {
+    let mut steps = 0usize;
+    let mut bytes = 0usize;
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        let text = match &node.value {
+            Value::String(s) => s.len(),
+            _ => 0,
+        };
+        steps = steps.checked_add(1 + text / STRING_BYTES_PER_STEP)?;
+        bytes = bytes.checked_add(NODE_BYTES + text)?;
+        if steps >= max_steps {
+            return None;
+        }
+        match &node.value {
+            Value::List(items) | Value::Concat(items) => stack.extend(items),
+            Value::Map(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    Some((steps, bytes))
+}
 
 /// Block types and attributes of a resource that are Terraform meta-arguments, not attributes.
 const META_ARGUMENTS: [&str; 7] = [
@@ -106,31 +134,43 @@ impl Evaluator<'_> {
         }
     }
 
-    /// A copied value, paid for by its size; Unknown when the budget does not cover it.
+    /// A value built here (a function's result), paid for by its size; Unknown when the
+    /// budgets do not cover it.
     pub(crate) fn charge(&mut self, node: Node) -> Node {
-        fn size(node: &Node, budget: &mut usize) -> bool {
-            let cost = match &node.value {
-                Value::String(s) => 1 + s.len() / STRING_BYTES_PER_STEP,
-                _ => 1,
-            };
-            match budget.checked_sub(cost) {
-                Some(left) if left > 0 => *budget = left,
-                _ => return false,
-            }
-            match &node.value {
-                Value::List(items) | Value::Concat(items) => items.iter().all(|n| size(n, budget)),
-                Value::Map(map) => map.values().all(|n| size(n, budget)),
-                _ => true,
-            }
-        }
-        let mut left = self.steps_left;
-        if size(&node, &mut left) {
-            self.steps_left = left;
+        let cost = copy_cost(&node, self.steps_left);
+        if self.pay(cost, node.span) {
             node
         } else {
-            self.steps_left = 0;
             Node::unknown(node.span)
         }
+    }
+
+    /// A copy of a value kept elsewhere (a variable, a loop variable), paid for before it is
+    /// made; Unknown when the budgets do not cover it.
+    pub(crate) fn copy(&mut self, node: &Node) -> Node {
+        let cost = copy_cost(node, self.steps_left);
+        if self.pay(cost, node.span) {
+            node.clone()
+        } else {
+            Node::unknown(node.span)
+        }
+    }
+
+    /// Pays `cost` (from [`copy_cost`]) from the step and value-memory budgets; false, and the
+    /// budget that ran out recorded at `span`, when it cannot.
+    fn pay(&mut self, cost: Option<(usize, usize)>, span: Span) -> bool {
+        let Some((steps, bytes)) = cost.filter(|(steps, _)| *steps < self.steps_left) else {
+            self.steps_left = 0;
+            return false;
+        };
+        let Some(left) = self.value_bytes_left.checked_sub(bytes) else {
+            self.value_bytes_left = 0;
+            self.values_exhausted_at.get_or_insert(span);
+            return false;
+        };
+        self.value_bytes_left = left;
+        self.steps_left -= steps;
+        true
     }
 
     fn eval_in(&mut self, m: Option<usize>, expr: &Expression, scope: &Scope) -> Node {
@@ -201,7 +241,7 @@ impl Evaluator<'_> {
             Expression::Parenthesis(p) => return self.eval_in(m, p.inner(), scope),
             Expression::Variable(ident) => {
                 return match scope.bound(ident.as_str()) {
-                    Some(node) => self.charge(node.clone()),
+                    Some(node) => self.copy(node),
                     None => match m {
                         Some(m) => self.root_value(m, ident.as_str(), &[], span, scope).0,
                         None => Node::unknown(span),
@@ -462,11 +502,11 @@ impl Evaluator<'_> {
         let ops: Vec<&TraversalOperator> = traversal.operators.iter().map(|o| o.value()).collect();
         let (mut node, consumed) = match (&traversal.expr, m) {
             (Expression::Variable(ident), _) if scope.bound(ident.as_str()).is_some() => {
-                let node = scope
-                    .bound(ident.as_str())
-                    .cloned()
-                    .unwrap_or(Node::unknown(span));
-                (self.charge(node), 0)
+                let node = match scope.bound(ident.as_str()) {
+                    Some(node) => self.copy(node),
+                    None => Node::unknown(span),
+                };
+                (node, 0)
             }
             (Expression::Variable(ident), Some(m)) => {
                 self.root_value(m, ident.as_str(), &ops, span, scope)
@@ -541,13 +581,20 @@ impl Evaluator<'_> {
         };
         match (root, first) {
             ("var", Some(name)) => {
-                let node = self
+                let cost = self
                     .inst(m)
                     .vars
                     .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| Node::unknown(span));
-                let mut node = self.charge(node);
+                    .map(|n| copy_cost(n, self.steps_left));
+                let mut node = match cost {
+                    Some(cost) if self.pay(cost, span) => self
+                        .inst(m)
+                        .vars
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| Node::unknown(span)),
+                    _ => Node::unknown(span),
+                };
                 node.respan(span);
                 (node, 1)
             }
@@ -571,8 +618,10 @@ impl Evaluator<'_> {
                     .each
                     .as_ref()
                     .map(|each| if which == "key" { &each.0 } else { &each.1 });
-                let node = node.cloned().unwrap_or_else(|| Node::unknown(span));
-                let mut node = self.charge(node);
+                let mut node = match node {
+                    Some(node) => self.copy(node),
+                    None => Node::unknown(span),
+                };
                 node.respan(span);
                 (node, 1)
             }
@@ -601,8 +650,16 @@ impl Evaluator<'_> {
     fn local(&mut self, m: usize, name: &str, span: Span) -> Node {
         match self.inst(m).locals.get(name) {
             Some(Slot::Done(node)) => {
-                let node = node.clone();
-                return self.charge(node);
+                // Paid for before the copy is made: a value referenced in many places must
+                // not be copied past the budget.
+                let cost = copy_cost(node, self.steps_left);
+                if !self.pay(cost, span) {
+                    return Node::unknown(span);
+                }
+                return match self.inst(m).locals.get(name) {
+                    Some(Slot::Done(node)) => node.clone(),
+                    _ => Node::unknown(span),
+                };
             }
             Some(Slot::InProgress) => {
                 let closing = format!("{}local.{name}", self.inst(m).prefix);
@@ -631,8 +688,16 @@ impl Evaluator<'_> {
     fn output(&mut self, m: usize, name: &str, span: Span) -> Node {
         match self.inst(m).outputs.get(name) {
             Some(Slot::Done(node)) => {
-                let node = node.clone();
-                return self.charge(node);
+                // Paid for before the copy is made: a value referenced in many places must
+                // not be copied past the budget.
+                let cost = copy_cost(node, self.steps_left);
+                if !self.pay(cost, span) {
+                    return Node::unknown(span);
+                }
+                return match self.inst(m).outputs.get(name) {
+                    Some(Slot::Done(node)) => node.clone(),
+                    _ => Node::unknown(span),
+                };
             }
             Some(Slot::InProgress) => {
                 let closing = format!("{}output.{name}", self.inst(m).prefix);

@@ -128,6 +128,10 @@ pub(crate) struct Evaluator<'a> {
     pub steps_left: usize,
     /// Where the budget ran out.
     pub exhausted_at: Option<Span>,
+    /// What is left of the memory copied values may take (`Limits::value_bytes`).
+    pub value_bytes_left: usize,
+    /// Where it ran out.
+    pub values_exhausted_at: Option<Span>,
     /// How many evaluations are under way, one inside the other.
     pub nested_evals: usize,
     /// Where they first nested deeper than [`super::eval::MAX_NESTED_EVALS`].
@@ -269,6 +273,8 @@ pub fn load_root_module(
         limits: *limits,
         steps_left: limits.eval_steps,
         exhausted_at: None,
+        value_bytes_left: limits.value_bytes,
+        values_exhausted_at: None,
         nested_evals: 0,
         nested_too_deep: None,
         evaluating: Vec::new(),
@@ -304,6 +310,16 @@ pub fn load_root_module(
         settings
             .aws_provider_constraints
             .extend(inst.decl.aws_constraints.iter().cloned());
+    }
+    if let Some(span) = ev.values_exhausted_at {
+        let mb = ev.limits.value_bytes >> 20;
+        ev.diag(
+            span,
+            format!(
+                "values copied through variables, locals, outputs and module calls exceed the \
+                 limit of {mb} MB (value_mb); this and later copies are unknown"
+            ),
+        );
     }
     if ev.steps_left == 0 {
         let (path, line, column) = match ev.exhausted_at {
