@@ -515,8 +515,9 @@ impl YamlBuilder<'_> {
             .get(start..end)
             .and_then(|b| memchr::memchr(quote, b))
             .map(|i| start + i);
-        match opening.and_then(|at| quoted_end(self.original, at).map(|close| (at, close))) {
-            Some((at, close)) if close <= end => Span::new(self.file, at..close),
+        match opening.and_then(|at| quoted_end(self.original, at)) {
+            // From where the parser starts it: a tag before the quote (`!Sub "…"`) is the node's.
+            Some(close) if close <= end => Span::new(self.file, start..close),
             _ => whole,
         }
     }
@@ -968,7 +969,10 @@ mod tests {
         let span = |node: &TNode| text[node.span.range()].to_string();
         assert_eq!(span(tree.get("a").unwrap()), "\"true\"");
         assert_eq!(span(tree.get("b").unwrap()), "'it''s'");
-        assert_eq!(span(tree.get("c").unwrap().get("Ref").unwrap()), "\"X\"");
+        assert_eq!(
+            span(tree.get("c").unwrap().get("Ref").unwrap()),
+            "!Ref \"X\""
+        );
         let Kind::Seq(d) = &tree.get("d").unwrap().kind else {
             panic!()
         };
