@@ -17,8 +17,8 @@ changes). Each case runs `redshield check --format json INPUT` with stdout disca
 Cases: one small file per format (startup, the pre-commit case); N stacks per format (one file
 or directory per stack, passed as one directory); one plan of about --big-mb MB holding many
 stacks as modules; and "warehouses per module" (bench/gen_warehouses.py): one unit of N, 2N
-and 4N clusters (--warehouses N; a quarter of it for plans, which spend 6 kB a cluster) per
-format, whose time must grow linearly: the table gives the
+and 4N clusters (--warehouses N; a quarter of it for plans, which spend 6 kB a cluster, and half
+for templates, which stay under the YAML node limit) per format, whose time must grow linearly: the table gives the
 exponent of the growth (log(t(4N)/t(N))/log 4; 1 is linear, 2 quadratic), and a format whose
 exponent is over --max-exponent is reported and fails the run (exit 1). A size is skipped when one run would take longer than --max-seconds,
 extrapolated from the format's two largest measured sizes (at least linearly); a case whose
@@ -234,8 +234,10 @@ def main() -> int:
         for fmt in [f for f in a.warehouse_formats.split(",") if f]:
             times = []
             # A plan spends about 6 kB per warehouse: a quarter of N keeps 4N under the
-            # 100 MB limit on one input.
-            base = max(1, a.warehouses // 4) if fmt == "plan" else a.warehouses
+            # 100 MB limit on one input. A template about 31 YAML nodes: half of N keeps 4N
+            # under the limit of a million nodes.
+            base = max(1, a.warehouses // {"plan": 4, "cfn": 2}.get(fmt, 1))
+            broken = False
             for n in (base, 2 * base, 4 * base):
                 path = os.path.join(a.corpus_dir, f"warehouses-{fmt}-{n}" + ("" if fmt == "hcl" else ".json" if fmt == "plan" else ".yaml"))
                 cached(
@@ -250,6 +252,7 @@ def main() -> int:
                 probe, rss_kib, code, out = run_once(cmd, True)
                 if code not in (0, 1):
                     print(f"  warehouses {fmt} {n}: exit status {code} (input errors?)", file=sys.stderr)
+                    broken = True
                 summary = json.loads(out)["summary"] if out else {}
                 median, runs, how = wall_median(cmd, probe, a.max_seconds)
                 times.append(median)
@@ -260,7 +263,8 @@ def main() -> int:
                     "runs": runs, "timer": how, "peak_rss_mib": rss_kib / 1024,
                 })
                 print(f"  {fmt:4} {n:>8} warehouses: {median:8.3f} s median of {runs} ({how}), peak RSS {rss_kib / 1024:7.1f} MiB", flush=True)
-            exponent = math.log(times[2] / times[0]) / math.log(4) if times[0] > 0 else float("nan")
+            # A run that stopped at an input error measures nothing: no exponent (the run fails).
+            exponent = math.log(times[2] / times[0]) / math.log(4) if times[0] > 0 and not broken else float("nan")
             steps = [math.log(times[i + 1] / times[i]) / math.log(2) for i in range(2) if times[i] > 0]
             linearity.append({"format": fmt, "n": base, "seconds": times, "exponent": exponent, "steps": steps})
             print(f"  {fmt}: growth exponent {exponent:.2f} (N→2N {steps[0]:.2f}, 2N→4N {steps[1]:.2f})", flush=True)
