@@ -16,7 +16,11 @@ changes). Each case runs `redshield check --format json INPUT` with stdout disca
 
 Cases: one small file per format (startup, the pre-commit case); N stacks per format (one file
 or directory per stack, passed as one directory); one plan of about --big-mb MB holding many
-stacks as modules. A size is skipped when one run would take longer than --max-seconds,
+stacks as modules; and "warehouses per module" (bench/gen_warehouses.py): one unit of N, 2N
+and 4N clusters (--warehouses N; a quarter of it for plans, which spend 6 kB a cluster, and half
+for templates, which stay under the YAML node limit) per format, whose time must grow linearly: the table gives the
+exponent of the growth (log(t(4N)/t(N))/log 4; 1 is linear, 2 quadratic), and a format whose
+exponent is over --max-exponent is reported and fails the run (exit 1). A size is skipped when one run would take longer than --max-seconds,
 extrapolated from the format's two largest measured sizes (at least linearly); a case whose
 probe run takes over a fifth of --max-seconds is not repeated.
 """
@@ -37,7 +41,7 @@ import tempfile
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
-GENERATOR_FILES = ["gen_corpus.py", "gen_big_plan.py", "tfast.py", "plan.py", "cfn.py", "plan_schema.json"]
+GENERATOR_FILES = ["gen_corpus.py", "gen_big_plan.py", "gen_warehouses.py", "tfast.py", "plan.py", "cfn.py", "plan_schema.json"]
 
 
 def generator_stamp(extra: str) -> str:
@@ -129,6 +133,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-seconds", type=float, default=120)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--warehouses", type=int, default=8000, help="N of the warehouses-per-module case (0: none)")
+    ap.add_argument("--warehouse-formats", default="hcl,plan,cfn")
+    ap.add_argument("--max-exponent", type=float, default=1.3)
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",") if s]
     formats = [f for f in a.formats.split(",") if f]
@@ -221,13 +228,61 @@ def main() -> int:
             flush=True,
         )
 
+    linearity = []
+    if a.warehouses > 0:
+        print("warehouses per module (one unit of N, 2N, 4N clusters):", flush=True)
+        for fmt in [f for f in a.warehouse_formats.split(",") if f]:
+            times = []
+            # A plan spends about 6 kB per warehouse: a quarter of N keeps 4N under the
+            # 100 MB limit on one input. A template about 31 YAML nodes: half of N keeps 4N
+            # under the limit of a million nodes.
+            base = max(1, a.warehouses // {"plan": 4, "cfn": 2}.get(fmt, 1))
+            broken = False
+            for n in (base, 2 * base, 4 * base):
+                path = os.path.join(a.corpus_dir, f"warehouses-{fmt}-{n}" + ("" if fmt == "hcl" else ".json" if fmt == "plan" else ".yaml"))
+                cached(
+                    path,
+                    generator_stamp(f"warehouses {fmt} {n}"),
+                    lambda path=path, n=n, fmt=fmt: subprocess.run(
+                        [sys.executable, os.path.join(BENCH, "gen_warehouses.py"), str(n), path, "--format", fmt],
+                        check=True,
+                    ),
+                )
+                cmd = [os.path.abspath(a.bin), "check", "--format", "json", path]
+                probe, rss_kib, code, out = run_once(cmd, True)
+                if code not in (0, 1):
+                    print(f"  warehouses {fmt} {n}: exit status {code} (input errors?)", file=sys.stderr)
+                    broken = True
+                summary = json.loads(out)["summary"] if out else {}
+                median, runs, how = wall_median(cmd, probe, a.max_seconds)
+                times.append(median)
+                results.append({
+                    "format": fmt, "n": f"{n} warehouses, 1 unit", "stacks": 1,
+                    "resources": summary.get("resources"), "findings": summary.get("findings"),
+                    "errors": summary.get("errors"), "bytes": input_bytes(path), "wall_median_s": median,
+                    "runs": runs, "timer": how, "peak_rss_mib": rss_kib / 1024,
+                })
+                print(f"  {fmt:4} {n:>8} warehouses: {median:8.3f} s median of {runs} ({how}), peak RSS {rss_kib / 1024:7.1f} MiB", flush=True)
+            # A run that stopped at an input error measures nothing: no exponent (the run fails).
+            exponent = math.log(times[2] / times[0]) / math.log(4) if times[0] > 0 and not broken else float("nan")
+            steps = [math.log(times[i + 1] / times[i]) / math.log(2) for i in range(2) if times[i] > 0]
+            linearity.append({"format": fmt, "n": base, "seconds": times, "exponent": exponent, "steps": steps})
+            print(f"  {fmt}: growth exponent {exponent:.2f} (N→2N {steps[0]:.2f}, 2N→4N {steps[1]:.2f})", flush=True)
+
     load_after = os.getloadavg()
     load = f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs"
     print()
     print(table(results))
     for s in skipped:
         print(f"skipped: {s}")
+    for lin in linearity:
+        print(f"warehouses per module, {lin['format']}: time grows as N^{lin['exponent']:.2f} "
+              f"from N={lin['n']} to {4 * lin['n']}")
     print(load)
+    too_steep = [lin for lin in linearity if not lin["exponent"] <= a.max_exponent]
+    for lin in too_steep:
+        print(f"NOT LINEAR: {lin['format']} warehouses per module grow as N^{lin['exponent']:.2f}, "
+              f"over --max-exponent {a.max_exponent:g}", file=sys.stderr)
     if a.json:
         meta = {
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {cpu_model()}",
@@ -235,11 +290,12 @@ def main() -> int:
             "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip(),
             "skipped": skipped,
             "load": load,
+            "linearity": linearity,
         }
         with open(a.json, "w") as fh:
             json.dump({"meta": meta, "results": results}, fh, indent=1)
             fh.write("\n")
-    return 0
+    return 1 if too_steep else 0
 
 
 def table(results: list[dict]) -> str:

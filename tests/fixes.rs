@@ -267,3 +267,282 @@ fn plans_without_their_source_get_no_fix_and_say_why() {
         "{text}"
     );
 }
+
+/// A fresh directory holding `main.tf`, the RS104 case (one fixable finding); its text.
+fn rs104_scene() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string("testdata/hcl/rs104/fires.tf").unwrap();
+    std::fs::write(dir.path().join("main.tf"), &source).unwrap();
+    (dir, source)
+}
+
+/// Runs `redshield check --fix --select RS104 .` in `dir` with the debug builds' pause before
+/// each write (`REDSHIELD_TEST_PAUSE_BEFORE_WRITE`): when it pauses, `meanwhile` runs, then the
+/// run goes on. Returns the exit status and the whole standard error. Fails when the run never
+/// pauses or takes more than a minute.
+fn fix_with_pause(dir: &Path, meanwhile: impl FnOnce()) -> (Option<i32>, String) {
+    use std::io::{BufRead, Write};
+    use std::time::Duration;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(["check", "--fix", "--select", "RS104", "."])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("REDSHIELD_TEST_PAUSE_BEFORE_WRITE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|e| {
+                let _ = child.kill();
+                panic!("no pause before the write ({e}): {seen:?}")
+            });
+        let paused = line.starts_with("paused before writing ");
+        seen.push(line);
+        if paused {
+            break;
+        }
+    }
+    meanwhile();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\n").unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    seen.extend(rx.iter());
+    (status.code(), seen.join("\n"))
+}
+
+#[test]
+fn an_edit_made_while_fixing_is_kept_and_the_fix_refused() {
+    if !cfg!(debug_assertions) {
+        // The pause exists only in debug builds.
+        return;
+    }
+    // The user appends a line after the file was read and analyzed, before the write.
+    let (dir, source) = rs104_scene();
+    let file = dir.path().join("main.tf");
+    let edit = "\n# the user's edit, made while redshield ran\n";
+    let (code, stderr) = fix_with_pause(dir.path(), || {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&file)
+            .unwrap();
+        f.write_all(edit.as_bytes()).unwrap();
+    });
+    assert!(
+        stderr.contains(
+            "warning: main.tf: not fixed: it changed after it was read (run redshield again)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("fixed main.tf"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("{source}{edit}")
+    );
+    assert_eq!(code, Some(1), "the finding remains: {stderr}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["main.tf"], "no temporary file is left behind");
+
+    // Unchanged during the pause, the file is fixed.
+    let (dir, _) = rs104_scene();
+    let (code, stderr) = fix_with_pause(dir.path(), || {});
+    assert!(stderr.contains("fixed main.tf (1 fix)"), "{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fixes_keep_owner_group_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (dir, _) = rs104_scene();
+    let file = dir.path().join("main.tf");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // Owned by another user: only root can give it away (the tests run as root in CI).
+    let other = std::os::unix::fs::chown(&file, Some(65534), Some(65534)).is_ok();
+    let out = redshield(dir.path(), &["check", "--fix", "--select", "RS104", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed main.tf (1 fix)"), "{stderr}");
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!(meta.mode() & 0o7777, 0o640);
+    if other {
+        assert_eq!(
+            (meta.uid(), meta.gid()),
+            (65534, 65534),
+            "owner and group kept"
+        );
+    }
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("publicly_accessible       = false")
+    );
+}
+
+/// As `nobody`, a file `nobody` may write but not own: the rewrite would change its owner, so
+/// it is refused. Skipped unless root (who can run as `nobody`).
+#[cfg(unix)]
+#[test]
+fn a_file_whose_owner_cannot_be_kept_is_refused_and_untouched() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let (dir, source) = rs104_scene();
+    let file = dir.path().join("main.tf");
+    if std::fs::metadata(&file).unwrap().uid() != 0 {
+        return;
+    }
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let Ok(out) = Command::new(env!("CARGO_BIN_EXE_redshield"))
+        .args(["check", "--fix", "--select", "RS104", "."])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .uid(65534)
+        .gid(65534)
+        .output()
+    else {
+        return; // `nobody` cannot run the binary where it was built
+    };
+    if out.status.code() == Some(126) {
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: main.tf: not fixed: its owner and group (0:0) cannot be kept"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+    let meta = std::fs::metadata(&file).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (0, 0));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_with_several_hard_links_is_refused_and_untouched() {
+    let (dir, source) = rs104_scene();
+    let file = dir.path().join("main.tf");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let link = elsewhere.path().join("copy.tf");
+    std::fs::hard_link(&file, &link).unwrap();
+    let out = redshield(dir.path(), &["check", "--fix", "--select", "RS104", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "warning: main.tf: not fixed: it has 2 hard links, which writing it would split"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), source);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_directory_is_written_only_where_it_stays_inside_the_scanned_paths() {
+    let base = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string("testdata/hcl/rs104/fires.tf").unwrap();
+    let tree = base.path().join("tree");
+    let outside = base.path().join("outside");
+    let inner = tree.join("real");
+    for d in [&tree, &outside, &inner] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(outside.join("main.tf"), &source).unwrap();
+    std::fs::write(inner.join("main.tf"), &source).unwrap();
+    std::os::unix::fs::symlink("../outside", tree.join("linkdir")).unwrap();
+    std::os::unix::fs::symlink("real", tree.join("inner")).unwrap();
+
+    // Named as the directory, with a trailing slash, or through `.` inside it: it leads out of
+    // the directory it is named in, as a symlinked file does.
+    for named in ["linkdir", "linkdir/", "linkdir/."] {
+        let out = redshield(&tree, &["check", "--fix", "--select", "RS104", named]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "main.tf: not fixed: it is behind a symlink to a directory outside the scanned \
+                 paths"
+            ),
+            "{named}: {stderr}"
+        );
+        assert!(!stderr.contains("fixed "), "{named}: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{named}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(outside.join("main.tf")).unwrap(),
+            source
+        );
+    }
+
+    // A symlinked directory that stays inside the directory it is named in is fixed.
+    let out = redshield(&tree, &["check", "--fix", "--select", "RS104", "inner"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed inner/main.tf (1 fix)"), "{stderr}");
+    assert_ne!(
+        std::fs::read_to_string(inner.join("main.tf")).unwrap(),
+        source
+    );
+}
+
+#[test]
+fn fix_says_which_findings_it_has_no_fix_for() {
+    // RS105 without `allowed_cidrs`: which ranges to allow is the user's choice.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("testdata/hcl/rs105/fires.tf", dir.path().join("main.tf")).unwrap();
+    let out = redshield(dir.path(), &["check", "--fix", "--select", "RS105", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: main.tf:38:20: RS105 not fixed: redshield knows no fix for it"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn fix_refuses_standard_input_as_a_usage_error() {
+    for args in [
+        &["check", "--fix", "-"][..],
+        &["check", "--fix", ".", "-"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_redshield"))
+            .args(args)
+            .current_dir("testdata/hcl/rs104")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: --fix cannot change standard input (-): name the files to fix, or use \
+             --diff\n"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

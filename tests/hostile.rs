@@ -1627,3 +1627,90 @@ fn a_local_copied_into_many_places_stops_at_the_value_budget() {
     assert!(peak < COPIED_LOCALS_BOUND_KIB, "peak {peak} KiB");
     run.assert_valid_analyzed();
 }
+
+// ---- Scale ---------------------------------------------------------------------------------
+
+/// One Terraform module with `n` public clusters sharing a network, each with an audit logging
+/// resource and a role attachment naming it (what the adapter links back to the cluster), as
+/// `bench/gen_warehouses.py` writes them.
+fn warehouses_module(n: usize) -> String {
+    let mut out = String::from(
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_redshift_subnet_group" "main" {
+  name       = "warehouses"
+  subnet_ids = [aws_subnet.a.id]
+}
+
+resource "aws_security_group" "redshift" {
+  name   = "redshift"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_iam_role" "redshift" {
+  name               = "redshift"
+  assume_role_policy = "{}"
+}
+"#,
+    );
+    for i in 0..n {
+        out.push_str(&format!(
+            r#"
+resource "aws_redshift_cluster" "w{i}" {{
+  cluster_identifier        = "wh-{i}"
+  node_type                 = "ra3.xlplus"
+  cluster_subnet_group_name = aws_redshift_subnet_group.main.name
+  vpc_security_group_ids    = [aws_security_group.redshift.id]
+  publicly_accessible       = true
+}}
+
+resource "aws_redshift_logging" "w{i}" {{
+  cluster_identifier   = aws_redshift_cluster.w{i}.id
+  log_destination_type = "cloudwatch"
+}}
+
+resource "aws_redshift_cluster_iam_roles" "w{i}" {{
+  cluster_identifier = aws_redshift_cluster.w{i}.id
+  iam_role_arns      = [aws_iam_role.redshift.arn]
+}}
+"#
+        ));
+    }
+    out
+}
+
+/// Issue 16: linking each cluster to its logging and role resources read every resource per
+/// cluster, and each fix's diff the whole file, so time grew with the square of the clusters
+/// (8,000 took about 35 s in a release build, past this bound in a debug one). Indexed, a
+/// debug build takes a few seconds.
+#[test]
+fn time_is_linear_in_the_warehouses_of_one_module() {
+    const N: usize = 8000;
+    let dir = scene();
+    write(dir.path(), "many/main.tf", warehouses_module(N));
+    let start = Instant::now();
+    let run = check(dir.path(), &["--select", "RS104,RS105", "."]);
+    let took = start.elapsed();
+    run.assert_no_errors();
+    run.assert_valid_analyzed();
+    let public = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "RS104" && f["fix"]["diff"].is_string())
+        .count();
+    assert_eq!(public, N, "every cluster is public, with a fix");
+    assert!(took < BOUND, "{took:?}");
+}

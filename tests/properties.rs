@@ -1159,7 +1159,7 @@ proptest! {
         let analysis = redshield::analyze(&inputs, &settings, &fs);
         prop_assert!(analysis.report.errors.is_empty(), "{:?}", analysis.report.errors);
         let plan = redshield::fix::plan(&analysis.report, &analysis.sources, &Default::default());
-        let applied = redshield::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths);
+        let applied = redshield::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths, &|_| {});
         for (file, reason) in &applied.refused {
             prop_assert!(!reason.contains("would not parse"), "{}: {}", file, reason);
         }
@@ -1282,6 +1282,7 @@ fn generated_stacks_have_fixes_that_apply() {
             &analysis,
             &plan,
             &inputs.paths,
+            &|_| {},
         );
         assert_eq!(applied.changed.len(), 1, "{:?}", applied.refused);
     }

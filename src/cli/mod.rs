@@ -107,8 +107,25 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             &analysis.sources,
             &std::collections::HashSet::new(),
         );
-        for (index, reason) in &plan.skipped {
-            if let Some(finding) = analysis.report.findings.get(*index) {
+        // Every finding --fix leaves is named: those whose fix cannot be made, and those with
+        // no fix at all.
+        let mut unfixed: Vec<(usize, &str)> = plan
+            .skipped
+            .iter()
+            .map(|(index, reason)| (*index, reason.as_str()))
+            .chain(
+                analysis
+                    .report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.fix.is_none())
+                    .map(|(index, _)| (index, "redshield knows no fix for it")),
+            )
+            .collect();
+        unfixed.sort_by_key(|(index, _)| *index);
+        for (index, reason) in unfixed {
+            if let Some(finding) = analysis.report.findings.get(index) {
                 let at = &finding.location;
                 warn(&format!(
                     "warning: {}:{}:{}: {} not fixed: {reason}",
@@ -116,7 +133,14 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
                 ));
             }
         }
-        let applied = crate::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths);
+        let applied = crate::fix::apply::apply(
+            &inputs,
+            &settings,
+            &analysis,
+            &plan,
+            &inputs.paths,
+            &pause_before_write,
+        );
         for (path, count) in &applied.changed {
             warn(&format!(
                 "fixed {path} ({count} fix{})",
@@ -247,6 +271,18 @@ impl FileIdentity {
 /// names from the inputs, and the GitHub runner reads standard error for workflow commands too.
 fn warn(line: &str) {
     eprintln!("{}", crate::report::escape::line(line));
+}
+
+/// Debug builds only, for tests: with `REDSHIELD_TEST_PAUSE_BEFORE_WRITE` set, `--fix` says
+/// `paused before writing PATH` on standard error and waits for a line on standard input
+/// before its last check that the file is unchanged, so that a test can change the file at
+/// that point deterministically. Release builds never pause.
+fn pause_before_write(display: &str) {
+    if cfg!(debug_assertions) && std::env::var_os("REDSHIELD_TEST_PAUSE_BEFORE_WRITE").is_some() {
+        eprintln!("paused before writing {display}");
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
 }
 
 /// How reports name standard input.

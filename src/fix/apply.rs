@@ -1,8 +1,10 @@
 //! `--fix`: applies planned edits to files, one file at a time, each only when re-analysis of
 //! the fixed text shows the fixed findings gone, nothing new, and no new parse error. Writes go
-//! through a temporary file in the same directory and a rename, keeping permissions, line
-//! endings, a byte-order mark and UTF-16; nothing is written outside the scanned paths, through a
-//! symlink that leaves them, or over a read-only file.
+//! through a temporary file in the same directory and a rename, keeping owner, group and
+//! permissions, line endings, a byte-order mark and UTF-16, and only when the file is still
+//! what was analyzed (an edit made meanwhile is never overwritten). Nothing is written outside
+//! the scanned paths after resolving symlinks (of files and of directories alike), over a
+//! read-only file, or over a file with other hard links (they would be split).
 
 use super::{Plan, apply_edits};
 use crate::discover::OsFileSystem;
@@ -44,6 +46,43 @@ impl FileSystem for Overlay<'_> {
     }
 }
 
+/// The directories a file found through the scanned path `root` must be in, after resolving
+/// symlinks: the directory itself, or for a file the directory it is named in; and for a
+/// symlink named on the command line (to a file or a directory alike), also the directory the
+/// link is in, so that it cannot lead out of it. Empty when one cannot be resolved.
+fn bounds(root: &Path) -> Vec<PathBuf> {
+    // Normalized, so that `linkdir/` and `linkdir/.` name the link itself, not its target.
+    let named: PathBuf = root.components().collect();
+    let named = if named.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        named
+    };
+    let parent = match named.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        Some(_) => PathBuf::from("."),
+        None => named.clone(),
+    };
+    let is_link = std::fs::symlink_metadata(&named).is_ok_and(|m| m.file_type().is_symlink());
+    let is_dir = named.is_dir();
+    let mut wanted = Vec::new();
+    if is_dir {
+        wanted.push(named.as_path());
+    }
+    if !is_dir || is_link {
+        wanted.push(parent.as_path());
+    }
+    let resolved: Vec<PathBuf> = wanted
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    if resolved.len() == wanted.len() {
+        resolved
+    } else {
+        Vec::new()
+    }
+}
+
 /// Why a path may not be written, if it may not.
 fn refusal(path: &Path, roots: &[PathBuf]) -> Option<String> {
     let meta = match std::fs::symlink_metadata(path) {
@@ -54,28 +93,20 @@ fn refusal(path: &Path, roots: &[PathBuf]) -> Option<String> {
         Ok(c) => c,
         Err(e) => return Some(format!("cannot resolve it: {e}")),
     };
-    // A named file's root is the directory it is named in, so a symlink named on the command
-    // line still may not lead out of it.
-    let inside = roots
-        .iter()
-        .filter_map(|r| {
-            let dir = if r.is_dir() {
-                r.clone()
-            } else {
-                r.parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            };
-            let dir = if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            };
-            std::fs::canonicalize(dir).ok()
-        })
-        .any(|root| canonical.starts_with(&root));
+    let inside = roots.iter().any(|root| {
+        let bounds = bounds(root);
+        !bounds.is_empty() && bounds.iter().all(|b| canonical.starts_with(b))
+    });
     if !inside {
+        let behind_link = path
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
         return Some(if meta.file_type().is_symlink() {
             "it is a symlink to a file outside the scanned paths".into()
+        } else if behind_link {
+            "it is behind a symlink to a directory outside the scanned paths".into()
         } else {
             "it is outside the scanned paths".into()
         });
@@ -83,9 +114,24 @@ fn refusal(path: &Path, roots: &[PathBuf]) -> Option<String> {
     match std::fs::metadata(&canonical) {
         Ok(m) if m.permissions().readonly() => Some("it is read-only".into()),
         Ok(m) if !m.is_file() => Some("it is not a regular file".into()),
+        Ok(m) if links(&m) > 1 => Some(format!(
+            "it has {} hard links, which writing it would split",
+            links(&m)
+        )),
         Ok(_) => None,
         Err(e) => Some(format!("cannot inspect it: {e}")),
     }
+}
+
+/// How many names (hard links) a file has.
+#[cfg(unix)]
+fn links(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn links(_: &std::fs::Metadata) -> u64 {
+    1
 }
 
 /// `text` in the encoding of `original`: UTF-8 with or without a byte-order mark, or UTF-16
@@ -107,11 +153,27 @@ fn encode_like(original: &[u8], text: &str) -> Vec<u8> {
     }
 }
 
+/// The reason a file changed after it was read, for the user.
+const CHANGED: &str = "it changed after it was read (run redshield again)";
+
 /// Writes `text` to `path` (through its symlink target) via a temporary file and a rename,
-/// keeping the file's permissions, byte-order mark and encoding.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let original = std::fs::read(&target)?;
+/// keeping the file's owner, group, permissions, byte-order mark and encoding; only when the
+/// file still holds `analyzed`, the text the fix was computed from and proved on, checked once
+/// more just before the rename. `before_rename` runs just before that last check. The reason
+/// for not writing, if it was not.
+fn write_atomically(
+    path: &Path,
+    analyzed: &str,
+    text: &str,
+    before_rename: &dyn Fn(),
+) -> Result<(), String> {
+    let io = |what: &str, e: std::io::Error| format!("cannot {what}: {e}");
+    let target = std::fs::canonicalize(path).map_err(|e| io("resolve it", e))?;
+    let meta = std::fs::metadata(&target).map_err(|e| io("inspect it", e))?;
+    let original = std::fs::read(&target).map_err(|e| io("read it", e))?;
+    if crate::discover::decode(&original).ok().as_deref() != Some(analyzed) {
+        return Err(CHANGED.into());
+    }
     let dir = target
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -119,16 +181,84 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.redshield-fix-{}", std::process::id()));
+    // A name nobody else holds: created, never opened through a link someone put there.
+    let (temp, mut file) = (0..100)
+        .find_map(|n| {
+            let temp = dir.join(format!(".{name}.redshield-fix-{}-{n}", std::process::id()));
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .ok()
+                .map(|f| (temp, f))
+        })
+        .ok_or_else(|| "cannot create a temporary file beside it".to_string())?;
     let result = (|| {
-        std::fs::write(&temp, encode_like(&original, text))?;
-        std::fs::set_permissions(&temp, std::fs::metadata(&target)?.permissions())?;
-        std::fs::rename(&temp, &target)
+        use std::io::Write;
+        file.write_all(&encode_like(&original, text))
+            .map_err(|e| io("write it", e))?;
+        keep_owner(&file, &meta)?;
+        // After the owner: changing it clears the set-user-ID and set-group-ID bits.
+        file.set_permissions(meta.permissions())
+            .map_err(|e| io("keep its permissions", e))?;
+        file.sync_all().map_err(|e| io("write it", e))?;
+        before_rename();
+        // An edit made while the fix was analyzed and written is kept: the file must be
+        // exactly what was read, still one file with one name.
+        let now = std::fs::metadata(&target).map_err(|e| io("inspect it", e))?;
+        let current = std::fs::read(&target).map_err(|e| io("read it", e))?;
+        if current != original || !same_file(&meta, &now) {
+            return Err(CHANGED.to_string());
+        }
+        if links(&now) > 1 {
+            return Err(format!(
+                "it has {} hard links, which writing it would split",
+                links(&now)
+            ));
+        }
+        std::fs::rename(&temp, &target).map_err(|e| io("write it", e))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Gives the temporary file the owner and group of the file it replaces (root can; a user can
+/// keep their own file's group when they are in it). Refuses when they cannot be kept: the
+/// rename would hand the file to whoever runs the fix.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, meta: &std::fs::Metadata) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let (uid, gid) = (meta.uid(), meta.gid());
+    let kept = |f: &std::fs::File| f.metadata().is_ok_and(|m| m.uid() == uid && m.gid() == gid);
+    if kept(file) {
+        return Ok(());
+    }
+    match std::os::unix::fs::fchown(file, Some(uid), Some(gid)) {
+        Ok(()) if kept(file) => Ok(()),
+        Ok(()) => Err(format!("its owner and group ({uid}:{gid}) cannot be kept")),
+        Err(e) => Err(format!(
+            "its owner and group ({uid}:{gid}) cannot be kept: {e}"
+        )),
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) -> Result<(), String> {
+    Ok(())
+}
+
+/// Are two metadata of one file (device and inode)?
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    a.len() == b.len()
 }
 
 /// The count of findings per (rule, resource).
@@ -140,13 +270,16 @@ fn census(analysis: &Analysis) -> HashMap<(&'static str, String), usize> {
     out
 }
 
-/// Applies the plan, file by file, proving each file's fixes by re-analysis.
+/// Applies the plan, file by file, proving each file's fixes by re-analysis. `before_write`
+/// is called with a file's displayed path once its fixed text is ready, just before the last
+/// check that the file is unchanged and the rename (a seam for tests).
 pub fn apply(
     inputs: &Inputs,
     settings: &Settings,
     analysis: &Analysis,
     plan: &Plan,
     roots: &[PathBuf],
+    before_write: &dyn Fn(&str),
 ) -> Applied {
     let fs = OsFileSystem::limited(settings.limits.file_bytes);
     let before = census(analysis);
@@ -215,11 +348,12 @@ pub fn apply(
                 .push((display, format!("not fixed: {}", why.join("; "))));
             continue;
         }
-        match write_atomically(&path, &fixed_text) {
+        let analyzed = analysis.sources.text(*file);
+        match write_atomically(&path, analyzed, &fixed_text, &|| before_write(&display)) {
             Ok(()) => applied.changed.push((display, fixes.len())),
-            Err(e) => applied
+            Err(reason) => applied
                 .refused
-                .push((display, format!("not fixed: cannot write it: {e}"))),
+                .push((display, format!("not fixed: {reason}"))),
         }
     }
     applied

@@ -157,7 +157,7 @@ pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, Strin
         FixIntent::All(_) => return Err("nested fixes".into()),
     };
     // Files with Windows line endings keep them in what is added.
-    let crlf = text.contains("\r\n");
+    let crlf = sources.has_crlf(file);
     Ok(edits
         .into_iter()
         .map(|mut e| {

@@ -45,6 +45,110 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Lines of context a diff shows around a change.
+const CONTEXT: usize = 3;
+
+/// The unified diff of `edits` to one file, computed on the lines they touch and the context
+/// around them, so that a fix in a file of many thousand lines costs what it costs in a small
+/// one (a report of many findings in one file stays linear). The same diff as
+/// [`unified_diff`] of the whole texts: it differs only in lines both sides share.
+pub fn edits_diff(sources: &SourceMap, file: FileId, edits: &[&Edit]) -> String {
+    let text = sources.text(file);
+    let path = sources.display(file);
+    let first = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+    let last = edits.iter().map(|e| e.range.end).max().unwrap_or(0);
+    // One line more than the context on each side: the window's own first and last lines
+    // are then never the ones a change touches.
+    let lo = lines_before(text, first, CONTEXT + 1);
+    let hi = lines_after(text, last, CONTEXT + 1);
+    let Some(window) = text.get(lo..hi) else {
+        return unified_diff(path, text, &apply_edits(text, edits));
+    };
+    let shifted: Vec<Edit> = edits
+        .iter()
+        .map(|e| Edit {
+            file: e.file,
+            range: e.range.start.saturating_sub(lo)..e.range.end.saturating_sub(lo),
+            text: e.text.clone(),
+        })
+        .collect();
+    let refs: Vec<&Edit> = shifted.iter().collect();
+    let diff = unified_diff(path, window, &apply_edits(window, &refs));
+    let offset = sources.line_col(file, lo).0.saturating_sub(1);
+    if offset == 0 {
+        return diff;
+    }
+    diff.split_inclusive('\n')
+        .map(|line| match line.strip_prefix("@@ ") {
+            Some(rest) => format!("@@ {}", shift_hunk_header(rest, offset)),
+            None => line.to_string(),
+        })
+        .collect()
+}
+
+/// The start of the line `n - 1` lines before the one holding byte `at`.
+fn lines_before(text: &str, at: usize, n: usize) -> usize {
+    let bytes = text.as_bytes();
+    let line_start = |end: usize| {
+        bytes
+            .get(..end)
+            .and_then(|b| memchr::memrchr(b'\n', b))
+            .map_or(0, |i| i + 1)
+    };
+    let mut start = line_start(at.min(bytes.len()));
+    for _ in 1..n {
+        if start == 0 {
+            break;
+        }
+        start = line_start(start - 1);
+    }
+    start
+}
+
+/// The end (after its newline) of the line `n - 1` lines after the one holding byte `at`.
+fn lines_after(text: &str, at: usize, n: usize) -> usize {
+    let bytes = text.as_bytes();
+    let line_end = |from: usize| {
+        bytes
+            .get(from..)
+            .and_then(|b| memchr::memchr(b'\n', b))
+            .map_or(bytes.len(), |i| from + i + 1)
+    };
+    let mut end = line_end(at.min(bytes.len()));
+    for _ in 1..n {
+        if end >= bytes.len() {
+            break;
+        }
+        end = line_end(end);
+    }
+    end
+}
+
+/// `-A[,B] +C[,D] @@…` with `offset` added to A and C.
+fn shift_hunk_header(rest: &str, offset: usize) -> String {
+    rest.splitn(3, ' ')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 2 {
+                return part.to_string();
+            }
+            let (sign, range) = part.split_at(part.len().min(1));
+            let (start, len) = match range.split_once(',') {
+                Some((start, len)) => (start, Some(len)),
+                None => (range, None),
+            };
+            match start.parse::<usize>() {
+                Ok(n) => match len {
+                    Some(len) => format!("{sign}{},{len}", n + offset),
+                    None => format!("{sign}{}", n + offset),
+                },
+                Err(_) => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Computes every finding's fix and its own diff. Files in `not_editable` (plan JSON whose
 /// source was not found) get no fix, with a note.
 pub fn attach(report: &mut Report, sources: &SourceMap, not_editable: &HashSet<FileId>) {
@@ -67,9 +171,8 @@ pub fn attach(report: &mut Report, sources: &SourceMap, not_editable: &HashSet<F
             })
             .unwrap_or_default();
         let diff = planned.map(|(file, edits)| {
-            let old = sources.text(file);
             let refs: Vec<&Edit> = edits.iter().collect();
-            unified_diff(sources.display(file), old, &apply_edits(old, &refs))
+            edits_diff(sources, file, &refs)
         });
         finding.fix_outcome = Some(FixOutcome {
             description,
@@ -177,4 +280,49 @@ fn overlap(a: &Edit, b: &Edit) -> bool {
         return a.range.start == b.range.start;
     }
     a.range.start < b.range.end && b.range.start < a.range.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Edit, apply_edits, edits_diff, unified_diff};
+    use crate::ir::SourceMap;
+
+    #[test]
+    fn a_diff_computed_around_the_edits_is_the_whole_texts_diff() {
+        let lines: Vec<String> = (1..=40).map(|i| format!("line {i}\n")).collect();
+        let full = lines.concat();
+        let no_newline = full.trim_end().to_string();
+        for text in [full.as_str(), no_newline.as_str(), "one\n", ""] {
+            let mut sources = SourceMap::new();
+            let file = sources.add(std::path::Path::new("f.tf"), "f.tf".into(), text.into());
+            let len = text.len();
+            let at = |n: usize| n.min(len);
+            let cases: Vec<Vec<(std::ops::Range<usize>, &str)>> = vec![
+                vec![(at(0)..at(0), "new first\n")],
+                vec![(at(3)..at(5), "X")],
+                vec![(at(100)..at(108), "changed\nand added\n")],
+                vec![(at(100)..at(100), "a\n"), (at(180)..at(190), "")],
+                vec![(len..len, "\nappended")],
+                vec![(len.saturating_sub(3)..len, "end")],
+                vec![(at(7)..at(250), "")],
+            ];
+            for case in cases {
+                let edits: Vec<Edit> = case
+                    .into_iter()
+                    .filter(|(r, _)| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+                    .map(|(range, t)| Edit {
+                        file,
+                        range,
+                        text: t.into(),
+                    })
+                    .collect();
+                let refs: Vec<&Edit> = edits.iter().collect();
+                assert_eq!(
+                    edits_diff(&sources, file, &refs),
+                    unified_diff("f.tf", text, &apply_edits(text, &refs)),
+                    "{edits:?} in {text:?}"
+                );
+            }
+        }
+    }
 }

@@ -53,6 +53,9 @@ struct SourceFile {
     /// a very long line (`terraform show -json` writes one line) costs a bounded count, not a
     /// scan from the line's start. Empty when the text is ASCII: bytes are characters.
     char_marks: Vec<(usize, usize)>,
+    /// Whether any line ends in CRLF (asked once per fix: a scan per fix of a large file would
+    /// make fixes quadratic).
+    crlf: bool,
 }
 
 const CHAR_MARK_STRIDE: usize = 4096;
@@ -136,6 +139,7 @@ impl SourceMap {
                 display,
                 path: path.to_path_buf(),
                 char_marks: char_marks(&text),
+                crlf: text.contains("\r\n"),
                 text,
                 line_starts,
                 generated: None,
@@ -186,6 +190,11 @@ impl SourceMap {
 
     pub fn text(&self, file: FileId) -> &str {
         self.files.get(&file.0).map_or("", |f| f.text.as_str())
+    }
+
+    /// Whether the file has Windows line endings (any line ending in CRLF).
+    pub fn has_crlf(&self, file: FileId) -> bool {
+        self.files.get(&file.0).is_some_and(|f| f.crlf)
     }
 
     pub fn display(&self, file: FileId) -> &str {

@@ -498,6 +498,30 @@ impl YamlBuilder<'_> {
         Span::new(self.file, self.offsets.byte(start)..self.offsets.byte(end))
     }
 
+    /// A scalar's span. A quoted scalar ends at its closing quote: the parser's span of one
+    /// may run on over the blanks and the comment after it (`"true" # keep me`), which a fix
+    /// replacing the value would then remove.
+    fn scalar_span(&self, span: &saphyr_parser::Span, style: ScalarStyle) -> Span {
+        let whole = self.span(span.start.index(), span.end.index());
+        let quote = match style {
+            ScalarStyle::SingleQuoted => b'\'',
+            ScalarStyle::DoubleQuoted => b'"',
+            _ => return whole,
+        };
+        let (start, end) = (whole.start as usize, whole.end as usize);
+        let opening = self
+            .original
+            .as_bytes()
+            .get(start..end)
+            .and_then(|b| memchr::memchr(quote, b))
+            .map(|i| start + i);
+        match opening.and_then(|at| quoted_end(self.original, at)) {
+            // From where the parser starts it: a tag before the quote (`!Sub "…"`) is the node's.
+            Some(close) if close <= end => Span::new(self.file, start..close),
+            _ => whole,
+        }
+    }
+
     /// An error at a character index of the text read, located in the original text.
     fn failure(&self, at: usize, message: &str, indentation: bool) -> Failure {
         let (line, column) = line_column(self.original, self.offsets.byte(at));
@@ -598,7 +622,7 @@ impl YamlBuilder<'_> {
                 return Ok(target);
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let node_span = self.span(span.start.index(), span.end.index());
+                let node_span = self.scalar_span(&span, style);
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
                 let kind = match (&tag, style) {
                     (Some((handle, suffix)), _) if handle == "!" => {
@@ -944,6 +968,28 @@ mod tests {
         assert_eq!(c[1].kind, Kind::Bool(true));
         assert_eq!(c[2].kind, Kind::String("5".into()));
         assert_eq!(&text[c[2].span.range()], "'5'");
+    }
+
+    #[test]
+    fn a_quoted_scalar_ends_at_its_closing_quote_before_a_comment() {
+        let text = "a: \"true\" # keep me\nb: 'it''s'   # and me\nc: !Ref \"X\" # too\nd:\n  - \"e\"  # in a list\nf: {g: \"h\" }\ni: \"multi\n  line\"  # after\nj: \"\\\"\" # escaped\n";
+        let tree = parse_yaml(text, FileId(0), &Limits::default())
+            .unwrap()
+            .root;
+        let span = |node: &TNode| text[node.span.range()].to_string();
+        assert_eq!(span(tree.get("a").unwrap()), "\"true\"");
+        assert_eq!(span(tree.get("b").unwrap()), "'it''s'");
+        assert_eq!(
+            span(tree.get("c").unwrap().get("Ref").unwrap()),
+            "!Ref \"X\""
+        );
+        let Kind::Seq(d) = &tree.get("d").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(span(&d[0]), "\"e\"");
+        assert_eq!(span(tree.get("f").unwrap().get("g").unwrap()), "\"h\"");
+        assert_eq!(span(tree.get("i").unwrap()), "\"multi\n  line\"");
+        assert_eq!(span(tree.get("j").unwrap()), "\"\\\"\"");
     }
 
     #[test]

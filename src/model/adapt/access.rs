@@ -727,17 +727,96 @@ impl<'a> Adapter<'a> {
         }
     }
 
+    /// Indexes the managed resources of `kind` by the cluster their `field` names, once per
+    /// unit: each cluster then reads only the resources that may name it, not every resource.
+    pub(super) fn cluster_index(&self, kind: &str, field: &str) -> ClusterIndex<'a> {
+        let mut index = ClusterIndex::default();
+        let widen = |range: &mut Option<(usize, usize)>, idx: usize| {
+            *range = Some(range.map_or((idx, idx), |(first, _)| (first, idx)));
+        };
+        for (idx, res) in self.managed().filter(|(_, r)| r.kind == kind) {
+            let Some(node) = present(&res.body, field) else {
+                continue;
+            };
+            match self.r.follow(node) {
+                Target::Resource(target, _) => {
+                    index.by_resource.entry(target).or_default().push(idx)
+                }
+                Target::Value(v) => {
+                    // A value that is not a string names no cluster.
+                    if let Some(id) = v.as_str() {
+                        index.by_identifier.entry(id).or_default().push(idx);
+                        widen(&mut index.any_identifier, idx);
+                    }
+                }
+                Target::Unknown => widen(&mut index.unknown, idx),
+            }
+        }
+        index
+    }
+
+    /// Serverless namespaces by name (the first of a name), for workgroups that name theirs.
+    pub(super) fn namespace_index(&self) -> HashMap<&'a str, usize> {
+        let (ns_kind, ns_name, _) = self.s.namespace;
+        let mut out = HashMap::new();
+        for (idx, res) in self.managed().filter(|(_, r)| r.kind == ns_kind) {
+            if let Some(name) = self.string(res, ns_name) {
+                out.entry(name).or_insert(idx);
+            }
+        }
+        out
+    }
+
+    /// The resources of `index` that name the cluster `res` (at `idx`), or may: whether they do
+    /// ([`Truth::True`] or [`Truth::Unknown`]), in resource order. Of those that may name every
+    /// cluster, only the first and the last are listed: the others change no answer.
+    fn naming_cluster(
+        &self,
+        index: &ClusterIndex<'a>,
+        idx: usize,
+        res: &'a Resource,
+    ) -> Vec<(usize, Truth)> {
+        let mut out: Vec<(usize, Truth)> = Vec::new();
+        let ends = |range: Option<(usize, usize)>| {
+            range
+                .into_iter()
+                .flat_map(|(first, last)| [(first, Truth::Unknown), (last, Truth::Unknown)])
+        };
+        if let Some(found) = index.by_resource.get(&idx) {
+            out.extend(found.iter().map(|&i| (i, Truth::True)));
+        }
+        // A literal identifier names the cluster whose own identifier it is; none when the
+        // cluster writes none (AWS generates one, which no literal names).
+        if let Some(own) = present(&res.body, self.s.cluster_identifier) {
+            match self.r.string(own) {
+                Some(own) => {
+                    if let Some(found) = index.by_identifier.get(own) {
+                        out.extend(found.iter().map(|&i| (i, Truth::True)));
+                    }
+                }
+                None => out.extend(ends(index.any_identifier)),
+            }
+        }
+        out.extend(ends(index.unknown));
+        out.sort_by_key(|&(i, _)| i);
+        out.dedup_by_key(|&mut (i, _)| i);
+        out
+    }
+
     /// A cluster's roles: its own fields plus role attachment resources naming it.
-    pub(super) fn cluster_roles(&self, res: &'a Resource) -> Val<Vec<Link>> {
+    pub(super) fn cluster_roles(&self, idx: usize, res: &'a Resource) -> Val<Vec<Link>> {
         let mut roles = self.roles_in(res, self.s.cluster_roles);
-        let Some((kind, cluster_f, role_fields)) = self.s.cluster_role_attachment else {
+        let Some((_, cluster_f, role_fields)) = self.s.cluster_role_attachment else {
             return roles;
         };
-        for (_, attachment) in self.managed().filter(|(_, r)| r.kind == kind) {
+        for (at, truth) in self.naming_cluster(&self.role_attachments, idx, res) {
+            let Some(attachment) = self.unit.resources.get(at) else {
+                continue;
+            };
             let Some(cluster) = present(&attachment.body, cluster_f) else {
                 continue;
             };
-            match self.names_cluster(cluster, res) {
+            match truth {
                 Truth::False => continue,
                 // It may attach its roles to this cluster: which roles the cluster has is
                 // unknown.
@@ -759,44 +838,18 @@ impl<'a> Adapter<'a> {
         roles
     }
 
-    /// Does a node name this cluster (a reference to it, or its identifier)? Unknown when the
-    /// node cannot be evaluated, or names an identifier while the cluster's own cannot be.
-    fn names_cluster(&self, node: &'a Node, cluster: &'a Resource) -> Truth {
-        match self.r.follow(node) {
-            Target::Resource(idx, _) => Truth::from_known(
-                self.r
-                    .resources
-                    .get(idx)
-                    .is_some_and(|r| std::ptr::eq(r, cluster)),
-            ),
-            Target::Value(v) => match v.as_str() {
-                None => Truth::False,
-                Some(id) => match present(&cluster.body, self.s.cluster_identifier) {
-                    // No identifier written: AWS generates one, which no literal names.
-                    None => Truth::False,
-                    Some(own) => self
-                        .r
-                        .string(own)
-                        .map_or(Truth::Unknown, |own| Truth::from_known(own == id)),
-                },
-            },
-            Target::Unknown => Truth::Unknown,
-        }
-    }
-
     /// A workgroup's roles: those of the namespace it names.
     pub(super) fn workgroup_roles(&self, res: &'a Resource) -> Val<Vec<Link>> {
-        let (ns_kind, ns_name, ns_roles) = self.s.namespace;
+        let (ns_kind, _, ns_roles) = self.s.namespace;
         let Some(node) = present(&res.body, self.s.workgroup_namespace) else {
             return Val::unknown(res.span);
         };
         let namespace = match self.r.follow(node) {
             Target::Resource(idx, _) => self.r.resources.get(idx).filter(|r| r.kind == ns_kind),
-            Target::Value(v) => v.as_str().and_then(|name| {
-                self.managed()
-                    .map(|(_, r)| r)
-                    .find(|r| r.kind == ns_kind && self.string(r, ns_name) == Some(name))
-            }),
+            Target::Value(v) => v
+                .as_str()
+                .and_then(|name| self.namespaces.get(name))
+                .and_then(|&idx| self.unit.resources.get(idx)),
             Target::Unknown => None,
         };
         match namespace {
@@ -829,7 +882,7 @@ impl<'a> Adapter<'a> {
     }
 
     /// A cluster's audit logging: inline settings or a logging resource naming it.
-    pub(super) fn audit_logging(&self, res: &'a Resource) -> Val<bool> {
+    pub(super) fn audit_logging(&self, idx: usize, res: &'a Resource) -> Val<bool> {
         let (field, enable) = self.s.cluster_logging;
         let inline = match (res.attr(field), enable) {
             (
@@ -863,12 +916,15 @@ impl<'a> Adapter<'a> {
         };
         // A logging resource whose cluster cannot be evaluated may be this cluster's.
         let mut maybe: Option<Span> = None;
-        if let Some((kind, cluster_f)) = self.s.audit_logging {
-            for (_, r) in self.managed().filter(|(_, r)| r.kind == kind) {
+        if let Some((_, cluster_f)) = self.s.audit_logging {
+            for (at, truth) in self.naming_cluster(&self.logging_resources, idx, res) {
+                let Some(r) = self.unit.resources.get(at) else {
+                    continue;
+                };
                 let Some(n) = present(&r.body, cluster_f) else {
                     continue;
                 };
-                match self.names_cluster(n, res) {
+                match truth {
                     Truth::True => return Val::explicit(true, r.span),
                     Truth::Unknown => {
                         maybe.get_or_insert(n.span);
@@ -883,6 +939,21 @@ impl<'a> Adapter<'a> {
             (inline, None) => inline.unwrap_or_else(|| Val::default(false, res.span)),
         }
     }
+}
+
+/// The resources of one kind that name a cluster (role attachments, audit logging), by what
+/// they name; see [`Adapter::cluster_index`].
+#[derive(Debug, Default)]
+pub(super) struct ClusterIndex<'a> {
+    /// By the cluster resource they reference.
+    by_resource: HashMap<usize, Vec<usize>>,
+    /// By the identifier they name as a literal.
+    by_identifier: HashMap<&'a str, Vec<usize>>,
+    /// The first and the last that name an identifier: any of them may name a cluster whose
+    /// own identifier cannot be evaluated.
+    any_identifier: Option<(usize, usize)>,
+    /// The first and the last whose cluster cannot be evaluated: they may name any cluster.
+    unknown: Option<(usize, usize)>,
 }
 
 /// A Terraform address as its own module names it: `module.net["a"].aws_network_acl.main[0]`

@@ -2,6 +2,7 @@
 //! [`Schema`]. Links are resolved here, once, and defaults come from `model::defaults`.
 
 use super::AdaptOptions;
+use super::access::ClusterIndex;
 use super::resolve::{Resolver, Target};
 use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema};
 use crate::ir::{Mode, Node, Resource, Unit, Value};
@@ -44,6 +45,11 @@ pub(super) struct Adapter<'a> {
     /// Security group → whether its inline (ingress, egress) are the group's state rather than
     /// its configuration (plans of existing groups that write no inline rules).
     pub(super) state_rules_of: HashMap<Id, (bool, bool)>,
+    /// Role attachment and audit logging resources by the cluster they name, and serverless
+    /// namespaces by name: built before the warehouses, so that linking stays linear.
+    pub(super) role_attachments: ClusterIndex<'a>,
+    pub(super) logging_resources: ClusterIndex<'a>,
+    pub(super) namespaces: HashMap<&'a str, usize>,
 }
 
 /// What a route-table field names.
@@ -122,6 +128,9 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         parameter_group_names: HashMap::new(),
         original_main_of: HashMap::new(),
         state_rules_of: HashMap::new(),
+        role_attachments: ClusterIndex::default(),
+        logging_resources: ClusterIndex::default(),
+        namespaces: HashMap::new(),
     };
     a.networks_and_groups();
     a.subnets_and_parameter_groups();
@@ -924,7 +933,14 @@ impl<'a> Adapter<'a> {
     fn warehouses(&mut self, region: &UnitRegion) {
         let s = self.s;
         let constraints = &self.unit.settings.aws_provider_constraints;
-        for (_, res) in self.managed() {
+        if let Some((kind, field, _)) = s.cluster_role_attachment {
+            self.role_attachments = self.cluster_index(kind, field);
+        }
+        if let Some((kind, field)) = s.audit_logging {
+            self.logging_resources = self.cluster_index(kind, field);
+        }
+        self.namespaces = self.namespace_index();
+        for (idx, res) in self.managed() {
             let kind = if res.kind == s.cluster {
                 WarehouseKind::Cluster
             } else if res.kind == s.workgroup {
@@ -1039,7 +1055,7 @@ impl<'a> Adapter<'a> {
                         parameter_group,
                         require_ssl: None,
                         region: region.of(res),
-                        roles: self.cluster_roles(res),
+                        roles: self.cluster_roles(idx, res),
                         enhanced_vpc_routing: self.flag(
                             res,
                             s.cluster_evr,
@@ -1052,7 +1068,7 @@ impl<'a> Adapter<'a> {
                             || Val::default(false, res.span),
                         ),
                         dual_stack: self.dual_stack(res),
-                        audit_logging: self.audit_logging(res),
+                        audit_logging: self.audit_logging(idx, res),
                     }
                 }
                 WarehouseKind::Workgroup => Warehouse {
