@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -1219,7 +1221,7 @@ fn assert_markdown_is_inert(out: &str) {
         }
         // Outside fences and code spans, every `[` or `]` is escaped, and `<` starts a tag of
         // ours; a table row has its six delimiters.
-        let prose = prose(line);
+        let prose = common::markdown_prose(line);
         assert!(
             !prose.contains(['[', ']']),
             "a live link or image in {line:?}"
@@ -1240,44 +1242,6 @@ fn assert_markdown_is_inert(out: &str) {
             assert_eq!(delimiters, 6, "{line:?}");
         }
     }
-}
-
-/// A Markdown line without its code spans and backslash-escaped characters (CommonMark: a
-/// run of n backticks opens a span that the next run of exactly n closes).
-fn prose(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let run = |i: usize| chars[i..].iter().take_while(|&&c| c == '`').count();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' && chars.get(i + 1).is_some_and(char::is_ascii_punctuation) {
-            i += 2;
-            continue;
-        }
-        if c == '`' {
-            let n = run(i);
-            let mut j = i + n;
-            let mut end = None;
-            while j < chars.len() {
-                if chars[j] == '`' {
-                    let m = run(j);
-                    if m == n {
-                        end = Some(j + m);
-                        break;
-                    }
-                    j += m;
-                } else {
-                    j += 1;
-                }
-            }
-            i = end.unwrap_or(i + n);
-            continue;
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
 }
 
 #[test]

@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -1431,7 +1433,7 @@ proptest! {
                     let ticks = line.chars().take_while(|&c| c == '`').count();
                     prop_assert!(ticks == 0 || line == "`".repeat(ticks) + "diff" || line == "`".repeat(ticks),
                         "{:?}", line);
-                    let prose = markdown_prose(line);
+                    let prose = common::markdown_prose(line);
                     prop_assert!(!prose.contains("]("), "{:?}", line);
                     prop_assert!(!prose.contains(['[', ']']), "{:?}", line);
                     for (i, _) in prose.match_indices('<') {
@@ -1453,42 +1455,4 @@ proptest! {
             }
         }
     }
-}
-
-/// A Markdown line without its code spans and backslash-escaped characters (CommonMark: a
-/// run of n backticks opens a span that the next run of exactly n closes).
-fn markdown_prose(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let run = |i: usize| chars[i..].iter().take_while(|&&c| c == '`').count();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' && chars.get(i + 1).is_some_and(char::is_ascii_punctuation) {
-            i += 2;
-            continue;
-        }
-        if c == '`' {
-            let n = run(i);
-            let mut j = i + n;
-            let mut end = None;
-            while j < chars.len() {
-                if chars[j] == '`' {
-                    let m = run(j);
-                    if m == n {
-                        end = Some(j + m);
-                        break;
-                    }
-                    j += m;
-                } else {
-                    j += 1;
-                }
-            }
-            i = end.unwrap_or(i + n);
-            continue;
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
 }
