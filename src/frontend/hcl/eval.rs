@@ -26,9 +26,13 @@ pub(crate) const MAX_NESTED_EVALS: usize = 1_000;
 // each other cannot hang the run or exhaust memory. Strings cost a step more per
 // [`STRING_BYTES_PER_STEP`] bytes.
 const STRING_BYTES_PER_STEP: usize = 64;
-/// The memory a copied node takes besides its text (the node and its place in a list or map),
-/// as charged to `Limits::value_bytes`.
-const NODE_BYTES: usize = 96;
+/// The memory a copied node takes besides what it holds (its place in a list, or the value
+/// half of a map entry), as charged to `Limits::value_bytes`.
+const NODE_BYTES: usize = 64;
+/// The memory of one B-tree leaf of a copied map (room for eleven keys and nodes, whatever the
+/// map holds), charged for every eight entries: a small map costs about ten times its entries,
+/// and leaving that out undercounted copied maps of maps by as much.
+const MAP_LEAF_BYTES: usize = 800;
 
 /// What copying `node` costs: (evaluation steps, bytes). None once the steps pass `max_steps`
 /// (the walk stops there).
@@ -37,12 +41,16 @@ fn copy_cost(node: &Node, max_steps: usize) -> Option<(usize, usize)> {
     let mut bytes = 0usize;
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
-        let text = match &node.value {
-            Value::String(s) => s.len(),
-            _ => 0,
+        let (text, held) = match &node.value {
+            Value::String(s) => (s.len(), s.len()),
+            Value::Map(map) => (
+                0,
+                map.len().div_ceil(8) * MAP_LEAF_BYTES + map.keys().map(String::len).sum::<usize>(),
+            ),
+            _ => (0, 0),
         };
         steps = steps.checked_add(1 + text / STRING_BYTES_PER_STEP)?;
-        bytes = bytes.checked_add(NODE_BYTES + text)?;
+        bytes = bytes.checked_add(NODE_BYTES + held)?;
         if steps >= max_steps {
             return None;
         }
@@ -679,6 +687,9 @@ impl Evaluator<'_> {
         self.evaluating.push(named);
         let node = capped(self.eval(m, expr, &Scope::new(*file)));
         self.evaluating.pop();
+        // The value is kept for later references and handed to this one: the second copy is
+        // paid for like any other.
+        let node = self.charge(node);
         self.inst_mut(m)
             .locals
             .insert(name.to_string(), Slot::Done(node.clone()));
@@ -717,6 +728,9 @@ impl Evaluator<'_> {
         self.evaluating.push(named);
         let node = capped(self.eval(m, expr, &Scope::new(*file)));
         self.evaluating.pop();
+        // The value is kept for later references and handed to this one: the second copy is
+        // paid for like any other.
+        let node = self.charge(node);
         self.inst_mut(m)
             .outputs
             .insert(name.to_string(), Slot::Done(node.clone()));
