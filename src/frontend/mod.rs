@@ -69,10 +69,7 @@ pub(crate) fn json_too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
-                    let before = text.get(..i).unwrap_or("");
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                    return Some((line, column));
+                    return Some(line_column(text, i));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -81,6 +78,16 @@ pub(crate) fn json_too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
         i += 1;
     }
     None
+}
+
+/// The 1-based line and column of byte `at` of `text`.
+pub(crate) fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at.min(text.len())).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before.get(line_start..).map_or(0, |l| l.chars().count()) + 1,
+    )
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! mapped back to the original text, and a warning at each such run of lines. Only the first
 //! document of a stream is read; each further one gets a warning.
 
+use crate::frontend::line_column;
 use crate::ir::{FileId, Span};
 use crate::limits::Limits;
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -182,16 +183,6 @@ impl Offsets {
                 .map_or(0, |b| *b as usize)
         }
     }
-}
-
-/// The 1-based line and column of byte `at` of `text`.
-fn line_column(text: &str, at: usize) -> (usize, usize) {
-    let before = text.get(..at.min(text.len())).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before.get(line_start..).map_or(0, |l| l.chars().count()) + 1,
-    )
 }
 
 /// How many times a template whose indentation YAML 1.2 rejects is read again, and how many
@@ -775,10 +766,10 @@ fn plain_scalar(value: &str) -> Kind {
 pub(crate) fn parse_json(text: &str, file: FileId, limits: &Limits) -> Result<Parsed, ParseError> {
     let root = parse_json_keeping_duplicates(text, file, limits)?;
     if let Some((key, span)) = duplicate_key(&root) {
-        let before = text.get(..span.start as usize).unwrap_or("");
+        let (line, column) = line_column(text, span.start as usize);
         return Err(ParseError {
-            line: before.matches('\n').count() + 1,
-            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            line,
+            column,
             message: format!("duplicate key `{key}`"),
         });
     }

@@ -419,14 +419,14 @@ impl Gen<'_> {
         if ids.is_empty() {
             return;
         }
-        let before = self.json.get(..header.start as usize).unwrap_or("");
+        let line = crate::frontend::line_column(self.json, header.start as usize).0;
         self.suppressions.push(Suppression {
             ids,
             reason,
             span: value.span,
             target: SuppressionTarget::Line {
                 file: self.file,
-                line: before.matches('\n').count() + 1,
+                line,
             },
         });
     }

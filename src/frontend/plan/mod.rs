@@ -242,9 +242,7 @@ fn read_plan(
     let mut addresses: std::collections::HashSet<&str> = std::collections::HashSet::new();
     // Where a byte offset of the plan is, for messages.
     let at = |offset: u32| -> (Option<usize>, Option<usize>) {
-        let before = text.get(..offset as usize).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = crate::frontend::line_column(text, offset as usize);
         (Some(line), Some(column))
     };
     // Where the previous change's `after` ended: each address is searched for after it.

@@ -101,6 +101,7 @@ pub(super) fn items<'a>(node: &'a Node, name: &str) -> Option<&'a [Node]> {
 
 /// Builds the model of one unit with the family's names.
 pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOptions) -> Model {
+    let region = unit_region(unit, options);
     let mut a = Adapter {
         unit,
         s: schema,
@@ -120,8 +121,8 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         role_of: HashMap::new(),
         bucket_of: HashMap::new(),
         role_names: HashMap::new(),
-        region_text: match unit_region(unit, options) {
-            UnitRegion::Written(name, _) | UnitRegion::Given(name) => name,
+        region_text: match &region {
+            UnitRegion::Written(name, _) | UnitRegion::Given(name) => name.clone(),
             UnitRegion::Unknown => crate::ir::region::STACK_REGION.to_string(),
         },
         subnet_group_names: HashMap::new(),
@@ -142,7 +143,7 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
     a.buckets();
     a.roles();
     a.trails();
-    a.warehouses(&unit_region(unit, options));
+    a.warehouses(&region);
     a.flow_logs();
     a.model.conditional = unit
         .resources
