@@ -1589,6 +1589,79 @@ fn a_local_copied_into_many_places_stops_at_the_value_budget() {
     run.assert_valid_analyzed();
 }
 
+/// A file of `count` small-map locals with, in the middle, a heredoc holding braces and
+/// quotes, a division by zero (an error at its position) and the local a cluster takes
+/// `publicly_accessible` from; the cluster comes after. Also the lines of the division and of
+/// the cluster's `publicly_accessible`.
+fn flat_locals(count: usize) -> (String, usize, usize) {
+    let mut text = String::from("locals {\n");
+    let mut ratio_line = 0;
+    for i in 0..count {
+        text.push_str(&format!(
+            "  l{i} = {{ name = \"n{i}\", port = {}, cidr = \"10.0.0.0/16\" }}\n",
+            i % 65535
+        ));
+        if i == count / 2 {
+            text.push_str("  policy = <<-EOT\n    {\"a\": \"${local.l1.name}\"} }\n  EOT\n");
+            text.push_str("  # a } and a \" in a comment\n");
+            ratio_line = text.lines().count() + 1;
+            text.push_str("  ratio = 1 / 0\n  public = true\n");
+        }
+    }
+    text.push_str("}\n\n");
+    let public_line = text.lines().count() + 4;
+    text.push_str(
+        "resource \"aws_redshift_cluster\" \"flat\" {\n  cluster_identifier = \"flat\"\n  \
+         node_type = \"ra3.xlplus\"\n  publicly_accessible = local.public\n  \
+         tags = { p = local.policy, r = local.ratio }\n}\n",
+    );
+    (text, ratio_line, public_line)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_large_flat_file_is_read_in_pieces_with_exact_positions() {
+    let dir = scene();
+    // 6 MB: whole, its syntax tree alone took 46 times that.
+    let (text, ratio_line, public_line) = flat_locals(100_000);
+    write(dir.path(), "flat/main.tf", &text);
+    let (run, peak) = check_with_peak_memory(dir.path(), &["."]);
+    assert!(peak < BLOW_UP_BOUND_KIB, "peak {peak} KiB");
+    // An expression in the middle of the file, evaluated when it is referenced.
+    let (message, line, column) = run.error_at("flat/main.tf");
+    assert_eq!(
+        message,
+        "division by zero: Terraform rejects this expression"
+    );
+    assert_eq!((line, column), (Some(ratio_line as u64), Some(11)));
+    let found: Vec<(u64, u64)> = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "RS104" && f["location"]["path"] == "flat/main.tf")
+        .map(|f| {
+            let at = &f["location"];
+            (
+                at["start_line"].as_u64().unwrap(),
+                at["start_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(public_line as u64, 25)], "{:#}", run.report);
+    run.assert_valid_analyzed();
+
+    // A syntax error far into the file is reported where it is.
+    let mut broken: Vec<&str> = text.lines().collect();
+    let bad_line = broken.len() - 20_000;
+    broken[bad_line - 1] = "  broken = { a = }";
+    write(dir.path(), "flat/main.tf", broken.join("\n") + "\n");
+    let run = check(dir.path(), &["."]);
+    let (message, line, column) = run.error_at("flat/main.tf");
+    assert!(message.starts_with("syntax error"), "{message}");
+    assert_eq!((line, column), (Some(bad_line as u64), Some(18)));
+    run.assert_valid_analyzed();
+}
+
 // ---- Scale ---------------------------------------------------------------------------------
 
 /// One Terraform module with `n` public clusters sharing a network, each with an audit logging

@@ -2,13 +2,17 @@
 //! knowable before apply. Anything else becomes `Unknown` with the expression's span.
 
 use super::functions;
-use super::module::{ChildInstances, Evaluator, Instances, Slot, header_span};
-use crate::ir::{Diagnostic, FileId, Mode, Node, Reference, Span, Value};
+use super::module::{
+    ChildInstances, Evaluator, Instances, Kept, ModuleDecl, ModuleInst, NamedExpr, Slot,
+    header_span,
+};
+use super::pieces::Origin;
+use crate::ir::{Diagnostic, Mode, Node, Reference, Span, Value};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 /// How deep expressions may nest before evaluation gives up with Unknown.
@@ -74,10 +78,49 @@ const META_ARGUMENTS: [&str; 7] = [
     "connection",
 ];
 
+/// The named values of a module evaluated once and kept: locals and outputs.
+#[derive(Clone, Copy)]
+enum Named {
+    Local,
+    Output,
+}
+
+impl Named {
+    /// How a reference names it (`local.x`, `module.m.x` is `output.x` in a cycle's path).
+    fn word(self) -> &'static str {
+        match self {
+            Named::Local => "local",
+            Named::Output => "output",
+        }
+    }
+
+    fn declared(self, decl: &ModuleDecl) -> &HashMap<String, NamedExpr> {
+        match self {
+            Named::Local => &decl.locals,
+            Named::Output => &decl.outputs,
+        }
+    }
+
+    fn slots(self, inst: &ModuleInst) -> &HashMap<String, Slot> {
+        match self {
+            Named::Local => &inst.locals,
+            Named::Output => &inst.outputs,
+        }
+    }
+
+    fn slots_mut(self, inst: &mut ModuleInst) -> &mut HashMap<String, Slot> {
+        match self {
+            Named::Local => &mut inst.locals,
+            Named::Output => &mut inst.outputs,
+        }
+    }
+}
+
 /// The names in scope while evaluating one expression.
 #[derive(Clone)]
 pub(crate) struct Scope {
-    pub file: FileId,
+    /// Where the expression's text sits: the parser's positions are relative to it.
+    pub origin: Origin,
     pub count_index: Option<Node>,
     /// Shared, so that cloning a scope (every nested expression does) copies no values.
     pub each: Option<Rc<(Node, Node)>>,
@@ -87,9 +130,9 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    pub fn new(file: FileId) -> Scope {
+    pub fn new(origin: Origin) -> Scope {
         Scope {
-            file,
+            origin,
             count_index: None,
             each: None,
             bindings: Vec::new(),
@@ -113,7 +156,7 @@ impl Scope {
 }
 
 fn span_of(scope: &Scope, range: Option<std::ops::Range<usize>>) -> Span {
-    Span::new(scope.file, range.unwrap_or(0..0))
+    scope.origin.span(range.unwrap_or(0..0))
 }
 
 impl Evaluator<'_> {
@@ -656,48 +699,16 @@ impl Evaluator<'_> {
     }
 
     fn local(&mut self, m: usize, name: &str, span: Span) -> Node {
-        match self.inst(m).locals.get(name) {
-            Some(Slot::Done(node)) => {
-                // Paid for before the copy is made: a value referenced in many places must
-                // not be copied past the budget.
-                let cost = copy_cost(node, self.steps_left);
-                if !self.pay(cost, span) {
-                    return Node::unknown(span);
-                }
-                return match self.inst(m).locals.get(name) {
-                    Some(Slot::Done(node)) => node.clone(),
-                    _ => Node::unknown(span),
-                };
-            }
-            Some(Slot::InProgress) => {
-                let closing = format!("{}local.{name}", self.inst(m).prefix);
-                self.cycle(closing, span);
-                return Node::unknown(span);
-            }
-            None => {}
-        }
-        let decl = self.inst(m).decl.clone();
-        let Some((expr, file)) = decl.locals.get(name) else {
-            return Node::unknown(span);
-        };
-        self.inst_mut(m)
-            .locals
-            .insert(name.to_string(), Slot::InProgress);
-        let named = format!("{}local.{name}", self.inst(m).prefix);
-        self.evaluating.push(named);
-        let node = capped(self.eval(m, expr, &Scope::new(*file)));
-        self.evaluating.pop();
-        // The value is kept for later references and handed to this one: the second copy is
-        // paid for like any other.
-        let node = self.charge(node);
-        self.inst_mut(m)
-            .locals
-            .insert(name.to_string(), Slot::Done(node.clone()));
-        node
+        self.named_value(m, Named::Local, name, span)
     }
 
     fn output(&mut self, m: usize, name: &str, span: Span) -> Node {
-        match self.inst(m).outputs.get(name) {
+        self.named_value(m, Named::Output, name, span)
+    }
+
+    /// The value of a local or output of module instance `m`, evaluated on first use and kept.
+    fn named_value(&mut self, m: usize, named: Named, name: &str, span: Span) -> Node {
+        match named.slots(self.inst(m)).get(name) {
             Some(Slot::Done(node)) => {
                 // Paid for before the copy is made: a value referenced in many places must
                 // not be copied past the budget.
@@ -705,34 +716,62 @@ impl Evaluator<'_> {
                 if !self.pay(cost, span) {
                     return Node::unknown(span);
                 }
-                return match self.inst(m).outputs.get(name) {
+                return match named.slots(self.inst(m)).get(name) {
                     Some(Slot::Done(node)) => node.clone(),
                     _ => Node::unknown(span),
                 };
             }
             Some(Slot::InProgress) => {
-                let closing = format!("{}output.{name}", self.inst(m).prefix);
+                let closing = format!("{}{}.{name}", self.inst(m).prefix, named.word());
                 self.cycle(closing, span);
                 return Node::unknown(span);
             }
             None => {}
         }
         let decl = self.inst(m).decl.clone();
-        let Some((expr, file)) = decl.outputs.get(name) else {
+        let Some(declared) = named.declared(&decl).get(name) else {
             return Node::unknown(span);
         };
-        self.inst_mut(m)
-            .outputs
+        named
+            .slots_mut(self.inst_mut(m))
             .insert(name.to_string(), Slot::InProgress);
-        let named = format!("{}output.{name}", self.inst(m).prefix);
-        self.evaluating.push(named);
-        let node = capped(self.eval(m, expr, &Scope::new(*file)));
+        let label = format!("{}{}.{name}", self.inst(m).prefix, named.word());
+        self.evaluating.push(label);
+        let node = match &declared.expr {
+            Kept::Parsed(expr) => capped(self.eval(m, expr, &Scope::new(declared.origin))),
+            Kept::Text(range) => {
+                let file = declared.origin.file;
+                let text = self
+                    .sources
+                    .text(file)
+                    .get(range.clone())
+                    .unwrap_or_default();
+                let origin = Origin {
+                    file,
+                    base: range.start,
+                };
+                match hcl_edit::parser::parse_expr(text) {
+                    Ok(expr) => capped(self.eval(m, &expr, &Scope::new(origin))),
+                    Err(err) => {
+                        // It parsed as part of its piece of the file; alone it should too.
+                        let at = Span::new(file, range.clone());
+                        let message = format!(
+                            "this expression did not parse again on its own ({}); its value \
+                             is unknown",
+                            err.message()
+                        );
+                        self.diag(at, message);
+                        Node::unknown(at)
+                    }
+                }
+            }
+        };
         self.evaluating.pop();
         // The value is kept for later references and handed to this one: the second copy is
         // paid for like any other.
         let node = self.charge(node);
-        self.inst_mut(m)
-            .outputs
+        named
+            .slots_mut(self.inst_mut(m))
             .insert(name.to_string(), Slot::Done(node.clone()));
         node
     }
@@ -890,7 +929,7 @@ impl Evaluator<'_> {
                     if top && META_ARGUMENTS.contains(&ident) {
                         continue;
                     }
-                    let span = super::module::block_span(scope.file, block);
+                    let span = super::module::block_span(scope.origin, block);
                     if ident == "dynamic" {
                         let Some(label) = block.labels.first().map(|l| l.as_str().to_string())
                         else {
@@ -964,7 +1003,7 @@ impl Evaluator<'_> {
             let lowered = self.lower_body(m, &content.body, &inner, false);
             out.push(Node::new(
                 lowered,
-                super::module::block_span(scope.file, content),
+                super::module::block_span(scope.origin, content),
             ));
         }
         let _ = header_span;

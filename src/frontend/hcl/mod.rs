@@ -10,6 +10,7 @@ mod eval;
 mod functions;
 mod json;
 mod module;
+mod pieces;
 pub mod suppressions;
 
 #[cfg(test)]

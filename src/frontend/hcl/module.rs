@@ -3,6 +3,7 @@
 //! come out.
 
 use super::eval::Scope;
+use super::pieces::{Origin, PIECE_BYTES, Piece};
 use crate::frontend::FileSystem;
 use crate::ir::{
     Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
@@ -34,8 +35,24 @@ pub struct HclOptions {
 
 pub(crate) struct VariableDecl {
     pub default: Option<Expression>,
-    pub file: FileId,
+    pub origin: Origin,
     pub span: Span,
+}
+
+/// The expression of a local or an output.
+pub(crate) struct NamedExpr {
+    pub origin: Origin,
+    pub expr: Kept,
+}
+
+/// An expression as kept until it is evaluated.
+pub(crate) enum Kept {
+    /// Boxed: one pointer, not a whole expression, for each of a file's many locals.
+    Parsed(Box<Expression>),
+    /// The range of its text, parsed again when evaluated: a file read in pieces keeps no
+    /// syntax tree of its locals and outputs, which would cost 15–30 times their text
+    /// ([`super::pieces`]), and most of them are never referenced.
+    Text(std::ops::Range<usize>),
 }
 
 pub(crate) struct ResourceDecl {
@@ -43,13 +60,13 @@ pub(crate) struct ResourceDecl {
     pub kind: String,
     pub name: String,
     pub block: Block,
-    pub file: FileId,
+    pub origin: Origin,
 }
 
 pub(crate) struct ModuleCallDecl {
     pub name: String,
     pub block: Block,
-    pub file: FileId,
+    pub origin: Origin,
 }
 
 /// The declarations of one module directory.
@@ -57,15 +74,54 @@ pub(crate) struct ModuleCallDecl {
 pub(crate) struct ModuleDecl {
     pub dir: PathBuf,
     pub variables: BTreeMap<String, VariableDecl>,
-    pub locals: HashMap<String, (Expression, FileId)>,
+    pub locals: HashMap<String, NamedExpr>,
     pub resources: Vec<ResourceDecl>,
     pub resource_index: HashMap<(Mode, String, String), usize>,
     pub calls: Vec<ModuleCallDecl>,
     pub call_index: HashMap<String, usize>,
-    pub outputs: HashMap<String, (Expression, FileId)>,
+    pub outputs: HashMap<String, NamedExpr>,
     /// `provider "aws"` blocks: alias (None = default) → region expression.
-    pub aws_regions: Vec<(Option<String>, Option<Expression>, FileId)>,
+    pub aws_regions: Vec<(Option<String>, Option<Expression>, Origin)>,
     pub aws_constraints: Vec<String>,
+}
+
+/// A body the parser gave, and where it sits.
+pub(crate) struct ParsedBody {
+    pub body: Body,
+    pub origin: Origin,
+    /// The inside of a `locals` block: its attributes are locals.
+    pub locals_only: bool,
+    /// The file was parsed in pieces (it is large): locals and outputs are kept as text.
+    pub in_pieces: bool,
+}
+
+impl ModuleDecl {
+    /// Adds the declarations of one more file of the module.
+    fn absorb(&mut self, file: ModuleDecl) {
+        // The first file's maps are taken as they are: a module of one large file holds its
+        // locals once, not twice while they are copied.
+        fn merge<K: std::hash::Hash + Eq, V>(into: &mut HashMap<K, V>, from: HashMap<K, V>) {
+            if into.is_empty() {
+                *into = from;
+            } else {
+                into.extend(from);
+            }
+        }
+        self.variables.extend(file.variables);
+        merge(&mut self.locals, file.locals);
+        merge(&mut self.outputs, file.outputs);
+        for resource in file.resources {
+            let key = (resource.mode, resource.kind.clone(), resource.name.clone());
+            self.resource_index.insert(key, self.resources.len());
+            self.resources.push(resource);
+        }
+        for call in file.calls {
+            self.call_index.insert(call.name.clone(), self.calls.len());
+            self.calls.push(call);
+        }
+        self.aws_regions.extend(file.aws_regions);
+        self.aws_constraints.extend(file.aws_constraints);
+    }
 }
 
 /// Lazily evaluated named value (local, output).
@@ -451,13 +507,16 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Reads and parses one HCL file; a syntax error becomes a diagnostic with its location.
-    fn parse_file(&mut self, path: &Path) -> Option<(FileId, Body)> {
-        self.parse_file_named(path, None)
-    }
-
-    /// [`Self::parse_file`] for a file the command line named with the flag `what`.
-    fn parse_file_named(&mut self, path: &Path, what: Option<&str>) -> Option<(FileId, Body)> {
+    /// Reads and parses one HCL file (`what`: the command-line flag that named it), handing
+    /// each body the parser gives to `read`, which gathers what it needs into a `T`. A large
+    /// file is parsed in pieces, each dropped before the next is parsed ([`super::pieces`]).
+    /// A syntax error becomes a diagnostic with its location, and None.
+    fn parse_file<T: Default>(
+        &mut self,
+        path: &Path,
+        what: Option<&str>,
+        mut read: impl FnMut(&mut Self, &mut T, ParsedBody),
+    ) -> Option<T> {
         let id = self.read_file(path, what)?;
         let id = if super::json::is_json_syntax(path) {
             self.translate_json(path, id)?
@@ -475,14 +534,52 @@ impl Evaluator<'_> {
             });
             return None;
         }
+        if let Some(pieces) = super::pieces::pieces(self.sources.text(id), PIECE_BYTES) {
+            let diags_before = self.diags.len();
+            let mut gathered = T::default();
+            let mut every_piece_parsed = true;
+            for piece in pieces {
+                let (range, locals_only) = match piece {
+                    Piece::Items(range) => (range, false),
+                    Piece::Locals(range) => (range, true),
+                };
+                let parsed = self.sources.text(id).get(range.clone());
+                let Some(Ok(body)) = parsed.map(hcl_edit::parser::parse_body) else {
+                    every_piece_parsed = false;
+                    break;
+                };
+                let origin = Origin {
+                    file: id,
+                    base: range.start,
+                };
+                let body = ParsedBody {
+                    body,
+                    origin,
+                    locals_only,
+                    in_pieces: true,
+                };
+                read(self, &mut gathered, body);
+            }
+            if every_piece_parsed {
+                self.scan_suppressions(id);
+                return Some(gathered);
+            }
+            // The parser has the last word: the whole file, read as one, is either what the
+            // pieces missed or the syntax error, at its real position.
+            self.diags.truncate(diags_before);
+        }
         match hcl_edit::parser::parse_body(self.sources.text(id)) {
             Ok(body) => {
-                let text = self.sources.text(id);
-                if text.contains(super::suppressions::MARKER) && !self.sources.is_generated(id) {
-                    self.suppressions
-                        .extend(super::suppressions::scan_comments(id, text));
-                }
-                Some((id, body))
+                self.scan_suppressions(id);
+                let mut gathered = T::default();
+                let body = ParsedBody {
+                    body,
+                    origin: Origin::whole(id),
+                    locals_only: false,
+                    in_pieces: false,
+                };
+                read(self, &mut gathered, body);
+                Some(gathered)
             }
             Err(err) => {
                 let loc = err.location();
@@ -500,6 +597,15 @@ impl Evaluator<'_> {
                 });
                 None
             }
+        }
+    }
+
+    /// Keeps the suppression comments of file `id` (a generated text has none of its own).
+    fn scan_suppressions(&mut self, id: FileId) {
+        let text = self.sources.text(id);
+        if text.contains(super::suppressions::MARKER) && !self.sources.is_generated(id) {
+            self.suppressions
+                .extend(super::suppressions::scan_comments(id, text));
         }
     }
 
@@ -564,8 +670,10 @@ impl Evaluator<'_> {
             ..ModuleDecl::default()
         };
         for path in files {
-            if let Some((file, body)) = self.parse_file(&path) {
-                self.collect_decls(&mut decl, file, body);
+            if let Some(file) = self.parse_file(&path, None, |_, file, body| {
+                collect_decls(file, body);
+            }) {
+                decl.absorb(file);
             }
         }
         let decl = Rc::new(decl);
@@ -573,114 +681,6 @@ impl Evaluator<'_> {
             self.decls.insert(dir.to_path_buf(), decl.clone());
         }
         decl
-    }
-
-    fn collect_decls(&mut self, decl: &mut ModuleDecl, file: FileId, body: Body) {
-        for structure in body.into_iter() {
-            let Structure::Block(block) = structure else {
-                continue;
-            };
-            let labels: Vec<String> = block
-                .labels
-                .iter()
-                .map(|l| l.as_str().to_string())
-                .collect();
-            match (block.ident.as_str(), labels.as_slice()) {
-                ("resource", [kind, name]) | ("data", [kind, name]) => {
-                    let mode = if block.ident.as_str() == "data" {
-                        Mode::Data
-                    } else {
-                        Mode::Managed
-                    };
-                    let key = (mode, kind.clone(), name.clone());
-                    decl.resource_index.insert(key, decl.resources.len());
-                    decl.resources.push(ResourceDecl {
-                        mode,
-                        kind: kind.clone(),
-                        name: name.clone(),
-                        block,
-                        file,
-                    });
-                }
-                ("variable", [name]) => {
-                    let span = header_span(file, &block);
-                    let default = block.body.get_attribute("default").map(|a| a.value.clone());
-                    decl.variables.insert(
-                        name.clone(),
-                        VariableDecl {
-                            default,
-                            file,
-                            span,
-                        },
-                    );
-                }
-                ("locals", []) => {
-                    for attr in block.body.attributes() {
-                        decl.locals
-                            .insert(attr.key.as_str().to_string(), (attr.value.clone(), file));
-                    }
-                }
-                ("output", [name]) => {
-                    if let Some(attr) = block.body.get_attribute("value") {
-                        decl.outputs
-                            .insert(name.clone(), (attr.value.clone(), file));
-                    }
-                }
-                ("module", [name]) => {
-                    decl.call_index.insert(name.clone(), decl.calls.len());
-                    decl.calls.push(ModuleCallDecl {
-                        name: name.clone(),
-                        block,
-                        file,
-                    });
-                }
-                ("provider", [name]) if name == "aws" => {
-                    let alias = block
-                        .body
-                        .get_attribute("alias")
-                        .and_then(|a| a.value.as_str())
-                        .map(str::to_string);
-                    let region = block.body.get_attribute("region").map(|a| a.value.clone());
-                    decl.aws_regions.push((alias, region, file));
-                }
-                ("terraform", []) => {
-                    for rp in block
-                        .body
-                        .blocks()
-                        .filter(|b| b.ident.as_str() == "required_providers")
-                    {
-                        for attr in rp.body.attributes() {
-                            let source = attr
-                                .value
-                                .as_object()
-                                .and_then(|o| {
-                                    o.iter().find(|(k, _)| object_key_name(k) == Some("source"))
-                                })
-                                .and_then(|(_, v)| v.expr().as_str().map(str::to_string));
-                            let is_aws = match &source {
-                                Some(s) => s.ends_with("hashicorp/aws"),
-                                None => attr.key.as_str() == "aws",
-                            };
-                            if !is_aws {
-                                continue;
-                            }
-                            let version = match &attr.value {
-                                Expression::String(s) => Some(s.value().to_string()),
-                                Expression::Object(o) => o
-                                    .iter()
-                                    .find(|(k, _)| object_key_name(k) == Some("version"))
-                                    .and_then(|(_, v)| v.expr().as_str().map(str::to_string)),
-                                _ => None,
-                            };
-                            if let Some(v) = version {
-                                decl.aws_constraints.push(v);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
     }
 
     /// Variable values of the root module, in Terraform's precedence: defaults, then
@@ -720,13 +720,20 @@ impl Evaluator<'_> {
         for (i, path) in tfvars.into_iter().enumerate() {
             // A `--var-file` that cannot be read is an error of this module; the rest is read.
             let what = (i >= found).then_some("--var-file");
-            let Some((file, body)) = self.parse_file_named(&path, what) else {
-                continue;
+            let read = |ev: &mut Self, values: &mut Vec<(String, Node)>, parsed: ParsedBody| {
+                // A `locals` block is not a variable assignment (Terraform rejects blocks in
+                // a variables file): as blocks anywhere else in it, it is passed over.
+                if parsed.locals_only {
+                    return;
+                }
+                let scope = Scope::new(parsed.origin);
+                for attr in parsed.body.attributes() {
+                    let node = ev.eval_const(&attr.value, &scope);
+                    values.push((attr.key.as_str().to_string(), node));
+                }
             };
-            for attr in body.attributes() {
-                let scope = Scope::new(file);
-                let node = self.eval_const(&attr.value, &scope);
-                assigned.insert(attr.key.as_str().to_string(), node);
+            if let Some(values) = self.parse_file(&path, what, read) {
+                assigned.extend(values);
             }
         }
         if !options.vars.is_empty() {
@@ -749,7 +756,7 @@ impl Evaluator<'_> {
                 let node = if trimmed.starts_with('[') || trimmed.starts_with('{') {
                     match hcl_edit::parser::parse_expr(&var.value) {
                         Ok(expr) => {
-                            let mut node = self.eval_const(&expr, &Scope::new(file));
+                            let mut node = self.eval_const(&expr, &Scope::new(Origin::whole(file)));
                             node.respan(span);
                             node
                         }
@@ -766,7 +773,7 @@ impl Evaluator<'_> {
             let node = match assigned.remove(name) {
                 Some(node) => node,
                 None => match &var.default {
-                    Some(expr) => self.eval_const(expr, &Scope::new(var.file)),
+                    Some(expr) => self.eval_const(expr, &Scope::new(var.origin)),
                     None => Node::unknown(var.span),
                 },
             };
@@ -781,12 +788,12 @@ impl Evaluator<'_> {
         let root = 0;
         let decl = self.modules.get(root)?.decl.clone();
         let _ = m;
-        let (_, expr, file) = decl
+        let (_, expr, origin) = decl
             .aws_regions
             .iter()
             .find(|(a, _, _)| a.as_deref() == alias)?;
         let expr = expr.as_ref()?;
-        Some(self.eval(root, expr, &Scope::new(*file)))
+        Some(self.eval(root, expr, &Scope::new(*origin)))
     }
 
     /// Expands every resource of module instance `m` and of the modules it calls.
@@ -801,10 +808,10 @@ impl Evaluator<'_> {
                 res.kind,
                 res.name
             );
-            let header = header_span(res.file, &res.block);
+            let header = header_span(res.origin, &res.block);
             let mut emit = |ev: &mut Self, address: String, scope: Scope| {
                 let body = ev.lower_body(m, &res.block.body, &scope, true);
-                let body_span = block_span(res.file, &res.block);
+                let body_span = block_span(res.origin, &res.block);
                 out.push(Resource {
                     family: Family::Terraform,
                     mode: res.mode,
@@ -818,17 +825,17 @@ impl Evaluator<'_> {
                 });
             };
             match instances {
-                Instances::Single => emit(self, base.clone(), Scope::new(res.file)),
+                Instances::Single => emit(self, base.clone(), Scope::new(res.origin)),
                 Instances::Count(n) => {
                     for i in 0..n {
-                        let mut scope = Scope::new(res.file);
+                        let mut scope = Scope::new(res.origin);
                         scope.count_index = Some(Node::new(Value::Number(i as f64), header));
                         emit(self, format!("{base}[{i}]"), scope);
                     }
                 }
                 Instances::Keys(keys) => {
                     for (key, value) in keys {
-                        let mut scope = Scope::new(res.file);
+                        let mut scope = Scope::new(res.origin);
                         scope.each = Some(Rc::new((
                             Node::new(Value::String(key.clone()), header),
                             value,
@@ -837,7 +844,7 @@ impl Evaluator<'_> {
                     }
                 }
                 Instances::Unknown => {
-                    let mut scope = Scope::new(res.file);
+                    let mut scope = Scope::new(res.origin);
                     scope.count_index = Some(Node::unknown(header));
                     scope.each = Some(Rc::new((Node::unknown(header), Node::unknown(header))));
                     emit(self, format!("{base}[?]"), scope);
@@ -869,13 +876,13 @@ impl Evaluator<'_> {
         let Some(res) = decl.resources.get(idx) else {
             return Instances::Unknown;
         };
-        let result = self.count_or_for_each(m, &res.block, res.file);
+        let result = self.count_or_for_each(m, &res.block, res.origin);
         self.inst_mut(m).instances.insert(idx, result.clone());
         result
     }
 
-    fn count_or_for_each(&mut self, m: usize, block: &Block, file: FileId) -> Instances {
-        let scope = Scope::new(file);
+    fn count_or_for_each(&mut self, m: usize, block: &Block, origin: Origin) -> Instances {
+        let scope = Scope::new(origin);
         if let Some(attr) = block.body.get_attribute("count") {
             let node = self.eval(m, &attr.value, &scope);
             return match node.value {
@@ -959,8 +966,8 @@ impl Evaluator<'_> {
             Some(source) if is_local_source(source) => Some(normalize(&decl.dir.join(source))),
             Some(source) => {
                 let span = source_attr.map_or_else(
-                    || header_span(call.file, &call.block),
-                    |a| value_span(call.file, &a.value, &call.block),
+                    || header_span(call.origin, &call.block),
+                    |a| value_span(call.origin, &a.value, &call.block),
                 );
                 self.installed_dir(&key, &call.name, source, span)
             }
@@ -978,9 +985,9 @@ impl Evaluator<'_> {
         let child_decl = self.load_decl(&dir, None);
         let prefix = format!("{}module.{}", self.inst(m).prefix, call.name);
         self.evaluating.push(prefix.clone());
-        let result = match self.count_or_for_each(m, &call.block, call.file) {
+        let result = match self.count_or_for_each(m, &call.block, call.origin) {
             Instances::Single => {
-                let scope = Scope::new(call.file);
+                let scope = Scope::new(call.origin);
                 ChildInstances::Single(self.instantiate(
                     m,
                     call,
@@ -992,8 +999,8 @@ impl Evaluator<'_> {
             Instances::Count(n) => ChildInstances::Count(
                 (0..n)
                     .map(|i| {
-                        let mut scope = Scope::new(call.file);
-                        let span = header_span(call.file, &call.block);
+                        let mut scope = Scope::new(call.origin);
+                        let span = header_span(call.origin, &call.block);
                         scope.count_index = Some(Node::new(Value::Number(i as f64), span));
                         let p = (format!("{prefix}[{i}]."), key.clone());
                         self.instantiate(m, call, &child_decl, p, &scope)
@@ -1003,8 +1010,8 @@ impl Evaluator<'_> {
             Instances::Keys(keys) => ChildInstances::Keys(
                 keys.into_iter()
                     .map(|(each_key, value)| {
-                        let mut scope = Scope::new(call.file);
-                        let span = header_span(call.file, &call.block);
+                        let mut scope = Scope::new(call.origin);
+                        let span = header_span(call.origin, &call.block);
                         scope.each = Some(Rc::new((
                             Node::new(Value::String(each_key.clone()), span),
                             value,
@@ -1053,7 +1060,7 @@ impl Evaluator<'_> {
                 continue;
             }
             let node = match &var.default {
-                Some(expr) => self.eval_const(expr, &Scope::new(var.file)),
+                Some(expr) => self.eval_const(expr, &Scope::new(var.origin)),
                 None => Node::unknown(var.span),
             };
             vars.insert(name.clone(), node);
@@ -1159,11 +1166,11 @@ fn is_registry_source(source: &str) -> bool {
 }
 
 /// The span of an attribute's value, or of its block's header when the parser kept none.
-fn value_span(file: FileId, value: &Expression, block: &Block) -> Span {
+fn value_span(origin: Origin, value: &Expression, block: &Block) -> Span {
     use hcl_edit::Span as _;
     value
         .span()
-        .map_or_else(|| header_span(file, block), |r| Span::new(file, r))
+        .map_or_else(|| header_span(origin, block), |r| origin.span(r))
 }
 
 /// The offset where brackets first nest deeper than `max` (`Limits::hcl_nesting`: the parser
@@ -1202,7 +1209,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// The span of a block's header: its identifier through its last label.
-pub(crate) fn header_span(file: FileId, block: &Block) -> Span {
+pub(crate) fn header_span(origin: Origin, block: &Block) -> Span {
     use hcl_edit::Span as _;
     let start = block.ident.span().map_or(0, |r| r.start);
     let end = block
@@ -1211,14 +1218,14 @@ pub(crate) fn header_span(file: FileId, block: &Block) -> Span {
         .and_then(|l| l.span())
         .or_else(|| block.ident.span())
         .map_or(start, |r| r.end);
-    Span::new(file, start..end)
+    origin.span(start..end)
 }
 
-pub(crate) fn block_span(file: FileId, block: &Block) -> Span {
+pub(crate) fn block_span(origin: Origin, block: &Block) -> Span {
     use hcl_edit::Span as _;
     block
         .span()
-        .map_or_else(|| header_span(file, block), |r| Span::new(file, r))
+        .map_or_else(|| header_span(origin, block), |r| origin.span(r))
 }
 
 fn object_key_name(key: &hcl_edit::expr::ObjectKey) -> Option<&str> {
@@ -1230,4 +1237,141 @@ fn object_key_name(key: &hcl_edit::expr::ObjectKey) -> Option<&str> {
 
 pub(crate) fn quote_key(key: &str) -> String {
     format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Gathers the declarations of one parsed body into `decl`.
+fn collect_decls(decl: &mut ModuleDecl, parsed: ParsedBody) {
+    use hcl_edit::Span as _;
+    let origin = parsed.origin;
+    // Kept as text when the file was read in pieces (see [`Kept::Text`]).
+    let keep = |value: Expression| match value.span() {
+        Some(range) if parsed.in_pieces => {
+            Kept::Text(origin.base + range.start..origin.base + range.end)
+        }
+        _ => Kept::Parsed(Box::new(value)),
+    };
+    if parsed.locals_only {
+        for structure in parsed.body.into_iter() {
+            if let Structure::Attribute(attr) = structure {
+                let expr = keep(attr.value);
+                decl.locals
+                    .insert(attr.key.as_str().to_string(), NamedExpr { origin, expr });
+            }
+        }
+        return;
+    }
+    for structure in parsed.body.into_iter() {
+        let Structure::Block(block) = structure else {
+            continue;
+        };
+        let labels: Vec<String> = block
+            .labels
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect();
+        match (block.ident.as_str(), labels.as_slice()) {
+            ("resource", [kind, name]) | ("data", [kind, name]) => {
+                let mode = if block.ident.as_str() == "data" {
+                    Mode::Data
+                } else {
+                    Mode::Managed
+                };
+                let key = (mode, kind.clone(), name.clone());
+                decl.resource_index.insert(key, decl.resources.len());
+                decl.resources.push(ResourceDecl {
+                    mode,
+                    kind: kind.clone(),
+                    name: name.clone(),
+                    block,
+                    origin,
+                });
+            }
+            ("variable", [name]) => {
+                let span = header_span(origin, &block);
+                let default = block.body.get_attribute("default").map(|a| a.value.clone());
+                decl.variables.insert(
+                    name.clone(),
+                    VariableDecl {
+                        default,
+                        origin,
+                        span,
+                    },
+                );
+            }
+            ("locals", []) => {
+                // Moved, not cloned: a copy would double what a large file costs.
+                for structure in block.body.into_iter() {
+                    if let Structure::Attribute(attr) = structure {
+                        let expr = keep(attr.value);
+                        decl.locals
+                            .insert(attr.key.as_str().to_string(), NamedExpr { origin, expr });
+                    }
+                }
+            }
+            ("output", [name]) => {
+                let value = block.body.into_iter().find_map(|s| match s {
+                    Structure::Attribute(attr) if attr.key.as_str() == "value" => Some(attr.value),
+                    _ => None,
+                });
+                if let Some(value) = value {
+                    let expr = keep(value);
+                    decl.outputs
+                        .insert(name.clone(), NamedExpr { origin, expr });
+                }
+            }
+            ("module", [name]) => {
+                decl.call_index.insert(name.clone(), decl.calls.len());
+                decl.calls.push(ModuleCallDecl {
+                    name: name.clone(),
+                    block,
+                    origin,
+                });
+            }
+            ("provider", [name]) if name == "aws" => {
+                let alias = block
+                    .body
+                    .get_attribute("alias")
+                    .and_then(|a| a.value.as_str())
+                    .map(str::to_string);
+                let region = block.body.get_attribute("region").map(|a| a.value.clone());
+                decl.aws_regions.push((alias, region, origin));
+            }
+            ("terraform", []) => {
+                for rp in block
+                    .body
+                    .blocks()
+                    .filter(|b| b.ident.as_str() == "required_providers")
+                {
+                    for attr in rp.body.attributes() {
+                        let source = attr
+                            .value
+                            .as_object()
+                            .and_then(|o| {
+                                o.iter().find(|(k, _)| object_key_name(k) == Some("source"))
+                            })
+                            .and_then(|(_, v)| v.expr().as_str().map(str::to_string));
+                        let is_aws = match &source {
+                            Some(s) => s.ends_with("hashicorp/aws"),
+                            None => attr.key.as_str() == "aws",
+                        };
+                        if !is_aws {
+                            continue;
+                        }
+                        let version = match &attr.value {
+                            Expression::String(s) => Some(s.value().to_string()),
+                            Expression::Object(o) => o
+                                .iter()
+                                .find(|(k, _)| object_key_name(k) == Some("version"))
+                                .and_then(|(_, v)| v.expr().as_str().map(str::to_string)),
+                            _ => None,
+                        };
+                        if let Some(v) = version {
+                            decl.aws_constraints.push(v);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
