@@ -520,4 +520,60 @@ mod tests {
         }
         assert!(checked > 500, "only {checked} corpus files checked");
     }
+
+    /// Fragments that hide newlines, brackets and quotes from a scanner that does not know
+    /// them, and some that break the syntax.
+    const FRAGMENTS: &[&str] = &[
+        "a = 1\n",
+        "b = { c = \"}\" }\n",
+        "d = \"${ {e = \"]\"}.e } $${ %%{ \\\" {\"\n",
+        "f = <<EOT\n} ${ \"{\" } \"\n  EOT\n",
+        "g = <<-X\n  X2\n  X\n",
+        "# } \" {\n",
+        "// ]\n",
+        "/* {\n\" */ h = [\n  1,\n  2,\n]\n",
+        "locals {\n  i = (1 +\n 2)\n  j = \"}\"\n}\n",
+        "k \"l\" {\n  m = 1\n}\n",
+        "\n",
+        "n = {\n",
+        "}\n",
+        "o = \"\n",
+        "p = <<EOT\n",
+    ];
+
+    proptest::proptest! {
+        /// Whatever the text, a cut is between items: when the whole text parses, so does
+        /// every piece, to the same number of items.
+        #[test]
+        fn pieces_of_text_that_parses_parse_to_the_same_items(
+            picks in proptest::collection::vec(0..FRAGMENTS.len(), 1..24)
+        ) {
+            let text: String = picks.iter().filter_map(|&i| FRAGMENTS.get(i).copied()).collect();
+            if let Ok(whole) = hcl_edit::parser::parse_body(&text) {
+                if let Some(pieces) = pieces(&text, 1) {
+                    let mut cut = [0; 3];
+                    for piece in pieces {
+                        let (range, inside_locals) = match piece {
+                            Piece::Items(range) => (range, false),
+                            Piece::Locals(range) => (range, true),
+                        };
+                        let body = hcl_edit::parser::parse_body(&text[range.clone()]);
+                        proptest::prop_assert!(body.is_ok(), "{:?} of {:?}", range, text);
+                        let body = body.unwrap_or_default();
+                        if inside_locals {
+                            cut[2] += body.len();
+                        } else {
+                            let [items, blocks, attributes] = census(&body);
+                            cut[0] += items;
+                            cut[1] += blocks;
+                            cut[2] += attributes;
+                        }
+                    }
+                    let [items, blocks, attributes] = census(&whole);
+                    proptest::prop_assert_eq!(cut[0] + blocks - cut[1], items);
+                    proptest::prop_assert_eq!(cut[2], attributes);
+                }
+            }
+        }
+    }
 }
