@@ -1,15 +1,18 @@
 //! Expression evaluation: HCL expressions to IR nodes, with Terraform's semantics for what is
 //! knowable before apply. Anything else becomes `Unknown` with the expression's span.
 
+use super::budget::{Budget, Chain};
 use super::functions;
-use super::module::{
-    ChildInstances, Evaluator, Instances, Kept, ModuleDecl, ModuleInst, NamedExpr, Slot,
-    header_span,
+use super::load::{
+    Kept, Loader, ModuleCallDecl, ModuleDecl, NamedExpr, block_span, header_span, is_local_source,
+    normalize, value_span,
 };
 use super::pieces::Origin;
-use crate::ir::{Diagnostic, Mode, Node, Reference, Span, Value};
+use crate::ir::{Diagnostic, FileId, Mode, Node, Reference, Span, Value};
+use crate::limits::Limits;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::structure::Block;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use std::collections::{BTreeMap, HashMap};
@@ -17,56 +20,6 @@ use std::rc::Rc;
 
 /// How deep expressions may nest before evaluation gives up with Unknown.
 const MAX_EVAL_DEPTH: usize = 256;
-/// How deep evaluation may recurse in all, through references too (a chain of locals each
-/// naming the next starts a new expression, so [`MAX_EVAL_DEPTH`] alone does not bound it).
-pub(crate) const MAX_NESTED_EVALS: usize = 1_000;
-// The longest string evaluation may build (template growth, `join`, `format`) is
-// `Limits::string_bytes`.
-//
-// The work one root module's evaluation may do is `Limits::eval_steps`, in steps: an
-// expression evaluated, a loop iteration, a module instantiated, or a node of a value copied (a
-// reference to a local, a variable or a loop variable; a function's result). Past it every
-// value is unknown, so `for` expressions, `count`/`for_each` and module calls that multiply
-// each other cannot hang the run or exhaust memory. Strings cost a step more per
-// [`STRING_BYTES_PER_STEP`] bytes.
-const STRING_BYTES_PER_STEP: usize = 64;
-/// The memory a copied node takes besides what it holds (its place in a list, or the value
-/// half of a map entry), as charged to `Limits::value_bytes`.
-const NODE_BYTES: usize = 64;
-/// The memory of one B-tree leaf of a copied map (room for eleven keys and nodes, whatever the
-/// map holds), charged for every eight entries: a small map costs about ten times its entries,
-/// and leaving that out undercounted copied maps of maps by as much.
-const MAP_LEAF_BYTES: usize = 800;
-
-/// What copying `node` costs: (evaluation steps, bytes). None once the steps pass `max_steps`
-/// (the walk stops there).
-fn copy_cost(node: &Node, max_steps: usize) -> Option<(usize, usize)> {
-    let mut steps = 0usize;
-    let mut bytes = 0usize;
-    let mut stack = vec![node];
-    while let Some(node) = stack.pop() {
-        let (text, held) = match &node.value {
-            Value::String(s) => (s.len(), s.len()),
-            Value::Map(map) => (
-                0,
-                map.len().div_ceil(8) * MAP_LEAF_BYTES + map.keys().map(String::len).sum::<usize>(),
-            ),
-            _ => (0, 0),
-        };
-        steps = steps.checked_add(1 + text / STRING_BYTES_PER_STEP)?;
-        bytes = bytes.checked_add(NODE_BYTES + held)?;
-        if steps >= max_steps {
-            return None;
-        }
-        match &node.value {
-            Value::List(items) | Value::Concat(items) => stack.extend(items),
-            Value::Map(map) => stack.extend(map.values()),
-            _ => {}
-        }
-    }
-    Some((steps, bytes))
-}
-
 /// Block types and attributes of a resource that are Terraform meta-arguments, not attributes.
 const META_ARGUMENTS: [&str; 7] = [
     "count",
@@ -77,6 +30,333 @@ const META_ARGUMENTS: [&str; 7] = [
     "provisioner",
     "connection",
 ];
+
+/// What instantiating a module costs of the evaluation budget (`Limits::eval_steps`), so that
+/// at most 50,000 module instances are created by default.
+const MODULE_INSTANCE_STEPS: usize = 100;
+
+/// Lazily evaluated named value (local, output).
+#[derive(Clone)]
+pub(crate) enum Slot {
+    InProgress,
+    Done(Node),
+}
+
+/// The instances a `count`/`for_each` produced.
+#[derive(Clone)]
+pub(crate) enum Instances {
+    Single,
+    Count(usize),
+    Keys(Vec<(String, Node)>),
+    /// The count or keys are not knowable: one instance stands in, with unknown index/key.
+    Unknown,
+}
+
+/// Instantiated child modules of one call.
+#[derive(Clone)]
+pub(crate) enum ChildInstances {
+    InProgress,
+    /// Not a local module (registry, git) or too deep: its outputs are unknown.
+    OutOfScope,
+    Single(usize),
+    Count(Vec<usize>),
+    Keys(Vec<(String, usize)>),
+}
+
+pub(crate) struct ModuleInst {
+    pub decl: Rc<ModuleDecl>,
+    /// Address prefix: "" for the root, `module.net.` for a child.
+    pub prefix: String,
+    /// The module's key in `.terraform/modules/modules.json`: the call names from the root,
+    /// joined by `.` (`""` for the root, `net.sg`).
+    pub key: String,
+    pub depth: usize,
+    pub vars: HashMap<String, Node>,
+    pub locals: HashMap<String, Slot>,
+    pub outputs: HashMap<String, Slot>,
+    pub children: HashMap<String, ChildInstances>,
+    pub instances: HashMap<usize, Instances>,
+}
+
+/// Evaluation state of one root module and everything it calls.
+pub(crate) struct Evaluator<'a> {
+    /// Reads module directories (and owns the source map).
+    pub loader: Loader<'a>,
+    /// What one input may cost.
+    pub limits: Limits,
+    /// What evaluation may still spend.
+    pub budget: Budget,
+    /// The locals, outputs and module calls under evaluation.
+    pub chain: Chain,
+    /// Module instances; the root is 0.
+    pub modules: Vec<ModuleInst>,
+    /// Errors in what is evaluated.
+    pub diags: Vec<Diagnostic>,
+    /// Reference cycles, each reported once at the reference that closes it.
+    pub warnings: Vec<Diagnostic>,
+    /// Where the command line's `--var` values are recorded, so their nodes have a span.
+    pub cli_file: Option<FileId>,
+}
+
+impl Evaluator<'_> {
+    /// Module instance `m`. Instance ids are only ever the index an instance was pushed at
+    /// (`load_root_module` pushes the root as 0, `instantiate` returns the index of its push), and instances are never removed, so every id is in bounds.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn inst(&self, m: usize) -> &ModuleInst {
+        &self.modules[m]
+    }
+
+    /// [`Self::inst`], to change it.
+    #[allow(clippy::indexing_slicing)]
+    pub(crate) fn inst_mut(&mut self, m: usize) -> &mut ModuleInst {
+        &mut self.modules[m]
+    }
+
+    pub(crate) fn diag(&mut self, span: Span, message: String) {
+        let loc = self.loader.sources.location(span);
+        self.diags.push(Diagnostic {
+            path: loc.path,
+            line: Some(loc.start_line),
+            column: Some(loc.start_column),
+            message,
+        });
+    }
+
+    /// The region of the AWS provider configuration `alias` (None: the default one) as seen by
+    /// module instance `m`; child modules inherit the root's providers.
+    pub(crate) fn provider_region(&mut self, m: usize, alias: Option<&str>) -> Option<Node> {
+        let root = 0;
+        let decl = self.modules.get(root)?.decl.clone();
+        let _ = m;
+        let (_, expr, origin) = decl
+            .aws_regions
+            .iter()
+            .find(|(a, _, _)| a.as_deref() == alias)?;
+        let expr = expr.as_ref()?;
+        Some(self.eval(root, expr, &Scope::new(*origin)))
+    }
+
+    /// The instances of resource `idx` in module `m`, from its `count` or `for_each`.
+    pub(crate) fn instances(&mut self, m: usize, idx: usize) -> Instances {
+        if let Some(found) = self.inst(m).instances.get(&idx) {
+            return found.clone();
+        }
+        // Guard against a count that refers to its own resource.
+        self.inst_mut(m).instances.insert(idx, Instances::Unknown);
+        let decl = self.inst(m).decl.clone();
+        let Some(res) = decl.resources.get(idx) else {
+            return Instances::Unknown;
+        };
+        let result = self.count_or_for_each(m, &res.block, res.origin);
+        self.inst_mut(m).instances.insert(idx, result.clone());
+        result
+    }
+
+    fn count_or_for_each(&mut self, m: usize, block: &Block, origin: Origin) -> Instances {
+        let scope = Scope::new(origin);
+        if let Some(attr) = block.body.get_attribute("count") {
+            let node = self.eval(m, &attr.value, &scope);
+            return match node.value {
+                Value::Number(n) if !(n >= 0.0 && n.fract() == 0.0) => {
+                    self.diag(
+                        node.span,
+                        format!(
+                            "count must be a whole number of at least 0; Terraform rejects {}",
+                            super::functions::format_number(n)
+                        ),
+                    );
+                    Instances::Unknown
+                }
+                Value::Number(n) => {
+                    let max = self.limits.instances;
+                    if n as usize > max {
+                        self.diag(
+                            node.span,
+                            format!("count {n} exceeds the limit of {max} instances"),
+                        );
+                        Instances::Count(0)
+                    } else {
+                        Instances::Count(n as usize)
+                    }
+                }
+                _ => Instances::Unknown,
+            };
+        }
+        if let Some(attr) = block.body.get_attribute("for_each") {
+            let node = self.eval(m, &attr.value, &scope);
+            let keys: Option<Vec<(String, Node)>> = match node.value {
+                Value::Map(map) => Some(map.into_iter().collect()),
+                Value::List(items) => items
+                    .into_iter()
+                    .map(|n| match &n.value {
+                        Value::String(s) => Some((s.clone(), n.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            };
+            return match keys {
+                Some(keys) if keys.len() > self.limits.instances => {
+                    self.diag(
+                        node.span,
+                        format!(
+                            "for_each exceeds the limit of {} instances",
+                            self.limits.instances
+                        ),
+                    );
+                    Instances::Keys(Vec::new())
+                }
+                Some(mut keys) => {
+                    keys.sort_by(|a, b| a.0.cmp(&b.0));
+                    keys.dedup_by(|a, b| a.0 == b.0);
+                    Instances::Keys(keys)
+                }
+                None => Instances::Unknown,
+            };
+        }
+        Instances::Single
+    }
+
+    /// The instantiated children of call `name` in module `m`, instantiating them on first use.
+    pub(crate) fn child_instances(&mut self, m: usize, name: &str) -> ChildInstances {
+        if let Some(found) = self.inst(m).children.get(name) {
+            return found.clone();
+        }
+        let decl = self.inst(m).decl.clone();
+        let Some(call) = decl.call_index.get(name).and_then(|&i| decl.calls.get(i)) else {
+            return ChildInstances::OutOfScope;
+        };
+        let source_attr = call.block.body.get_attribute("source");
+        let source = source_attr.and_then(|a| a.value.as_str());
+        let key = if self.inst(m).key.is_empty() {
+            call.name.clone()
+        } else {
+            format!("{}.{}", self.inst(m).key, call.name)
+        };
+        let dir = match source {
+            Some(source) if is_local_source(source) => Some(normalize(&decl.dir.join(source))),
+            Some(source) => {
+                let span = source_attr.map_or_else(
+                    || header_span(call.origin, &call.block),
+                    |a| value_span(call.origin, &a.value, &call.block),
+                );
+                self.loader.installed_dir(&key, &call.name, source, span)
+            }
+            None => None,
+        };
+        let (Some(dir), true) = (dir, self.inst(m).depth < self.limits.module_depth) else {
+            self.inst_mut(m)
+                .children
+                .insert(name.to_string(), ChildInstances::OutOfScope);
+            return ChildInstances::OutOfScope;
+        };
+        self.inst_mut(m)
+            .children
+            .insert(name.to_string(), ChildInstances::InProgress);
+        let child_decl = self.loader.load_decl(&dir, None);
+        let prefix = format!("{}module.{}", self.inst(m).prefix, call.name);
+        self.chain.push(prefix.clone());
+        let result = match self.count_or_for_each(m, &call.block, call.origin) {
+            Instances::Single => {
+                let scope = Scope::new(call.origin);
+                ChildInstances::Single(self.instantiate(
+                    m,
+                    call,
+                    &child_decl,
+                    (format!("{prefix}."), key.clone()),
+                    &scope,
+                ))
+            }
+            Instances::Count(n) => ChildInstances::Count(
+                (0..n)
+                    .map(|i| {
+                        let mut scope = Scope::new(call.origin);
+                        let span = header_span(call.origin, &call.block);
+                        scope.count_index = Some(Node::new(Value::Number(i as f64), span));
+                        let p = (format!("{prefix}[{i}]."), key.clone());
+                        self.instantiate(m, call, &child_decl, p, &scope)
+                    })
+                    .collect(),
+            ),
+            Instances::Keys(keys) => ChildInstances::Keys(
+                keys.into_iter()
+                    .map(|(each_key, value)| {
+                        let mut scope = Scope::new(call.origin);
+                        let span = header_span(call.origin, &call.block);
+                        scope.each = Some(Rc::new((
+                            Node::new(Value::String(each_key.clone()), span),
+                            value,
+                        )));
+                        let p = (format!("{prefix}[{}].", quote_key(&each_key)), key.clone());
+                        let id = self.instantiate(m, call, &child_decl, p, &scope);
+                        (each_key, id)
+                    })
+                    .collect(),
+            ),
+            Instances::Unknown => ChildInstances::OutOfScope,
+        };
+        self.chain.pop();
+        self.inst_mut(m)
+            .children
+            .insert(name.to_string(), result.clone());
+        result
+    }
+
+    fn instantiate(
+        &mut self,
+        parent: usize,
+        call: &ModuleCallDecl,
+        child: &Rc<ModuleDecl>,
+        (prefix, key): (String, String),
+        scope: &Scope,
+    ) -> usize {
+        const META: [&str; 6] = [
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ];
+        let mut vars = HashMap::new();
+        for attr in call.block.body.attributes() {
+            let key = attr.key.as_str();
+            if META.contains(&key) {
+                continue;
+            }
+            vars.insert(key.to_string(), self.eval(parent, &attr.value, scope));
+        }
+        for (name, var) in &child.variables {
+            if vars.contains_key(name) {
+                continue;
+            }
+            let node = match &var.default {
+                Some(expr) => self.eval_const(expr, &Scope::new(var.origin)),
+                None => Node::unknown(var.span),
+            };
+            vars.insert(name.clone(), node);
+        }
+        let depth = self.inst(parent).depth + 1;
+        // An instance holds maps and its address prefix: it costs more than one value.
+        self.budget.spend(MODULE_INSTANCE_STEPS);
+        self.modules.push(ModuleInst {
+            decl: child.clone(),
+            prefix,
+            key,
+            depth,
+            vars,
+            locals: HashMap::new(),
+            outputs: HashMap::new(),
+            children: HashMap::new(),
+            instances: HashMap::new(),
+        });
+        self.modules.len() - 1
+    }
+}
+
+pub(crate) fn quote_key(key: &str) -> String {
+    format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+}
 
 /// The named values of a module evaluated once and kept: locals and outputs.
 #[derive(Clone, Copy)]
@@ -170,74 +450,16 @@ impl Evaluator<'_> {
         self.eval_in(Some(m), expr, scope)
     }
 
-    /// Spends `n` steps of the evaluation budget; false (and the budget is gone) when they are
-    /// not there.
-    pub(crate) fn spend(&mut self, n: usize) -> bool {
-        match self.steps_left.checked_sub(n) {
-            Some(left) => {
-                self.steps_left = left;
-                true
-            }
-            None => {
-                self.steps_left = 0;
-                false
-            }
-        }
-    }
-
-    /// A value built here (a function's result), paid for by its size; Unknown when the
-    /// budgets do not cover it.
-    pub(crate) fn charge(&mut self, node: Node) -> Node {
-        let cost = copy_cost(&node, self.steps_left);
-        if self.pay(cost, node.span) {
-            node
-        } else {
-            Node::unknown(node.span)
-        }
-    }
-
-    /// A copy of a value kept elsewhere (a variable, a loop variable), paid for before it is
-    /// made; Unknown when the budgets do not cover it.
-    pub(crate) fn copy(&mut self, node: &Node) -> Node {
-        let cost = copy_cost(node, self.steps_left);
-        if self.pay(cost, node.span) {
-            node.clone()
-        } else {
-            Node::unknown(node.span)
-        }
-    }
-
-    /// Pays `cost` (from [`copy_cost`]) from the step and value-memory budgets; false, and the
-    /// budget that ran out recorded at `span`, when it cannot.
-    fn pay(&mut self, cost: Option<(usize, usize)>, span: Span) -> bool {
-        let Some((steps, bytes)) = cost.filter(|(steps, _)| *steps < self.steps_left) else {
-            self.steps_left = 0;
-            return false;
-        };
-        let Some(left) = self.value_bytes_left.checked_sub(bytes) else {
-            self.value_bytes_left = 0;
-            self.values_exhausted_at.get_or_insert(span);
-            return false;
-        };
-        self.value_bytes_left = left;
-        self.steps_left -= steps;
-        true
-    }
-
     fn eval_in(&mut self, m: Option<usize>, expr: &Expression, scope: &Scope) -> Node {
-        if self.nested_evals >= MAX_NESTED_EVALS {
-            let span = span_of(scope, expr.span());
-            self.nested_too_deep.get_or_insert(span);
+        let span = span_of(scope, expr.span());
+        if !self.budget.enter(span) {
             return Node::unknown(span);
         }
-        self.nested_evals += 1;
         let node = self.eval_step(m, expr, scope);
-        self.nested_evals -= 1;
+        self.budget.leave();
         // Strings are paid for by their length too (a long literal or template in a loop).
         match &node.value {
-            Value::String(s) if !self.spend(s.len() / STRING_BYTES_PER_STEP) => {
-                Node::unknown(node.span)
-            }
+            Value::String(s) if !self.budget.spend_on_string(s) => Node::unknown(node.span),
             _ => node,
         }
     }
@@ -247,8 +469,7 @@ impl Evaluator<'_> {
         if scope.depth > MAX_EVAL_DEPTH {
             return Node::unknown(span);
         }
-        if !self.spend(1) {
-            self.exhausted_at.get_or_insert(span);
+        if !self.budget.step(span) {
             return Node::unknown(span);
         }
         let mut inner = scope.clone();
@@ -292,7 +513,7 @@ impl Evaluator<'_> {
             Expression::Parenthesis(p) => return self.eval_in(m, p.inner(), scope),
             Expression::Variable(ident) => {
                 return match scope.bound(ident.as_str()) {
-                    Some(node) => self.copy(node),
+                    Some(node) => self.budget.copy(node, node.span),
                     None => match m {
                         Some(m) => self.root_value(m, ident.as_str(), &[], span, scope).0,
                         None => Node::unknown(span),
@@ -335,7 +556,7 @@ impl Evaluator<'_> {
                         ),
                     );
                 }
-                return self.charge(result);
+                return self.budget.charge(result);
             }
             Expression::Traversal(traversal) => {
                 return self.eval_traversal(m, traversal, span, scope);
@@ -522,7 +743,7 @@ impl Evaluator<'_> {
                             _ => return false,
                         };
                         for (key, value) in pairs {
-                            if !self.spend(1) {
+                            if !self.budget.spend(1) {
                                 return false;
                             }
                             let mut inner = scope.with(f.value_var.as_str(), value);
@@ -554,7 +775,7 @@ impl Evaluator<'_> {
         let (mut node, consumed) = match (&traversal.expr, m) {
             (Expression::Variable(ident), _) if scope.bound(ident.as_str()).is_some() => {
                 let node = match scope.bound(ident.as_str()) {
-                    Some(node) => self.copy(node),
+                    Some(node) => self.budget.copy(node, node.span),
                     None => Node::unknown(span),
                 };
                 (node, 0)
@@ -632,19 +853,11 @@ impl Evaluator<'_> {
         };
         match (root, first) {
             ("var", Some(name)) => {
-                let cost = self
-                    .inst(m)
-                    .vars
-                    .get(name)
-                    .map(|n| copy_cost(n, self.steps_left));
-                let mut node = match cost {
-                    Some(cost) if self.pay(cost, span) => self
-                        .inst(m)
-                        .vars
-                        .get(name)
-                        .cloned()
-                        .unwrap_or_else(|| Node::unknown(span)),
-                    _ => Node::unknown(span),
+                // Paid for before the copy is made.
+                let found = self.modules.get(m).and_then(|inst| inst.vars.get(name));
+                let mut node = match found {
+                    Some(value) => self.budget.copy(value, span),
+                    None => Node::unknown(span),
                 };
                 node.respan(span);
                 (node, 1)
@@ -670,7 +883,7 @@ impl Evaluator<'_> {
                     .as_ref()
                     .map(|each| if which == "key" { &each.0 } else { &each.1 });
                 let mut node = match node {
-                    Some(node) => self.copy(node),
+                    Some(node) => self.budget.copy(node, node.span),
                     None => Node::unknown(span),
                 };
                 node.respan(span);
@@ -706,21 +919,49 @@ impl Evaluator<'_> {
         self.named_value(m, Named::Output, name, span)
     }
 
+    /// Evaluates a kept expression (of a local, an output, a variables file) in module
+    /// instance `m` (None: only constants).
+    pub(crate) fn eval_kept(&mut self, m: Option<usize>, kept: &NamedExpr) -> Node {
+        match &kept.expr {
+            Kept::Parsed(expr) => self.eval_in(m, expr, &Scope::new(kept.origin)),
+            Kept::Text(range) => {
+                let file = kept.origin.file;
+                let text = self.loader.sources.text(file).get(range.clone());
+                let origin = Origin {
+                    file,
+                    base: range.start,
+                };
+                match text.map(hcl_edit::parser::parse_expr) {
+                    Some(Ok(expr)) => self.eval_in(m, &expr, &Scope::new(origin)),
+                    failed => {
+                        // It parsed as part of its piece of the file; alone it should too.
+                        let why = match failed {
+                            Some(Err(err)) => err.message().to_string(),
+                            _ => "it is not in its file".into(),
+                        };
+                        let at = Span::new(file, range.clone());
+                        let message = format!(
+                            "this expression did not parse again on its own ({why}); its value \
+                             is unknown"
+                        );
+                        self.diag(at, message);
+                        Node::unknown(at)
+                    }
+                }
+            }
+        }
+    }
+
     /// The value of a local or output of module instance `m`, evaluated on first use and kept.
     fn named_value(&mut self, m: usize, named: Named, name: &str, span: Span) -> Node {
-        match named.slots(self.inst(m)).get(name) {
-            Some(Slot::Done(node)) => {
-                // Paid for before the copy is made: a value referenced in many places must
-                // not be copied past the budget.
-                let cost = copy_cost(node, self.steps_left);
-                if !self.pay(cost, span) {
-                    return Node::unknown(span);
-                }
-                return match named.slots(self.inst(m)).get(name) {
-                    Some(Slot::Done(node)) => node.clone(),
-                    _ => Node::unknown(span),
-                };
-            }
+        match self
+            .modules
+            .get(m)
+            .and_then(|inst| named.slots(inst).get(name))
+        {
+            // Paid for before the copy is made: a value referenced in many places must not be
+            // copied past the budget.
+            Some(Slot::Done(node)) => return self.budget.copy(node, span),
             Some(Slot::InProgress) => {
                 let closing = format!("{}{}.{name}", self.inst(m).prefix, named.word());
                 self.cycle(closing, span);
@@ -736,40 +977,12 @@ impl Evaluator<'_> {
             .slots_mut(self.inst_mut(m))
             .insert(name.to_string(), Slot::InProgress);
         let label = format!("{}{}.{name}", self.inst(m).prefix, named.word());
-        self.evaluating.push(label);
-        let node = match &declared.expr {
-            Kept::Parsed(expr) => capped(self.eval(m, expr, &Scope::new(declared.origin))),
-            Kept::Text(range) => {
-                let file = declared.origin.file;
-                let text = self
-                    .sources
-                    .text(file)
-                    .get(range.clone())
-                    .unwrap_or_default();
-                let origin = Origin {
-                    file,
-                    base: range.start,
-                };
-                match hcl_edit::parser::parse_expr(text) {
-                    Ok(expr) => capped(self.eval(m, &expr, &Scope::new(origin))),
-                    Err(err) => {
-                        // It parsed as part of its piece of the file; alone it should too.
-                        let at = Span::new(file, range.clone());
-                        let message = format!(
-                            "this expression did not parse again on its own ({}); its value \
-                             is unknown",
-                            err.message()
-                        );
-                        self.diag(at, message);
-                        Node::unknown(at)
-                    }
-                }
-            }
-        };
-        self.evaluating.pop();
+        self.chain.push(label);
+        let node = capped(self.eval_kept(Some(m), declared));
+        self.chain.pop();
         // The value is kept for later references and handed to this one: the second copy is
         // paid for like any other.
-        let node = self.charge(node);
+        let node = self.budget.charge(node);
         named
             .slots_mut(self.inst_mut(m))
             .insert(name.to_string(), Slot::Done(node.clone()));
@@ -780,24 +993,10 @@ impl Evaluator<'_> {
     /// or module call under evaluation) closes. Each reference warns once (module instances
     /// share their references).
     fn cycle(&mut self, closing: String, span: Span) {
-        let Some(start) = self.evaluating.iter().position(|n| *n == closing) else {
+        let Some(message) = self.chain.close(&closing, span) else {
             return;
         };
-        if !self.cycles_at.insert(span) {
-            return;
-        }
-        let mut chain: Vec<&str> = self
-            .evaluating
-            .iter()
-            .skip(start)
-            .map(String::as_str)
-            .collect();
-        chain.push(&closing);
-        let message = format!(
-            "reference cycle: {}; the values in it are unknown",
-            chain.join(" -> ")
-        );
-        let loc = self.sources.location(span);
+        let loc = self.loader.sources.location(span);
         self.warnings.push(Diagnostic {
             path: loc.path,
             line: Some(loc.start_line),
@@ -887,7 +1086,7 @@ impl Evaluator<'_> {
             Instances::Keys(keys) => keys.len(),
             _ => 0,
         };
-        if !self.spend(count) {
+        if !self.budget.spend(count) {
             return Node::unknown(span);
         }
         match instances {
@@ -900,7 +1099,7 @@ impl Evaluator<'_> {
                 Value::Map(
                     keys.into_iter()
                         .map(|(k, _)| {
-                            let address = format!("{base}[{}]", super::module::quote_key(&k));
+                            let address = format!("{base}[{}]", quote_key(&k));
                             (k, reference(address))
                         })
                         .collect(),
@@ -929,7 +1128,7 @@ impl Evaluator<'_> {
                     if top && META_ARGUMENTS.contains(&ident) {
                         continue;
                     }
-                    let span = super::module::block_span(scope.origin, block);
+                    let span = block_span(scope.origin, block);
                     if ident == "dynamic" {
                         let Some(label) = block.labels.first().map(|l| l.as_str().to_string())
                         else {
@@ -993,7 +1192,7 @@ impl Evaluator<'_> {
         };
         let mut out = Vec::new();
         for (key, value) in pairs {
-            if !self.spend(1) {
+            if !self.budget.spend(1) {
                 return None;
             }
             let mut obj = BTreeMap::new();
@@ -1001,10 +1200,7 @@ impl Evaluator<'_> {
             obj.insert("value".to_string(), value);
             let inner = scope.with(&iterator, Node::new(Value::Map(obj), span));
             let lowered = self.lower_body(m, &content.body, &inner, false);
-            out.push(Node::new(
-                lowered,
-                super::module::block_span(scope.origin, content),
-            ));
+            out.push(Node::new(lowered, block_span(scope.origin, content)));
         }
         let _ = header_span;
         Some(out)

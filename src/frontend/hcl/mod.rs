@@ -6,18 +6,19 @@
 //! everything else into `Unknown` (never an error). References to resources stay `Ref`s for the
 //! model to resolve. `count`/`for_each` are expanded into indexed addresses here.
 
+mod budget;
 mod eval;
 mod functions;
 mod json;
+mod load;
 mod module;
 mod pieces;
 pub mod suppressions;
 
 #[cfg(test)]
 pub(crate) use json::is_nested_block;
-pub use module::{
-    HclOptions, VarAssignment, load_root_module, module_sources, normalize as normalize_path,
-};
+pub use load::{module_sources, normalize as normalize_path};
+pub use module::{HclOptions, VarAssignment, load_root_module};
 
 #[cfg(test)]
 mod tests;
