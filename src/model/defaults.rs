@@ -164,6 +164,9 @@ pub const PRESIGNED_URL_AUTH_TYPE: &str = "REST-QUERY-STRING";
 /// a policy denying younger signatures breaks Spectrum (seed 002; RULES.md RS203).
 pub const SPECTRUM_SIGNATURE_AGE_MS: u32 = 3_600_000;
 
+/// The `ip_address_type` / `IpAddressType` of a warehouse that uses IPv6 as well as IPv4.
+pub const DUAL_STACK_ADDRESS_TYPE: &str = "dualstack";
+
 /// The instance tenancy that runs a VPC's instances on single-tenant hardware.
 pub const DEDICATED_TENANCY: &str = "dedicated";
 
