@@ -141,7 +141,7 @@ fn cases(format: &str, exts: &[&str], id: &str) -> Vec<(String, PathBuf)> {
             if !(name.starts_with("fires")
                 || name.starts_with("passes")
                 || name.starts_with("strict_fires"))
-                || name.contains(".fixed.")
+                || name.contains(".fixed")
             {
                 return None;
             }
