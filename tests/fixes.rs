@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+#[macro_use]
+mod common;
+
 use redshield::rules::{self, FixAvailability};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -77,101 +80,253 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn fixture_cases(rule: &str) -> Vec<(String, PathBuf)> {
+/// The firing cases of a rule in one format (`hcl`, or `cfn` with its JSON templates), as
+/// (snapshot name, path); `.fixed` twins are not cases.
+fn fixture_cases(rule: &str, format: &str) -> Vec<(String, PathBuf)> {
+    let exts: &[&str] = match format {
+        "hcl" => &["tf"],
+        _ => &["yaml", "yml", "json"],
+    };
     let mut out = Vec::new();
-    for (format, exts) in [("hcl", &["tf"][..]), ("cfn", &["yaml", "yml", "json"][..])] {
-        let dir = Path::new("testdata")
-            .join(format)
-            .join(rule.to_ascii_lowercase());
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let wanted = name.starts_with("fires")
-                && (path.is_dir() || exts.iter().any(|e| name.ends_with(&format!(".{e}"))));
-            if wanted {
-                out.push((format!("{format}__{}", name.replace('.', "_")), path));
-            }
+    let dir = Path::new("testdata")
+        .join(format)
+        .join(rule.to_ascii_lowercase());
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return out;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let wanted = name.starts_with("fires")
+            && fixed_twin(&path).is_some()
+            && (path.is_dir() || exts.iter().any(|e| name.ends_with(&format!(".{e}"))));
+        if wanted {
+            out.push((format!("{format}__{}", name.replace('.', "_")), path));
         }
     }
     out.sort();
     out
+}
+
+/// Where a case's fixed twin lives: `fires_x.tf` → `fires_x.fixed.tf`, a case directory
+/// `fires_x/` → `fires_x.fixed/` (holding the files the fix changes, at their paths in the case).
+/// None for what is itself a twin.
+fn fixed_twin(case: &Path) -> Option<PathBuf> {
+    let name = case.file_name()?.to_string_lossy().into_owned();
+    if name.contains(".fixed") {
+        return None;
+    }
+    if case.is_dir() {
+        return Some(case.with_file_name(format!("{name}.fixed")));
+    }
+    let (stem, ext) = name.split_once('.')?;
+    Some(case.with_file_name(format!("{stem}.fixed.{ext}")))
 }
 
 fn snapshot_texts(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap();
-            (p, bytes)
-        })
-        .collect();
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
     out.sort();
     out
 }
 
+/// Every finding of every rule, as (rule, message): locations move when a fix adds lines.
+fn all_findings(dir: &Path) -> Vec<(String, String)> {
+    let out = redshield(dir, &["check", "--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Compares the files `--fix` changed with the case's fixed twin; with `REDSHIELD_BLESS=1`,
+/// writes the twin instead (and removes one that no longer has anything to hold).
+fn check_fixed_twin(
+    case: &Path,
+    before: &[(PathBuf, Vec<u8>)],
+    after: &[(PathBuf, Vec<u8>)],
+    failures: &mut Vec<String>,
+) {
+    let Some(twin) = fixed_twin(case) else {
+        return;
+    };
+    let changed: Vec<&(PathBuf, Vec<u8>)> =
+        after.iter().filter(|file| !before.contains(file)).collect();
+    let bless = std::env::var_os("REDSHIELD_BLESS").is_some_and(|v| v == "1");
+    if case.is_file() {
+        let fixed = changed.first().map(|(_, bytes)| bytes.clone());
+        let expected = std::fs::read(&twin).ok();
+        if bless {
+            match &fixed {
+                Some(bytes) => std::fs::write(&twin, bytes).unwrap(),
+                None if expected.is_some() => std::fs::remove_file(&twin).unwrap(),
+                None => {}
+            }
+        } else if fixed != expected {
+            failures.push(format!(
+                "{}: the fixed text differs from {} (REDSHIELD_BLESS=1 rewrites it after review)\n{}",
+                case.display(),
+                twin.display(),
+                String::from_utf8_lossy(&fixed.unwrap_or_default())
+            ));
+        }
+        return;
+    }
+    if bless {
+        if twin.exists() {
+            std::fs::remove_dir_all(&twin).unwrap();
+        }
+        for (path, bytes) in &changed {
+            let dest = twin.join(path);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(dest, bytes).unwrap();
+        }
+        return;
+    }
+    let expected = if twin.is_dir() {
+        snapshot_texts(&twin)
+    } else {
+        Vec::new()
+    };
+    let changed: Vec<(PathBuf, Vec<u8>)> = changed.into_iter().cloned().collect();
+    if changed != expected {
+        failures.push(format!(
+            "{}: the fixed files differ from {} (REDSHIELD_BLESS=1 rewrites it after review): \
+             changed {:?}, expected {:?}",
+            case.display(),
+            twin.display(),
+            changed.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            expected.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        ));
+    }
+}
+
+per_rule!(check; [hcl, cfn]; rs104, rs105, rs108, rs109, rs202, rs203, rs206);
+
 #[test]
-fn every_fix_applies_removes_its_finding_and_is_idempotent() {
-    let mut failures = Vec::new();
-    let mut fixed_cases = 0;
-    for rule in rules::ALL.iter().filter(|r| r.fix != FixAvailability::None) {
-        for (name, case) in fixture_cases(rule.id) {
-            let staged = stage(&case, rule.id);
-            let dir = staged.path();
-            let before = findings(dir, rule.id);
-            let with_fix: Vec<&serde_json::Value> =
-                before.iter().filter(|f| f.get("fix").is_some()).collect();
-            if with_fix.is_empty() {
-                continue;
+fn every_fixable_rule_has_its_generated_tests() {
+    let fixable: Vec<String> = rules::ALL
+        .iter()
+        .filter(|r| r.fix != FixAvailability::None)
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect();
+    assert_eq!(
+        RULES_WITH_TESTS, fixable,
+        "add the rule to `per_rule!` above"
+    );
+}
+
+#[test]
+fn fixed_twins_are_found() {
+    let mut twins = 0;
+    for format in ["hcl", "cfn"] {
+        for rule in std::fs::read_dir(Path::new("testdata").join(format)).unwrap() {
+            let rule = rule.unwrap().path();
+            if rule.is_dir() {
+                twins += std::fs::read_dir(rule)
+                    .unwrap()
+                    .filter(|e| {
+                        e.as_ref()
+                            .unwrap()
+                            .file_name()
+                            .to_string_lossy()
+                            .contains(".fixed")
+                    })
+                    .count();
             }
-            // Each finding's own diff applies to the original.
-            let mut combined = String::new();
-            for f in &with_fix {
-                let diff = f["fix"]["diff"].as_str().unwrap();
-                if let Err(e) = git_apply_check(dir, diff) {
-                    failures.push(format!(
-                        "{}: git apply --check rejects the diff: {e}\n{diff}",
-                        case.display()
-                    ));
-                }
-                combined.push_str(&format!(
-                    "# {}\n{diff}",
-                    f["fix"]["description"].as_str().unwrap()
-                ));
-            }
-            insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-                insta::assert_snapshot!(format!("fixes__{}__{name}", rule.id.to_ascii_lowercase()), combined);
-            });
-            // --fix removes exactly the fixable findings of the rule.
-            let out = redshield(dir, &["check", "--fix", "--select", rule.id, "."]);
-            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-            let after = findings(dir, rule.id);
-            if after.len() != before.len() - with_fix.len() {
-                failures.push(format!(
-                    "{}: {} findings before, {} fixable, {} after --fix\n{stderr}",
-                    case.display(),
-                    before.len(),
-                    with_fix.len(),
-                    after.len()
-                ));
-            }
-            // Nothing new appears in any rule.
-            let all_before = redshield(dir, &["check", "--format", "json", "."]);
-            let _ = all_before;
-            // A second --fix changes nothing.
-            let texts = snapshot_texts(dir);
-            redshield(dir, &["check", "--fix", "--select", rule.id, "."]);
-            if snapshot_texts(dir) != texts {
-                failures.push(format!("{}: a second --fix changed files", case.display()));
-            }
-            fixed_cases += 1;
         }
     }
-    assert!(fixed_cases >= 10, "only {fixed_cases} cases had fixes");
+    assert!(twins >= 10, "only {twins} fixed twins");
+}
+
+/// Each firing case of a fixable rule in one format: each finding's own diff (snapshot) applies
+/// with `git apply --check`, `--fix` removes exactly the fixable findings and brings no new
+/// finding of any rule, the fixed files match the case's `.fixed` twin, and a second `--fix`
+/// changes nothing.
+fn check(id: &str, format: &str) {
+    let rule = rules::by_id(id).unwrap();
+    let mut failures = Vec::new();
+    for (name, case) in fixture_cases(rule.id, format) {
+        let staged = stage(&case, rule.id);
+        let dir = staged.path();
+        let before = findings(dir, rule.id);
+        let with_fix: Vec<&serde_json::Value> =
+            before.iter().filter(|f| f.get("fix").is_some()).collect();
+        let original = snapshot_texts(dir);
+        if with_fix.is_empty() {
+            check_fixed_twin(&case, &original, &original, &mut failures);
+            continue;
+        }
+        // Each finding's own diff applies to the original.
+        let mut combined = String::new();
+        for f in &with_fix {
+            let diff = f["fix"]["diff"].as_str().unwrap();
+            if let Err(e) = git_apply_check(dir, diff) {
+                failures.push(format!(
+                    "{}: git apply --check rejects the diff: {e}\n{diff}",
+                    case.display()
+                ));
+            }
+            combined.push_str(&format!(
+                "# {}\n{diff}",
+                f["fix"]["description"].as_str().unwrap()
+            ));
+        }
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format!("fixes__{}__{name}", rule.id.to_ascii_lowercase()), combined);
+        });
+        // --fix removes exactly the fixable findings of the rule …
+        let all_before = all_findings(dir);
+        let out = redshield(dir, &["check", "--fix", "--select", rule.id, "."]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let after = findings(dir, rule.id);
+        if after.len() != before.len() - with_fix.len() {
+            failures.push(format!(
+                "{}: {} findings before, {} fixable, {} after --fix\n{stderr}",
+                case.display(),
+                before.len(),
+                with_fix.len(),
+                after.len()
+            ));
+        }
+        // … and brings no new finding of any rule.
+        let new: Vec<(String, String)> = all_findings(dir)
+            .into_iter()
+            .filter(|f| !all_before.contains(f))
+            .collect();
+        if !new.is_empty() {
+            failures.push(format!(
+                "{}: --fix brought new findings: {new:?}",
+                case.display()
+            ));
+        }
+        let fixed = snapshot_texts(dir);
+        check_fixed_twin(&case, &original, &fixed, &mut failures);
+        // A second --fix changes nothing.
+        redshield(dir, &["check", "--fix", "--select", rule.id, "."]);
+        if snapshot_texts(dir) != fixed {
+            failures.push(format!("{}: a second --fix changed files", case.display()));
+        }
+    }
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n\n"));
 }
 

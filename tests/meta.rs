@@ -380,3 +380,223 @@ fn the_config_schema_and_the_limits_table_agree() {
     assert!(!validator.is_valid(&serde_json::to_value(value).unwrap()));
     assert!(redshield::config::parse(text, "redshield.toml").is_err());
 }
+
+// ---- Rule toolkit invariants (issue 17: rules say only what is new) ----
+
+/// The string literals of `text`'s code lines (not comments), escapes left as written.
+fn string_literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in code_lines(text) {
+        let mut chars = line.chars().peekable();
+        let mut current: Option<String> = None;
+        while let Some(c) = chars.next() {
+            match (&mut current, c) {
+                (None, '"') => current = Some(String::new()),
+                // A char literal holding a quote (`'"'`) opens nothing.
+                (None, '\'') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                (None, _) => {}
+                (Some(s), '\\') => {
+                    s.push('\\');
+                    if let Some(next) = chars.next() {
+                        s.push(next);
+                    }
+                }
+                (Some(_), '"') => out.extend(current.take()),
+                (Some(s), c) => s.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// The identifier-like words of a text (letters, digits, `_`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+}
+
+/// The attribute names the adapters read, from the two schemas (`src/model/adapt/
+/// {terraform,cloudformation}.rs`): every literal there that reads as a field name of the
+/// source family — snake_case with an underscore, or PascalCase of two words or more — and is
+/// not a resource kind. Plain words (`port`, `Port`) are English as well, and not listed.
+fn adapter_attribute_names() -> std::collections::BTreeSet<String> {
+    let snake = |w: &str| {
+        w.contains('_')
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !w.starts_with("aws_")
+    };
+    let pascal = |w: &str| {
+        w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && w.chars().all(|c| c.is_ascii_alphanumeric())
+            && w.chars().skip(1).any(|c| c.is_ascii_uppercase())
+            && w.chars().any(|c| c.is_ascii_lowercase())
+    };
+    let mut names = std::collections::BTreeSet::new();
+    for schema in [
+        "src/model/adapt/terraform.rs",
+        "src/model/adapt/cloudformation.rs",
+    ] {
+        let text = std::fs::read_to_string(schema).unwrap();
+        for literal in string_literals(&text) {
+            if literal.contains("::") || !(snake(&literal) || pascal(&literal)) {
+                continue;
+            }
+            names.insert(literal);
+        }
+    }
+    names
+}
+
+/// The sources of the rules and the helpers they share (the registry, `mod.rs`, included).
+fn rule_sources() -> Vec<(String, String)> {
+    let mut sources = sources_under("src/rules");
+    sources.sort();
+    sources
+}
+
+#[test]
+fn rule_messages_take_field_names_from_the_model() {
+    let names = adapter_attribute_names();
+    // The derived list is the schemas' own: it holds the fields messages name, in both spellings.
+    for expected in [
+        "publicly_accessible",
+        "PubliclyAccessible",
+        "enhanced_vpc_routing",
+        "EnhancedVpcRouting",
+        "map_public_ip_on_launch",
+        "InstanceTenancy",
+    ] {
+        assert!(
+            names.contains(expected),
+            "{expected} not read from the schemas"
+        );
+    }
+    let mut offenders = Vec::new();
+    for (path, text) in rule_sources() {
+        for literal in string_literals(&text) {
+            for word in words(&literal).filter(|w| names.contains(*w)) {
+                offenders.push(format!("{path}: `{word}` in \"{literal}\""));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "rule messages name fields through the model (`toolkit::field_name(&val, …)`, which \
+         reads the FieldSite the adapter recorded), so that each format reads its own \
+         spelling; these literals spell an attribute the adapters read:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn rules_follow_links_never_compare_addresses() {
+    // An address is for messages. Which object a rule means is a link (an id, `Val<Named>`,
+    // `NaclEntry::written`), resolved once by the adapter.
+    let comparison = [
+        "address==",
+        "address!=",
+        "address.as_str()==",
+        "address.eq(",
+        "address.ne(",
+        "address.cmp(",
+        "address.starts_with(",
+        "address.ends_with(",
+        "address.contains(",
+        "address.strip_prefix(",
+        "address.split",
+        "address.rsplit",
+        "address.find(",
+        "address.clone())",
+    ];
+    let mut offenders = Vec::new();
+    for (path, text) in rule_sources() {
+        // The runner matches findings with the resources whose deployment rests on an unknown
+        // condition; the model lists those by address (`Model::conditional`).
+        if path.ends_with("mod.rs") {
+            continue;
+        }
+        let code: String = code_lines(&text).collect::<Vec<_>>().join("\n");
+        let squeezed: String = code.split_whitespace().collect();
+        for pattern in comparison {
+            if squeezed.contains(pattern) {
+                offenders.push(format!("{path}: `{pattern}`"));
+            }
+        }
+        // `== x.address`, `!= &acl.meta.address` (the other side of a comparison).
+        for op in ["==", "!="] {
+            for rest in squeezed.split(op).skip(1) {
+                let operand: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "_.&*()".contains(*c))
+                    .collect();
+                if operand.ends_with(".address") || operand.contains(".address.") {
+                    offenders.push(format!("{path}: `{op}{operand}`"));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "rules follow links, never compare addresses:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn rules_hold_no_aws_facts() {
+    // Ports, regions, service principals and IAM vocabulary are facts about AWS: they live in
+    // `model::defaults` (or `model::policy` for IAM), where each cites its source.
+    let facts = [
+        "amazonaws.com",
+        "sts:",
+        "aws:source",
+        "s3:",
+        "StringEquals",
+        "StringLike",
+        "StringNotEquals",
+        "StringNotLike",
+        "NumericGreaterThan",
+        "REST-QUERY-STRING",
+        "dualstack",
+        "redshift-1.0",
+        "redshift-2.0",
+        "default.",
+    ];
+    let is_region = |w: &str| {
+        let parts: Vec<&str> = w.split('-').collect();
+        parts.len() == 3
+            && parts[0].len() == 2
+            && parts[0].chars().all(|c| c.is_ascii_lowercase())
+            && parts[2].chars().all(|c| c.is_ascii_digit())
+            && !parts[2].is_empty()
+    };
+    let mut offenders = Vec::new();
+    for (path, text) in rule_sources() {
+        for literal in string_literals(&text) {
+            for fact in facts.iter().filter(|f| literal.contains(**f)) {
+                offenders.push(format!("{path}: `{fact}` in \"{literal}\""));
+            }
+            for word in literal.split(|c: char| c.is_whitespace() || ",;()".contains(c)) {
+                if is_region(word) {
+                    offenders.push(format!("{path}: region `{word}` in \"{literal}\""));
+                }
+            }
+        }
+        for line in code_lines(&text) {
+            // Port numbers outside strings (`const HTTPS: u16 = 443`).
+            for number in ["443", "1024", "65535", "3600000", "3_600_000"] {
+                if words(line).any(|w| w == number) {
+                    offenders.push(format!("{path}: `{number}` in `{}`", line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "AWS facts belong in model::defaults (or model::policy):\n{}",
+        offenders.join("\n")
+    );
+}

@@ -18,7 +18,7 @@ use redshield::discover::OsFileSystem;
 use redshield::fix::apply_edits;
 use redshield::fix::edit::Edit;
 use redshield::ir::{FileId, SourceMap, Span};
-use redshield::model::nacl::{NaclEntry, NetworkAcl, Verdict, evaluate};
+use redshield::model::nacl::{NaclEntry, NetworkAcl, Verdict, Written, evaluate};
 use redshield::model::net::{is_world, reaches_port};
 use redshield::model::{Meta, Peer, PortRange, Protocol, SecurityGroupRule, Truth, Val};
 use redshield::{Inputs, Settings};
@@ -414,6 +414,7 @@ impl E {
             protocol: Val::explicit(self.protocol, span()),
             ports: Val::explicit(self.ports, span()),
             cidr: Val::explicit(self.cidr.net(), span()),
+            written: Written::Inline,
         }
     }
 }

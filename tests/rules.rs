@@ -10,14 +10,78 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+#[macro_use]
+mod common;
+
 use redshield::discover::OsFileSystem;
 use redshield::report::text::render_text;
+use redshield::rules::Rule;
 use redshield::{Analysis, Inputs, Settings, analyze, rules};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Formats whose fixtures carry `# expect:` markers: (directory, file extensions).
 const MARKED: [(&str, &[&str]); 2] = [("hcl", &["tf"]), ("cfn", &["yaml", "yml"])];
+
+per_rule!(check; [hcl, cfn, plan, tfjson, docs];
+    rs101, rs102, rs103, rs104, rs105, rs106, rs107, rs108, rs109, rs110, rs111,
+    rs201, rs202, rs203, rs204, rs205, rs206, rs301, rs302, rs303);
+
+/// One rule's cases in one format (`docs`: the examples in its documentation); fails with
+/// every problem found.
+fn check(id: &str, format: &str) {
+    let rule = rules::by_id(id).unwrap();
+    let failures = match format {
+        "hcl" => marked_cases(rule, "hcl", &["tf"]),
+        "cfn" => {
+            let mut failures = marked_cases(rule, "cfn", &["yaml", "yml"]);
+            failures.extend(cloudformation_json_twins(rule));
+            failures.extend(cloudformation_and_terraform_twins(rule));
+            failures
+        }
+        "plan" => plan_twins(rule),
+        "tfjson" => terraform_json_twins(rule),
+        "docs" => doc_examples_fire_as_they_say(rule),
+        _ => unreachable!("no {format} cases"),
+    };
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_its_generated_tests() {
+    let ids: Vec<String> = rules::ALL
+        .iter()
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect();
+    assert_eq!(RULES_WITH_TESTS, ids, "add the rule to `per_rule!` above");
+}
+
+/// The twin comparisons find their twins: a harness that finds none passes vacuously.
+#[test]
+fn twins_are_found() {
+    let count = |format: &str, exts: &[&str]| -> usize {
+        rules::ALL
+            .iter()
+            .map(|r| cases(format, exts, r.id).len())
+            .sum()
+    };
+    assert!(count("plan", &["json"]) > 0);
+    assert!(count("cfn", &["json"]) > 0);
+    assert!(count("tfjson", &["json"]) > 0);
+    let cfn_with_hcl_twin: usize = rules::ALL
+        .iter()
+        .map(|r| {
+            cases("cfn", &["yaml", "yml"], r.id)
+                .iter()
+                .filter(|(name, _)| twin("hcl", r.id, name, &["tf"]).is_some())
+                .count()
+        })
+        .sum();
+    assert!(
+        cfn_with_hcl_twin > 30,
+        "only {cfn_with_hcl_twin} CloudFormation cases have a Terraform twin"
+    );
+}
 
 /// Every file of a case (the file itself, or all files below the case directory).
 fn case_files(case: &Path) -> Vec<PathBuf> {
@@ -77,7 +141,7 @@ fn cases(format: &str, exts: &[&str], id: &str) -> Vec<(String, PathBuf)> {
             if !(name.starts_with("fires")
                 || name.starts_with("passes")
                 || name.starts_with("strict_fires"))
-                || name.contains(".fixed.")
+                || name.contains(".fixed")
             {
                 return None;
             }
@@ -159,11 +223,12 @@ fn without_instance_keys(address: &str) -> String {
     out
 }
 
-#[test]
-fn every_rule_fires_and_passes_where_its_fixtures_say() {
+/// `fires*` cases produce the rule exactly on their marked lines (with a snapshot of the text
+/// report), `passes*` cases do not produce it, `strict_fires*` cases only with `--strict`.
+fn marked_cases(rule: &'static Rule, format: &str, exts: &[&str]) -> Vec<String> {
     let mut failures = Vec::new();
-    for rule in rules::ALL {
-        for (format, exts) in MARKED {
+    {
+        {
             for (name, path) in cases(format, exts, rule.id) {
                 // Only the rule under test runs, so each snapshot shows that rule alone.
                 let strict = name.starts_with("strict_fires");
@@ -242,7 +307,7 @@ fn every_rule_fires_and_passes_where_its_fixtures_say() {
             }
         }
     }
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+    failures
 }
 
 /// The twin of a case in another format: same name, as a file with one of `exts` or a directory.
@@ -287,11 +352,10 @@ fn compare_twins(original: &Path, twin: &Path) -> Option<String> {
     })
 }
 
-#[test]
-fn plan_and_json_twins_report_what_their_originals_report() {
+/// Plan JSON twins report what their originals (HCL cases, or their sources) report.
+fn plan_twins(rule: &'static Rule) -> Vec<String> {
     let mut failures = Vec::new();
-    let mut compared = 0;
-    for rule in rules::ALL {
+    {
         // Plan JSON twins of the HCL cases (or of their sources, for plan-only cases).
         for (name, path) in cases("plan", &["json"], rule.id) {
             let plan = if path.is_dir() {
@@ -314,7 +378,6 @@ fn plan_and_json_twins_report_what_their_originals_report() {
             match original {
                 Some(original) => {
                     failures.extend(compare_twins(&original, &plan));
-                    compared += 1;
                 }
                 None => failures.push(format!(
                     "{}: no HCL twin and no testdata/plan/sources/{name}",
@@ -335,6 +398,14 @@ fn plan_and_json_twins_report_what_their_originals_report() {
                 ));
             }
         }
+    }
+    failures
+}
+
+/// CloudFormation JSON twins report what their YAML originals report.
+fn cloudformation_json_twins(rule: &'static Rule) -> Vec<String> {
+    let mut failures = Vec::new();
+    {
         // CloudFormation JSON twins of YAML cases (beside them, or inside a case directory).
         for (name, path) in cases("cfn", &["json"], rule.id) {
             if path.is_dir() {
@@ -342,7 +413,6 @@ fn plan_and_json_twins_report_what_their_originals_report() {
                     let yaml = json.with_extension("yaml");
                     if yaml.is_file() {
                         failures.extend(compare_twins(&yaml, &json));
-                        compared += 1;
                     }
                 }
                 continue;
@@ -350,7 +420,6 @@ fn plan_and_json_twins_report_what_their_originals_report() {
             match twin("cfn", rule.id, &name, &["yaml", "yml"]) {
                 Some(original) => {
                     failures.extend(compare_twins(&original, &path));
-                    compared += 1;
                 }
                 // A JSON-only case (such as `cdk synth` output) stands on its own.
                 None => {
@@ -372,8 +441,7 @@ fn plan_and_json_twins_report_what_their_originals_report() {
             }
         }
     }
-    assert!(compared > 0);
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+    failures
 }
 
 /// Terraform JSON twins of HCL cases: `testdata/tfjson/<rule>/<case>.tf.json` (or a `<case>/`
@@ -382,14 +450,12 @@ fn plan_and_json_twins_report_what_their_originals_report() {
 /// `fires` case exactly on the lines marked `expect: RSNNN` — in JSON by a `"//"` property (a
 /// comment, to Terraform) on the line of the value the finding must point at — with a snapshot
 /// of its text report; a `passes` case must not report the rule.
-#[test]
-fn terraform_json_twins_report_what_their_hcl_twins_report_where_the_json_says() {
+fn terraform_json_twins(rule: &'static Rule) -> Vec<String> {
     let mut failures = Vec::new();
-    let mut compared = 0;
-    for rule in rules::ALL {
+    {
         let dir = Path::new("testdata/tfjson").join(rule.id.to_ascii_lowercase());
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
+            return failures;
         };
         let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
         paths.sort();
@@ -404,7 +470,6 @@ fn terraform_json_twins_report_what_their_hcl_twins_report_where_the_json_says()
                 continue;
             };
             failures.extend(compare_twins(&original, &path));
-            compared += 1;
             let analysis = run(&path, Some(rule.id));
             let report = &analysis.report;
             if !report.errors.is_empty() {
@@ -444,8 +509,7 @@ fn terraform_json_twins_report_what_their_hcl_twins_report_where_the_json_says()
             }
         }
     }
-    assert!(compared > 0);
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+    failures
 }
 
 #[test]
@@ -480,10 +544,10 @@ fn doc_examples(doc: &str, lang: &str) -> (Vec<String>, Vec<String>) {
     (blocks(bad), blocks(good))
 }
 
-#[test]
-fn bad_doc_examples_fire_and_good_ones_do_not() {
+/// The bad examples of a rule's documentation fire, and the good ones do not.
+fn doc_examples_fire_as_they_say(rule: &'static Rule) -> Vec<String> {
     let mut failures = Vec::new();
-    for rule in rules::ALL {
+    {
         // Terraform and CloudFormation examples, each a complete configuration or template.
         for (lang, file) in [("hcl", "main.tf"), ("yaml", "template.yaml")] {
             let (bad, good) = doc_examples(&rule.documentation(), lang);
@@ -539,14 +603,13 @@ fn bad_doc_examples_fire_and_good_ones_do_not() {
             }
         }
     }
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+    failures
 }
 
-#[test]
-fn cloudformation_and_terraform_twins_fire_the_same_rules() {
+/// CloudFormation cases fire the rule when their Terraform twins do.
+fn cloudformation_and_terraform_twins(rule: &'static Rule) -> Vec<String> {
     let mut failures = Vec::new();
-    let mut compared = 0;
-    for rule in rules::ALL {
+    {
         for (name, cfn) in cases("cfn", &["yaml", "yml"], rule.id) {
             let Some(hcl) = twin("hcl", rule.id, &name, &["tf"]) else {
                 continue;
@@ -566,7 +629,6 @@ fn cloudformation_and_terraform_twins_fire_the_same_rules() {
                 run(&hcl, None),
                 run_inputs(&inputs_of(&cfn, &["yaml", "yml"]), None),
             );
-            compared += 1;
             if ids(&a) != ids(&b) {
                 failures.push(format!(
                     "{} fires {:?}, {} fires {:?}",
@@ -578,9 +640,5 @@ fn cloudformation_and_terraform_twins_fire_the_same_rules() {
             }
         }
     }
-    assert!(
-        compared > 30,
-        "only {compared} CloudFormation cases have a Terraform twin"
-    );
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+    failures
 }

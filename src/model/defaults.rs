@@ -1,10 +1,12 @@
 //! Every value the provider or AWS fills in when the source leaves it out, in one place, each
-//! citing its source. Front ends record "not set"; adapters ask here.
+//! citing its source. Front ends record "not set"; adapters ask here. Below them, the AWS facts
+//! rules judge against (ports, zone counts, service principals, IAM limits): a rule says what
+//! is wrong, the model says what AWS is.
 //!
-//! **Architecture Invariant:** no other module spells a default (5439, `true`, a family name).
-//! A meta-test greps the rules for such literals.
+//! **Architecture Invariant:** no other module spells a default (5439, `true`, a family name)
+//! or an AWS fact. A meta-test greps the rules for such literals.
 
-use super::Truth;
+use super::{PortRange, Truth, WarehouseKind};
 use crate::ir::Family;
 use semver::Version;
 
@@ -41,11 +43,21 @@ pub const DEFAULT_PARAMETER_GROUP: &str = "default.redshift-2.0";
 /// false in `redshift-1.0`, true in `redshift-2.0` (AWS Redshift parameter group docs; RULES.md
 /// RS109). Unknown families are unknown.
 pub fn require_ssl_in_family(family: &str) -> Option<bool> {
-    match family.to_ascii_lowercase().as_str() {
-        "redshift-1.0" => Some(false),
-        "redshift-2.0" => Some(true),
-        _ => None,
-    }
+    REQUIRE_SSL_BY_FAMILY
+        .iter()
+        .find(|(f, _)| f.eq_ignore_ascii_case(family))
+        .map(|(_, on)| *on)
+}
+
+/// `require_ssl` by parameter group family (see [`require_ssl_in_family`]).
+const REQUIRE_SSL_BY_FAMILY: [(&str, bool); 2] = [("redshift-1.0", false), ("redshift-2.0", true)];
+
+/// The families in which `require_ssl` defaults to false.
+pub fn families_without_ssl() -> impl Iterator<Item = &'static str> {
+    REQUIRE_SSL_BY_FAMILY
+        .iter()
+        .filter(|(_, on)| !on)
+        .map(|(f, _)| *f)
 }
 
 /// Does a security group resource without egress rules keep AWS's allow-all egress?
@@ -68,6 +80,103 @@ pub fn cluster_publicly_accessible(family: Family, aws_constraints: &[String]) -
         Family::Terraform => admits_version_below(aws_constraints, &Version::new(6, 0, 0)),
     }
 }
+
+// ---- AWS facts rules judge against ----
+
+/// How many subnets, in how many Availability Zones, a warehouse needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoneNeed {
+    pub subnets: usize,
+    pub zones: usize,
+}
+
+/// A provisioned cluster's subnet group: at least two subnets in two zones (seed 000: "a VPC
+/// with at least two private subnets"; RULES.md RS102).
+const CLUSTER_ZONES: ZoneNeed = ZoneNeed {
+    subnets: 2,
+    zones: 2,
+};
+
+/// A Serverless workgroup: three subnets in three zones (Redshift Serverless considerations;
+/// RULES.md RS102) …
+const WORKGROUP_ZONES: ZoneNeed = ZoneNeed {
+    subnets: 3,
+    zones: 3,
+};
+
+/// … except in regions with fewer zones for Serverless: there, this many.
+pub const WORKGROUP_FEWER_ZONES: &[(&str, usize)] = &[("us-west-1", 2)];
+
+/// What a warehouse of `kind` in `region` needs. An unknown region (None) may be any: the
+/// answer is what every region needs at least (the fewest zones).
+pub fn zone_need(kind: WarehouseKind, region: Option<&str>) -> ZoneNeed {
+    match kind {
+        WarehouseKind::Cluster => CLUSTER_ZONES,
+        WarehouseKind::Workgroup => {
+            let fewer = WORKGROUP_FEWER_ZONES.iter().map(|(r, z)| (Some(*r), *z));
+            let zones = match region {
+                Some(region) => fewer
+                    .filter(|(r, _)| *r == Some(region))
+                    .map(|(_, z)| z)
+                    .min(),
+                None => fewer.map(|(_, z)| z).min(),
+            };
+            ZoneNeed {
+                zones: zones.unwrap_or(WORKGROUP_ZONES.zones),
+                ..WORKGROUP_ZONES
+            }
+        }
+    }
+}
+
+/// What most regions need of a warehouse of `kind`, and the regions that need fewer zones, for
+/// messages about a warehouse whose region is unknown.
+pub fn zone_need_by_region(kind: WarehouseKind) -> (ZoneNeed, &'static [(&'static str, usize)]) {
+    match kind {
+        WarehouseKind::Cluster => (CLUSTER_ZONES, &[]),
+        WarehouseKind::Workgroup => (WORKGROUP_ZONES, WORKGROUP_FEWER_ZONES),
+    }
+}
+
+/// The port AWS service endpoints (S3, Glue, STS …) answer on: HTTPS.
+pub const HTTPS_PORT: u16 = 443;
+
+/// The ports replies come back to through a stateless network ACL: the ephemeral range a NACL
+/// must admit for traffic the warehouse starts (VPC network ACL docs, "Ephemeral ports";
+/// RULES.md RS108).
+pub const EPHEMERAL_PORTS: PortRange = PortRange {
+    from: 1024,
+    to: 65535,
+};
+
+/// The service principal of provisioned Redshift, and of Redshift Serverless (which also
+/// accepts the first), for role trust policies (RULES.md RS202).
+pub const REDSHIFT_SERVICE_PRINCIPAL: &str = "redshift.amazonaws.com";
+pub const REDSHIFT_SERVERLESS_SERVICE_PRINCIPAL: &str = "redshift-serverless.amazonaws.com";
+
+/// The action a trust policy grants to let a principal assume a role.
+pub const ASSUME_ROLE_ACTION: &str = "sts:AssumeRole";
+
+/// The `s3:authType` of presigned URLs, which Spectrum reads with (RULES.md RS203).
+pub const PRESIGNED_URL_AUTH_TYPE: &str = "REST-QUERY-STRING";
+
+/// How old (in milliseconds, `s3:signatureAge`) the presigned URLs Spectrum reads with may be:
+/// a policy denying younger signatures breaks Spectrum (seed 002; RULES.md RS203).
+pub const SPECTRUM_SIGNATURE_AGE_MS: u32 = 3_600_000;
+
+/// The `ip_address_type` / `IpAddressType` of a warehouse that uses IPv6 as well as IPv4.
+pub const DUAL_STACK_ADDRESS_TYPE: &str = "dualstack";
+
+/// The instance tenancy that runs a VPC's instances on single-tenant hardware.
+pub const DEDICATED_TENANCY: &str = "dedicated";
+
+/// The Redshift parameter that makes clients use SSL (a parameter name, the same in every
+/// source family).
+pub const REQUIRE_SSL_PARAMETER: &str = "require_ssl";
+
+/// The prefix of AWS's built-in parameter groups (`default.redshift-1.0`): the rest is the
+/// family.
+pub const BUILTIN_PARAMETER_GROUP_PREFIX: &str = "default.";
 
 /// Whether the conjunction of Terraform version constraints admits some version below
 /// `limit`. An unparsable constraint makes the answer unknown.
@@ -161,6 +270,16 @@ mod tests {
     fn below6(c: &[&str]) -> Truth {
         let c: Vec<String> = c.iter().map(|s| s.to_string()).collect();
         admits_version_below(&c, &Version::new(6, 0, 0))
+    }
+
+    #[test]
+    fn workgroups_need_three_zones_except_where_serverless_has_two() {
+        let need = |region| zone_need(WarehouseKind::Workgroup, region).zones;
+        assert_eq!(need(Some("eu-west-1")), 3);
+        assert_eq!(need(Some("us-west-1")), 2);
+        assert_eq!(need(None), 2, "an unknown region may be us-west-1");
+        assert_eq!(zone_need(WarehouseKind::Workgroup, None).subnets, 3);
+        assert_eq!(zone_need(WarehouseKind::Cluster, None), CLUSTER_ZONES);
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub struct NaclEntry {
     pub protocol: Val<Protocol>,
     pub ports: Val<PortRange>,
     pub cidr: Val<IpNet>,
+    /// Where the entry is written: inside its ACL, or as a resource of its own.
+    pub written: Written,
+}
+
+/// Where a NACL entry is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// An `ingress`/`egress` block of the ACL resource.
+    Inline,
+    /// A resource of its own (`aws_network_acl_rule`, `AWS::EC2::NetworkAclEntry`).
+    OwnResource,
 }
 
 /// What a NACL entry's fields are called, for fixes that add entries.
@@ -68,6 +79,22 @@ pub struct EntryResources {
 }
 
 impl NetworkAcl {
+    /// How entries added to the ACL are written: the way its entries are, inline when it has
+    /// none and takes inline entries. None when its entries are mixed (Terraform flip-flops
+    /// between the two then).
+    pub fn written_entries(&self) -> Option<Written> {
+        let own = self
+            .entries
+            .iter()
+            .filter(|e| e.written == Written::OwnResource)
+            .count();
+        match own {
+            0 if self.inline_entries.is_some() => Some(Written::Inline),
+            n if n == self.entries.len() => Some(Written::OwnResource),
+            _ => None,
+        }
+    }
+
     /// The fix that adds an allow entry for TCP `ports` with `peer`, numbered `rule`.
     pub fn allow_entry(
         &self,
@@ -383,6 +410,7 @@ mod tests {
                 span,
             ),
             cidr: Val::explicit(cidr.parse().unwrap(), span),
+            written: Written::Inline,
         }
     }
 

@@ -78,6 +78,45 @@ pub struct Condition {
     pub span: Span,
 }
 
+/// Condition keys rules ask about, spelled as AWS documents them (keys are case-insensitive:
+/// ask [`Condition::is_on`]).
+pub mod keys {
+    pub const SOURCE_VPCE: &str = "aws:SourceVpce";
+    pub const SOURCE_VPC: &str = "aws:SourceVpc";
+    pub const AUTH_TYPE: &str = "s3:authType";
+    pub const SIGNATURE_AGE: &str = "s3:signatureAge";
+}
+
+/// How a condition operator compares, for the operators rules judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// The value must match (`StringEquals`, `StringLike`).
+    Matches,
+    /// The value must not match (`StringNotEquals`, `StringNotLike`).
+    DiffersFrom,
+    /// The value must be greater (`NumericGreaterThan`, `NumericGreaterThanEquals`).
+    Exceeds,
+    /// Any other operator.
+    Other,
+}
+
+impl Condition {
+    /// Is the condition on `key` (one of [`keys`])?
+    pub fn is_on(&self, key: &str) -> bool {
+        self.key.eq_ignore_ascii_case(key)
+    }
+
+    /// How its operator compares (without `IfExists`, which `if_exists` records).
+    pub fn comparison(&self) -> Comparison {
+        match self.operator.as_str() {
+            "StringEquals" | "StringLike" => Comparison::Matches,
+            "StringNotEquals" | "StringNotLike" => Comparison::DiffersFrom,
+            "NumericGreaterThan" | "NumericGreaterThanEquals" => Comparison::Exceeds,
+            _ => Comparison::Other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub effect: Val<Effect>,

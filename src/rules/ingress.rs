@@ -1,8 +1,10 @@
 //! The walk that rules about who can reach a warehouse share (RS105, RS106): every ingress
 //! rule of every security group in scope of every warehouse whose group list is known, with
-//! what `--strict` adds. The rules only judge the CIDRs and word the findings.
+//! the findings `--strict` adds, worded once for both. A rule says only which CIDRs offend,
+//! how its wording names them, and what its definite finding says.
 
-use crate::model::{Meta, Model, Peer, SecurityGroup, SecurityGroupRule, Span, Truth, Warehouse};
+use crate::model::{Model, Peer, SecurityGroup, SecurityGroupRule, Truth, Warehouse, net};
+use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, Rule, RuleConfig};
 use ipnet::IpNet;
 
@@ -14,45 +16,51 @@ pub(crate) struct Site<'m> {
     pub reach: String,
 }
 
-/// What the walk found in one group.
-pub(crate) enum Case<'m> {
-    /// Some of the group's ingress rules could not be read (`--strict` only).
-    Unread,
-    /// An ingress rule whose CIDR is unknown, and that reaches or may reach the port
-    /// (`--strict` only).
-    UnknownCidr(&'m SecurityGroupRule),
-    /// An ingress rule from a CIDR that reaches the port (`Truth::True`), or may
-    /// (`Truth::Unknown`, `--strict` only).
-    Cidr(&'m SecurityGroupRule, &'m IpNet, Truth),
+/// How a rule names the CIDRs it reports, in the messages the walk words for it.
+pub(crate) struct Wording {
+    /// What an ingress rule that offends allows ("0.0.0.0/0 or ::/0").
+    pub offending: &'static str,
+    /// What an unknown CIDR would have to be to offend ("0.0.0.0/0 or ::/0").
+    pub offending_cidr: &'static str,
+    /// Who then reaches the warehouse ("the internet").
+    pub who: &'static str,
+    /// What follows an offending CIDR where messages name it ("", ", outside allowed_cidrs").
+    pub cidr_note: &'static str,
 }
 
 impl Site<'_> {
-    /// A finding of `rule` at `span` of `resource`, related to the group and the warehouse.
+    /// A finding of `rule` at `span` of the ingress rule (or group) `at`, related to the group
+    /// and the warehouse.
     pub fn finding(
         &self,
         rule: &'static Rule,
-        resource: &Meta,
-        span: Span,
+        at: &SecurityGroupRule,
+        span: crate::model::Span,
         message: String,
     ) -> Finding {
-        rule.finding(resource, span, message)
-            .with_related(
-                format!("security group {}", self.group.meta.address),
-                self.group.meta.span,
-            )
-            .with_related(
-                format!("warehouse {}", self.warehouse.meta.address),
-                self.warehouse.meta.span,
-            )
+        self.related(rule.finding(&at.meta, span, message))
+    }
+
+    fn related(&self, finding: Finding) -> Finding {
+        finding
+            .related_to("security group", &self.group.meta)
+            .about_warehouse(self.warehouse)
     }
 }
 
-/// Visits each case of each warehouse's ingress, in model order.
-pub(crate) fn walk<'m>(
+/// The findings of `rule` over every warehouse's ingress, in model order: `definite` words an
+/// ingress rule from an offending CIDR that reaches the port; the walk words what rests on an
+/// unknown (`--strict`): groups whose rules cannot all be read, rules whose CIDR is unknown,
+/// and rules from an offending CIDR that may reach the port.
+pub(crate) fn findings<'m>(
     model: &'m Model,
     config: &RuleConfig,
-    mut visit: impl FnMut(&Site<'m>, Case<'m>),
-) {
+    rule: &'static Rule,
+    wording: &Wording,
+    offends: impl Fn(&IpNet) -> bool,
+    definite: impl Fn(&Site<'m>, &'m SecurityGroupRule, &'m IpNet) -> Finding,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let Some(links) = warehouse.security_groups.known() else {
             continue;
@@ -65,21 +73,45 @@ pub(crate) fn walk<'m>(
                 reach: port
                     .map_or_else(|| "the warehouse port".to_string(), |p| format!("port {p}")),
             };
+            let (address, reach) = (&warehouse.meta.address, &site.reach);
+            let subject = format!("security group {}", group.meta.address);
             if config.reports(!group.ingress_complete) {
-                visit(&site, Case::Unread);
+                let message = Unknown::are("some ingress rules")
+                    .when(format!("one allows {} on {reach}", wording.offending))
+                    .of(&subject, format!("{} can reach {address}", wording.who));
+                findings.push(site.related(rule.finding(&group.meta, group.meta.span, message)));
             }
-            for rule in &group.ingress {
-                let reaches = crate::model::net::reaches_port(rule, port);
-                match rule.peer.known() {
-                    Some(Peer::Cidr(net)) if config.reports(reaches) => {
-                        visit(&site, Case::Cidr(rule, net, reaches));
+            for ingress in &group.ingress {
+                let reaches = net::reaches_port(ingress, port);
+                match ingress.peer.known() {
+                    Some(Peer::Cidr(cidr)) if config.reports(reaches) && offends(cidr) => {
+                        if reaches.is_true() {
+                            findings.push(definite(&site, ingress, cidr));
+                            continue;
+                        }
+                        let (what, span) = net::unknown_reach(ingress, &warehouse.port);
+                        let message = format!(
+                            "{subject} allows {cidr}{}, but the {}",
+                            wording.cidr_note,
+                            Unknown::is(what)
+                                .when(format!("the rule admits {reach}"))
+                                .then(format!("{} can reach {address}", wording.who))
+                        );
+                        findings.push(site.finding(rule, ingress, span, message));
                     }
                     None if config.reports(Truth::Unknown) && !reaches.is_false() => {
-                        visit(&site, Case::UnknownCidr(rule));
+                        let message = Unknown::is("the CIDR of an ingress rule")
+                            .when(format!("it is {}", wording.offending_cidr))
+                            .of(
+                                &subject,
+                                format!("{} can reach {reach} of {address}", wording.who),
+                            );
+                        findings.push(site.finding(rule, ingress, ingress.peer.span, message));
                     }
                     _ => {}
                 }
             }
         }
     }
+    findings
 }

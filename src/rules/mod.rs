@@ -6,7 +6,6 @@
 //! Rule IDs and names are a stability boundary: never renumber; retire instead.
 
 use crate::model::Span;
-use crate::model::spectrum::{UnsureCause, UnsureReads};
 use crate::model::{FixIntent, Meta, Model, Truth};
 use ipnet::IpNet;
 
@@ -55,6 +54,7 @@ mod rs206_egress_blocks_aws_endpoints;
 mod rs301_spectrum_bucket_no_access_logs;
 mod rs302_spectrum_bucket_no_data_events;
 mod rs303_audit_logging_disabled;
+mod toolkit;
 
 /// Every rule, sorted by ID.
 pub static ALL: &[&Rule] = &[
@@ -246,59 +246,6 @@ impl Finding {
     pub fn with_severity(mut self, severity: Severity) -> Finding {
         self.severity = severity;
         self
-    }
-
-    /// Adds the role statement that may let the warehouse read buckets it does not name.
-    pub fn with_unsure_reads(self, reads: &UnsureReads) -> Finding {
-        let role = &reads.role.meta.address;
-        let label = match reads.cause {
-            UnsureCause::UnknownResource => {
-                format!("role {role}: a statement reading S3 resources that are unknown")
-            }
-            UnsureCause::Wildcard => {
-                format!("role {role}: a statement reading every S3 resource (`*`)")
-            }
-            UnsureCause::UnknownStatement => {
-                format!(
-                    "role {role}: a statement naming the bucket whose effect or actions are unknown"
-                )
-            }
-        };
-        self.with_related(label, reads.statement)
-    }
-}
-
-/// Why whether a warehouse reads a bucket is unknown, as a clause: "a Resource of role R's
-/// policy is unknown", "role R's policy names `*`".
-pub(crate) fn unsure_reason(reads: &UnsureReads) -> String {
-    let role = &reads.role.meta.address;
-    match reads.cause {
-        UnsureCause::UnknownResource => format!("a Resource of role {role}'s policy is unknown"),
-        UnsureCause::Wildcard => format!("role {role}'s policy names `*`"),
-        UnsureCause::UnknownStatement => {
-            format!("the effect or actions of role {role}'s statement naming it are unknown")
-        }
-    }
-}
-
-/// The buckets a rule judges as the warehouse's Spectrum buckets: the known ones (with `None`),
-/// and with `--strict` the ones it may read too, with the statement that makes it so (see
-/// `Model::possible_spectrum_buckets`; `unknown_resources` adds a `Resource` that cannot be
-/// known as a cause).
-pub(crate) fn spectrum_buckets<'m>(
-    model: &'m Model,
-    warehouse: &crate::model::Warehouse,
-    config: &RuleConfig,
-    unknown_resources: bool,
-) -> Vec<(crate::model::Id, Option<UnsureReads<'m>>)> {
-    if config.reports(Truth::Unknown) {
-        model.possible_spectrum_buckets(warehouse, unknown_resources)
-    } else {
-        model
-            .spectrum_buckets(warehouse)
-            .into_iter()
-            .map(|id| (id, None))
-            .collect()
     }
 }
 

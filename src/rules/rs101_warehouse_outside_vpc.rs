@@ -1,6 +1,7 @@
 //! RS101 warehouse-outside-vpc.
 
 use crate::model::{Model, Truth, WarehouseKind};
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -95,60 +96,49 @@ declare_rule! {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for warehouse in model
+    for cluster in model
         .warehouses
         .iter()
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
-        let legacy = &warehouse.legacy_security_groups;
+        let (meta, address) = (&cluster.meta, &cluster.meta.address);
+        let legacy = &cluster.legacy_security_groups;
         let uses_legacy = legacy.test(|named| *named);
+        let legacy_groups =
+            "the cluster uses legacy EC2-Classic cluster security groups instead of a VPC";
         if uses_legacy.is_true() {
             findings.push(RULE.finding(
-                &warehouse.meta,
+                meta,
                 legacy.span,
-                format!(
-                    "cluster {} uses legacy EC2-Classic cluster security groups instead of a VPC",
-                    warehouse.meta.address
-                ),
+                format!("cluster {address} uses legacy EC2-Classic cluster security groups instead of a VPC"),
             ));
             continue;
         }
-        if let Some(None) = warehouse.subnet_group.known() {
+        let subnet_group = &cluster.subnet_group;
+        if let Some(None) = subnet_group.known() {
             findings.push(RULE.finding(
-                &warehouse.meta,
-                warehouse.subnet_group.span,
-                format!(
-                    "cluster {} has no subnet group, so it is not placed in your VPC",
-                    warehouse.meta.address
-                ),
+                meta,
+                subnet_group.span,
+                format!("cluster {address} has no subnet group, so it is not placed in your VPC"),
             ));
             continue;
         }
         if !config.reports(Truth::Unknown) {
             continue;
         }
-        if warehouse.subnet_group.known().is_none() {
-            findings.push(RULE.finding(
-                &warehouse.meta,
-                warehouse.subnet_group.span,
-                format!(
-                    "cluster {}: its subnet group name is unknown here; if it is empty, the cluster is not placed in your VPC",
-                    warehouse.meta.address
-                ),
-            ));
+        if subnet_group.known().is_none() {
+            let message = Unknown::is("its subnet group name").when("it is empty").of(
+                format!("cluster {address}"),
+                "the cluster is not placed in your VPC",
+            );
+            findings.push(RULE.finding(meta, subnet_group.span, message));
         }
         if uses_legacy == Truth::Unknown {
-            let field = legacy
-                .field
-                .map_or("list of legacy cluster security groups", |f| f.name);
-            findings.push(RULE.finding(
-                &warehouse.meta,
-                legacy.span,
-                format!(
-                    "cluster {}: its {field} is unknown here; if it is not empty, the cluster uses legacy EC2-Classic cluster security groups instead of a VPC",
-                    warehouse.meta.address
-                ),
-            ));
+            let field = field_name(legacy, "list of legacy cluster security groups");
+            let message = Unknown::is(format!("its {field}"))
+                .when("it is not empty")
+                .of(format!("cluster {address}"), legacy_groups);
+            findings.push(RULE.finding(meta, legacy.span, message));
         }
     }
     findings

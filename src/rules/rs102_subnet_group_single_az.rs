@@ -1,6 +1,7 @@
 //! RS102 subnet-group-single-az.
 
-use crate::model::{Model, Span, Truth, Val, WarehouseKind};
+use crate::model::{Link, Model, Span, Truth, Val, WarehouseKind, defaults};
+use crate::rules::toolkit::{Unknown, noun};
 use crate::rules::{Finding, RuleConfig};
 use std::collections::BTreeSet;
 
@@ -148,7 +149,7 @@ declare_rule! {
 }
 
 /// The distinct zones of the subnets, or None when any is unknown or out of scope.
-fn zones(model: &Model, subnets: &Val<Vec<crate::model::Link>>) -> Option<BTreeSet<String>> {
+fn zones(model: &Model, subnets: &Val<Vec<Link>>) -> Option<BTreeSet<String>> {
     subnets
         .known()?
         .iter()
@@ -156,10 +157,7 @@ fn zones(model: &Model, subnets: &Val<Vec<crate::model::Link>>) -> Option<BTreeS
         .collect()
 }
 
-/// When the zones decide and some are unknown: the first subnet in scope whose zone is unknown
-/// (its address and the zone's site), provided every subnet is in scope, the known zones are
-/// all names or all ids, and they are fewer than `need`.
-fn unknown_zone(model: &Model, list: &[crate::model::Link], need: usize) -> Option<(String, Span)> {
+fn unknown_zone(model: &Model, list: &[Link], need: usize) -> Option<(String, Span)> {
     let subnets: Vec<_> = list
         .iter()
         .map(|l| model.subnet(l))
@@ -178,10 +176,15 @@ fn unknown_zone(model: &Model, list: &[crate::model::Link], need: usize) -> Opti
         .map(|s| (s.meta.address.clone(), s.availability_zone.span))
 }
 
+/// "s" after a count other than one.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
-        let (subnets, need_subnets, need_zones) = match warehouse.kind {
+        let subnets = match warehouse.kind {
             WarehouseKind::Cluster => {
                 let Some(Some(group)) = warehouse.subnet_group.known() else {
                     continue;
@@ -189,90 +192,93 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 let Some(group) = group.target.and_then(|g| model.subnet_groups.get(g)) else {
                     continue;
                 };
-                (&group.subnets, 2, 2)
+                &group.subnets
             }
-            // us-west-1 has only two zones for Serverless; an unknown region may be it, so
-            // two zones are definitely too few only below that.
-            WarehouseKind::Workgroup => match warehouse.region.known().map(String::as_str) {
-                Some("us-west-1") | None => (&warehouse.subnets, 3, 2),
-                Some(_) => (&warehouse.subnets, 3, 3),
-            },
+            WarehouseKind::Workgroup => &warehouse.subnets,
         };
-        let region_unknown =
-            warehouse.kind == WarehouseKind::Workgroup && warehouse.region.known().is_none();
-        let what = match warehouse.kind {
-            WarehouseKind::Cluster => "cluster",
-            WarehouseKind::Workgroup => "workgroup",
-        };
+        let region = warehouse.region.known().map(String::as_str);
+        // An unknown region may be one that needs fewer zones: only that many are definitely
+        // too few, and what most regions need is reported with --strict.
+        let need = defaults::zone_need(warehouse.kind, region);
+        let (most, fewer) = defaults::zone_need_by_region(warehouse.kind);
+        let region_unknown = region.is_none() && need.zones < most.zones;
+        let (what, address) = (noun(warehouse), &warehouse.meta.address);
         let Some(list) = subnets.known() else {
             // An unknown list that is not written (its site is the resource header) is a
             // workgroup without `subnet_ids`, which gets the default VPC's subnets, one per zone.
             if config.reports(Truth::Unknown) && subnets.span != warehouse.meta.span {
+                let zones = if region_unknown {
+                    let exceptions: Vec<String> =
+                        fewer.iter().map(|(r, z)| format!("{z} in {r}")).collect();
+                    format!("{} ({})", most.zones, exceptions.join(", "))
+                } else {
+                    need.zones.to_string()
+                };
+                let message = Unknown::is("its subnet list")
+                    .when(format!(
+                        "it does not have {} subnets in {zones} Availability Zones",
+                        need.subnets
+                    ))
+                    .of(
+                        format!("{what} {address}"),
+                        format!("the {what} is not spread across enough zones"),
+                    );
                 findings.push(
-                    RULE.finding(
-                        &warehouse.meta,
-                        subnets.span,
-                        format!(
-                            "{what} {}: its subnet list is unknown here; if it does not have {need_subnets} subnets in {} Availability Zones, the {what} is not spread across enough zones",
-                            warehouse.meta.address,
-                            if region_unknown {
-                                "3 (2 in us-west-1)".to_string()
-                            } else {
-                                need_zones.to_string()
-                            }
-                        ),
-                    )
-                    .with_related(
-                        format!("{what} {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    ),
+                    RULE.finding(&warehouse.meta, subnets.span, message)
+                        .related_to(what, &warehouse.meta),
                 );
             }
             continue;
         };
         let mut span = subnets.span;
-        let message = if list.len() < need_subnets {
+        let message = if list.len() < need.subnets {
             format!(
-                "{what} {} has {} subnet{}; at least {need_subnets} in different Availability Zones are required",
-                warehouse.meta.address,
+                "{what} {address} has {} subnet{}; at least {} in different Availability Zones are required",
                 list.len(),
-                if list.len() == 1 { "" } else { "s" }
+                plural(list.len()),
+                need.subnets
             )
         } else {
             match zones(model, subnets) {
-                Some(z) if z.len() < need_zones => format!(
-                    "{what} {} has subnets in only {} Availability Zone{}; at least {need_zones} are required",
-                    warehouse.meta.address,
+                Some(z) if z.len() < need.zones => format!(
+                    "{what} {address} has subnets in only {} Availability Zone{}; at least {} are required",
                     z.len(),
-                    if z.len() == 1 { "" } else { "s" }
+                    plural(z.len()),
+                    need.zones
                 ),
-                Some(z) if region_unknown && z.len() < 3 => {
+                Some(z) if region_unknown && z.len() < most.zones => {
                     if !config.reports(Truth::Unknown) {
                         continue;
                     }
+                    let regions: Vec<&str> = fewer.iter().map(|(r, _)| *r).collect();
                     format!(
-                        "{what} {} has subnets in only {} Availability Zones and its region is unknown here; outside us-west-1, at least 3 are required",
-                        warehouse.meta.address,
-                        z.len()
+                        "{what} {address} has subnets in only {} Availability Zones and its region is unknown here; outside {}, at least {} are required",
+                        z.len(),
+                        regions.join(" and "),
+                        most.zones
                     )
                 }
                 Some(_) => continue,
-                None => match unknown_zone(model, list, need_zones) {
+                None => match unknown_zone(model, list, need.zones) {
                     Some((subnet, zone)) if config.reports(Truth::Unknown) => {
                         span = zone;
-                        format!(
-                            "{what} {}: the Availability Zone of subnet {subnet} is unknown here; if it repeats a zone the other subnets use, the {what} has subnets in fewer than {need_zones} Availability Zones",
-                            warehouse.meta.address
-                        )
+                        Unknown::is(format!("the Availability Zone of subnet {subnet}"))
+                            .when("it repeats a zone the other subnets use")
+                            .of(
+                                format!("{what} {address}"),
+                                format!(
+                                    "the {what} has subnets in fewer than {} Availability Zones",
+                                    need.zones
+                                ),
+                            )
                     }
                     _ => continue,
                 },
             }
         };
-        let mut finding = RULE.finding(&warehouse.meta, span, message).with_related(
-            format!("{what} {}", warehouse.meta.address),
-            warehouse.meta.span,
-        );
+        let mut finding = RULE
+            .finding(&warehouse.meta, span, message)
+            .related_to(what, &warehouse.meta);
         for subnet in list.iter().filter_map(|l| model.subnet(l)) {
             finding = finding.with_related(
                 format!("subnet {}", subnet.meta.address),

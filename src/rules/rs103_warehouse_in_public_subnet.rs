@@ -1,7 +1,11 @@
 //! RS103 warehouse-in-public-subnet.
 
 use crate::model::{Model, Span, Subnet, Truth, Warehouse, net};
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
+
+/// What a subnet's public-IP setting is called when the model does not know its field.
+const PUBLIC_IPS: &str = "the subnet's public IP setting";
 
 declare_rule! {
     /// ## What it does
@@ -289,7 +293,7 @@ fn check_subnet(
     if !config.reports(public) {
         return None;
     }
-    let mut finding = if public.is_true() {
+    let finding = if public.is_true() {
         let causes = match (routed.is_true(), public_ips.is_true()) {
             (true, true) => {
                 "routes to an internet gateway and assigns public IP addresses on launch"
@@ -318,8 +322,9 @@ fn check_subnet(
             }
         }
         if public_ips.is_true() {
+            let field = field_name(&subnet.map_public_ip_on_launch, PUBLIC_IPS);
             finding = finding.with_related(
-                "map_public_ip_on_launch is true",
+                format!("{field} is true"),
                 subnet.map_public_ip_on_launch.span,
             );
         }
@@ -327,11 +332,7 @@ fn check_subnet(
     } else {
         unknown_subnet(model, warehouse, subnet, routed, public_ips)
     };
-    finding = finding.with_related(
-        format!("warehouse {}", warehouse.meta.address),
-        warehouse.meta.span,
-    );
-    Some(finding)
+    Some(finding.about_warehouse(warehouse))
 }
 
 /// The `--strict` finding for a subnet not known to be public whose routes or public IPs are
@@ -377,33 +378,32 @@ fn unknown_subnet(
             }
         }
     }
+    let field = field_name(&subnet.map_public_ip_on_launch, PUBLIC_IPS);
     if public_ips == Truth::Unknown {
-        unknown.push((
-            "map_public_ip_on_launch".into(),
-            subnet.map_public_ip_on_launch.span,
-        ));
+        unknown.push((field.into(), subnet.map_public_ip_on_launch.span));
     }
     let what: Vec<&str> = unknown.iter().map(|(w, _)| w.as_str()).collect();
-    let verb = if what.len() == 1 && !what.iter().any(|w| w.starts_with("some ")) {
-        "is"
+    let what = if what.len() == 1 && !what.iter().any(|w| w.starts_with("some ")) {
+        Unknown::is(what.join(" and "))
     } else {
-        "are"
+        Unknown::are(what.join(" and "))
     };
-    let routes = "the subnet sends 0.0.0.0/0 or ::/0 to an internet gateway";
-    let ips = "map_public_ip_on_launch is true";
-    let condition = match (routed == Truth::Unknown, public_ips == Truth::Unknown) {
-        (true, true) => format!("{routes} or {ips}"),
-        (true, false) => routes.to_string(),
-        _ => "it is true".to_string(),
+    let what = match (routed == Truth::Unknown, public_ips == Truth::Unknown) {
+        (true, true) => what
+            .or_when("the subnet sends 0.0.0.0/0 or ::/0 to an internet gateway")
+            .or_when(format!("{field} is true")),
+        (true, false) => what.when("the subnet sends 0.0.0.0/0 or ::/0 to an internet gateway"),
+        _ => what.when("it is true"),
     };
     let mut finding = RULE.finding(
         &subnet.meta,
         subnet.meta.span,
-        format!(
-            "subnet {} of {}: {} {verb} unknown here; if {condition}, the warehouse is in a public subnet",
-            subnet.meta.address,
-            warehouse.meta.address,
-            what.join(" and ")
+        what.of(
+            format!(
+                "subnet {} of {}",
+                subnet.meta.address, warehouse.meta.address
+            ),
+            "the warehouse is in a public subnet",
         ),
     );
     for (what, span) in unknown {

@@ -1,6 +1,7 @@
 //! RS104 warehouse-publicly-accessible.
 
 use crate::model::{FixValue, Model, Origin, Truth};
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig, Severity};
 
 declare_rule! {
@@ -80,40 +81,35 @@ declare_rule! {
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
+        let (meta, address) = (&warehouse.meta, &warehouse.meta.address);
         let value = &warehouse.publicly_accessible;
+        let field = field_name(value, "its public accessibility setting");
         let public = value.test(|b| *b);
         if !config.reports(public) {
             continue;
         }
         if public == Truth::Unknown {
-            findings.push(RULE.finding(
-                &warehouse.meta,
-                value.span,
-                format!(
-                    "warehouse {}: publicly_accessible is unknown here; if it is true, the warehouse is publicly accessible",
-                    warehouse.meta.address
-                ),
-            ));
+            let message = Unknown::is(field).when("it is true").of(
+                format!("warehouse {address}"),
+                "the warehouse is publicly accessible",
+            );
+            findings.push(RULE.finding(meta, value.span, message));
             continue;
         }
         let finding = if value.origin == Origin::Default {
             RULE.finding(
-                &warehouse.meta,
+                meta,
                 value.span,
                 format!(
-                    "warehouse {} leaves publicly_accessible unset, and AWS provider versions before 6.0 make it publicly accessible",
-                    warehouse.meta.address
+                    "warehouse {address} leaves {field} unset, and AWS provider versions before 6.0 make it publicly accessible"
                 ),
             )
             .with_severity(Severity::Medium)
         } else {
             RULE.finding(
-                &warehouse.meta,
+                meta,
                 value.span,
-                format!(
-                    "warehouse {} is publicly accessible",
-                    warehouse.meta.address
-                ),
+                format!("warehouse {address} is publicly accessible"),
             )
         };
         findings.push(finding.with_fix(value.set_to("true", FixValue::Bool(false))));

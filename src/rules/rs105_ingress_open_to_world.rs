@@ -1,8 +1,9 @@
 //! RS105 ingress-open-to-world.
 
-use crate::model::{FixIntent, FixValue, Model, Truth, net};
-use crate::rules::ingress::{self, Case};
+use crate::model::{FixIntent, FixValue, Model, Span, net};
+use crate::rules::ingress::{self, Wording};
 use crate::rules::{Finding, RuleConfig};
+use ipnet::IpNet;
 
 declare_rule! {
     /// ## What it does
@@ -141,11 +142,7 @@ declare_rule! {
 
 /// Replaces the open CIDR with the configured `allowed_cidrs` of the same address family; no
 /// fix without them (which ranges to allow is the user's choice).
-fn narrow_to_allowed(
-    config: &RuleConfig,
-    open: &ipnet::IpNet,
-    span: crate::model::Span,
-) -> Option<FixIntent> {
+fn narrow_to_allowed(config: &RuleConfig, open: &IpNet, span: Span) -> Option<FixIntent> {
     let allowed = config.allowed_cidrs.as_ref()?;
     let values: Vec<FixValue> = allowed
         .iter()
@@ -159,56 +156,27 @@ fn narrow_to_allowed(
     })
 }
 
+const WORDING: Wording = Wording {
+    offending: "0.0.0.0/0 or ::/0",
+    offending_cidr: "0.0.0.0/0 or ::/0",
+    who: "the internet",
+    cidr_note: "",
+};
+
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    ingress::walk(model, config, |site, case| {
-        let (group, warehouse) = (&site.group.meta, &site.warehouse.meta.address);
-        let reach = &site.reach;
-        let finding = match case {
-            Case::Unread => site.finding(
-                &RULE,
-                group,
-                group.span,
-                format!(
-                    "security group {}: some ingress rules are unknown here; if one allows 0.0.0.0/0 or ::/0 on {reach}, the internet can reach {warehouse}",
-                    group.address
-                ),
-            ),
-            Case::UnknownCidr(rule) => site.finding(
-                &RULE,
-                &rule.meta,
-                rule.peer.span,
-                format!(
-                    "security group {}: the CIDR of an ingress rule is unknown here; if it is 0.0.0.0/0 or ::/0, the internet can reach {reach} of {warehouse}",
-                    group.address
-                ),
-            ),
-            Case::Cidr(_, net, _) if !net::is_world(net) => return,
-            Case::Cidr(rule, net, Truth::Unknown) => {
-                let (what, span) = net::unknown_reach(rule, &site.warehouse.port);
-                site.finding(
-                    &RULE,
-                    &rule.meta,
-                    span,
-                    format!(
-                        "security group {} allows {net}, but the {what} is unknown here; if the rule admits {reach}, the internet can reach {warehouse}",
-                        group.address
-                    ),
-                )
-            }
-            Case::Cidr(rule, net, _) => site
-                .finding(
-                    &RULE,
-                    &rule.meta,
-                    rule.peer.span,
-                    format!(
-                        "security group {} allows {net} to reach {reach} of {warehouse}",
-                        group.address
-                    ),
-                )
-                .with_fix(narrow_to_allowed(config, net, rule.peer.span)),
-        };
-        findings.push(finding);
-    });
-    findings
+    ingress::findings(
+        model,
+        config,
+        &RULE,
+        &WORDING,
+        net::is_world,
+        |site, rule, cidr| {
+            let message = format!(
+                "security group {} allows {cidr} to reach {} of {}",
+                site.group.meta.address, site.reach, site.warehouse.meta.address
+            );
+            site.finding(&RULE, rule, rule.peer.span, message)
+                .with_fix(narrow_to_allowed(config, cidr, rule.peer.span))
+        },
+    )
 }

@@ -1,8 +1,9 @@
 //! RS106 ingress-outside-allowed-ranges.
 
-use crate::model::{Model, Truth, net};
-use crate::rules::ingress::{self, Case};
+use crate::model::Model;
+use crate::rules::ingress::{self, Wording};
 use crate::rules::{Finding, RuleConfig};
+use ipnet::IpNet;
 
 declare_rule! {
     /// ## What it does
@@ -148,57 +149,30 @@ declare_rule! {
     opt_in: true,
 }
 
+const WORDING: Wording = Wording {
+    offending: "a CIDR outside allowed_cidrs",
+    offending_cidr: "outside allowed_cidrs",
+    who: "it",
+    cidr_note: ", outside allowed_cidrs",
+};
+
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let Some(allowed) = &config.allowed_cidrs else {
         return Vec::new();
     };
-    let mut findings = Vec::new();
-    ingress::walk(model, config, |site, case| {
-        let (group, warehouse) = (&site.group.meta, &site.warehouse.meta.address);
-        let reach = &site.reach;
-        let finding = match case {
-            Case::Unread => site.finding(
-                &RULE,
-                group,
-                group.span,
-                format!(
-                    "security group {}: some ingress rules are unknown here; if one allows a CIDR outside allowed_cidrs on {reach}, it can reach {warehouse}",
-                    group.address
-                ),
-            ),
-            Case::UnknownCidr(rule) => site.finding(
-                &RULE,
-                &rule.meta,
-                rule.peer.span,
-                format!(
-                    "security group {}: the CIDR of an ingress rule is unknown here; if it is outside allowed_cidrs, it can reach {reach} of {warehouse}",
-                    group.address
-                ),
-            ),
-            Case::Cidr(_, cidr, _) if allowed.iter().any(|a| a.contains(cidr)) => return,
-            Case::Cidr(rule, cidr, Truth::Unknown) => {
-                let (what, span) = net::unknown_reach(rule, &site.warehouse.port);
-                site.finding(
-                    &RULE,
-                    &rule.meta,
-                    span,
-                    format!(
-                        "security group {} allows {cidr}, outside allowed_cidrs, but the {what} is unknown here; if the rule admits {reach}, it can reach {warehouse}",
-                        group.address
-                    ),
-                )
-            }
-            Case::Cidr(rule, cidr, _) => site.finding(
-                &RULE,
-                &rule.meta,
-                rule.peer.span,
-                format!(
-                    "security group {} allows {cidr}, outside allowed_cidrs, to reach {warehouse}",
-                    group.address
-                ),
-            ),
-        };
-        findings.push(finding);
-    });
-    findings
+    let outside = |cidr: &IpNet| !allowed.iter().any(|a| a.contains(cidr));
+    ingress::findings(
+        model,
+        config,
+        &RULE,
+        &WORDING,
+        outside,
+        |site, rule, cidr| {
+            let message = format!(
+                "security group {} allows {cidr}, outside allowed_cidrs, to reach {}",
+                site.group.meta.address, site.warehouse.meta.address
+            );
+            site.finding(&RULE, rule, rule.peer.span, message)
+        },
+    )
 }

@@ -1,6 +1,7 @@
 //! RS107 default-security-group.
 
 use crate::model::{Model, Truth};
+use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -85,14 +86,15 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .warehouses
         .iter()
         .filter_map(|w| {
-            let empty = w.security_groups.test(Vec::is_empty);
+            let groups = &w.security_groups;
+            let empty = groups.test(Vec::is_empty);
             if !config.reports(empty) {
                 return None;
             }
             let message = if empty == Truth::Unknown {
-                format!(
-                    "warehouse {}: its security group list is unknown here; if it is empty, the warehouse uses the VPC default security group",
-                    w.meta.address
+                Unknown::is("its security group list").when("it is empty").of(
+                    format!("warehouse {}", w.meta.address),
+                    "the warehouse uses the VPC default security group",
                 )
             } else {
                 format!(
@@ -100,7 +102,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     w.meta.address
                 )
             };
-            Some(RULE.finding(&w.meta, w.security_groups.span, message))
+            Some(RULE.finding(&w.meta, groups.span, message))
         })
         .collect()
 }

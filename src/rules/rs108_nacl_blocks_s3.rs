@@ -1,12 +1,15 @@
 //! RS108 nacl-blocks-s3.
 
-use crate::model::nacl::{NaclEntry, Verdict, evaluate};
+use crate::model::defaults::{self, EPHEMERAL_PORTS, HTTPS_PORT};
+use crate::model::nacl::{NaclEntry, Verdict, Written, evaluate};
 use crate::model::{
-    FixIntent, Meta, Model, Named, NetworkAcl, PortRange, Protocol, Span, Subnet, Truth, Warehouse,
+    FixIntent, Id, Meta, Model, Named, NetworkAcl, PortRange, Protocol, Span, Subnet, Truth,
+    Warehouse,
 };
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 declare_rule! {
     /// ## What it does
@@ -258,71 +261,401 @@ declare_rule! {
     opt_in: false,
 }
 
-/// The traffic S3 transfers need, per direction.
-const DIRECTIONS: [(bool, PortRange, &str); 2] = [
-    (true, PortRange { from: 443, to: 443 }, "egress TCP 443 to"),
-    (
-        false,
-        PortRange {
-            from: 1024,
-            to: 65535,
-        },
-        "ingress TCP 1024-65535 from",
-    ),
-];
+/// A direction of the traffic S3 transfers need through a stateless ACL, in the order
+/// messages name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Direction {
+    /// HTTPS requests to S3.
+    Egress,
+    /// S3's replies, to an ephemeral port.
+    Ingress,
+}
 
-/// Where an ACL blocks, what it blocks, the warehouse concerned, and whether that is what it
-/// blocks in every region (the warehouse's region being unknown).
-type Blocked<'d> = (Span, Vec<(&'d str, IpNet)>, String, Span, bool);
+impl Direction {
+    const BOTH: [Direction; 2] = [Direction::Egress, Direction::Ingress];
 
-/// A blocking site and what it blocks.
-type BlockedAt = (Span, Vec<(&'static str, IpNet)>);
+    fn egress(self) -> bool {
+        self == Direction::Egress
+    }
+
+    fn ports(self) -> PortRange {
+        match self {
+            Direction::Egress => PortRange {
+                from: HTTPS_PORT,
+                to: HTTPS_PORT,
+            },
+            Direction::Ingress => EPHEMERAL_PORTS,
+        }
+    }
+
+    /// How messages name it: "egress TCP 443 to", "ingress TCP 1024-65535 from".
+    fn label(self) -> String {
+        let ports = self.ports();
+        let ports = if ports.from == ports.to {
+            ports.from.to_string()
+        } else {
+            format!("{}-{}", ports.from, ports.to)
+        };
+        match self {
+            Direction::Egress => format!("egress TCP {ports} to"),
+            Direction::Ingress => format!("ingress TCP {ports} from"),
+        }
+    }
+
+    /// What an ACL does with this traffic to or from `prefix`.
+    fn verdict(self, acl: &NetworkAcl, prefix: IpNet) -> Verdict<'_> {
+        evaluate(acl, self.egress(), self.ports(), prefix)
+    }
+}
+
+/// Directions named in one message: "egress TCP 443 to or ingress TCP 1024-65535 from".
+fn labels(directions: &BTreeSet<Direction>, joiner: &str) -> String {
+    let labels: Vec<String> = directions.iter().map(|d| d.label()).collect();
+    labels.join(joiner)
+}
+
+/// What blocks S3 traffic in an ACL.
+#[derive(Debug, Clone, Copy)]
+enum Blocker<'m> {
+    /// A deny entry (the finding points at its action).
+    Entry(&'m NaclEntry),
+    /// The implicit final deny (the finding points at the ACL).
+    FinalDeny,
+}
+
+impl<'m> Blocker<'m> {
+    /// The blocker of a verdict that denies.
+    fn of(verdict: Verdict<'m>) -> Option<Blocker<'m>> {
+        match verdict {
+            Verdict::Denied(Some(entry)) => Some(Blocker::Entry(entry)),
+            Verdict::Denied(None) => Some(Blocker::FinalDeny),
+            Verdict::Allowed | Verdict::Unknown => None,
+        }
+    }
+
+    fn site(self, acl: &NetworkAcl) -> Span {
+        match self {
+            Blocker::Entry(entry) => entry.allow.span,
+            Blocker::FinalDeny => acl.meta.span,
+        }
+    }
+}
+
+/// What blocks at one site, and the prefixes it blocks, each with its direction, in the order
+/// found.
+struct BlockedAt<'m> {
+    blocker: Blocker<'m>,
+    prefixes: Vec<(Direction, IpNet)>,
+}
+
+impl<'m> BlockedAt<'m> {
+    fn new(blocker: Blocker<'m>) -> Self {
+        BlockedAt {
+            blocker,
+            prefixes: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, direction: Direction, prefix: IpNet) {
+        if !self.prefixes.contains(&(direction, prefix)) {
+            self.prefixes.push((direction, prefix));
+        }
+    }
+}
+
+/// A definite finding: where an ACL blocks, what it blocks, and for which warehouse.
+struct Blocked<'m> {
+    acl: &'m NetworkAcl,
+    at: BlockedAt<'m>,
+    /// The first warehouse concerned (the message names it).
+    warehouse: &'m Warehouse,
+    /// The warehouse's region is unknown: what the ACL blocks in every region (no prefixes
+    /// listed, no fix).
+    every_region: bool,
+}
 
 /// The definite findings, by (ACL, blocking site start, file).
-type BlockedMap<'d> = BTreeMap<(usize, u32, u32), Blocked<'d>>;
+type BlockedMap<'m> = BTreeMap<(Id, u32, u32), Blocked<'m>>;
 
-/// The `--strict` findings, by (file, site start, resource).
-type UnsureMap<'m> = BTreeMap<(u32, u32, String), Unsure<'m>>;
+/// Why a `--strict` finding rests on an unknown value.
+#[derive(Debug)]
+enum Cause<'m> {
+    /// The subnet's network ACL is not in scope.
+    AclOutOfScope(&'m Subnet),
+    /// The warehouse's region is unknown, and in some regions the ACL blocks S3.
+    SomeRegions(&'m NetworkAcl),
+    /// The warehouse's `ip_address_type` is unknown, and the ACL blocks S3's IPv6 prefixes.
+    MaybeDualStack(&'m NetworkAcl),
+    /// A value of the ACL's entries is unknown: which (with its verb, e.g. "the CIDR of this
+    /// entry is").
+    UnknownEntries(&'m NetworkAcl, Unknown),
+}
+
+/// A finding that rests on an unknown value (`--strict`).
+struct Unsure<'m> {
+    cause: Cause<'m>,
+    resource: &'m Meta,
+    site: Span,
+    /// The first warehouse concerned (the message names it).
+    warehouse: &'m Warehouse,
+    /// The directions that may be blocked.
+    directions: BTreeSet<Direction>,
+    /// Related resources: what they are called, and their identity.
+    related: Vec<(&'static str, &'m Meta)>,
+}
+
+impl<'m> Unsure<'m> {
+    fn new(cause: Cause<'m>, resource: &'m Meta, site: Span, warehouse: &'m Warehouse) -> Self {
+        Unsure {
+            cause,
+            resource,
+            site,
+            warehouse,
+            directions: BTreeSet::new(),
+            related: Vec::new(),
+        }
+    }
+
+    fn message(&self) -> String {
+        let warehouse = &self.warehouse.meta.address;
+        let fail = "COPY, UNLOAD and Spectrum fail";
+        match &self.cause {
+            Cause::AclOutOfScope(subnet) => format!(
+                "subnet {} of {warehouse}: its network ACL is not in scope, so its entries are unknown here; if it blocks {} S3 prefixes, {fail}",
+                subnet.meta.address,
+                labels(&self.directions, " or ")
+            ),
+            Cause::SomeRegions(acl) => format!(
+                "network ACL {} of {warehouse}: the warehouse's region is unknown here, and in some regions the ACL blocks {} S3 prefixes; there, {fail}",
+                acl.meta.address,
+                labels(&self.directions, " or ")
+            ),
+            Cause::MaybeDualStack(acl) => Unknown::is(field_name(
+                &self.warehouse.dual_stack,
+                "its IP address type",
+            ))
+            .when(format!("it is {}", defaults::DUAL_STACK_ADDRESS_TYPE))
+            .of(
+                format!("warehouse {warehouse}"),
+                format!(
+                    "network ACL {} blocks {} S3 IPv6 prefixes, and {fail}",
+                    acl.meta.address,
+                    labels(&self.directions, " and ")
+                ),
+            ),
+            Cause::UnknownEntries(acl, unknown) => unknown
+                .clone()
+                .when(format!(
+                    "the ACL then blocks {} S3 prefixes",
+                    labels(&self.directions, " or ")
+                ))
+                .of(
+                    format!("network ACL {} of {warehouse}", acl.meta.address),
+                    fail,
+                ),
+        }
+    }
+}
+
+/// The `--strict` findings, by (file, site start, ACL concerned).
+type UnsureMap<'m> = BTreeMap<(u32, u32, Option<Id>), Unsure<'m>>;
+
+/// Records a `--strict` finding (or adds to the one at the same site about the same ACL).
+fn unsure_at<'a, 'm>(
+    unsure: &'a mut UnsureMap<'m>,
+    acl: Option<Id>,
+    site: Span,
+    new: impl FnOnce() -> Unsure<'m>,
+) -> &'a mut Unsure<'m> {
+    unsure
+        .entry((site.file.0, site.start, acl))
+        .or_insert_with(new)
+}
+
+/// How many blocked prefixes a message lists before summarizing.
+const LISTED: usize = 4;
 
 /// The ACL of a warehouse subnet that is judged: None for the VPC's default ACL as AWS made it
 /// (allows all), and for an ACL that is not in scope (reported with `--strict`).
 fn subnet_acl<'m>(
+    model: &'m Model,
     config: &RuleConfig,
     warehouse: &'m Warehouse,
     subnet: &'m Subnet,
     unsure: &mut UnsureMap<'m>,
-) -> Option<usize> {
+) -> Option<(Id, &'m NetworkAcl)> {
     match subnet.network_acl.value {
-        Some(Named::InScope(acl_id)) => Some(acl_id),
+        Some(Named::InScope(id)) => Some((id, model.network_acls.get(id)?)),
         Some(Named::Other) => None,
         None => {
             if config.reports(Truth::Unknown) {
-                let key = (
-                    subnet.meta.span.file.0,
-                    subnet.meta.span.start,
-                    String::new(),
-                );
-                let entry = unsure.entry(key).or_insert_with(|| {
-                    (
-                        &subnet.meta,
-                        subnet.meta.span,
-                        format!(
-                            "subnet {} of {}: its network ACL is not in scope, so its entries are unknown here; if it blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
-                            subnet.meta.address, warehouse.meta.address
-                        ),
-                        DIRECTIONS.iter().map(|d| d.2).collect(),
-                        " or ",
-                        Vec::new(),
-                    )
-                });
-                entry.5.push((
-                    format!("warehouse {}", warehouse.meta.address),
-                    warehouse.meta.span,
-                ));
+                let site = subnet.meta.span;
+                unsure_at(unsure, None, site, || Unsure {
+                    cause: Cause::AclOutOfScope(subnet),
+                    resource: &subnet.meta,
+                    site,
+                    warehouse,
+                    directions: Direction::BOTH.into_iter().collect(),
+                    related: Vec::new(),
+                })
+                .related
+                .push(("warehouse", &warehouse.meta));
             }
             None
         }
     }
+}
+
+pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
+    let mut blocked = BlockedMap::new();
+    let mut unsure = UnsureMap::new();
+    let mut every_region = EveryRegionCache::new();
+    for warehouse in &model.warehouses {
+        match warehouse.region.known() {
+            Some(region) => {
+                judge_region(model, config, warehouse, region, &mut blocked, &mut unsure)
+            }
+            None => judge_every_region(
+                model,
+                config,
+                warehouse,
+                &mut every_region,
+                &mut blocked,
+                &mut unsure,
+            ),
+        }
+    }
+    let mut findings: Vec<Finding> = blocked.into_values().map(blocked_finding).collect();
+    findings.extend(unsure.into_values().map(|u| {
+        let finding = RULE.finding(u.resource, u.site, u.message());
+        u.related
+            .iter()
+            .fold(finding, |f, (noun, meta)| f.related_to(noun, meta))
+    }));
+    findings
+}
+
+/// Judges the ACLs of a warehouse in a known region against that region's S3 prefixes.
+fn judge_region<'m>(
+    model: &'m Model,
+    config: &RuleConfig,
+    warehouse: &'m Warehouse,
+    region: &str,
+    blocked: &mut BlockedMap<'m>,
+    unsure: &mut UnsureMap<'m>,
+) {
+    let dual_stack = warehouse.dual_stack.test(|b| *b);
+    let prefixes = config.s3_ranges.prefixes(region, dual_stack.is_true());
+    if prefixes.is_empty() {
+        return;
+    }
+    // With --strict and an unknown ip_address_type: the IPv6 prefixes a dual-stack warehouse
+    // would need as well.
+    let ipv6_if_dual: Vec<IpNet> = if config.reports(Truth::Unknown) && dual_stack == Truth::Unknown
+    {
+        config
+            .s3_ranges
+            .prefixes(region, true)
+            .into_iter()
+            .filter(|p| p.addr().is_ipv6())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for subnet in model.warehouse_subnets(warehouse) {
+        let Some((acl_id, acl)) = subnet_acl(model, config, warehouse, subnet, unsure) else {
+            continue;
+        };
+        for direction in Direction::BOTH {
+            for prefix in &ipv6_if_dual {
+                if Blocker::of(direction.verdict(acl, *prefix)).is_none() {
+                    continue;
+                }
+                let site = warehouse.dual_stack.span;
+                let entry = unsure_at(unsure, Some(acl_id), site, || {
+                    Unsure::new(Cause::MaybeDualStack(acl), &warehouse.meta, site, warehouse)
+                });
+                entry.directions.insert(direction);
+                entry.related.push(("network ACL", &acl.meta));
+            }
+            for prefix in &prefixes {
+                let verdict = direction.verdict(acl, *prefix);
+                if let Verdict::Unknown = verdict {
+                    if config.reports(Truth::Unknown) {
+                        unknown_entries(acl_id, acl, warehouse, direction, unsure);
+                    }
+                    continue;
+                }
+                let Some(blocker) = Blocker::of(verdict) else {
+                    continue;
+                };
+                let site = blocker.site(acl);
+                blocked
+                    .entry((acl_id, site.start, site.file.0))
+                    .or_insert_with(|| Blocked {
+                        acl,
+                        at: BlockedAt::new(blocker),
+                        warehouse,
+                        every_region: false,
+                    })
+                    .at
+                    .add(direction, *prefix);
+            }
+        }
+    }
+}
+
+/// The finding for what an ACL blocks at one site.
+fn blocked_finding(blocked: Blocked) -> Finding {
+    let Blocked {
+        acl,
+        at: BlockedAt { blocker, prefixes },
+        warehouse,
+        every_region,
+    } = &blocked;
+    let mut parts = Vec::new();
+    for direction in Direction::BOTH {
+        let nets: Vec<String> = prefixes
+            .iter()
+            .filter(|(d, _)| *d == direction)
+            .map(|(_, n)| n.to_string())
+            .collect();
+        if nets.is_empty() {
+            continue;
+        }
+        let what = direction.label();
+        if *every_region {
+            parts.push(format!("{what} S3 prefixes of every region"));
+            continue;
+        }
+        let shown = nets.iter().take(LISTED).cloned().collect::<Vec<_>>();
+        let more = match nets.len().checked_sub(LISTED) {
+            Some(more) if more > 0 => format!(" and {more} more"),
+            _ => String::new(),
+        };
+        parts.push(format!("{what} S3 prefixes {}{more}", shown.join(", ")));
+    }
+    let how = match blocker {
+        Blocker::FinalDeny => "by its implicit final deny",
+        Blocker::Entry(_) => "by this deny entry",
+    };
+    // Where the region is not known, the ACL blocks S3 in every region; the entries a fix
+    // would add depend on the region, so there is none.
+    let (every, fix) = if *every_region {
+        (" (the warehouse's region is not known here)", None)
+    } else {
+        ("", allow_blocked(acl, *blocker, prefixes))
+    };
+    let message = format!(
+        "network ACL {} of {} blocks {} {how}{every}",
+        acl.meta.address,
+        warehouse.meta.address,
+        parts.join("; ")
+    );
+    RULE.finding(&acl.meta, blocker.site(acl), message)
+        .related_to("network ACL", &acl.meta)
+        .about_warehouse(warehouse)
+        .with_fix(fix)
 }
 
 /// Judges the ACLs of a warehouse whose region is unknown against the S3 prefixes of every
@@ -333,451 +666,213 @@ fn judge_every_region<'m>(
     model: &'m Model,
     config: &RuleConfig,
     warehouse: &'m Warehouse,
-    verdicts: &mut EveryRegionCache,
-    blocked: &mut BlockedMap<'static>,
+    verdicts: &mut EveryRegionCache<'m>,
+    blocked: &mut BlockedMap<'m>,
     unsure: &mut UnsureMap<'m>,
 ) {
     let dual = warehouse.dual_stack.test(|b| *b).is_true();
     for subnet in model.warehouse_subnets(warehouse) {
-        let Some(acl_id) = subnet_acl(config, warehouse, subnet, unsure) else {
-            continue;
-        };
-        let Some(acl) = model.network_acls.get(acl_id) else {
+        let Some((acl_id, acl)) = subnet_acl(model, config, warehouse, subnet, unsure) else {
             continue;
         };
         // An ACL is judged once, however many warehouse subnets share it.
         let verdict = verdicts
             .entry((acl_id, dual))
-            .or_insert_with(|| every_region_verdict(acl, config, dual));
+            .or_insert_with(|| EveryRegion::judge(acl, config, dual));
         if verdict.regions == 0 {
             continue;
         }
         if verdict.blocks_everywhere {
-            for (&(file, start), (site, list)) in &verdict.sites {
-                let entry = blocked.entry((acl_id, start, file)).or_insert_with(|| {
-                    (
-                        *site,
-                        Vec::new(),
-                        warehouse.meta.address.clone(),
-                        warehouse.meta.span,
-                        true,
-                    )
-                });
-                for item in list {
-                    if !entry.1.contains(item) {
-                        entry.1.push(*item);
-                    }
+            for (&(file, start), found) in &verdict.sites {
+                let entry = blocked
+                    .entry((acl_id, start, file))
+                    .or_insert_with(|| Blocked {
+                        acl,
+                        at: BlockedAt::new(found.blocker),
+                        warehouse,
+                        every_region: true,
+                    });
+                for (direction, prefix) in &found.prefixes {
+                    entry.at.add(*direction, *prefix);
                 }
             }
         } else if !config.reports(Truth::Unknown) {
         } else if verdict.directions.is_empty() {
             // Blocked nowhere: what is unknown is the entries, not just the region.
-            for &(egress, what) in &verdict.unknown {
-                unknown_entries(acl, warehouse, egress, what, unsure);
+            for direction in &verdict.unknown {
+                unknown_entries(acl_id, acl, warehouse, *direction, unsure);
             }
         } else {
-            let key = (
-                acl.meta.span.file.0,
-                acl.meta.span.start,
-                acl.meta.address.clone(),
-            );
-            let entry = unsure.entry(key).or_insert_with(|| {
-                (
-                    &acl.meta,
-                    acl.meta.span,
-                    format!(
-                        "network ACL {} of {}: the warehouse's region is unknown here, and in some regions the ACL blocks {{DIRS}} S3 prefixes; there, COPY, UNLOAD and Spectrum fail",
-                        acl.meta.address, warehouse.meta.address
-                    ),
-                    Vec::new(),
-                    " or ",
-                    Vec::new(),
-                )
+            let site = acl.meta.span;
+            let entry = unsure_at(unsure, Some(acl_id), site, || {
+                Unsure::new(Cause::SomeRegions(acl), &acl.meta, site, warehouse)
             });
-            for what in &verdict.directions {
-                if !entry.3.contains(what) {
-                    entry.3.push(what);
-                }
-            }
-            entry.5.push((
-                format!("warehouse {}", warehouse.meta.address),
-                warehouse.meta.span,
-            ));
+            entry.directions.extend(verdict.directions.iter().copied());
+            entry.related.push(("warehouse", &warehouse.meta));
         }
     }
 }
 
 /// What one ACL does to the S3 prefixes of every region.
-struct EveryRegion {
+struct EveryRegion<'m> {
     /// How many regions were judged (those with S3 prefixes).
     regions: usize,
     /// It blocks some S3 traffic in every region.
     blocks_everywhere: bool,
-    /// Blocking site → one blocked prefix per direction (the message names the directions; no
-    /// fix is offered, so the prefixes themselves are not listed).
-    sites: BTreeMap<(u32, u32), BlockedAt>,
+    /// Blocking site → its blocker and one blocked prefix per direction (the message names the
+    /// directions; no fix is offered, so the prefixes themselves are not listed).
+    sites: BTreeMap<(u32, u32), BlockedAt<'m>>,
     /// The directions blocked in some region.
-    directions: Vec<&'static str>,
+    directions: BTreeSet<Direction>,
     /// The directions whose verdict is unknown for some prefix.
-    unknown: Vec<(bool, &'static str)>,
+    unknown: BTreeSet<Direction>,
 }
 
 /// Verdicts by (ACL, dual-stack).
-type EveryRegionCache = std::collections::HashMap<(usize, bool), EveryRegion>;
+type EveryRegionCache<'m> = HashMap<(Id, bool), EveryRegion<'m>>;
 
-fn every_region_verdict(acl: &NetworkAcl, config: &RuleConfig, dual: bool) -> EveryRegion {
-    let mut verdict = EveryRegion {
-        regions: 0,
-        blocks_everywhere: true,
-        sites: BTreeMap::new(),
-        directions: Vec::new(),
-        unknown: Vec::new(),
-    };
-    // A direction that lets every address through lets every S3 prefix through: no need to
-    // judge hundreds of prefixes one by one.
-    let everything: Vec<IpNet> = if dual {
-        vec![
-            ipnet::IpNet::V4(Default::default()),
-            ipnet::IpNet::V6(Default::default()),
-        ]
-    } else {
-        vec![ipnet::IpNet::V4(Default::default())]
-    };
-    let open: Vec<bool> = DIRECTIONS
-        .iter()
-        .map(|(egress, ports, _)| {
-            everything
-                .iter()
-                .all(|net| matches!(evaluate(acl, *egress, *ports, *net), Verdict::Allowed))
-        })
-        .collect();
-    for region in config.s3_ranges.regions() {
-        let prefixes = config.s3_ranges.prefixes(region, dual);
-        if prefixes.is_empty() {
-            continue;
-        }
-        verdict.regions += 1;
-        let mut blocks_here = false;
-        for ((egress, ports, what), open) in DIRECTIONS.into_iter().zip(&open) {
-            if *open {
-                continue;
-            }
-            for prefix in &prefixes {
-                let site = match evaluate(acl, egress, ports, *prefix) {
-                    Verdict::Denied(Some(entry)) => entry.allow.span,
-                    Verdict::Denied(None) => acl.meta.span,
-                    Verdict::Allowed => continue,
-                    Verdict::Unknown => {
-                        if !verdict.unknown.contains(&(egress, what)) {
-                            verdict.unknown.push((egress, what));
-                        }
-                        continue;
-                    }
-                };
-                blocks_here = true;
-                if !verdict.directions.contains(&what) {
-                    verdict.directions.push(what);
-                }
-                let list = &mut verdict
-                    .sites
-                    .entry((site.file.0, site.start))
-                    .or_insert_with(|| (site, Vec::new()))
-                    .1;
-                if !list.iter().any(|(w, _)| *w == what) {
-                    list.push((what, *prefix));
-                }
-            }
-        }
-        verdict.blocks_everywhere &= blocks_here;
-    }
-    verdict
-}
-
-/// A finding that rests on an unknown value (`--strict`): the resource, the site, the message
-/// (with `{DIRS}` where the blocked directions go), the directions, how they are joined, and the
-/// related locations.
-type Unsure<'m> = (
-    &'m Meta,
-    Span,
-    String,
-    Vec<&'static str>,
-    &'static str,
-    Vec<(String, Span)>,
-);
-
-/// How many blocked prefixes a message lists before summarizing.
-const LISTED: usize = 4;
-
-pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
-    // (acl, blocking site) → (what is blocked, in which direction), in a stable order.
-    let mut blocked: BlockedMap = BTreeMap::new();
-    // (file, site start, resource) → what rests on an unknown, with --strict.
-    let mut unsure: UnsureMap = BTreeMap::new();
-    let mut every_region = EveryRegionCache::new();
-    for warehouse in &model.warehouses {
-        let dual_stack = warehouse.dual_stack.test(|b| *b);
-        let dual = dual_stack.is_true();
-        let Some(region) = warehouse.region.known() else {
-            judge_every_region(
-                model,
-                config,
-                warehouse,
-                &mut every_region,
-                &mut blocked,
-                &mut unsure,
-            );
-            continue;
+impl<'m> EveryRegion<'m> {
+    fn judge(acl: &'m NetworkAcl, config: &RuleConfig, dual: bool) -> EveryRegion<'m> {
+        let mut verdict = EveryRegion {
+            regions: 0,
+            blocks_everywhere: true,
+            sites: BTreeMap::new(),
+            directions: BTreeSet::new(),
+            unknown: BTreeSet::new(),
         };
-        let prefixes = config.s3_ranges.prefixes(region, dual);
-        if prefixes.is_empty() {
-            continue;
-        }
-        // With --strict and an unknown ip_address_type: the IPv6 prefixes a dual-stack
-        // warehouse would need as well.
-        let ipv6_if_dual: Vec<IpNet> =
-            if config.reports(Truth::Unknown) && dual_stack == Truth::Unknown {
-                config
-                    .s3_ranges
-                    .prefixes(region, true)
-                    .into_iter()
-                    .filter(|p| p.addr().is_ipv6())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-        for subnet in model.warehouse_subnets(warehouse) {
-            let Some(acl_id) = subnet_acl(config, warehouse, subnet, &mut unsure) else {
+        // A direction that lets every address through lets every S3 prefix through: no need
+        // to judge hundreds of prefixes one by one.
+        let everything: Vec<IpNet> = if dual {
+            vec![IpNet::V4(Default::default()), IpNet::V6(Default::default())]
+        } else {
+            vec![IpNet::V4(Default::default())]
+        };
+        let closed: Vec<Direction> = Direction::BOTH
+            .into_iter()
+            .filter(|d| {
+                !everything
+                    .iter()
+                    .all(|net| matches!(d.verdict(acl, *net), Verdict::Allowed))
+            })
+            .collect();
+        for region in config.s3_ranges.regions() {
+            let prefixes = config.s3_ranges.prefixes(region, dual);
+            if prefixes.is_empty() {
                 continue;
-            };
-            let Some(acl) = model.network_acls.get(acl_id) else {
-                continue;
-            };
-            let related_acl = (format!("network ACL {}", acl.meta.address), acl.meta.span);
-            for (egress, ports, what) in DIRECTIONS {
-                for prefix in &ipv6_if_dual {
-                    if !matches!(evaluate(acl, egress, ports, *prefix), Verdict::Denied(_)) {
-                        continue;
-                    }
-                    let site = warehouse.dual_stack.span;
-                    let key = (site.file.0, site.start, acl.meta.address.clone());
-                    let entry = unsure.entry(key).or_insert_with(|| {
-                        (
-                            &warehouse.meta,
-                            site,
-                            format!(
-                                "warehouse {}: ip_address_type is unknown here; if it is dualstack, network ACL {} blocks {{DIRS}} S3 IPv6 prefixes, and COPY, UNLOAD and Spectrum fail",
-                                warehouse.meta.address, acl.meta.address
-                            ),
-                            Vec::new(),
-                            " and ",
-                            Vec::new(),
-                        )
-                    });
-                    if !entry.3.contains(&what) {
-                        entry.3.push(what);
-                    }
-                    entry.5.push(related_acl.clone());
-                }
+            }
+            verdict.regions += 1;
+            let mut blocks_here = false;
+            for &direction in &closed {
                 for prefix in &prefixes {
-                    let site = match evaluate(acl, egress, ports, *prefix) {
-                        Verdict::Denied(Some(entry)) => entry.allow.span,
-                        Verdict::Denied(None) => acl.meta.span,
-                        Verdict::Allowed => continue,
-                        Verdict::Unknown => {
-                            if config.reports(Truth::Unknown) {
-                                unknown_entries(acl, warehouse, egress, what, &mut unsure);
-                            }
-                            continue;
-                        }
+                    let outcome = direction.verdict(acl, *prefix);
+                    if let Verdict::Unknown = outcome {
+                        verdict.unknown.insert(direction);
+                        continue;
+                    }
+                    let Some(blocker) = Blocker::of(outcome) else {
+                        continue;
                     };
-                    let entry = blocked
-                        .entry((acl_id, site.start, site.file.0))
-                        .or_insert_with(|| {
-                            (
-                                site,
-                                Vec::new(),
-                                warehouse.meta.address.clone(),
-                                warehouse.meta.span,
-                                false,
-                            )
-                        });
-                    if !entry.1.contains(&(what, *prefix)) {
-                        entry.1.push((what, *prefix));
+                    blocks_here = true;
+                    verdict.directions.insert(direction);
+                    let site = blocker.site(acl);
+                    let found = verdict
+                        .sites
+                        .entry((site.file.0, site.start))
+                        .or_insert_with(|| BlockedAt::new(blocker));
+                    // One prefix per direction: the message names the directions only.
+                    if !found.prefixes.iter().any(|(d, _)| *d == direction) {
+                        found.add(direction, *prefix);
                     }
                 }
             }
+            verdict.blocks_everywhere &= blocks_here;
         }
+        verdict
     }
-    let mut findings = Vec::new();
-    for ((acl_id, _, _), (site, list, warehouse, warehouse_span, every_region)) in blocked {
-        let Some(acl) = model.network_acls.get(acl_id) else {
-            continue;
-        };
-        let mut parts = Vec::new();
-        for (_, _, what) in DIRECTIONS {
-            let nets: Vec<String> = list
-                .iter()
-                .filter(|(w, _)| *w == what)
-                .map(|(_, n)| n.to_string())
-                .collect();
-            if nets.is_empty() {
-                continue;
-            }
-            if every_region {
-                parts.push(format!("{what} S3 prefixes of every region"));
-                continue;
-            }
-            let shown = nets
-                .iter()
-                .take(LISTED)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
-            let more = if nets.len() > LISTED {
-                format!(" and {} more", nets.len() - LISTED)
-            } else {
-                String::new()
-            };
-            parts.push(format!("{what} S3 prefixes {shown}{more}"));
-        }
-        let how = if site == acl.meta.span {
-            "by its implicit final deny"
-        } else {
-            "by this deny entry"
-        };
-        // Where the region is not known, the ACL blocks S3 in every region; the entries a
-        // fix would add depend on the region, so there is none.
-        let (every, fix) = if every_region {
-            (" (the warehouse's region is not known here)", None)
-        } else {
-            ("", allow_blocked(acl, site, &list))
-        };
-        findings.push(
-            RULE.finding(
-                &acl.meta,
-                site,
-                format!(
-                    "network ACL {} of {warehouse} blocks {} {how}{every}",
-                    acl.meta.address,
-                    parts.join("; ")
-                ),
-            )
-            .with_related(format!("network ACL {}", acl.meta.address), acl.meta.span)
-            .with_related(format!("warehouse {warehouse}"), warehouse_span)
-            .with_fix(fix),
-        );
-    }
-    for (meta, site, message, mut directions, joiner, related) in unsure.into_values() {
-        directions.sort_by_key(|d| DIRECTIONS.iter().position(|(_, _, w)| w == d));
-        let message = message.replace("{DIRS}", &directions.join(joiner));
-        let mut finding = RULE.finding(meta, site, message);
-        for (what, span) in related {
-            finding = finding.with_related(what, span);
-        }
-        findings.push(finding);
-    }
-    findings
 }
 
 /// Records, for `--strict`, that an ACL's verdict in one direction is unknown because of its
 /// entries, at the first entry that makes it so.
 fn unknown_entries<'m>(
+    acl_id: Id,
     acl: &'m NetworkAcl,
     warehouse: &'m Warehouse,
-    egress: bool,
-    what: &'static str,
+    direction: Direction,
     unsure: &mut UnsureMap<'m>,
 ) {
-    let (site, unknown) = unknown_site(acl, egress);
-    let key = (site.file.0, site.start, acl.meta.address.clone());
-    let entry = unsure.entry(key).or_insert_with(|| {
-        (
+    let (site, unknown) = unknown_site(acl, direction.egress());
+    let entry = unsure_at(unsure, Some(acl_id), site, || {
+        Unsure::new(
+            Cause::UnknownEntries(acl, unknown),
             &acl.meta,
             site,
-            format!(
-                "network ACL {} of {}: {unknown} unknown here; if the ACL then blocks {{DIRS}} S3 prefixes, COPY, UNLOAD and Spectrum fail",
-                acl.meta.address, warehouse.meta.address
-            ),
-            Vec::new(),
-            " or ",
-            Vec::new(),
+            warehouse,
         )
     });
-    if !entry.3.contains(&what) {
-        entry.3.push(what);
-    }
-    entry
-        .5
-        .push((format!("network ACL {}", acl.meta.address), acl.meta.span));
-    entry.5.push((
-        format!("warehouse {}", warehouse.meta.address),
-        warehouse.meta.span,
-    ));
+    entry.directions.insert(direction);
+    entry.related.push(("network ACL", &acl.meta));
+    entry.related.push(("warehouse", &warehouse.meta));
 }
 
 /// Where an ACL's verdict becomes unknown in one direction: the first entry, in rule-number
 /// order, with a value the evaluation needs that is unknown (any entry with an unknown rule
 /// number comes first), and what that value is; the ACL itself when its entries cannot be read.
-fn unknown_site(acl: &NetworkAcl, egress: bool) -> (Span, &'static str) {
+fn unknown_site(acl: &NetworkAcl, egress: bool) -> (Span, Unknown) {
     let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
     if let Some(e) = entries.iter().find(|e| e.rule_number.known().is_none()) {
-        return (e.rule_number.span, "the rule number of this entry is");
+        return (
+            e.rule_number.span,
+            Unknown::is("the rule number of this entry"),
+        );
     }
     entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
     for e in entries {
         if e.cidr.known().is_none() {
-            return (e.cidr.span, "the CIDR of this entry is");
+            return (e.cidr.span, Unknown::is("the CIDR of this entry"));
         }
         match e.protocol.known() {
-            None => return (e.protocol.span, "the protocol of this entry is"),
+            None => return (e.protocol.span, Unknown::is("the protocol of this entry")),
             Some(Protocol::Tcp) if e.ports.known().is_none() => {
-                return (e.ports.span, "the ports of this entry are");
+                return (e.ports.span, Unknown::are("the ports of this entry"));
             }
             Some(_) => {}
         }
         if e.allow.known().is_none() {
-            return (e.allow.span, "the action of this entry is");
+            return (e.allow.span, Unknown::is("the action of this entry"));
         }
     }
-    (acl.meta.span, "some of its entries are")
+    (acl.meta.span, Unknown::are("some of its entries"))
 }
 
 /// The fix: allow entries for each blocked prefix, numbered before the blocking deny (or
-/// after every entry when only the implicit deny blocks).
-fn allow_blocked(acl: &NetworkAcl, site: Span, blocked: &[(&str, IpNet)]) -> Option<FixIntent> {
-    // New entries are written the way the ACL's are: inline, or as resources of their own.
-    // Terraform flip-flops between the two when they are mixed: no fix then.
-    let separate = acl
-        .entries
-        .iter()
-        .filter(|e| e.meta.address != acl.meta.address)
-        .count();
-    let as_resources = match separate {
-        0 if acl.inline_entries.is_some() => false,
-        n if n == acl.entries.len() => true,
-        _ => return None,
+/// after every entry when only the implicit deny blocks), written the way the ACL's entries
+/// are.
+fn allow_blocked(
+    acl: &NetworkAcl,
+    blocker: Blocker,
+    blocked: &[(Direction, IpNet)],
+) -> Option<FixIntent> {
+    let written = acl.written_entries()?;
+    let deny_number = match blocker {
+        Blocker::Entry(entry) => entry.rule_number.known().copied(),
+        Blocker::FinalDeny => None,
     };
-    let deny_number = acl
-        .entries
-        .iter()
-        .find(|e| e.allow.span == site)
-        .and_then(|e| e.rule_number.known().copied());
     let mut intents = Vec::new();
-    for (egress, ports, what) in DIRECTIONS {
+    for direction in Direction::BOTH {
         let nets: Vec<IpNet> = blocked
             .iter()
-            .filter(|(w, _)| *w == what)
+            .filter(|(d, _)| *d == direction)
             .map(|(_, n)| *n)
             .collect();
         if nets.is_empty() {
             continue;
         }
+        let (egress, ports) = (direction.egress(), direction.ports());
         let numbers = acl.free_rule_numbers(egress, deny_number, nets.len())?;
         for (number, net) in numbers.into_iter().zip(nets) {
-            intents.push(if as_resources {
-                acl.allow_entry_resource(egress, number, ports, net)?
-            } else {
-                acl.allow_entry(egress, number, ports, net)?
+            intents.push(match written {
+                Written::Inline => acl.allow_entry(egress, number, ports, net)?,
+                Written::OwnResource => acl.allow_entry_resource(egress, number, ports, net)?,
             });
         }
     }

@@ -1,6 +1,7 @@
 //! RS109 ssl-not-required.
 
 use crate::model::{FixValue, Model, ParameterGroupChoice, Truth, defaults};
+use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -118,48 +119,47 @@ declare_rule! {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let param = defaults::REQUIRE_SSL_PARAMETER;
+    let without_ssl = "clients may connect without SSL";
     for warehouse in &model.warehouses {
-        let address = &warehouse.meta.address;
-        if let Some(param) = &warehouse.require_ssl {
-            let off = param.test(|b| !*b);
+        let (meta, address) = (&warehouse.meta, &warehouse.meta.address);
+        if let Some(value) = &warehouse.require_ssl {
+            let off = value.test(|b| !*b);
             if off == Truth::Unknown && config.reports(Truth::Unknown) {
-                findings.push(RULE.finding(
-                    &warehouse.meta,
-                    param.span,
-                    format!(
-                        "warehouse {address}: require_ssl is unknown here; if it is false, clients may connect without SSL"
-                    ),
-                ));
+                let message = Unknown::is(param)
+                    .when("it is false")
+                    .of(format!("warehouse {address}"), without_ssl);
+                findings.push(RULE.finding(meta, value.span, message));
             } else if off.is_true() {
                 findings.push(
                     RULE.finding(
-                        &warehouse.meta,
-                        param.span,
-                        format!("warehouse {address} sets require_ssl to false"),
+                        meta,
+                        value.span,
+                        format!("warehouse {address} sets {param} to false"),
                     )
-                    .with_fix(param.set_to("false", FixValue::Str("true".into()))),
+                    .with_fix(value.set_to("false", FixValue::Str("true".into()))),
                 );
             }
         }
-        let Some(choice) = warehouse.parameter_group.known() else {
+        let choice = &warehouse.parameter_group;
+        let Some(choice_known) = choice.known() else {
             if config.reports(Truth::Unknown) {
-                findings.push(RULE.finding(
-                    &warehouse.meta,
-                    warehouse.parameter_group.span,
-                    format!(
-                        "warehouse {address}: its parameter group is unknown here; if it does not require SSL, clients may connect without SSL"
-                    ),
-                ));
+                let message = Unknown::is("its parameter group")
+                    .when("it does not require SSL")
+                    .of(format!("warehouse {address}"), without_ssl);
+                findings.push(RULE.finding(meta, choice.span, message));
             }
             continue;
         };
-        match choice {
+        match choice_known {
             ParameterGroupChoice::Builtin(name) => {
-                let family = name.strip_prefix("default.").unwrap_or(name);
+                let family = name
+                    .strip_prefix(defaults::BUILTIN_PARAMETER_GROUP_PREFIX)
+                    .unwrap_or(name);
                 if defaults::require_ssl_in_family(family) == Some(false) {
                     findings.push(RULE.finding(
-                        &warehouse.meta,
-                        warehouse.parameter_group.span,
+                        meta,
+                        choice.span,
                         format!(
                             "warehouse {address} uses the {name} parameter group, which does not require SSL"
                         ),
@@ -170,62 +170,49 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 let Some(group) = model.parameter_groups.get(*id) else {
                     continue;
                 };
+                let subject = format!("parameter group {} of {address}", group.meta.address);
                 let finding = match &group.require_ssl {
-                    Some(param) if param.test(|b| !*b).is_true() => RULE
-                        .finding(
-                            &group.meta,
-                            param.span,
-                            format!(
-                                "parameter group {} of {address} sets require_ssl to false",
-                                group.meta.address
-                            ),
-                        )
-                        .with_fix(param.set_to("false", FixValue::Str("true".into()))),
-                    Some(param) if config.reports(Truth::Unknown) && param.test(|b| !*b) == Truth::Unknown => RULE
-                        .finding(
-                            &group.meta,
-                            param.span,
-                            format!(
-                                "parameter group {} of {address}: require_ssl is unknown here; if it is false, clients may connect without SSL",
-                                group.meta.address
-                            ),
-                        ),
-                    Some(_) => continue,
-                    None => {
-                        let Some(family) = group.family.known() else {
-                            if !config.reports(Truth::Unknown) {
-                                continue;
-                            }
-                            findings.push(
-                                RULE.finding(
-                                    &group.meta,
-                                    group.family.span,
-                                    format!(
-                                        "parameter group {} of {address}: its family is unknown here; if it is redshift-1.0, require_ssl defaults to false and clients may connect without SSL",
-                                        group.meta.address
-                                    ),
-                                )
-                                .with_related(format!("warehouse {address}"), warehouse.meta.span),
-                            );
-                            continue;
-                        };
-                        if defaults::require_ssl_in_family(family) != Some(false) {
-                            continue;
+                    Some(value) => match value.test(|b| !*b) {
+                        Truth::True => RULE
+                            .finding(
+                                &group.meta,
+                                value.span,
+                                format!("{subject} sets {param} to false"),
+                            )
+                            .with_fix(value.set_to("false", FixValue::Str("true".into()))),
+                        Truth::Unknown if config.reports(Truth::Unknown) => {
+                            let message = Unknown::is(param)
+                                .when("it is false")
+                                .of(&subject, without_ssl);
+                            RULE.finding(&group.meta, value.span, message)
                         }
-                        RULE.finding(
-                            &group.meta,
-                            group.family.span,
-                            format!(
-                                "parameter group {} of {address} is family {family} and does not set require_ssl, which defaults to false there",
-                                group.meta.address
-                            ),
-                        )
-                        .with_fix(Some(group.add_require_ssl.clone()))
-                    }
+                        _ => continue,
+                    },
+                    None => match group.family.known() {
+                        None if config.reports(Truth::Unknown) => {
+                            let families: Vec<&str> = defaults::families_without_ssl().collect();
+                            let message = Unknown::is("its family")
+                                .when(format!("it is {}", families.join(" or ")))
+                                .of(
+                                    &subject,
+                                    format!("{param} defaults to false and {without_ssl}"),
+                                );
+                            RULE.finding(&group.meta, group.family.span, message)
+                        }
+                        Some(family) if defaults::require_ssl_in_family(family) == Some(false) => {
+                            RULE.finding(
+                                &group.meta,
+                                group.family.span,
+                                format!(
+                                    "{subject} is family {family} and does not set {param}, which defaults to false there"
+                                ),
+                            )
+                            .with_fix(Some(group.add_require_ssl.clone()))
+                        }
+                        _ => continue,
+                    },
                 };
-                findings.push(
-                    finding.with_related(format!("warehouse {address}"), warehouse.meta.span),
-                );
+                findings.push(finding.about_warehouse(warehouse));
             }
             ParameterGroupChoice::Default | ParameterGroupChoice::OutOfScope => {}
         }

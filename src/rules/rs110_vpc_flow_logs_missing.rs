@@ -1,6 +1,7 @@
 //! RS110 vpc-flow-logs-missing.
 
-use crate::model::{FlowLog, Model, Truth, Vpc, Warehouse};
+use crate::model::{FlowLog, Id, Model, Truth, Vpc, Warehouse};
+use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -170,24 +171,23 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     if !unknown.is_empty() && !config.reports(Truth::Unknown) {
         return findings;
     }
-    // Warehouse VPCs in scope that no flow log is known to target.
-    let mut unlogged: Vec<(&Vpc, &Warehouse)> = Vec::new();
-    let mut reported = Vec::new();
+    // Warehouse VPCs in scope that no flow log is known to target, each with the first
+    // warehouse in it.
+    let mut unlogged: Vec<(Id, &Vpc, &Warehouse)> = Vec::new();
     for warehouse in &model.warehouses {
-        let Some(vpc) = model.warehouse_vpc(warehouse) else {
+        let Some(vpc_id) = model.warehouse_vpc_id(warehouse) else {
             continue;
         };
-        let vpc_id = model.vpcs.iter().position(|v| std::ptr::eq(v, vpc));
-        if model
+        let Some(vpc) = model.vpcs.get(vpc_id) else {
+            continue;
+        };
+        let logged = model
             .flow_logs
             .iter()
-            .any(|f| vpc_id.is_some() && f.vpc.in_scope() == vpc_id)
-            || reported.contains(&vpc_id)
-        {
-            continue;
+            .any(|f| f.vpc.in_scope() == Some(vpc_id));
+        if !logged && !unlogged.iter().any(|(id, _, _)| *id == vpc_id) {
+            unlogged.push((vpc_id, vpc, warehouse));
         }
-        reported.push(vpc_id);
-        unlogged.push((vpc, warehouse));
     }
     if !unknown.is_empty() {
         if unlogged.is_empty() {
@@ -195,7 +195,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         }
         let names: Vec<String> = unlogged
             .iter()
-            .map(|(vpc, warehouse)| {
+            .map(|(_, vpc, warehouse)| {
                 format!("vpc {} of {}", vpc.meta.address, warehouse.meta.address)
             })
             .collect();
@@ -205,41 +205,27 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             "a warehouse VPC has no flow log"
         };
         for log in unknown {
-            let mut finding = RULE.finding(
-                &log.meta,
-                log.meta.span,
-                format!(
-                    "flow log {}: its target is unknown here; if it is not {}, {consequence}",
-                    log.meta.address,
-                    names.join(" or ")
-                ),
-            );
-            for (vpc, warehouse) in &unlogged {
+            let message = Unknown::is("its target")
+                .when(format!("it is not {}", names.join(" or ")))
+                .of(format!("flow log {}", log.meta.address), consequence);
+            let mut finding = RULE.finding(&log.meta, log.meta.span, message);
+            for (_, vpc, warehouse) in &unlogged {
                 finding = finding
-                    .with_related(format!("vpc {}", vpc.meta.address), vpc.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    );
+                    .related_to("vpc", &vpc.meta)
+                    .about_warehouse(warehouse);
             }
             findings.push(finding);
         }
         return findings;
     }
-    for (vpc, warehouse) in unlogged {
+    for (_, vpc, warehouse) in unlogged {
+        let message = format!(
+            "vpc {} of {} has no flow log",
+            vpc.meta.address, warehouse.meta.address
+        );
         findings.push(
-            RULE.finding(
-                &vpc.meta,
-                vpc.meta.span,
-                format!(
-                    "vpc {} of {} has no flow log",
-                    vpc.meta.address, warehouse.meta.address
-                ),
-            )
-            .with_related(
-                format!("warehouse {}", warehouse.meta.address),
-                warehouse.meta.span,
-            ),
+            RULE.finding(&vpc.meta, vpc.meta.span, message)
+                .about_warehouse(warehouse),
         );
     }
     findings

@@ -1,6 +1,7 @@
 //! RS111 dedicated-tenancy.
 
-use crate::model::{Link, Model, Span, Truth, Warehouse, WarehouseKind};
+use crate::model::{Link, Model, Span, Truth, Warehouse, WarehouseKind, defaults};
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -152,22 +153,19 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     if !config.require_dedicated_tenancy {
         return Vec::new();
     }
+    let dedicated = defaults::DEDICATED_TENANCY;
+    let shared = "the warehouse runs on shared hardware";
     let mut findings: Vec<Finding> = Vec::new();
     for warehouse in &model.warehouses {
+        let address = &warehouse.meta.address;
         let Some(vpc) = model.warehouse_vpc(warehouse) else {
-            if config.reports(Truth::Unknown) {
-                if let Some(span) = unknown_vpc_site(model, warehouse) {
-                    if !findings.iter().any(|f| f.span == span) {
-                        findings.push(RULE.finding(
-                            &warehouse.meta,
-                            span,
-                            format!(
-                                "warehouse {}: its VPC is unknown here (not in scope), and so is its instance tenancy; if it is not dedicated, the warehouse runs on shared hardware",
-                                warehouse.meta.address
-                            ),
-                        ));
-                    }
-                }
+            let site = unknown_vpc_site(model, warehouse)
+                .filter(|span| !findings.iter().any(|f| f.span == *span));
+            if let Some(span) = site.filter(|_| config.reports(Truth::Unknown)) {
+                let message = format!(
+                    "warehouse {address}: its VPC is unknown here (not in scope), and so is its instance tenancy; if it is not {dedicated}, {shared}"
+                );
+                findings.push(RULE.finding(&warehouse.meta, span, message));
             }
             continue;
         };
@@ -175,29 +173,25 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         if findings.iter().any(|f| f.span == tenancy.span) {
             continue;
         }
+        let subject = format!("vpc {} of {address}", vpc.meta.address);
         let message = match tenancy.known() {
-            Some(value) if value == "dedicated" => continue,
-            Some(value) => format!(
-                "vpc {} of {} has {value} instance tenancy, not dedicated",
-                vpc.meta.address, warehouse.meta.address
-            ),
-            None if config.reports(Truth::Unknown) => format!(
-                "vpc {} of {}: instance_tenancy is unknown here; if it is not dedicated, the warehouse runs on shared hardware",
-                vpc.meta.address, warehouse.meta.address
-            ),
+            Some(value) if value == dedicated => continue,
+            Some(value) => format!("{subject} has {value} instance tenancy, not {dedicated}"),
+            None if config.reports(Truth::Unknown) => {
+                Unknown::is(field_name(tenancy, "its instance tenancy"))
+                    .when(format!("it is not {dedicated}"))
+                    .of(&subject, shared)
+            }
             None => continue,
         };
-        findings.push(RULE.finding(&vpc.meta, tenancy.span, message).with_related(
-            format!("warehouse {}", warehouse.meta.address),
-            warehouse.meta.span,
-        ));
+        findings.push(
+            RULE.finding(&vpc.meta, tenancy.span, message)
+                .about_warehouse(warehouse),
+        );
     }
     findings
 }
 
-/// Where a warehouse's VPC becomes unknown: the subnet `vpc_id` that names a VPC out of scope,
-/// the subnet link out of scope, the unknown subnet list or subnet group; None when the
-/// warehouse is known to have no VPC of its own (no subnet group, no subnets).
 fn unknown_vpc_site(model: &Model, warehouse: &Warehouse) -> Option<Span> {
     let Some(links) = warehouse.subnets.known() else {
         if warehouse.kind == WarehouseKind::Workgroup {

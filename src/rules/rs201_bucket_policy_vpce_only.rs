@@ -1,8 +1,9 @@
 //! RS201 bucket-policy-vpce-only.
 
-use crate::model::policy::Statement;
+use crate::model::policy::{Comparison, Condition, Statement, keys};
 use crate::model::{Model, Truth, WarehouseKind};
-use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
+use crate::rules::toolkit::{Unknown, spectrum_buckets, unsure_reason};
+use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
     /// ## What it does
@@ -258,20 +259,26 @@ id: "RS201",
 }
 
 /// The keys that tie a request to a VPC endpoint or VPC.
-const VPC_KEYS: [&str; 2] = ["aws:sourcevpce", "aws:sourcevpc"];
-
-/// The condition of the statement that restricts it to a VPC endpoint or VPC, if any:
-/// negated operators on a Deny, positive ones on an Allow.
-fn vpc_condition(statement: &Statement, deny: bool) -> Option<&crate::model::policy::Condition> {
-    let operators: &[&str] = if deny {
-        &["StringNotEquals", "StringNotLike"]
+/// The VPC condition of a statement: one that, in a Deny (`deny`), refuses requests not from
+/// a VPC endpoint or VPC, or in an Allow admits only those.
+fn vpc_condition(statement: &Statement, deny: bool) -> Option<&Condition> {
+    let comparison = if deny {
+        Comparison::DiffersFrom
     } else {
-        &["StringEquals", "StringLike"]
+        Comparison::Matches
     };
-    statement
-        .conditions
-        .iter()
-        .find(|c| VPC_KEYS.contains(&c.key.as_str()) && operators.contains(&c.operator.as_str()))
+    statement.conditions.iter().find(|c| {
+        (c.is_on(keys::SOURCE_VPCE) || c.is_on(keys::SOURCE_VPC)) && c.comparison() == comparison
+    })
+}
+
+/// The key of a VPC condition as AWS spells it, and what requests must come through.
+fn through(condition: &Condition) -> (&'static str, &'static str) {
+    if condition.is_on(keys::SOURCE_VPCE) {
+        (keys::SOURCE_VPCE, "a VPC endpoint")
+    } else {
+        (keys::SOURCE_VPC, "a VPC")
+    }
 }
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
@@ -281,10 +288,18 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .iter()
         .filter(|w| w.kind == WarehouseKind::Cluster)
     {
+        let address = &warehouse.meta.address;
         for (bucket_id, unsure) in spectrum_buckets(model, warehouse, config, true) {
             let Some(bucket) = model.buckets.get(bucket_id) else {
                 continue;
             };
+            let related = |finding: Finding| {
+                finding
+                    .related_to("bucket", &bucket.meta)
+                    .about_warehouse(warehouse)
+            };
+            let at = |span, message| related(RULE.finding(&bucket.meta, span, message));
+            let subject = format!("bucket {}", bucket.meta.address);
             for policy in &bucket.policies {
                 // An Allow of S3 without a VPC condition grants access whatever the others say.
                 // Statements that could not be read may be such an Allow.
@@ -299,17 +314,6 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     .iter()
                     .filter(|s| !s.covers_s3().is_false())
                 {
-                    let related = |finding: Finding| {
-                        finding
-                            .with_related(
-                                format!("bucket {}", bucket.meta.address),
-                                bucket.meta.span,
-                            )
-                            .with_related(
-                                format!("warehouse {}", warehouse.meta.address),
-                                warehouse.meta.span,
-                            )
-                    };
                     // The VPC condition, and whether the statement shuts Spectrum out with it:
                     // only if it covers S3 (and, for an Allow, nothing else opens the bucket).
                     let restricts = if statement.is_deny().is_true() {
@@ -320,40 +324,29 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     } else {
                         None
                     };
+                    let strict = config.reports(Truth::Unknown) && unsure.is_none();
                     let condition = match restricts {
-                        Some((condition, Truth::True)) => Some(condition),
-                        Some((condition, _)) => {
-                            // With --strict: the actions of this statement, or of an Allow
-                            // that would open the bucket, are unknown.
-                            if config.reports(Truth::Unknown) && unsure.is_none() {
-                                let why = if statement.covers_s3() == Truth::Unknown {
-                                    "whether the statement covers S3 is unknown here (its actions are unknown)"
-                                } else {
-                                    "whether another statement allows S3 without such a condition is unknown here (its effect or actions are unknown)"
-                                };
-                                findings.push(related(RULE.finding(
-                                    &bucket.meta,
-                                    condition.span,
-                                    format!(
-                                        "bucket {} may only admit requests through {} ({}): {why}; if it does, Redshift Spectrum on {} cannot read it",
-                                        bucket.meta.address,
-                                        if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
-                                        condition.operator,
-                                        warehouse.meta.address
-                                    ),
-                                )));
-                            }
+                        Some((condition, Truth::True)) => condition,
+                        // With --strict: the actions of this statement, or of an Allow that
+                        // would open the bucket, are unknown.
+                        Some((condition, _)) if strict => {
+                            let why = if statement.covers_s3() == Truth::Unknown {
+                                "whether the statement covers S3 is unknown here (its actions are unknown)"
+                            } else {
+                                "whether another statement allows S3 without such a condition is unknown here (its effect or actions are unknown)"
+                            };
+                            let message = format!(
+                                "{subject} may only admit requests through {} ({}): {why}; if it does, Redshift Spectrum on {address} cannot read it",
+                                through(condition).1,
+                                condition.operator
+                            );
+                            findings.push(at(condition.span, message));
                             continue;
                         }
-                        None => None,
-                    };
-                    let Some(condition) = condition else {
+                        Some(_) => continue,
                         // With --strict: an effect that is unknown decides whether a VPC
                         // condition shuts Spectrum out.
-                        if config.reports(Truth::Unknown)
-                            && unsure.is_none()
-                            && statement.effect.known().is_none()
-                        {
+                        None if strict && statement.effect.known().is_none() => {
                             let unknown = vpc_condition(statement, true)
                                 .map(|c| (c, "Deny"))
                                 .or_else(|| {
@@ -362,57 +355,40 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                                         .map(|c| (c, "Allow"))
                                 });
                             if let Some((condition, effect)) = unknown {
-                                findings.push(related(RULE.finding(
-                                    &bucket.meta,
-                                    statement.effect.span,
-                                    format!(
-                                        "bucket {}: the effect of a statement with {} on {} is unknown here; if it is {effect}, the bucket only admits requests through {}, which Redshift Spectrum on {} cannot use",
-                                        bucket.meta.address,
-                                        condition.operator,
-                                        if condition.key == "aws:sourcevpce" { "aws:SourceVpce" } else { "aws:SourceVpc" },
-                                        if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
-                                        warehouse.meta.address
-                                    ),
-                                )));
+                                let (key, through) = through(condition);
+                                let message = Unknown::is(format!(
+                                    "the effect of a statement with {} on {key}",
+                                    condition.operator
+                                ))
+                                .when(format!("it is {effect}"))
+                                .of(
+                                    &subject,
+                                    format!("the bucket only admits requests through {through}, which Redshift Spectrum on {address} cannot use"),
+                                );
+                                findings.push(at(statement.effect.span, message));
                             }
+                            continue;
                         }
-                        continue;
+                        None => continue,
                     };
-                    let through = if condition.key == "aws:sourcevpce" {
-                        "a VPC endpoint"
-                    } else {
-                        "a VPC"
-                    };
-                    if let Some(reads) = unsure {
-                        findings.push(
-                            related(RULE.finding(
-                                &bucket.meta,
-                                condition.span,
-                                format!(
-                                    "bucket {} only admits requests through {through} ({}); whether {} reads it is unknown here, since {}; if it does, Redshift Spectrum cannot read it",
-                                    bucket.meta.address,
-                                    condition.operator,
-                                    warehouse.meta.address,
-                                    unsure_reason(&reads)
-                                ),
-                            ))
-                            .with_unsure_reads(&reads),
-                        );
-                        continue;
-                    }
-                    findings.push(related(
-                        RULE.finding(
-                            &bucket.meta,
+                    let (through, operator) = (through(condition).1, &condition.operator);
+                    let finding = match unsure {
+                        Some(reads) => at(
                             condition.span,
                             format!(
-                                "bucket {} only admits requests through {} ({}), which Redshift Spectrum on {} cannot use",
-                                bucket.meta.address,
-                                if condition.key == "aws:sourcevpce" { "a VPC endpoint" } else { "a VPC" },
-                                condition.operator,
-                                warehouse.meta.address
+                                "{subject} only admits requests through {through} ({operator}); whether {address} reads it is unknown here, since {}; if it does, Redshift Spectrum cannot read it",
+                                unsure_reason(&reads)
+                            ),
+                        )
+                        .with_unsure_reads(&reads),
+                        None => at(
+                            condition.span,
+                            format!(
+                                "{subject} only admits requests through {through} ({operator}), which Redshift Spectrum on {address} cannot use"
                             ),
                         ),
-                    ));
+                    };
+                    findings.push(finding);
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! RS202 role-trust-not-redshift.
 
-use crate::model::{FixIntent, FixValue, Model, Truth, WarehouseKind};
+use crate::model::{FixIntent, FixValue, Model, Truth, WarehouseKind, defaults};
+use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -134,45 +135,35 @@ id: "RS202",
 }
 
 /// The service principal every warehouse role may trust.
-const REDSHIFT: &str = "redshift.amazonaws.com";
-/// The extra service principal a Serverless workgroup's roles may trust.
-const REDSHIFT_SERVERLESS: &str = "redshift-serverless.amazonaws.com";
-
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
         let serverless = warehouse.kind == WarehouseKind::Workgroup;
         let allowed = |service: &str| {
-            service == REDSHIFT
-                || (serverless && service == REDSHIFT_SERVERLESS)
+            service == defaults::REDSHIFT_SERVICE_PRINCIPAL
+                || (serverless && service == defaults::REDSHIFT_SERVERLESS_SERVICE_PRINCIPAL)
                 || config.trusted_services.iter().any(|t| t == service)
         };
         for role in model.spectrum_roles(warehouse) {
-            let related = |finding: Finding| {
-                finding
-                    .with_related(format!("role {}", role.meta.address), role.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    )
+            let at = |span, message| {
+                RULE.finding(&role.meta, span, message)
+                    .related_to("role", &role.meta)
+                    .about_warehouse(warehouse)
             };
+            let subject = format!("role {} of {}", role.meta.address, warehouse.meta.address);
             let Some(trust) = role.trust.known() else {
                 if config.reports(Truth::Unknown) {
-                    findings.push(related(RULE.finding(
-                        &role.meta,
-                        role.meta.span,
-                        format!(
-                            "role {} of {}: its trust policy is unknown here; if it lets principals other than Redshift assume the role, they can act as the warehouse",
-                            role.meta.address, warehouse.meta.address
-                        ),
-                    )));
+                    let message = Unknown::is("its trust policy")
+                        .when("it lets principals other than Redshift assume the role")
+                        .of(&subject, "they can act as the warehouse");
+                    findings.push(at(role.meta.span, message));
                 }
                 continue;
             };
             for statement in &trust.statements {
                 let assumes = statement
                     .actions
-                    .test(|actions| actions.covers("sts:AssumeRole"));
+                    .test(|actions| actions.covers(defaults::ASSUME_ROLE_ACTION));
                 let grants = statement.is_allow().and(assumes);
                 if !config.reports(grants) {
                     continue;
@@ -184,20 +175,18 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     ) {
                         (kind, None) => {
                             if config.reports(Truth::Unknown) {
-                                findings.push(related(RULE.finding(
-                                    &role.meta,
-                                    principal.value.span,
+                                let too = if grants == Truth::Unknown {
                                     format!(
-                                        "role {} of {} trusts a {kind} principal that is unknown here{}; if it is not Redshift, principals other than Redshift can assume the role",
-                                        role.meta.address,
-                                        warehouse.meta.address,
-                                        if grants == Truth::Unknown {
-                                            " (and whether the statement allows sts:AssumeRole is unknown too)"
-                                        } else {
-                                            ""
-                                        }
-                                    ),
-                                )));
+                                        " (and whether the statement allows {} is unknown too)",
+                                        defaults::ASSUME_ROLE_ACTION
+                                    )
+                                } else {
+                                    String::new()
+                                };
+                                let message = format!(
+                                    "{subject} trusts a {kind} principal that is unknown here{too}; if it is not Redshift, principals other than Redshift can assume the role"
+                                );
+                                findings.push(at(principal.value.span, message));
                             }
                             continue;
                         }
@@ -212,47 +201,33 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         (kind, Some(value)) => format!("the {kind} principal {value}"),
                     };
                     if grants == Truth::Unknown {
-                        let (what, verb, condition, span) =
-                            if statement.is_allow() == Truth::Unknown {
-                                ("effect", "is", "it is Allow", statement.effect.span)
-                            } else {
-                                (
-                                    "actions",
-                                    "are",
-                                    "they include sts:AssumeRole",
-                                    statement.span,
-                                )
-                            };
-                        findings.push(related(RULE.finding(
-                            &role.meta,
-                            span,
-                            format!(
-                                "role {} of {}: the {what} of the trust statement for {who} {verb} unknown here; if {condition}, the role trusts more than Redshift",
-                                role.meta.address, warehouse.meta.address
-                            ),
-                        )));
+                        let part = format!("the trust statement for {who}");
+                        let (unknown, span) = if statement.is_allow() == Truth::Unknown {
+                            (
+                                Unknown::is(format!("the effect of {part}")).when("it is Allow"),
+                                statement.effect.span,
+                            )
+                        } else {
+                            (
+                                Unknown::are(format!("the actions of {part}"))
+                                    .when(format!("they include {}", defaults::ASSUME_ROLE_ACTION)),
+                                statement.span,
+                            )
+                        };
+                        let message = unknown.of(&subject, "the role trusts more than Redshift");
+                        findings.push(at(span, message));
                         continue;
                     }
-                    findings.push(related(
-                        RULE.finding(
-                            &role.meta,
-                            principal.value.span,
-                            format!(
-                                "role {} of {} trusts {who}, not only Redshift",
-                                role.meta.address, warehouse.meta.address
-                            ),
-                        )
-                        .with_fix(
-                            match (principal.kind.as_str(), principal.value.known()) {
-                                ("Service", Some(old)) => Some(FixIntent::Replace {
-                                    span: principal.value.span,
-                                    old: old.clone(),
-                                    value: FixValue::Str(REDSHIFT.into()),
-                                }),
-                                _ => None,
-                            },
-                        ),
-                    ));
+                    let fix = match (principal.kind.as_str(), principal.value.known()) {
+                        ("Service", Some(old)) => Some(FixIntent::Replace {
+                            span: principal.value.span,
+                            old: old.clone(),
+                            value: FixValue::Str(defaults::REDSHIFT_SERVICE_PRINCIPAL.into()),
+                        }),
+                        _ => None,
+                    };
+                    let message = format!("{subject} trusts {who}, not only Redshift");
+                    findings.push(at(principal.value.span, message).with_fix(fix));
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! RS203 presigned-urls-blocked.
 
-use crate::model::policy::{Condition, PolicyDocument};
+use crate::model::policy::{Comparison, Condition, PolicyDocument, keys};
 use crate::model::spectrum::UnsureReads;
-use crate::model::{FixIntent, FixValue, Meta, Model, Span, Truth, Val};
-use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
+use crate::model::{FixIntent, FixValue, Meta, Model, Truth, Val, defaults};
+use crate::rules::toolkit::{Unknown, spectrum_buckets, unsure_reason};
+use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
     /// ## What it does
@@ -252,27 +253,127 @@ id: "RS203",
     opt_in: false,
 }
 
-/// How old Spectrum's presigned-URL signatures may be, in milliseconds.
-const SPECTRUM_SIGNATURE_AGE_MS: f64 = 3_600_000.0;
+/// A policy whose statements the rule judges, with what owns it.
+struct Judged<'m> {
+    owner: &'m Meta,
+    /// What the owner is called in messages: `role`, `bucket`.
+    noun: &'static str,
+    policy: &'m PolicyDocument,
+    /// For a bucket the warehouse may read (`--strict`): the role statement that makes it so.
+    unsure: Option<UnsureReads<'m>>,
+}
+
+/// How a condition denies the presigned URLs Spectrum reads with, in a statement that denies S3.
+#[derive(Clone, Copy)]
+enum PresignedBlock {
+    /// `s3:authType` matches `REST-QUERY-STRING`.
+    AuthType,
+    /// `s3:signatureAge` greater than a limit below what Spectrum needs.
+    SignatureAge,
+}
+
+impl PresignedBlock {
+    fn of(condition: &Condition) -> Option<PresignedBlock> {
+        match condition.comparison() {
+            Comparison::Matches if condition.is_on(keys::AUTH_TYPE) => {
+                Some(PresignedBlock::AuthType)
+            }
+            Comparison::Exceeds if condition.is_on(keys::SIGNATURE_AGE) => {
+                Some(PresignedBlock::SignatureAge)
+            }
+            _ => None,
+        }
+    }
+
+    /// How the condition blocks, when its known values say it does ("denies presigned URLs …").
+    fn how(self, condition: &Condition) -> Option<String> {
+        let mut values = condition.values.iter().filter_map(Val::known);
+        let needed = defaults::SPECTRUM_SIGNATURE_AGE_MS;
+        match self {
+            PresignedBlock::AuthType => values
+                .any(|v| v.eq_ignore_ascii_case(defaults::PRESIGNED_URL_AUTH_TYPE))
+                .then(|| {
+                    format!(
+                        "denies presigned URLs ({} {})",
+                        keys::AUTH_TYPE,
+                        defaults::PRESIGNED_URL_AUTH_TYPE
+                    )
+                }),
+            PresignedBlock::SignatureAge => values
+                .filter_map(|v| v.parse::<f64>().ok())
+                .find(|limit| *limit < f64::from(needed))
+                .map(|limit| {
+                    format!("denies signatures older than {limit} ms (Spectrum needs {needed})")
+                }),
+        }
+    }
+
+    /// The fix: raise a signature age limit to what Spectrum needs (a denied auth type is the
+    /// user's policy to rewrite).
+    fn fix(self, condition: &Condition) -> Option<FixIntent> {
+        let PresignedBlock::SignatureAge = self else {
+            return None;
+        };
+        let limit = condition.values.first()?;
+        limit.known().map(|old| FixIntent::Replace {
+            span: limit.span,
+            old: old.clone(),
+            value: FixValue::Int(i64::from(defaults::SPECTRUM_SIGNATURE_AGE_MS)),
+        })
+    }
+
+    /// With an unknown value: what is unknown, and when it would deny presigned URLs.
+    fn unknown(self) -> Unknown {
+        match self {
+            PresignedBlock::AuthType => {
+                Unknown::is(format!("when {} is a value that", keys::AUTH_TYPE))
+                    .when(format!("it is {}", defaults::PRESIGNED_URL_AUTH_TYPE))
+            }
+            PresignedBlock::SignatureAge => Unknown::is("for signatures older than a limit that")
+                .when(format!(
+                    "it is below {} ms",
+                    defaults::SPECTRUM_SIGNATURE_AGE_MS
+                )),
+        }
+    }
+}
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
-        let mut policies: Vec<(&Meta, &PolicyDocument, &str, Option<Reads>)> = Vec::new();
+        let address = &warehouse.meta.address;
+        let mut judged: Vec<Judged> = Vec::new();
         for role in model.spectrum_roles(warehouse) {
-            policies.extend(role.policies.iter().map(|p| (&role.meta, p, "role", None)));
+            judged.extend(role.policies.iter().map(|policy| Judged {
+                owner: &role.meta,
+                noun: "role",
+                policy,
+                unsure: None,
+            }));
         }
         for (id, unsure) in spectrum_buckets(model, warehouse, config, true) {
             if let Some(bucket) = model.buckets.get(id) {
-                policies.extend(
-                    bucket
-                        .policies
-                        .iter()
-                        .map(|p| (&bucket.meta, p, "bucket", unsure)),
-                );
+                judged.extend(bucket.policies.iter().map(|policy| Judged {
+                    owner: &bucket.meta,
+                    noun: "bucket",
+                    policy,
+                    unsure,
+                }));
             }
         }
-        for (owner, policy, what, unsure) in policies {
+        for Judged {
+            owner,
+            noun,
+            policy,
+            unsure,
+        } in judged
+        {
+            let at = |span, message| {
+                RULE.finding(owner, span, message)
+                    .related_to(noun, owner)
+                    .about_warehouse(warehouse)
+            };
+            let subject = format!("{noun} {}", owner.address);
             for statement in policy.statements.iter().filter(|s| {
                 // A statement denies S3 when its effect is Deny and its actions cover S3.
                 let denies_s3 = s.is_deny().and(s.covers_s3());
@@ -284,145 +385,69 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             }) {
                 let denies = statement.is_deny();
                 let covers_s3 = statement.covers_s3();
-                for condition in &statement.conditions {
-                    // Raising a too-short signature age limit is the fix; a denied auth type is
-                    // the user's policy to rewrite.
-                    let fix = match (condition.key.as_str(), condition.values.first()) {
-                        ("s3:signatureage", Some(limit)) => {
-                            limit.known().map(|old| FixIntent::Replace {
-                                span: limit.span,
-                                old: old.clone(),
-                                value: FixValue::Int(SPECTRUM_SIGNATURE_AGE_MS as i64),
-                            })
-                        }
-                        _ => None,
-                    };
-                    let blocks = match (condition.key.as_str(), condition.operator.as_str()) {
-                        ("s3:authtype", "StringEquals" | "StringLike") => condition
-                            .values
-                            .iter()
-                            .filter_map(Val::known)
-                            .any(|v| v.eq_ignore_ascii_case("REST-QUERY-STRING"))
-                            .then(|| "denies presigned URLs (s3:authType REST-QUERY-STRING)".to_string()),
-                        ("s3:signatureage", "NumericGreaterThan" | "NumericGreaterThanEquals") => condition
-                            .values
-                            .iter()
-                            .filter_map(Val::known)
-                            .filter_map(|v| v.parse::<f64>().ok())
-                            .find(|limit| *limit < SPECTRUM_SIGNATURE_AGE_MS)
-                            .map(|limit| format!("denies signatures older than {limit} ms (Spectrum needs 3600000)")),
-                        _ => None,
-                    };
-                    let related = |finding: Finding| {
-                        finding
-                            .with_related(format!("{what} {}", owner.address), owner.span)
-                            .with_related(
-                                format!("warehouse {}", warehouse.meta.address),
-                                warehouse.meta.span,
-                            )
-                    };
-                    if let (Some(how), Some(reads)) = (&blocks, unsure) {
-                        findings.push(
-                            related(RULE.finding(
-                                owner,
-                                condition.span,
-                                format!(
-                                    "{what} {} {how}; whether {} reads it is unknown here, since {}; if it does, this breaks Spectrum",
-                                    owner.address, warehouse.meta.address, unsure_reason(&reads)
-                                ),
-                            ))
-                            .with_unsure_reads(&reads),
-                        );
-                        continue;
-                    }
-                    let Some(how) = blocks else {
+                for (condition, block) in statement
+                    .conditions
+                    .iter()
+                    .filter_map(|c| Some((c, PresignedBlock::of(c)?)))
+                {
+                    let Some(how) = block.how(condition) else {
                         // With --strict: a value that may be the one that denies presigned URLs.
-                        if let Some(unknown) = unknown_limit(condition)
+                        let unknown_value = condition.values.iter().find(|v| v.known().is_none());
+                        if let Some(value) = unknown_value
                             .filter(|_| config.reports(Truth::Unknown) && unsure.is_none())
                         {
-                            findings.push(related(RULE.finding(
-                                owner,
-                                unknown.span,
-                                format!(
-                                    "{what} {} {}{} is unknown here; if {}, which breaks Spectrum on {}",
-                                    owner.address,
-                                    if denies == Truth::Unknown || covers_s3 == Truth::Unknown {
-                                        "may deny S3 (the statement's effect or actions are unknown too) "
-                                    } else {
-                                        "denies S3 "
-                                    },
-                                    unknown.what,
-                                    unknown.breaks,
-                                    warehouse.meta.address
-                                ),
-                            )));
+                            let denies_s3 = if denies == Truth::Unknown
+                                || covers_s3 == Truth::Unknown
+                            {
+                                "may deny S3 (the statement's effect or actions are unknown too)"
+                            } else {
+                                "denies S3"
+                            };
+                            let message = format!(
+                                "{subject} {denies_s3} {}",
+                                block.unknown().then(format!(
+                                    "presigned URLs {}are denied, which breaks Spectrum on {address}",
+                                    match block {
+                                        PresignedBlock::AuthType => "",
+                                        PresignedBlock::SignatureAge => "older than that ",
+                                    }
+                                ))
+                            );
+                            findings.push(at(value.span, message));
                         }
                         continue;
                     };
-                    if covers_s3 == Truth::Unknown {
-                        findings.push(related(RULE.finding(
-                            owner,
-                            statement.span,
-                            format!(
-                                "{what} {}: the actions of a statement that {how} are unknown here; if they cover S3, this breaks Spectrum on {}",
-                                owner.address, warehouse.meta.address
-                            ),
-                        )));
-                        continue;
-                    }
-                    if denies == Truth::Unknown {
-                        findings.push(related(RULE.finding(
-                            owner,
-                            statement.effect.span,
-                            format!(
-                                "{what} {}: the effect of a statement that {how} is unknown here; if it is Deny, this breaks Spectrum on {}",
-                                owner.address, warehouse.meta.address
-                            ),
-                        )));
-                        continue;
-                    }
-                    findings.push(related(
-                        RULE.finding(
-                            owner,
+                    let finding = if let Some(reads) = unsure {
+                        at(
                             condition.span,
                             format!(
-                                "{what} {} {how}, which breaks Spectrum on {}",
-                                owner.address, warehouse.meta.address
+                                "{subject} {how}; whether {address} reads it is unknown here, since {}; if it does, this breaks Spectrum",
+                                unsure_reason(&reads)
                             ),
                         )
-                        .with_fix(fix),
-                    ));
+                        .with_unsure_reads(&reads)
+                    } else if covers_s3 == Truth::Unknown {
+                        let message =
+                            Unknown::are(format!("the actions of a statement that {how}"))
+                                .when("they cover S3")
+                                .of(&subject, format!("this breaks Spectrum on {address}"));
+                        at(statement.span, message)
+                    } else if denies == Truth::Unknown {
+                        let message = Unknown::is(format!("the effect of a statement that {how}"))
+                            .when("it is Deny")
+                            .of(&subject, format!("this breaks Spectrum on {address}"));
+                        at(statement.effect.span, message)
+                    } else {
+                        at(
+                            condition.span,
+                            format!("{subject} {how}, which breaks Spectrum on {address}"),
+                        )
+                        .with_fix(block.fix(condition))
+                    };
+                    findings.push(finding);
                 }
             }
         }
     }
     findings
-}
-
-/// A role statement that may let the warehouse read the bucket.
-type Reads<'m> = UnsureReads<'m>;
-
-/// A condition value that would deny presigned URLs if it turned out badly.
-struct UnknownLimit {
-    span: Span,
-    what: &'static str,
-    breaks: &'static str,
-}
-
-/// The first unknown value of a condition on `s3:authType` or `s3:signatureAge` that denies
-/// presigned URLs when it is `REST-QUERY-STRING` or a limit below an hour.
-fn unknown_limit(condition: &Condition) -> Option<UnknownLimit> {
-    let (what, breaks) = match (condition.key.as_str(), condition.operator.as_str()) {
-        ("s3:authtype", "StringEquals" | "StringLike") => (
-            "when s3:authType is a value that",
-            "it is REST-QUERY-STRING, presigned URLs are denied",
-        ),
-        ("s3:signatureage", "NumericGreaterThan" | "NumericGreaterThanEquals") => (
-            "for signatures older than a limit that",
-            "it is below 3600000 ms, presigned URLs older than that are denied",
-        ),
-        _ => return None,
-    };
-    let span = condition.values.iter().find(|v| v.known().is_none())?.span;
-    Some(UnknownLimit { span, what, breaks })
 }

@@ -1,6 +1,7 @@
 //! RS204 catalog-unreachable.
 
 use crate::model::{Model, Truth};
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -291,61 +292,49 @@ id: "RS204",
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let no_path = "its subnets have no NAT gateway, public internet path or Glue endpoint";
     for warehouse in &model.warehouses {
         let evr = &warehouse.enhanced_vpc_routing;
         let routed = evr.test(|b| *b);
         let has_role = warehouse.roles.test(|r| !r.is_empty());
         let path = model.catalog_path(warehouse);
-        let no_path = !path;
-        let breaks = routed.and(has_role).and(no_path);
+        let breaks = routed.and(has_role).and(!path);
         if !config.reports(breaks) {
             continue;
         }
-        if breaks == Truth::Unknown {
-            let mut unknown = Vec::new();
-            let mut conditions = Vec::new();
-            let mut span = None;
-            if routed == Truth::Unknown {
-                unknown.push("enhanced_vpc_routing");
-                conditions.push("it routes through its VPC");
-                span = span.or(Some(evr.span));
-            }
-            if has_role == Truth::Unknown {
-                unknown.push("whether it has a Spectrum role");
-                conditions.push("it has a Spectrum role");
-                span = span.or(Some(warehouse.roles.span));
-            }
-            if path == Truth::Unknown {
-                unknown.push("whether its subnets reach the Glue catalog (a subnet, route table or endpoint is unknown or not in scope)");
-                conditions
-                    .push("its subnets have no NAT gateway, public internet path or Glue endpoint");
-            }
-            let verb = if unknown.len() > 1 { "are" } else { "is" };
-            let known = if path == Truth::False {
-                ", because its subnets have no NAT gateway, public internet path or Glue endpoint"
-            } else {
-                ""
-            };
-            findings.push(RULE.finding(
-                &warehouse.meta,
-                span.unwrap_or(evr.span),
-                format!(
-                    "warehouse {}: {} {verb} unknown here; if {}, Spectrum cannot reach the data catalog{known}",
-                    warehouse.meta.address,
-                    unknown.join(" and "),
-                    conditions.join(" and ")
-                ),
-            ));
+        let address = &warehouse.meta.address;
+        if breaks.is_true() {
+            let message = format!(
+                "warehouse {address} routes through its VPC, but {no_path} to reach the data catalog"
+            );
+            findings.push(RULE.finding(&warehouse.meta, evr.span, message));
             continue;
         }
-        findings.push(RULE.finding(
-            &warehouse.meta,
-            evr.span,
-            format!(
-                "warehouse {} routes through its VPC, but its subnets have no NAT gateway, public internet path or Glue endpoint to reach the data catalog",
-                warehouse.meta.address
-            ),
-        ));
+        // What is unknown, under which condition the catalog is out of reach, and where.
+        let unknowns = [
+            (routed, field_name(evr, "its routing").to_string(), "it routes through its VPC".to_string(), Some(evr.span)),
+            (has_role, "whether it has a Spectrum role".into(), "it has a Spectrum role".into(), Some(warehouse.roles.span)),
+            (path, "whether its subnets reach the Glue catalog (a subnet, route table or endpoint is unknown or not in scope)".into(), no_path.to_string(), None),
+        ];
+        let unknowns = unknowns.into_iter().filter(|(t, ..)| *t == Truth::Unknown);
+        let span = unknowns
+            .clone()
+            .find_map(|(.., span)| span)
+            .unwrap_or(evr.span);
+        let Some(unknown) = Unknown::all(unknowns.map(|(_, what, condition, _)| (what, condition)))
+        else {
+            continue;
+        };
+        let because = if path == Truth::False {
+            format!(", because {no_path}")
+        } else {
+            String::new()
+        };
+        let message = unknown.of(
+            format!("warehouse {address}"),
+            format!("Spectrum cannot reach the data catalog{because}"),
+        );
+        findings.push(RULE.finding(&warehouse.meta, span, message));
     }
     findings
 }

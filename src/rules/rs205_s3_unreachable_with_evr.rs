@@ -1,6 +1,7 @@
 //! RS205 s3-unreachable-with-evr.
 
 use crate::model::{Model, Truth};
+use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -256,32 +257,33 @@ id: "RS205",
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let no_path = "no S3 endpoint, NAT gateway or public path";
+    let fail = "COPY and UNLOAD fail";
     for warehouse in &model.warehouses {
         let evr = &warehouse.enhanced_vpc_routing;
         let routed = evr.test(|b| *b);
         let path = model.s3_path(warehouse);
-        let no_path = !path;
-        let blocked = routed.and(no_path);
-        if !config.reports(blocked) {
+        if !config.reports(routed.and(!path)) {
             continue;
         }
+        let (address, field) = (&warehouse.meta.address, field_name(evr, "its routing"));
+        let subject = format!("warehouse {address}");
         let message = match (routed, path) {
             (Truth::True, Truth::False) => format!(
-                "warehouse {} routes through its VPC, but its subnets have no S3 endpoint, NAT gateway or public path, so COPY and UNLOAD fail",
-                warehouse.meta.address
+                "{subject} routes through its VPC, but its subnets have {no_path}, so {fail}"
             ),
-            (Truth::Unknown, Truth::False) => format!(
-                "warehouse {}: enhanced_vpc_routing is unknown here; if it is true, COPY and UNLOAD fail, because its subnets have no S3 endpoint, NAT gateway or public path",
-                warehouse.meta.address
+            (Truth::Unknown, Truth::False) => Unknown::is(field).when("it is true").of(
+                &subject,
+                format!("{fail}, because its subnets have {no_path}"),
             ),
             (Truth::True, _) => format!(
-                "warehouse {} routes through its VPC, and whether its subnets reach S3 is unknown here (a subnet, route table or endpoint is unknown or not in scope); if they have no S3 endpoint, NAT gateway or public path, COPY and UNLOAD fail",
-                warehouse.meta.address
+                "{subject} routes through its VPC, and whether its subnets reach S3 is unknown here (a subnet, route table or endpoint is unknown or not in scope); if they have {no_path}, {fail}"
             ),
-            _ => format!(
-                "warehouse {}: enhanced_vpc_routing and whether its subnets reach S3 are unknown here; if it routes through its VPC and they have no S3 endpoint, NAT gateway or public path, COPY and UNLOAD fail",
-                warehouse.meta.address
-            ),
+            _ => Unknown::is(field)
+                .when("it routes through its VPC")
+                .also("whether its subnets reach S3")
+                .when(format!("they have {no_path}"))
+                .of(&subject, fail),
         };
         findings.push(RULE.finding(&warehouse.meta, evr.span, message));
     }

@@ -1,5 +1,6 @@
 //! RS206 egress-blocks-aws-endpoints.
 
+use crate::model::defaults::HTTPS_PORT as HTTPS;
 use crate::model::{Id, Model, Peer, SecurityGroupRule, Span, Truth, Vpc, net};
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
@@ -183,8 +184,6 @@ id: "RS206",
 }
 
 /// HTTPS, which every AWS endpoint speaks.
-const HTTPS: u16 = 443;
-
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
     for warehouse in &model.warehouses {
@@ -236,11 +235,11 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             None => {
                 let message = match within_vpc.and_then(|(_, v)| Some((v, v.cidr_block.known()?))) {
                     Some((vpc, block)) => format!(
-                        "no security group of {} allows egress TCP 443 beyond its VPC {} ({block}), which has no interface VPC endpoint, so it cannot reach S3 or other AWS endpoints",
+                        "no security group of {} allows egress TCP {HTTPS} beyond its VPC {} ({block}), which has no interface VPC endpoint, so it cannot reach S3 or other AWS endpoints",
                         warehouse.meta.address, vpc.meta.address
                     ),
                     None => format!(
-                        "no security group of {} allows egress TCP 443, so it cannot reach S3 or other AWS endpoints",
+                        "no security group of {} allows egress TCP {HTTPS}, so it cannot reach S3 or other AWS endpoints",
                         warehouse.meta.address
                     ),
                 };
@@ -248,9 +247,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     .finding(&first.meta, first.meta.span, message)
                     .with_fix(first.add_https_egress.clone());
                 match within_vpc {
-                    Some((_, vpc)) => {
-                        finding.with_related(format!("VPC {}", vpc.meta.address), vpc.meta.span)
-                    }
+                    Some((_, vpc)) => finding.related_to("VPC", &vpc.meta),
                     None => finding,
                 }
             }
@@ -260,7 +257,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     &rule.meta,
                     span,
                     format!(
-                        "no security group of {} is known to allow egress TCP 443: {what} of an egress rule of {} {} unknown here; if it does not allow HTTPS to AWS endpoints, the warehouse cannot reach S3 or other AWS endpoints",
+                        "no security group of {} is known to allow egress TCP {HTTPS}: {what} of an egress rule of {} {} unknown here; if it does not allow HTTPS to AWS endpoints, the warehouse cannot reach S3 or other AWS endpoints",
                         warehouse.meta.address,
                         rule.meta.address,
                         if what.starts_with("the ports") { "are" } else { "is" }
@@ -269,15 +266,9 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             }
         };
         for group in &groups {
-            finding = finding.with_related(
-                format!("security group {}", group.meta.address),
-                group.meta.span,
-            );
+            finding = finding.related_to("security group", &group.meta);
         }
-        findings.push(finding.with_related(
-            format!("warehouse {}", warehouse.meta.address),
-            warehouse.meta.span,
-        ));
+        findings.push(finding.about_warehouse(warehouse));
     }
     findings
 }

@@ -1,7 +1,8 @@
 //! RS301 spectrum-bucket-no-access-logs.
 
 use crate::model::{Model, Truth};
-use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
+use crate::rules::toolkit::{Unknown, spectrum_buckets, unsure_reason};
+use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
     /// ## What it does
@@ -222,10 +223,15 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             let (span, message) = match (unlogged, unsure) {
                 (Truth::Unknown, None) => (
                     bucket.logging.span,
-                    format!(
-                        "bucket {} that {} reads through Spectrum: its server access logging is unknown here; if it is off, there is no record of who read the data",
-                        bucket.meta.address, warehouse.meta.address
-                    ),
+                    Unknown::is("its server access logging")
+                        .when("it is off")
+                        .of(
+                            format!(
+                                "bucket {} that {} reads through Spectrum",
+                                bucket.meta.address, warehouse.meta.address
+                            ),
+                            "there is no record of who read the data",
+                        ),
                 ),
                 (_, None) => (
                     bucket.meta.span,
@@ -253,10 +259,9 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                     ),
                 ),
             };
-            let mut finding = RULE.finding(&bucket.meta, span, message).with_related(
-                format!("warehouse {}", warehouse.meta.address),
-                warehouse.meta.span,
-            );
+            let mut finding = RULE
+                .finding(&bucket.meta, span, message)
+                .about_warehouse(warehouse);
             if let Some(reads) = unsure {
                 finding = finding.with_unsure_reads(&reads);
             }

@@ -1,7 +1,8 @@
 //! RS302 spectrum-bucket-no-data-events.
 
 use crate::model::{Model, Trail, Truth};
-use crate::rules::{Finding, RuleConfig, spectrum_buckets, unsure_reason};
+use crate::rules::toolkit::{spectrum_buckets, unsure_reason};
+use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
     /// ## What it does
@@ -306,11 +307,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             };
             findings.push(
                 finding
-                    .with_related(format!("bucket {}", bucket.meta.address), bucket.meta.span)
-                    .with_related(
-                        format!("warehouse {}", warehouse.meta.address),
-                        warehouse.meta.span,
-                    ),
+                    .related_to("bucket", &bucket.meta)
+                    .about_warehouse(warehouse),
             );
         }
     }

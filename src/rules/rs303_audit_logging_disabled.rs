@@ -1,6 +1,7 @@
 //! RS303 audit-logging-disabled.
 
 use crate::model::{Model, Truth, WarehouseKind};
+use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -82,26 +83,28 @@ id: "RS303",
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for w in &model.warehouses {
-        if w.kind != WarehouseKind::Cluster {
-            continue;
-        }
-        let disabled = w.audit_logging.test(|b| !*b);
+    for cluster in model
+        .warehouses
+        .iter()
+        .filter(|w| w.kind == WarehouseKind::Cluster)
+    {
+        let logging = &cluster.audit_logging;
+        let disabled = logging.test(|b| !*b);
         if !config.reports(disabled) {
             continue;
         }
+        let address = &cluster.meta.address;
         let message = if disabled == Truth::Unknown {
-            format!(
-                "cluster {}: its audit logging setting is unknown here; if it is off, connections and queries are not logged",
-                w.meta.address
-            )
+            Unknown::is("its audit logging setting")
+                .when("it is off")
+                .of(
+                    format!("cluster {address}"),
+                    "connections and queries are not logged",
+                )
         } else {
-            format!(
-                "cluster {} has no audit logging of connections and queries",
-                w.meta.address
-            )
+            format!("cluster {address} has no audit logging of connections and queries")
         };
-        findings.push(RULE.finding(&w.meta, w.audit_logging.span, message));
+        findings.push(RULE.finding(&cluster.meta, logging.span, message));
     }
     findings
 }

@@ -39,3 +39,28 @@ pub fn markdown_prose(line: &str) -> String {
     }
     out
 }
+
+/// One test per rule and format, so that `cargo test rs108` runs RS108's cases alone and
+/// `cargo test rs108::cfn` its CloudFormation ones: `per_rule!(check; [hcl, cfn]; rs101, …)`
+/// defines `mod rs101 { #[test] fn hcl() { super::check("rs101", "hcl") } … }` for each rule,
+/// and `RULES_WITH_TESTS`, which a test compares with `rules::ALL` so that no rule is left out.
+/// (A macro rather than a custom harness: plain `#[test]`s keep libtest's filters, `--exact`
+/// and editors' run buttons, and need no dependency.)
+#[macro_export]
+macro_rules! per_rule {
+    ($check:ident; $formats:tt; $($id:ident),* $(,)?) => {
+        $( $crate::per_rule!(@one $check; $id; $formats); )*
+        /// The rules this crate generates tests for.
+        const RULES_WITH_TESTS: &[&str] = &[$(stringify!($id)),*];
+    };
+    (@one $check:ident; $id:ident; [$($format:ident),*]) => {
+        mod $id {
+            $(
+                #[test]
+                fn $format() {
+                    super::$check(stringify!($id), stringify!($format));
+                }
+            )*
+        }
+    };
+}

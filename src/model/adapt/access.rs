@@ -8,7 +8,7 @@ use super::resolve::Target;
 use super::schema::NaclFields;
 use crate::ir::{Node, Resource, Value};
 use crate::model::FixValue;
-use crate::model::nacl::EntryResources;
+use crate::model::nacl::{EntryResources, Written};
 use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, FieldSite, IamRole, Id, Link, NaclEntry,
     Named, NetworkAcl, PolicyDocument, PortRange, Protocol, Span, Trail, Truth, Val, VpcEndpoint,
@@ -62,6 +62,7 @@ impl<'a> Adapter<'a> {
         item: &'a Node,
         egress: bool,
         f: &NaclFields,
+        written: Written,
     ) -> NaclEntry {
         let rule_number = match present(item, f.rule_number) {
             Some(n) => self
@@ -119,6 +120,7 @@ impl<'a> Adapter<'a> {
             protocol,
             ports,
             cidr,
+            written,
         }
     }
 
@@ -168,10 +170,11 @@ impl<'a> Adapter<'a> {
             if let Some((ingress, egress, fields)) = s.nacl_inline {
                 for (field, is_egress) in [(ingress, false), (egress, true)] {
                     match items(&res.body, field) {
-                        Some(list) => acl.entries.extend(
-                            list.iter()
-                                .map(|i| self.nacl_entry(res, i, is_egress, fields)),
-                        ),
+                        Some(list) => {
+                            acl.entries.extend(list.iter().map(|i| {
+                                self.nacl_entry(res, i, is_egress, fields, Written::Inline)
+                            }))
+                        }
                         None if is_egress => acl.egress_complete = Truth::Unknown,
                         None => acl.ingress_complete = Truth::Unknown,
                     }
@@ -225,7 +228,8 @@ impl<'a> Adapter<'a> {
                     .attr(egress_field)
                     .and_then(|n| self.r.bool(n))
                     .unwrap_or(false);
-                entries.push((acl, self.nacl_entry(res, &res.body, egress, fields)));
+                let entry = self.nacl_entry(res, &res.body, egress, fields, Written::OwnResource);
+                entries.push((acl, entry));
             } else if res.kind == assoc_kind {
                 let subnet = present(&res.body, assoc_subnet)
                     .and_then(|n| self.link(n, &self.subnet_of).target);
