@@ -6,6 +6,7 @@
 //! The IR knows nothing about AWS semantics or rules; it is the **API boundary** between the
 //! front ends and the model.
 
+pub mod address;
 pub mod cycles;
 pub mod region;
 mod source_map;

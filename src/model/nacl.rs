@@ -139,8 +139,9 @@ impl NetworkAcl {
             f.ipv6_cidr
         };
         let direction = if egress { "egress" } else { "ingress" };
-        let last = r.acl.rsplit('.').next().unwrap_or(&r.acl);
-        let base = last.split('[').next().unwrap_or(last);
+        // The ACL resource's own name (a logical id is its own name).
+        let base =
+            crate::ir::address::Address::parse(&r.acl).map_or_else(|| r.acl.clone(), |a| a.name);
         // Terraform names are snake_case; CloudFormation logical ids alphanumeric.
         let name = if r.port_range.is_some() {
             let d = if egress { "Egress" } else { "Ingress" };

@@ -1,6 +1,7 @@
 //! The plan's `configuration`: linking attributes that are unknown until apply to the resources
 //! their expressions reference, through module calls, module outputs and variables.
 
+use crate::ir::address::{self, Address, Step};
 use crate::ir::{Node, Reference, Span, Value};
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -20,61 +21,6 @@ pub(super) const MAX_PLAN_RESOLVE_STEPS: usize = 2_000_000;
 /// than a value computed from it.
 fn is_identity_attr(attr: &str) -> bool {
     matches!(attr, "id" | "arn" | "name" | "bucket") || attr.ends_with("_id")
-}
-
-/// One step of a reference string.
-#[derive(Debug, Clone, PartialEq)]
-enum Step {
-    Attr(String),
-    Key(String),
-}
-
-/// Splits `module.net["a"].aws_subnet.x[0].id` into steps. Keys keep Terraform's address
-/// quoting (`["a"]`, `[0]`) so that they can be appended to addresses as they are.
-fn parse_reference(text: &str) -> Option<Vec<Step>> {
-    let mut steps = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let mut current = String::new();
-    while let Some((_, c)) = chars.next() {
-        match c {
-            '.' => {
-                if !current.is_empty() {
-                    steps.push(Step::Attr(std::mem::take(&mut current)));
-                }
-            }
-            '[' => {
-                if !current.is_empty() {
-                    steps.push(Step::Attr(std::mem::take(&mut current)));
-                }
-                let mut key = String::from("[");
-                let mut in_string = false;
-                let mut escaped = false;
-                loop {
-                    let (_, k) = chars.next()?;
-                    key.push(k);
-                    if in_string {
-                        if escaped {
-                            escaped = false;
-                        } else if k == '\\' {
-                            escaped = true;
-                        } else if k == '"' {
-                            in_string = false;
-                        }
-                    } else if k == '"' {
-                        in_string = true;
-                    } else if k == ']' {
-                        break;
-                    }
-                }
-                steps.push(Step::Key(key));
-            }
-            _ => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        steps.push(Step::Attr(current));
-    }
-    Some(steps)
 }
 
 /// What a reference leads to.
@@ -187,33 +133,6 @@ pub(super) struct ConfigIndex<'c> {
     exhausted: std::cell::Cell<bool>,
 }
 
-/// Splits `module.a["x"].module.b[0]` into instance steps `("a", Some("[\"x\"]"))`, `("b", Some("[0]"))`.
-fn module_steps(module_address: &str) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    let Some(steps) = parse_reference(module_address) else {
-        return out;
-    };
-    let mut iter = steps.into_iter().peekable();
-    while let Some(step) = iter.next() {
-        if step != Step::Attr("module".into()) {
-            continue;
-        }
-        let Some(Step::Attr(name)) = iter.next() else {
-            break;
-        };
-        let key = match iter.peek() {
-            Some(Step::Key(k)) => {
-                let k = k.clone();
-                iter.next();
-                Some(k)
-            }
-            _ => None,
-        };
-        out.push((name, key));
-    }
-    out
-}
-
 fn prefix_of(module_address: &str) -> String {
     if module_address.is_empty() {
         String::new()
@@ -271,9 +190,9 @@ impl<'c> ConfigIndex<'c> {
         module_address: &str,
         address: &str,
     ) -> Option<&'c ResourceConfig<'c>> {
-        let path: Vec<String> = module_steps(module_address)
+        let path: Vec<String> = address::module_path(module_address)
             .into_iter()
-            .map(|(n, _)| n)
+            .map(|step| step.name)
             .collect();
         let module = self.module(&path)?;
         let relative = address
@@ -302,7 +221,7 @@ impl<'c> ConfigIndex<'c> {
         let refs = expression.get("references")?.as_array()?;
         let mut base: Option<String> = None;
         for r in refs {
-            let steps = parse_reference(r.as_str()?)?;
+            let steps = address::steps(r.as_str()?)?;
             let subject = match steps.as_slice() {
                 [Step::Attr(d), Step::Attr(t), Step::Attr(n)] if d == "data" => {
                     format!("data.{t}.{n}")
@@ -418,7 +337,7 @@ impl<'c> ConfigIndex<'c> {
             return;
         };
         let expressions = self.resource_expressions(module_address, address);
-        let own_key = instance_key(address);
+        let own_key = address::trailing_key(address);
         let Value::Map(map) = &mut body.value else {
             return;
         };
@@ -546,7 +465,7 @@ impl<'c> ConfigIndex<'c> {
         }
         let parsed: Vec<Vec<Step>> = refs
             .iter()
-            .map(|r| parse_reference(r))
+            .map(|r| address::steps(r))
             .collect::<Option<_>>()?;
         let repeats_self = parsed.iter().any(|s| {
             matches!(s.as_slice(), [Step::Attr(a), Step::Attr(b)] if (a == "count" && b == "index") || (a == "each" && b == "key"))
@@ -651,7 +570,8 @@ impl<'c> ConfigIndex<'c> {
                         .range(open.clone()..)
                         .take_while(|a| a.starts_with(&open))
                         .filter(|a| {
-                            instance_key(a).is_some_and(|k| a.len() == full.len() + k.len())
+                            address::trailing_key(a)
+                                .is_some_and(|k| a.len() == full.len() + k.len())
                         })
                         .cloned()
                         .collect();
@@ -677,8 +597,8 @@ impl<'c> ConfigIndex<'c> {
     }
 
     fn resolve_var(&self, name: &str, module_address: &str, hops: usize) -> Option<Vec<Linked>> {
-        let steps = module_steps(module_address);
-        let Some((call, _)) = steps.last() else {
+        let steps = address::module_path(module_address);
+        let Some(address::ModuleStep { name: call, .. }) = steps.last() else {
             // A root variable: its value is known from the plan.
             return Some(literals(self.variables.get(name)?));
         };
@@ -686,13 +606,13 @@ impl<'c> ConfigIndex<'c> {
             .split_last()
             .map_or(&[][..], |(_, init)| init)
             .iter()
-            .map(|(n, _)| n.clone())
+            .map(|step| step.name.clone())
             .collect();
         let parent_address = parent_instance(module_address);
         let call_config = self.module(&parent_path)?.module_calls.get(call)?;
         let Some(expression) = member(call_config.expressions, name) else {
             // Not passed: the child's default.
-            let child_path: Vec<String> = steps.iter().map(|(n, _)| n.clone()).collect();
+            let child_path: Vec<String> = steps.iter().map(|step| step.name.clone()).collect();
             let variable = parse(self.module(&child_path)?.variables.get(name).copied())?;
             return Some(literals(variable.get("default")?));
         };
@@ -716,9 +636,9 @@ impl<'c> ConfigIndex<'c> {
         module_address: &str,
         hops: usize,
     ) -> Option<Vec<Linked>> {
-        let mut path: Vec<String> = module_steps(module_address)
+        let mut path: Vec<String> = address::module_path(module_address)
             .into_iter()
-            .map(|(n, _)| n)
+            .map(|step| step.name)
             .collect();
         path.push(call.to_string());
         let expression = parse(self.module(&path)?.outputs.get(output)?.expression)?;
@@ -736,7 +656,7 @@ impl<'c> ConfigIndex<'c> {
                         if rest.starts_with('.') {
                             found.insert(base.clone());
                         } else if rest.starts_with('[') {
-                            if let Some(end) = key_end(rest) {
+                            if let Some(end) = address::key_len(rest) {
                                 found.insert(format!("{base}{}", &rest[..end]));
                             }
                         }
@@ -800,30 +720,6 @@ fn is_block_value(node: Option<&Node>) -> bool {
     }
 }
 
-/// The resource type of an instance address (`module.a.aws_nat_gateway.b[0]` → `aws_nat_gateway`).
-fn resource_type(address: &str) -> Option<String> {
-    let steps = parse_reference(address)?;
-    let mut attrs = steps.iter().filter_map(|s| match s {
-        Step::Attr(a) => Some(a.as_str()),
-        Step::Key(_) => None,
-    });
-    let mut previous: Option<&str> = None;
-    let mut last: Option<&str> = None;
-    loop {
-        match attrs.next() {
-            Some("module") => {
-                attrs.next();
-            }
-            Some(a) => {
-                previous = last;
-                last = Some(a);
-            }
-            None => break,
-        }
-    }
-    previous.map(str::to_string)
-}
-
 /// Does the `*_id` field name the resource type: every word of its stem appears, in order, in
 /// the type (`nat_gateway_id` names `aws_nat_gateway`; `gateway_id` names any gateway)?
 fn field_names_type(field: &str, kind: &str) -> Option<usize> {
@@ -861,7 +757,7 @@ fn fill_unknown_ids(node: &mut Node, mark: &Json, refs: &[Reference]) {
                 let candidates: Vec<&Reference> = refs
                     .iter()
                     .filter(|r| {
-                        let Some(kind) = resource_type(&r.address) else {
+                        let Some(kind) = Address::parse(&r.address).map(|a| a.kind) else {
                             return false;
                         };
                         let Some(own) = field_names_type(field, &kind) else {
@@ -885,42 +781,8 @@ fn fill_unknown_ids(node: &mut Node, mark: &Json, refs: &[Reference]) {
     }
 }
 
-/// The end of a leading `[key]` in `rest`, respecting quotes.
-fn key_end(rest: &str) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in rest.char_indices() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == ']' {
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
-/// The instance key at the end of an address (`["a"]`, `[0]`), if any.
-fn instance_key(address: &str) -> Option<String> {
-    if !address.ends_with(']') {
-        return None;
-    }
-    let steps = parse_reference(address)?;
-    match steps.last() {
-        Some(Step::Key(k)) => Some(k.clone()),
-        _ => None,
-    }
-}
-
 fn strip_trailing_key(address: &str) -> &str {
-    match instance_key(address) {
+    match address::trailing_key(address) {
         Some(k) => &address[..address.len() - k.len()],
         None => address,
     }
@@ -928,12 +790,18 @@ fn strip_trailing_key(address: &str) -> &str {
 
 /// `module.a.module.b[0]` → `module.a`.
 fn parent_instance(module_address: &str) -> String {
-    let steps = module_steps(module_address);
+    let steps = address::module_path(module_address);
     steps
         .split_last()
         .map_or(&[][..], |(_, init)| init)
         .iter()
-        .map(|(n, k)| format!("module.{n}{}", k.clone().unwrap_or_default()))
+        .map(|step| {
+            format!(
+                "module.{}{}",
+                step.name,
+                step.key.as_deref().unwrap_or_default()
+            )
+        })
         .collect::<Vec<_>>()
         .join(".")
 }
@@ -993,30 +861,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn references_split_into_steps() {
-        assert_eq!(
-            parse_reference("module.net[\"a.b\"].aws_subnet.x[0].id").unwrap(),
-            vec![
-                Step::Attr("module".into()),
-                Step::Attr("net".into()),
-                Step::Key("[\"a.b\"]".into()),
-                Step::Attr("aws_subnet".into()),
-                Step::Attr("x".into()),
-                Step::Key("[0]".into()),
-                Step::Attr("id".into()),
-            ]
-        );
-        assert_eq!(
-            module_steps("module.a[\"x\"].module.b"),
-            vec![("a".into(), Some("[\"x\"]".into())), ("b".into(), None)]
-        );
+    fn a_module_instance_has_the_address_of_its_parent() {
         assert_eq!(
             parent_instance("module.a[\"x\"].module.b"),
             "module.a[\"x\"]"
-        );
-        assert_eq!(
-            instance_key("aws_sg.x[\"k]\"]").as_deref(),
-            Some("[\"k]\"]")
         );
     }
 

@@ -139,7 +139,7 @@ impl<'a> Adapter<'a> {
                 EntryResources {
                     header: res.span,
                     body: res.body.span,
-                    acl: local_address(&res.address).to_string(),
+                    acl: crate::ir::address::local_name(&res.address),
                     kind: entry_kind,
                     acl_field,
                     egress_field,
@@ -958,49 +958,4 @@ pub(super) struct ClusterIndex<'a> {
     any_identifier: Option<(usize, usize)>,
     /// The first and the last whose cluster cannot be evaluated: they may name any cluster.
     unknown: Option<(usize, usize)>,
-}
-
-/// A Terraform address as its own module names it: `module.net["a"].aws_network_acl.main[0]`
-/// is `aws_network_acl.main[0]` there. Other addresses (logical ids) are returned as they are.
-fn local_address(address: &str) -> &str {
-    let mut rest = address;
-    while let Some(after) = rest.strip_prefix("module.") {
-        // The call's name, then its instance key (which may hold dots), then a dot.
-        let mut depth = 0usize;
-        let end = after.char_indices().find(|&(_, c)| match c {
-            '[' => {
-                depth += 1;
-                false
-            }
-            ']' => {
-                depth = depth.saturating_sub(1);
-                false
-            }
-            '.' => depth == 0,
-            _ => false,
-        });
-        match end {
-            Some((i, _)) => rest = after.get(i + 1..).unwrap_or(after),
-            None => return rest,
-        }
-    }
-    rest
-}
-
-#[cfg(test)]
-mod local_address_tests {
-    use super::local_address;
-
-    #[test]
-    fn module_calls_are_stripped_from_addresses() {
-        assert_eq!(
-            local_address("aws_network_acl.main"),
-            "aws_network_acl.main"
-        );
-        assert_eq!(
-            local_address("module.net[\"a.b\"].module.inner.aws_network_acl.main[0]"),
-            "aws_network_acl.main[0]"
-        );
-        assert_eq!(local_address("Nacl"), "Nacl");
-    }
 }
