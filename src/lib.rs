@@ -377,15 +377,15 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
             });
         }
     }
-    let mut report = Report::new(
+    let report = Report::new(
         findings,
         errors,
         warnings,
         sources.len(),
         resources,
         &sources,
+        &|intent| fix::outcome(intent, &sources, &plan_files),
     );
-    fix::attach(&mut report, &sources, &plan_files);
     Analysis { report, sources }
 }
 

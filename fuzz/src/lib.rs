@@ -89,13 +89,13 @@ pub fn pipeline(stdin: String) {
     let analysis = redshield::analyze(&inputs, &settings, &fs);
     render(&analysis.report, &analysis.sources);
     let plan = redshield::fix::plan(
-        &analysis.report,
+        analysis.report.fixables(),
         &analysis.sources,
         &std::collections::HashSet::new(),
     );
     for (file, fixes) in &plan.files {
         let edits: Vec<&redshield::fix::edit::Edit> =
-            fixes.iter().flat_map(|(_, edits)| edits).collect();
+            fixes.iter().flat_map(|f| &f.edits).collect();
         let _ = redshield::fix::apply_edits(analysis.sources.text(*file), &edits);
     }
 }

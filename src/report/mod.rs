@@ -10,7 +10,10 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+use crate::fix::apply::Census;
+use crate::fix::{FixOutcome, Fixable};
 use crate::ir::{Diagnostic, Location, SourceMap, Span};
+use crate::model::FixIntent;
 use crate::rules::{Finding, Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
@@ -30,8 +33,8 @@ pub struct ReportFinding {
     /// Set when an inline suppression covers the finding: the suppression's reason, if any.
     pub suppressed: Option<Option<String>>,
     /// The rule's fix, in model terms.
-    pub fix: Option<crate::model::FixIntent>,
-    /// The fix as a description and a diff (or why there is none), once computed.
+    pub fix: Option<FixIntent>,
+    /// The fix as a description and a diff (or why there is none).
     pub fix_outcome: Option<crate::fix::FixOutcome>,
 }
 
@@ -75,7 +78,8 @@ pub struct Report {
 impl Report {
     /// Resolves, merges and orders findings. Findings of one rule at one place (one CIDR
     /// shared by several instances or warehouses) are reported once, with the others' related
-    /// locations merged in.
+    /// locations merged in; `fix_outcome` gives each reported finding's fix its outcome
+    /// ([`crate::fix::outcome`]).
     pub fn new(
         findings: Vec<Collected>,
         mut errors: Vec<Diagnostic>,
@@ -83,6 +87,7 @@ impl Report {
         files: usize,
         resources: usize,
         sources: &SourceMap,
+        fix_outcome: &dyn Fn(&FixIntent) -> FixOutcome,
     ) -> Report {
         let mut merged: Vec<ReportFinding> = Vec::new();
         let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
@@ -127,8 +132,8 @@ impl Report {
                 span: finding.span,
                 related,
                 suppressed,
+                fix_outcome: finding.fix.as_ref().map(fix_outcome),
                 fix: finding.fix,
-                fix_outcome: None,
             });
         }
         merged.sort_by(|a, b| {
@@ -168,6 +173,20 @@ impl Report {
             baseline_gone: Vec::new(),
             baseline_used: false,
         }
+    }
+
+    /// The findings as fixing sees them, in order.
+    pub fn fixables(&self) -> impl Iterator<Item = Fixable<'_>> {
+        self.findings.iter().map(|f| Fixable {
+            rule: f.rule.id,
+            address: &f.address,
+            intent: f.fix.as_ref(),
+        })
+    }
+
+    /// What proving a fix compares: the findings per rule and resource, and the errors.
+    pub fn census(&self) -> Census {
+        Census::new(self.fixables(), &self.errors)
     }
 
     /// 2 when any input could not be read or parsed, 1 when a finding is at or above the
