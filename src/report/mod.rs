@@ -47,6 +47,36 @@ pub struct Collected {
     pub suppressed: Option<Option<String>>,
 }
 
+/// What a run comes to, in the words every human format (text, github, markdown) uses for its
+/// summary line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// `5 findings (2 high, 2 medium, 1 low)`; None without findings.
+    pub findings: Option<String>,
+    /// What was analyzed: `3 files, 41 resources`.
+    pub analyzed: String,
+    /// `2 inputs` when inputs could not be read or parsed.
+    pub unreadable: Option<String>,
+    /// Findings not shown: `1 suppressed inline`, `2 in the baseline`, `1 baseline entries
+    /// gone`.
+    pub quiet: Vec<String>,
+}
+
+impl Summary {
+    /// `in 3 files, 41 resources`, with `; 2 inputs could not be read or parsed` when so.
+    pub fn scope(&self) -> String {
+        match &self.unreadable {
+            None => format!("in {}", self.analyzed),
+            Some(inputs) => format!("in {}; {inputs} could not be read or parsed", self.analyzed),
+        }
+    }
+}
+
+/// `1 finding`, `2 findings`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A baseline entry that no longer matches a finding.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BaselineEntry {
@@ -172,6 +202,43 @@ impl Report {
             baselined: 0,
             baseline_gone: Vec::new(),
             baseline_used: false,
+        }
+    }
+
+    /// The counts the human formats summarize the run with.
+    pub fn summary(&self) -> Summary {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        let findings = (!self.findings.is_empty()).then(|| {
+            format!(
+                "{} ({} high, {} medium, {} low)",
+                plural(self.findings.len(), "finding"),
+                count(Severity::High),
+                count(Severity::Medium),
+                count(Severity::Low)
+            )
+        });
+        let mut quiet = Vec::new();
+        if !self.suppressed.is_empty() {
+            quiet.push(format!("{} suppressed inline", self.suppressed.len()));
+        }
+        if self.baselined > 0 {
+            quiet.push(format!("{} in the baseline", self.baselined));
+        }
+        if !self.baseline_gone.is_empty() {
+            quiet.push(format!(
+                "{} baseline entries gone",
+                self.baseline_gone.len()
+            ));
+        }
+        Summary {
+            findings,
+            analyzed: format!(
+                "{}, {}",
+                plural(self.files, "file"),
+                plural(self.resources, "resource")
+            ),
+            unreadable: (!self.errors.is_empty()).then(|| plural(self.errors.len(), "input")),
+            quiet,
         }
     }
 
