@@ -1,6 +1,7 @@
-//! `redshield.toml`: found by walking up from a scanned path, or named with `--config`.
-//! Unknown keys are errors naming the key and the file.
+//! `redshield.toml`: found by walking up from a scanned path, or named with `--config`, and
+//! read through the run's [`FileSystem`]. Unknown keys are errors naming the key and the file.
 
+use crate::frontend::FileSystem;
 use crate::rules::Severity;
 use std::path::{Path, PathBuf};
 
@@ -57,18 +58,13 @@ impl std::fmt::Display for Error {
     }
 }
 
-/// The nearest `redshield.toml` in `start` or its ancestors.
-pub fn find(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() {
-        start.parent()?
-    } else {
-        start
-    };
-    let absolute = std::path::absolute(start).ok()?;
+/// The nearest `redshield.toml` in the directory `dir` or its ancestors.
+pub fn find(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(dir).ok()?;
     absolute
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| fs.is_file(candidate))
 }
 
 /// Parses configuration text; `display` names the file in errors.
@@ -123,8 +119,8 @@ pub fn unused_limits(
 }
 
 /// Reads and parses a configuration file.
-pub fn load(path: &Path, display: &str) -> Result<Config, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error {
+pub fn load(fs: &dyn FileSystem, path: &Path, display: &str) -> Result<Config, Error> {
+    let text = fs.read_to_string(path).map_err(|e| Error {
         path: display.to_string(),
         line: None,
         column: None,

@@ -4,6 +4,7 @@
 
 use redshield::frontend::FileSystem;
 use redshield::ir::{SourceMap, Unit};
+use redshield::ir::region::UnitRegion;
 use redshield::model::adapt::{AdaptOptions, adapt};
 use redshield::rules::{self, RuleConfig};
 use std::collections::BTreeMap;
@@ -51,8 +52,8 @@ pub fn check_unit(unit: &Unit) {
     let model = adapt(
         unit,
         &AdaptOptions {
-            // No region: the judgement of every region runs too.
-            fallback_region: None,
+            // No region given: the judgement of every region runs too.
+            region: UnitRegion::decide(&unit.settings, None),
         },
     );
     let config = RuleConfig {

@@ -43,6 +43,9 @@ impl FileSystem for Overlay<'_> {
     fn display(&self, path: &Path) -> String {
         self.base.display(path)
     }
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.contains_key(path) || self.base.is_file(path)
+    }
 }
 
 /// The directories a file found through the scanned path `root` must be in, after resolving

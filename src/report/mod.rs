@@ -185,11 +185,9 @@ impl Report {
         errors.sort_by(|a, b| {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
-        errors.dedup();
         warnings.sort_by(|a, b| {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
-        warnings.dedup();
         let (suppressed, findings): (Vec<ReportFinding>, Vec<ReportFinding>) =
             merged.into_iter().partition(|f| f.suppressed.is_some());
         Report {
