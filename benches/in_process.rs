@@ -16,6 +16,7 @@ use redshield::frontend::FileSystem;
 use redshield::frontend::cfn::{CfnOptions, load_template};
 use redshield::frontend::hcl::{HclOptions, load_root_module};
 use redshield::frontend::plan::{PlanOptions, load_plan};
+use redshield::ir::region::UnitRegion;
 use redshield::ir::{SourceMap, Unit};
 use redshield::limits::Limits;
 use redshield::model::adapt::{AdaptOptions, adapt};
@@ -134,7 +135,7 @@ fn model_and_rules(c: &mut Criterion) {
     let dir = data("hcl/stack_00000");
     let unit = hcl_unit(&MemFs::of(&[dir.join("main.tf")]), &dir);
     let options = AdaptOptions {
-        fallback_region: Some("us-east-1".to_string()),
+        region: UnitRegion::decide(&unit.settings, Some("us-east-1")),
     };
     let config = RuleConfig {
         s3_ranges: Arc::new(S3Ranges::embedded()),

@@ -1,6 +1,7 @@
-//! `redshield.toml`: found by walking up from a scanned path, or named with `--config`.
-//! Unknown keys are errors naming the key and the file.
+//! `redshield.toml`: found by walking up from a scanned path, or named with `--config`, and
+//! read through the run's [`FileSystem`]. Unknown keys are errors naming the key and the file.
 
+use crate::frontend::FileSystem;
 use crate::rules::Severity;
 use std::path::{Path, PathBuf};
 
@@ -28,44 +29,7 @@ pub struct Config {
     pub strict: Option<bool>,
     /// `[limits]`: what one input may cost (see [`crate::limits::Limits`]). They apply to the
     /// whole run, so only the run's configuration sets them.
-    pub limits: Option<LimitsConfig>,
-}
-
-/// The `[limits]` table: each key overrides one default of [`crate::limits::Limits`].
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitsConfig {
-    pub file_size_mb: Option<toml::Spanned<u64>>,
-    pub hcl_nesting: Option<toml::Spanned<u64>>,
-    pub document_nesting: Option<toml::Spanned<u64>>,
-    pub yaml_nodes: Option<toml::Spanned<u64>>,
-    pub instances: Option<toml::Spanned<u64>>,
-    pub module_depth: Option<toml::Spanned<u64>>,
-    pub string_bytes: Option<toml::Spanned<u64>>,
-    pub evaluation_steps: Option<toml::Spanned<u64>>,
-    pub value_mb: Option<toml::Spanned<u64>>,
-}
-
-impl LimitsConfig {
-    /// Each key with its value and the largest value it may take.
-    fn entries(&self) -> [(&'static str, &Option<toml::Spanned<u64>>, u64); 9] {
-        use crate::limits::{MAX_DOCUMENT_NESTING, MAX_HCL_NESTING, MAX_MODULE_DEPTH};
-        [
-            ("file_size_mb", &self.file_size_mb, u64::MAX >> 20),
-            ("hcl_nesting", &self.hcl_nesting, MAX_HCL_NESTING),
-            (
-                "document_nesting",
-                &self.document_nesting,
-                MAX_DOCUMENT_NESTING,
-            ),
-            ("yaml_nodes", &self.yaml_nodes, u64::MAX),
-            ("instances", &self.instances, u64::MAX),
-            ("module_depth", &self.module_depth, MAX_MODULE_DEPTH),
-            ("string_bytes", &self.string_bytes, u64::MAX),
-            ("evaluation_steps", &self.evaluation_steps, u64::MAX),
-            ("value_mb", &self.value_mb, u64::MAX >> 20),
-        ]
-    }
+    pub limits: Option<crate::limits::LimitsTable>,
 }
 
 /// The 1-based line and column of byte `offset` of `text`.
@@ -94,18 +58,13 @@ impl std::fmt::Display for Error {
     }
 }
 
-/// The nearest `redshield.toml` in `start` or its ancestors.
-pub fn find(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() {
-        start.parent()?
-    } else {
-        start
-    };
-    let absolute = std::path::absolute(start).ok()?;
+/// The nearest `redshield.toml` in the directory `dir` or its ancestors.
+pub fn find(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(dir).ok()?;
     absolute
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| fs.is_file(candidate))
 }
 
 /// Parses configuration text; `display` names the file in errors.
@@ -122,23 +81,17 @@ pub fn parse(text: &str, display: &str) -> Result<Config, Error> {
             message: err.message().trim_end_matches('.').to_string(),
         }
     })?;
-    for (key, value, max) in config.limits.iter().flat_map(LimitsConfig::entries) {
-        let Some(value) = value else {
-            continue;
-        };
-        if (1..=max).contains(value.get_ref()) {
-            continue;
-        }
-        let (line, column) = line_column(text, value.span().start);
+    if let Some(Err(out_of_range)) = config
+        .limits
+        .as_ref()
+        .map(crate::limits::LimitsTable::check)
+    {
+        let (line, column) = line_column(text, out_of_range.at);
         return Err(Error {
             path: display.to_string(),
             line: Some(line),
             column: Some(column),
-            message: if max == u64::MAX {
-                format!("limits.{key} must be at least 1")
-            } else {
-                format!("limits.{key} must be between 1 and {max}")
-            },
+            message: out_of_range.message,
         });
     }
     Ok(config)
@@ -166,8 +119,8 @@ pub fn unused_limits(
 }
 
 /// Reads and parses a configuration file.
-pub fn load(path: &Path, display: &str) -> Result<Config, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error {
+pub fn load(fs: &dyn FileSystem, path: &Path, display: &str) -> Result<Config, Error> {
+    let text = fs.read_to_string(path).map_err(|e| Error {
         path: display.to_string(),
         line: None,
         column: None,

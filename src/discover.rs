@@ -88,6 +88,11 @@ impl FileSystem for OsFileSystem {
         self.listing(dir).map(|l| l.tf_files)
     }
 
+    fn is_file(&self, path: &Path) -> bool {
+        // One stat, not a listing: configuration files are looked for in every ancestor.
+        path.is_file()
+    }
+
     fn display(&self, path: &Path) -> String {
         let absolute = if path.is_absolute() {
             path.to_path_buf()

@@ -22,14 +22,20 @@ use crate::discover::DocumentKind;
 use crate::frontend::FileSystem;
 use crate::frontend::hcl::HclOptions;
 use crate::frontend::plan::PlanOptions;
+use crate::ir::region::UnitRegion;
 use crate::ir::{Diagnostic, SourceMap, Unit};
 use crate::model::adapt::{AdaptOptions, adapt};
+use crate::model::s3_ranges::S3Ranges;
 use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Validated settings for one run (command line merged over configuration files, which are
-/// looked up per unit unless `config` names one).
+/// looked up per directory of units unless `config` names one).
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub hcl: HclOptions,
@@ -91,8 +97,197 @@ struct Run<'a> {
     /// Plan files: findings that still point into them (no source found) get no fix.
     plan_files: std::collections::HashSet<crate::ir::FileId>,
     resources: usize,
-    fixed_config: &'a Option<Result<config::Config, config::Error>>,
-    s3_ranges: &'a std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
+    decided: &'a DecidedSettings<'a>,
+}
+
+/// What the units of one directory are analyzed with, decided once per run, the first time a
+/// unit of the directory asks: the region given for them and what the rules run with.
+struct UnitSettings {
+    /// `--region`, else the configuration's: the region where the source does not say.
+    given_region: Option<String>,
+    /// What the rules run with, or why the configuration cannot be used.
+    rules: Result<RuleSettings, String>,
+    /// Whether the reason the rules cannot run has been reported (once per directory).
+    rules_error_reported: AtomicBool,
+}
+
+/// What the rules of a unit run with.
+struct RuleSettings {
+    config: RuleConfig,
+    enabled: Vec<&'static Rule>,
+    /// Findings below it are not reported.
+    threshold: Severity,
+}
+
+impl UnitSettings {
+    /// The command line merged over the configuration `cfg`.
+    fn decide(cfg: &config::Config, settings: &Settings, s3_ranges: &Arc<S3Ranges>) -> Self {
+        UnitSettings {
+            given_region: settings.region.clone().or_else(|| cfg.region.clone()),
+            rules: RuleSettings::decide(cfg, settings, s3_ranges),
+            rules_error_reported: AtomicBool::new(false),
+        }
+    }
+}
+
+impl RuleSettings {
+    fn decide(
+        cfg: &config::Config,
+        settings: &Settings,
+        s3_ranges: &Arc<S3Ranges>,
+    ) -> Result<RuleSettings, String> {
+        let allowed_cidrs = match &cfg.allowed_cidrs {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|c| {
+                        c.parse::<ipnet::IpNet>()
+                            .map(|n| n.trunc())
+                            .map_err(|_| format!("allowed_cidrs: `{c}` is not a CIDR"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let config = RuleConfig {
+            s3_ranges: s3_ranges.clone(),
+            allowed_cidrs,
+            require_dedicated_tenancy: cfg.require_dedicated_tenancy.unwrap_or(false),
+            trusted_services: cfg.trusted_services.clone().unwrap_or_default(),
+            strict: settings.strict || cfg.strict.unwrap_or(false),
+        };
+        let select = if settings.select.is_empty() {
+            cfg.select.clone().unwrap_or_default()
+        } else {
+            settings.select.clone()
+        };
+        let mut ignore = cfg.ignore.clone().unwrap_or_default();
+        ignore.extend(settings.ignore.iter().cloned());
+        Ok(RuleSettings {
+            config,
+            enabled: enabled_rules(&select, &ignore),
+            threshold: settings.severity.or(cfg.severity).unwrap_or(Severity::Low),
+        })
+    }
+}
+
+/// Values computed once per key by whichever job asks first, then shared by every job.
+struct OncePer<K, V> {
+    cells: Mutex<HashMap<K, Arc<OnceLock<V>>>>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> OncePer<K, V> {
+    fn new() -> Self {
+        OncePer {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The value for `key`; `init` runs only when no job has computed it (the lock is held
+    /// only to find the key's cell: jobs asking for other keys do not wait).
+    fn get_or_init(&self, key: &K, init: impl FnOnce() -> V) -> V {
+        let cell = match self.cells.lock() {
+            Ok(mut cells) => cells.entry(key.clone()).or_default().clone(),
+            // A job panicked holding the lock (it does not): compute without sharing.
+            Err(_) => Arc::new(OnceLock::new()),
+        };
+        cell.get_or_init(init).clone()
+    }
+}
+
+/// The run's settings per directory and its configuration files, each decided or read once
+/// per run and shared by the jobs, with what deciding them reported (a configuration that
+/// cannot be read or parsed, or sets limits it may not; a directory whose configuration the
+/// rules cannot run with): each message once, however many units use the file or directory.
+struct DecidedSettings<'a> {
+    settings: &'a Settings,
+    fs: &'a dyn FileSystem,
+    s3_ranges: Arc<S3Ranges>,
+    dirs: OncePer<PathBuf, Arc<UnitSettings>>,
+    /// Each configuration read, by path (the default where it cannot be used).
+    configs: OncePer<PathBuf, Arc<config::Config>>,
+    reported: Mutex<Reported>,
+}
+
+/// Errors and warnings, in the order they were reported.
+#[derive(Default)]
+struct Reported {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl DecidedSettings<'_> {
+    /// The settings of the units read from `dir`.
+    fn for_dir(&self, dir: &Path) -> Arc<UnitSettings> {
+        self.dirs.get_or_init(&dir.to_path_buf(), || {
+            let cfg = self.config_for(dir);
+            Arc::new(UnitSettings::decide(&cfg, self.settings, &self.s3_ranges))
+        })
+    }
+
+    /// Reports, once per directory, that its units run no rule: `decided.rules` says why.
+    fn report_rules_error(&self, dir: &Path, decided: &UnitSettings) {
+        if let Err(message) = &decided.rules {
+            if !decided.rules_error_reported.swap(true, Ordering::Relaxed) {
+                self.report(
+                    |r| &mut r.errors,
+                    || Diagnostic {
+                        path: self.fs.display(dir),
+                        line: None,
+                        column: None,
+                        message: message.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Adds a diagnostic to the errors or the warnings (`list` chooses).
+    fn report(
+        &self,
+        list: fn(&mut Reported) -> &mut Vec<Diagnostic>,
+        diagnostic: impl FnOnce() -> Diagnostic,
+    ) {
+        let diagnostic = diagnostic();
+        if let Ok(mut reported) = self.reported.lock() {
+            list(&mut reported).push(diagnostic);
+        }
+    }
+
+    /// The configuration of the units read from `dir`: `--config`, else the nearest
+    /// `redshield.toml`, else the default.
+    fn config_for(&self, dir: &Path) -> Arc<config::Config> {
+        let (path, named) = match &self.settings.config {
+            Some(path) => (path.clone(), true),
+            None => match config::find(self.fs, dir) {
+                Some(path) => (path, false),
+                None => return Arc::new(config::Config::default()),
+            },
+        };
+        self.configs.get_or_init(&path, || {
+            let display = self.fs.display(&path);
+            match config::load(self.fs, &path, &display) {
+                Ok(cfg) => {
+                    let unused = config::unused_limits(&cfg, &display, &self.settings.limits);
+                    if let Some(warning) = unused.filter(|_| !named) {
+                        self.report(|r| &mut r.warnings, || warning);
+                    }
+                    Arc::new(cfg)
+                }
+                Err(err) => {
+                    self.report(
+                        |r| &mut r.errors,
+                        || Diagnostic {
+                            path: err.path,
+                            line: err.line,
+                            column: err.column,
+                            message: err.message,
+                        },
+                    );
+                    Arc::new(config::Config::default())
+                }
+            }
+        })
+    }
 }
 
 /// One unit of work: inputs are analyzed in parallel, one job each.
@@ -129,41 +324,10 @@ impl Run<'_> {
         });
     }
 
-    /// The configuration for a unit read from `dir`.
-    fn config_for(&mut self, dir: &std::path::Path) -> config::Config {
-        let loaded = match self.fixed_config {
-            Some(loaded) => loaded.clone(),
-            None => match config::find(dir) {
-                Some(path) => {
-                    let display = self.fs.display(&path);
-                    let loaded = config::load(&path, &display);
-                    if let Ok(cfg) = &loaded {
-                        self.warnings.extend(config::unused_limits(
-                            cfg,
-                            &display,
-                            &self.settings.limits,
-                        ));
-                    }
-                    loaded
-                }
-                None => Ok(config::Config::default()),
-            },
-        };
-        loaded.unwrap_or_else(|err| {
-            self.errors.push(Diagnostic {
-                path: err.path,
-                line: err.line,
-                column: err.column,
-                message: err.message,
-            });
-            config::Config::default()
-        })
-    }
-
-    fn check_unit(&mut self, unit: &Unit) {
-        let cfg = self.config_for(&unit.origin);
+    fn check_unit(&mut self, unit: &Unit, decided: &UnitSettings) {
         self.resources += unit.resources.len();
-        self.warn_region_conflict(unit);
+        let region = UnitRegion::decide(&unit.settings, decided.given_region.as_deref());
+        self.warn_region_conflict(unit, &region);
         self.warnings.extend(unit.warnings.iter().cloned());
         for s in unit.suppressions.iter().filter(|s| s.reason.is_none()) {
             let loc = self.sources.location(s.span);
@@ -174,45 +338,41 @@ impl Run<'_> {
                 message: format!("suppression of {} gives no reason", s.ids.join(", ")),
             });
         }
-        match unit_findings(unit, &cfg, self.settings, self.s3_ranges) {
-            Ok((found, threshold)) => {
-                for finding in found {
-                    let suppressed = unit
-                        .suppressions
-                        .iter()
-                        .find(|s| suppress::covers(s, &finding, unit, &self.sources))
-                        .map(|s| s.reason.clone());
-                    self.findings.push(Collected {
-                        finding,
-                        threshold,
-                        suppressed,
-                    });
-                }
-            }
-            Err(message) => self.error(&unit.origin, message),
+        let Ok(rules) = &decided.rules else {
+            self.decided.report_rules_error(&unit.origin, decided);
+            return;
+        };
+        for finding in unit_findings(unit, region, rules) {
+            let suppressed = unit
+                .suppressions
+                .iter()
+                .find(|s| suppress::covers(s, &finding, unit, &self.sources))
+                .map(|s| s.reason.clone());
+            self.findings.push(Collected {
+                finding,
+                threshold: rules.threshold,
+                suppressed,
+            });
         }
     }
 
     /// `--region` is a fallback: a Terraform unit whose provider block names another region
     /// keeps its own, and the user is told so.
-    fn warn_region_conflict(&mut self, unit: &Unit) {
-        let (Some(given), Some(written)) = (&self.settings.region, &unit.settings.provider_region)
+    fn warn_region_conflict(&mut self, unit: &Unit, region: &UnitRegion) {
+        let (Some(given), UnitRegion::Written(written, span)) = (&self.settings.region, region)
         else {
             return;
         };
-        let Some(region) = written.as_str() else {
-            return;
-        };
-        if unit.family != crate::ir::Family::Terraform || region == given {
+        if unit.family != crate::ir::Family::Terraform || written == given {
             return;
         }
-        let loc = self.sources.location(written.span);
+        let loc = self.sources.location(*span);
         self.warnings.push(Diagnostic {
             path: loc.path,
             line: Some(loc.start_line),
             column: Some(loc.start_column),
             message: format!(
-                "--region {given} is not used here: the aws provider's region, {region}, is"
+                "--region {given} is not used here: the aws provider's region, {written}, is"
             ),
         });
     }
@@ -229,36 +389,48 @@ impl Run<'_> {
         if kind == DocumentKind::Plan {
             self.plan_files.insert(file);
         }
-        let (unit, diags) = match kind {
-            DocumentKind::Plan => frontend::plan::load_plan(
-                self.fs,
-                &mut self.sources,
-                file,
-                dir,
-                &self.settings.plan,
-                &self.settings.limits,
-            ),
+        let (unit, diags, decided) = match kind {
+            DocumentKind::Plan => {
+                let (unit, diags) = frontend::plan::load_plan(
+                    self.fs,
+                    &mut self.sources,
+                    file,
+                    dir,
+                    &self.settings.plan,
+                    &self.settings.limits,
+                );
+                (unit, diags, None)
+            }
             DocumentKind::Template { json } => {
                 // `AWS::Region` stands for the region the stack is deployed in, when given.
-                let region = self
-                    .settings
-                    .region
-                    .clone()
-                    .or_else(|| self.config_for(dir).region);
+                let decided = self.decided.for_dir(dir);
                 let options = frontend::cfn::CfnOptions {
                     params: self.settings.params.clone(),
-                    region,
+                    region: decided.given_region.clone(),
                     limits: self.settings.limits,
                 };
-                frontend::cfn::load_template(&self.sources, file, json, &options)
+                let (unit, diags) =
+                    frontend::cfn::load_template(&self.sources, file, json, &options);
+                (unit, diags, Some(decided))
             }
         };
         self.errors.extend(diags);
         if let Some(mut unit) = unit {
             unit.origin = dir.to_path_buf();
-            self.check_unit(&unit);
+            let decided = decided.unwrap_or_else(|| self.decided.for_dir(dir));
+            self.check_unit(&unit, &decided);
         }
     }
+}
+
+/// The diagnostics of one job that no earlier job reported; `earlier` grows by them. Jobs
+/// overlap in what they read (a local module several root modules call, the `.tf` source
+/// beside a plan), so a message about such a file may come from each of them; within one job
+/// each message is made once.
+fn not_reported_before(earlier: &mut HashSet<Diagnostic>, job: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let fresh: Vec<Diagnostic> = job.into_iter().filter(|d| !earlier.contains(d)).collect();
+    earlier.extend(fresh.iter().cloned());
+    fresh
 }
 
 /// The directory a file is in (`.` for a bare file name).
@@ -278,14 +450,17 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs)),
         None => discover::discover(&inputs.paths, fs),
     };
-    let fixed_config = settings
-        .config
-        .as_ref()
-        .map(|p| config::load(p, &fs.display(p)));
-    let s3_ranges = settings
-        .ip_ranges
-        .clone()
-        .unwrap_or_else(|| std::sync::Arc::new(crate::model::s3_ranges::S3Ranges::embedded()));
+    let decided = DecidedSettings {
+        settings,
+        fs,
+        s3_ranges: settings
+            .ip_ranges
+            .clone()
+            .unwrap_or_else(|| Arc::new(S3Ranges::embedded())),
+        dirs: OncePer::new(),
+        configs: OncePer::new(),
+        reported: Mutex::new(Reported::default()),
+    };
     let mut jobs: Vec<Job> = discovered
         .terraform
         .into_iter()
@@ -316,8 +491,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
                     warnings: Vec::new(),
                     plan_files: std::collections::HashSet::new(),
                     resources: 0,
-                    fixed_config: &fixed_config,
-                    s3_ranges: &s3_ranges,
+                    decided: &decided,
                 };
                 run.job(job);
                 if run.sources.next_id() - base > FILES_PER_JOB {
@@ -350,19 +524,20 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     let mut sources = SourceMap::new();
     let mut errors = discovered.errors;
     errors.extend(inputs.errors.iter().cloned());
-    let (mut findings, mut warnings, mut plan_files, mut resources) = (
-        Vec::new(),
-        discovered.warnings,
-        std::collections::HashSet::new(),
-        0,
-    );
+    let (mut findings, mut warnings, mut plan_files, mut resources) =
+        (Vec::new(), discovered.warnings, HashSet::new(), 0);
+    let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
     for run in runs {
         sources.absorb(run.sources);
-        errors.extend(run.errors);
+        errors.extend(not_reported_before(&mut earlier_errors, run.errors));
         findings.extend(run.findings);
-        warnings.extend(run.warnings);
+        warnings.extend(not_reported_before(&mut earlier_warnings, run.warnings));
         plan_files.extend(run.plan_files);
         resources += run.resources;
+    }
+    if let Ok(reported) = decided.reported.into_inner() {
+        errors.extend(reported.errors);
+        warnings.extend(reported.warnings);
     }
     for dir in &discovered.named_dirs {
         if !sources.ids().any(|id| sources.path(id).starts_with(dir)) {
@@ -377,15 +552,15 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
             });
         }
     }
-    let mut report = Report::new(
+    let report = Report::new(
         findings,
         errors,
         warnings,
         sources.len(),
         resources,
         &sources,
+        &|intent| fix::outcome(intent, &sources, &plan_files),
     );
-    fix::attach(&mut report, &sources, &plan_files);
     Analysis { report, sources }
 }
 
@@ -402,7 +577,8 @@ impl Run<'_> {
                     &self.settings.limits,
                 );
                 self.errors.extend(diags);
-                self.check_unit(&unit);
+                let decided = self.decided.for_dir(&unit.origin);
+                self.check_unit(&unit, &decided);
             }
             Job::Document(path, named) => match discover::read_document(self.fs, &path) {
                 Ok(Some(doc)) => {
@@ -439,54 +615,14 @@ impl Run<'_> {
     }
 }
 
-/// Runs the enabled rules over one unit; returns the findings at or above the unit's
-/// severity threshold, and that threshold.
-fn unit_findings(
-    unit: &Unit,
-    cfg: &config::Config,
-    settings: &Settings,
-    s3_ranges: &std::sync::Arc<crate::model::s3_ranges::S3Ranges>,
-) -> Result<(Vec<Finding>, Severity), String> {
-    let region = settings.region.clone().or_else(|| cfg.region.clone());
-    let model = adapt(
-        unit,
-        &AdaptOptions {
-            fallback_region: region,
-        },
-    );
-    let allowed_cidrs = match &cfg.allowed_cidrs {
-        None => None,
-        Some(list) => Some(
-            list.iter()
-                .map(|c| {
-                    c.parse::<ipnet::IpNet>()
-                        .map(|n| n.trunc())
-                        .map_err(|_| format!("allowed_cidrs: `{c}` is not a CIDR"))
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-    };
-    let rule_config = RuleConfig {
-        s3_ranges: s3_ranges.clone(),
-        allowed_cidrs,
-        require_dedicated_tenancy: cfg.require_dedicated_tenancy.unwrap_or(false),
-        trusted_services: cfg.trusted_services.clone().unwrap_or_default(),
-        strict: settings.strict || cfg.strict.unwrap_or(false),
-    };
-    let select = if settings.select.is_empty() {
-        cfg.select.clone().unwrap_or_default()
-    } else {
-        settings.select.clone()
-    };
-    let mut ignore = cfg.ignore.clone().unwrap_or_default();
-    ignore.extend(settings.ignore.iter().cloned());
-    let enabled = enabled_rules(&select, &ignore);
-    let threshold = settings.severity.or(cfg.severity).unwrap_or(Severity::Low);
-    let found = rules::run(&model, &rule_config, &enabled)
+/// Runs the enabled rules over one unit; returns the findings at or above the severity
+/// threshold.
+fn unit_findings(unit: &Unit, region: UnitRegion, rules: &RuleSettings) -> Vec<Finding> {
+    let model = adapt(unit, &AdaptOptions { region });
+    rules::run(&model, &rules.config, &rules.enabled)
         .into_iter()
-        .filter(|f| f.severity >= threshold)
-        .collect();
-    Ok((found, threshold))
+        .filter(|f| f.severity >= rules.threshold)
+        .collect()
 }
 
 /// The rules `select` and `ignore` leave enabled. Both take IDs or ID prefixes. Opt-in rules

@@ -4,9 +4,7 @@
 //! configuration (`--config`, or the `redshield.toml` found from the working directory) sets
 //! them. Past a limit the input is an error (or, where the input is valid, its value is
 //! unknown), never a crash. This module only holds the numbers; the front ends and `discover`
-//! enforce them.
-
-use crate::config::LimitsConfig;
+//! enforce them. It knows nothing of the configuration file around its table.
 
 /// Every configurable limit, with [`Limits::default`] the values used when none is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +58,8 @@ pub const MAX_MODULE_DEPTH: u64 = 64;
 
 impl Limits {
     /// The defaults with what a configuration's `[limits]` table sets (already validated by
-    /// [`crate::config::parse`]).
-    pub fn configured(table: Option<&LimitsConfig>) -> Limits {
+    /// [`LimitsTable::check`]).
+    pub fn configured(table: Option<&LimitsTable>) -> Limits {
         let mut limits = Limits::default();
         let Some(table) = table else {
             return limits;
@@ -86,5 +84,71 @@ impl Limits {
                 usize::try_from(mb.get_ref().saturating_mul(1 << 20)).unwrap_or(usize::MAX);
         }
         limits
+    }
+}
+
+/// The `[limits]` table of a configuration file: each key overrides one default of
+/// [`Limits`]. Values keep their place in the file so that one out of range can be located.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsTable {
+    pub file_size_mb: Option<toml::Spanned<u64>>,
+    pub hcl_nesting: Option<toml::Spanned<u64>>,
+    pub document_nesting: Option<toml::Spanned<u64>>,
+    pub yaml_nodes: Option<toml::Spanned<u64>>,
+    pub instances: Option<toml::Spanned<u64>>,
+    pub module_depth: Option<toml::Spanned<u64>>,
+    pub string_bytes: Option<toml::Spanned<u64>>,
+    pub evaluation_steps: Option<toml::Spanned<u64>>,
+    pub value_mb: Option<toml::Spanned<u64>>,
+}
+
+/// A `[limits]` value out of its range: where it starts in the configuration text, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutOfRange {
+    pub at: usize,
+    pub message: String,
+}
+
+impl LimitsTable {
+    /// Each key with its value and the largest value it may take.
+    fn entries(&self) -> [(&'static str, &Option<toml::Spanned<u64>>, u64); 9] {
+        [
+            ("file_size_mb", &self.file_size_mb, u64::MAX >> 20),
+            ("hcl_nesting", &self.hcl_nesting, MAX_HCL_NESTING),
+            (
+                "document_nesting",
+                &self.document_nesting,
+                MAX_DOCUMENT_NESTING,
+            ),
+            ("yaml_nodes", &self.yaml_nodes, u64::MAX),
+            ("instances", &self.instances, u64::MAX),
+            ("module_depth", &self.module_depth, MAX_MODULE_DEPTH),
+            ("string_bytes", &self.string_bytes, u64::MAX),
+            ("evaluation_steps", &self.evaluation_steps, u64::MAX),
+            ("value_mb", &self.value_mb, u64::MAX >> 20),
+        ]
+    }
+
+    /// The first value out of its range (every limit is at least 1; those that bound recursion
+    /// have a maximum), if one is.
+    pub fn check(&self) -> Result<(), OutOfRange> {
+        for (key, value, max) in self.entries() {
+            let Some(value) = value else {
+                continue;
+            };
+            if (1..=max).contains(value.get_ref()) {
+                continue;
+            }
+            return Err(OutOfRange {
+                at: value.span().start,
+                message: if max == u64::MAX {
+                    format!("limits.{key} must be at least 1")
+                } else {
+                    format!("limits.{key} must be between 1 and {max}")
+                },
+            });
+        }
+        Ok(())
     }
 }

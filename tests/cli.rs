@@ -1190,3 +1190,101 @@ fn a_file_named_with_its_directory_is_analyzed_once() {
     // A file named twice without its directory is one module too.
     assert_eq!(summary(&["ex/main.tf", "./ex/main.tf"]).0["files"], 1,);
 }
+
+/// A configuration several units use (two templates and a Terraform module below them), read
+/// for a template's region and again for its rules, is still one configuration: each of its
+/// messages is reported once, as is the reason its directory's units run no rule.
+#[test]
+fn each_configuration_message_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let template = std::fs::read_to_string("testdata/cfn/rs105/fires.yaml").unwrap();
+    let module = std::fs::read_to_string("testdata/cli/clean/main.tf").unwrap();
+    for unit in ["broken", "odd"] {
+        write(&format!("{unit}/one.yaml"), &template);
+        write(&format!("{unit}/two.yaml"), &template);
+        write(&format!("{unit}/tf/main.tf"), &module);
+    }
+    write("broken/redshield.toml", "region = \n");
+    write(
+        "odd/redshield.toml",
+        "allowed_cidrs = [\"nowhere\"]\n[limits]\ninstances = 50\n",
+    );
+    write("run.toml", "strict = 1\n");
+    let root = dir.path().to_str().unwrap();
+    let messages = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let path = m["path"].as_str().unwrap();
+                let path = path.strip_prefix(root).unwrap_or(path);
+                format!("{path}: {}", m["message"].as_str().unwrap())
+            })
+            .collect()
+    };
+    let (report, code) = json(&[root]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        messages(&report["errors"]),
+        [
+            "/broken/redshield.toml: string values must be quoted, expected literal string",
+            "/odd: allowed_cidrs: `nowhere` is not a CIDR",
+            "/odd/tf: allowed_cidrs: `nowhere` is not a CIDR",
+        ]
+    );
+    assert_eq!(
+        messages(&report["warnings"]),
+        [
+            "/odd/redshield.toml: [limits] not used: limits apply to the whole run and are \
+             read from --config or the redshield.toml found from the working directory"
+        ]
+    );
+
+    // One configuration for every unit: its error is reported once.
+    let config = dir.path().join("run.toml");
+    let (report, code) = json(&["--config", config.to_str().unwrap(), root]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        messages(&report["errors"]),
+        ["/run.toml: invalid type: integer `1`, expected a boolean"]
+    );
+}
+
+/// Jobs overlap in what they read: a local module two root modules call is read by both, and
+/// what is wrong with it is reported once.
+#[test]
+fn a_module_two_root_modules_call_is_reported_on_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for root in ["one", "two"] {
+        std::fs::create_dir_all(dir.path().join(root)).unwrap();
+        std::fs::write(
+            dir.path().join(root).join("main.tf"),
+            "module \"shared\" {\n  source = \"../shared\"\n}\nmodule \"gone\" {\n  source = \"../gone\"\n}\n",
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+    std::fs::write(
+        dir.path().join("shared/main.tf"),
+        "resource \"aws_vpc\" \"v\" {\n  cidr_block = \n}\n",
+    )
+    .unwrap();
+    let (report, code) = json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let paths: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2, "{report:#}");
+    assert!(
+        paths[0].ends_with("gone") && paths[1].ends_with("shared/main.tf"),
+        "{paths:?}"
+    );
+}

@@ -600,3 +600,482 @@ fn rules_hold_no_aws_facts() {
         offenders.join("\n")
     );
 }
+
+// ---- The import graph points one way -------------------------------------------------------
+//
+// The module graph is derived from the paths in `src/**/*.rs` (`use crate::…`, `crate::…`,
+// `super::…`, and in the crate root a top-level module's name): comments and string literals
+// do not count, inline `mod tests { … }` blocks are modules of their own.
+
+/// A layer order (the one ARCHITECTURE.md documents, "Layers"): the children of one module,
+/// lowest first, each using only those before it. The module's own file (`lib.rs`,
+/// `mod.rs`) is a layer too, named `lib` or `mod`.
+struct Layers {
+    /// The module whose children are ordered: `&[]` for the crate root.
+    module: &'static [&'static str],
+    order: &'static [&'static str],
+}
+
+/// The top-level modules, lowest first (ARCHITECTURE.md, "Layers").
+const TOP_LEVEL: Layers = Layers {
+    module: &[],
+    order: &[
+        "limits", "ir", "frontend", "discover", "model", "rules", "suppress", "config", "fix",
+        "report", "baseline", "lib", "cli",
+    ],
+};
+
+/// Every order the code must follow. One more module's order is one more line here, e.g.
+/// `Layers { module: &["frontend", "hcl"], order: &[…] }` for the HCL evaluator's parts.
+const CHECKED_LAYERS: &[Layers] = &[TOP_LEVEL];
+
+#[test]
+fn the_import_graph_has_no_cycle_and_follows_the_documented_layers() {
+    let sources = sources_under("src");
+    for layers in CHECKED_LAYERS {
+        let problems = layer_problems(&sources, layers);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn the_layer_check_finds_cycles_back_edges_and_unplaced_modules() {
+    let file = |path: &str, text: &str| (path.to_string(), text.to_string());
+    let sources = vec![
+        file(
+            "src/lib.rs",
+            "pub mod a;\npub mod b;\npub fn run() { a::f(); }\n",
+        ),
+        // `crate::b` in a comment or a string is no edge; `super::*` in a test module is `a`.
+        file(
+            "src/a.rs",
+            "// crate::b::g\nuse crate::{b::g, c};\nfn f() { let _ = \"crate::b\"; '\"'; }\n\
+             #[cfg(test)]\nmod tests {\n    use super::*;\n}\n",
+        ),
+        file(
+            "src/b/mod.rs",
+            "mod inner;\npub fn g() { super::a::f(); }\n",
+        ),
+        file("src/b/inner.rs", "fn h() { super::super::run(); }\n"),
+        file("src/c.rs", "fn h() {}\n"),
+    ];
+    let problems = layer_problems(
+        &sources,
+        &Layers {
+            module: &[],
+            order: &["a", "b", "lib"],
+        },
+    );
+    assert_eq!(
+        problems,
+        [
+            "module c is not placed in the layer order (module `crate`); add it",
+            "cycle: a -> b -> a (src/a.rs:2, src/b/mod.rs:2)",
+            "cycle: lib -> a -> b -> lib (src/lib.rs:3, src/a.rs:2, src/b/inner.rs:1)",
+            "a uses b (src/a.rs:2), which is above it in the layer order",
+            "a uses c (src/a.rs:2), which is not in the layer order",
+            "b uses lib (src/b/inner.rs:1), which is above it in the layer order",
+        ]
+    );
+    let clean = layer_problems(
+        &sources[2..],
+        &Layers {
+            module: &["b"],
+            order: &["inner", "mod"],
+        },
+    );
+    assert_eq!(clean, Vec::<String>::new());
+}
+
+/// What breaks `layers` in `sources` (path, text): modules it does not place, modules it
+/// names that do not exist, cycles, and edges that go up the order.
+fn layer_problems(sources: &[(String, String)], layers: &Layers) -> Vec<String> {
+    let module: Vec<String> = layers.module.iter().map(|s| s.to_string()).collect();
+    let own = if module.is_empty() { "lib" } else { "mod" };
+    let name = if module.is_empty() {
+        "crate".to_string()
+    } else {
+        module.join("::")
+    };
+    let files: Vec<(Vec<String>, &String, &String)> = sources
+        .iter()
+        .filter_map(|(path, text)| Some((module_of(path)?, path, text)))
+        .collect();
+    // A child is a file or directory below the module; its own file is a layer too.
+    let mut nodes: Vec<String> = files
+        .iter()
+        .filter(|(m, ..)| m.len() > module.len() && m.starts_with(&module))
+        .map(|(m, ..)| m[module.len()].clone())
+        .collect();
+    nodes.push(own.to_string());
+    nodes.sort();
+    nodes.dedup();
+    let modules: Vec<&Vec<String>> = files.iter().map(|(m, ..)| m).collect();
+    let node_of = |path: &[String]| -> Option<String> {
+        if !path.starts_with(&module) {
+            return None;
+        }
+        match path.get(module.len()) {
+            Some(child) if nodes.contains(child) && child != own => Some(child.clone()),
+            _ => Some(own.to_string()),
+        }
+    };
+    // Edges, with the first place each is made.
+    let mut edges: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for (file_module, path, text) in &files {
+        let Some(from) = node_of(file_module) else {
+            continue;
+        };
+        for (target, line) in resolved_paths(file_module, text, &modules) {
+            if let Some(to) = node_of(&target) {
+                if to != from {
+                    edges
+                        .entry((from.clone(), to))
+                        .or_insert_with(|| format!("{path}:{line}"));
+                }
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for node in &nodes {
+        if !layers.order.contains(&node.as_str()) {
+            problems.push(format!(
+                "module {node} is not placed in the layer order (module `{name}`); add it"
+            ));
+        }
+    }
+    for listed in layers.order {
+        if !nodes.iter().any(|n| n == listed) {
+            problems.push(format!(
+                "the layer order (module `{name}`) lists {listed}, which does not exist"
+            ));
+        }
+    }
+    for cycle in cycles(&nodes, &edges) {
+        let places: Vec<&str> = cycle
+            .windows(2)
+            .map(|w| edges[&(w[0].clone(), w[1].clone())].as_str())
+            .collect();
+        problems.push(format!(
+            "cycle: {} ({})",
+            cycle.join(" -> "),
+            places.join(", ")
+        ));
+    }
+    let rank = |n: &str| layers.order.iter().position(|o| *o == n);
+    for ((from, to), place) in &edges {
+        match (rank(from), rank(to)) {
+            (Some(f), Some(t)) if t > f => problems.push(format!(
+                "{from} uses {to} ({place}), which is above it in the layer order"
+            )),
+            (Some(_), None) => problems.push(format!(
+                "{from} uses {to} ({place}), which is not in the layer order"
+            )),
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// The module a source file is: `src/a/b.rs` and `src/a/b/mod.rs` are `a::b`, `src/lib.rs`
+/// the crate root. None for the binary's `src/main.rs`, a crate of its own.
+fn module_of(path: &str) -> Option<Vec<String>> {
+    let relative = path.replace('\\', "/");
+    let relative = relative.strip_prefix("src/")?.strip_suffix(".rs")?;
+    if relative == "main" {
+        return None;
+    }
+    let mut parts: Vec<String> = relative.split('/').map(str::to_string).collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    Some(parts)
+}
+
+/// Cycles as closed walks (`a -> b -> a`): for each node, in order, that is on a cycle and on
+/// none reported yet, the shortest cycle through it (a breadth-first search).
+fn cycles(
+    nodes: &[String],
+    edges: &std::collections::BTreeMap<(String, String), String>,
+) -> Vec<Vec<String>> {
+    let next = |n: &str| -> Vec<String> {
+        edges
+            .keys()
+            .filter(|(f, _)| f == n)
+            .map(|(_, t)| t.clone())
+            .collect()
+    };
+    let mut reported: Vec<std::collections::BTreeSet<String>> = Vec::new();
+    let mut out = Vec::new();
+    for start in nodes {
+        if reported.iter().any(|group| group.contains(start)) {
+            continue;
+        }
+        // The shortest way back to `start`.
+        let mut came_from: std::collections::BTreeMap<String, String> = Default::default();
+        let mut queue = std::collections::VecDeque::from([start.clone()]);
+        let mut closed = None;
+        while let Some(n) = queue.pop_front() {
+            for t in next(&n) {
+                if &t == start {
+                    closed = Some(n.clone());
+                    break;
+                }
+                if !came_from.contains_key(&t) {
+                    came_from.insert(t.clone(), n.clone());
+                    queue.push_back(t);
+                }
+            }
+            if closed.is_some() {
+                break;
+            }
+        }
+        let Some(mut at) = closed else {
+            continue;
+        };
+        let mut walk = vec![start.clone()];
+        while &at != start {
+            walk.push(at.clone());
+            at = came_from[&at].clone();
+        }
+        walk.push(start.clone());
+        let last = walk.len() - 1;
+        walk[1..last].reverse();
+        reported.push(walk.iter().cloned().collect());
+        out.push(walk);
+    }
+    out
+}
+
+/// Every path in `text` (the source of `module`) that names an item of the crate, resolved to
+/// an absolute module path, with its line. `modules` are the crate's modules, to tell a path
+/// through a child module (`edit::Edit` in `fix`) from one through an outside crate.
+fn resolved_paths(
+    module: &[String],
+    text: &str,
+    modules: &[&Vec<String>],
+) -> Vec<(Vec<String>, usize)> {
+    let tokens = tokens(text);
+    let mut out = Vec::new();
+    // Inline modules (`mod tests { … }`) open at a brace depth.
+    let mut inline: Vec<(usize, String)> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(token) = tokens.get(i) {
+        match token.text.as_str() {
+            "{" => {
+                depth += 1;
+                i += 1;
+                continue;
+            }
+            "}" => {
+                if inline.last().is_some_and(|(d, _)| *d == depth) {
+                    inline.pop();
+                }
+                depth = depth.saturating_sub(1);
+                i += 1;
+                continue;
+            }
+            "mod" => {
+                if let (Some(name), Some(open)) = (tokens.get(i + 1), tokens.get(i + 2)) {
+                    if open.text == "{" {
+                        inline.push((depth + 1, name.text.clone()));
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let starts_path = is_ident(&token.text)
+            && i.checked_sub(1)
+                .and_then(|p| tokens.get(p))
+                .is_none_or(|prev| prev.text != "::")
+            && tokens.get(i + 1).is_some_and(|t| t.text == "::");
+        if !starts_path {
+            i += 1;
+            continue;
+        }
+        let here: Vec<String> = module
+            .iter()
+            .cloned()
+            .chain(inline.iter().map(|(_, n)| n.clone()))
+            .collect();
+        let (paths, end) = path_tree(&tokens, i);
+        for path in paths {
+            if let Some(absolute) = resolve(&here, &path, modules) {
+                out.push((absolute, token.line));
+            }
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// The absolute path `path` names from module `here`, if it names an item of the crate.
+fn resolve(here: &[String], path: &[String], modules: &[&Vec<String>]) -> Option<Vec<String>> {
+    let first = path.first()?;
+    let (base, rest): (Vec<String>, &[String]) = match first.as_str() {
+        "crate" => (Vec::new(), &path[1..]),
+        "self" => (here.to_vec(), &path[1..]),
+        "super" => {
+            let ups = path.iter().take_while(|s| *s == "super").count();
+            (here[..here.len().checked_sub(ups)?].to_vec(), &path[ups..])
+        }
+        _ => {
+            // A child module of `here`, named without `self::`.
+            let child: Vec<String> = here.iter().chain([first]).cloned().collect();
+            if modules.iter().any(|m| m.starts_with(&child)) {
+                (here.to_vec(), path)
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(base.into_iter().chain(rest.iter().cloned()).collect())
+}
+
+/// The paths a path or use tree starting at token `i` names (`a::{b, c::d}` names `a::b` and
+/// `a::c::d`), and the index after it.
+fn path_tree(tokens: &[Token], mut i: usize) -> (Vec<Vec<String>>, usize) {
+    let mut prefix = Vec::new();
+    while let Some(t) = tokens.get(i) {
+        if !is_ident(&t.text) {
+            break;
+        }
+        prefix.push(t.text.clone());
+        i += 1;
+        if tokens.get(i).is_none_or(|t| t.text != "::") {
+            return (vec![prefix], i);
+        }
+        i += 1;
+        if tokens.get(i).is_some_and(|t| t.text == "{") {
+            i += 1;
+            let mut paths = Vec::new();
+            while let Some(t) = tokens.get(i) {
+                match t.text.as_str() {
+                    "}" => {
+                        i += 1;
+                        break;
+                    }
+                    "," => i += 1,
+                    _ if is_ident(&t.text) => {
+                        let (inner, end) = path_tree(tokens, i);
+                        for p in inner {
+                            // `a::{self, b}`: `self` is `a` itself.
+                            let p = p.into_iter().filter(|s| s != "self");
+                            paths.push(prefix.iter().cloned().chain(p).collect());
+                        }
+                        i = end;
+                    }
+                    _ => i += 1,
+                }
+            }
+            return (paths, i);
+        }
+    }
+    (vec![prefix], i)
+}
+
+fn is_ident(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_alphabetic() || c == '_')
+}
+
+struct Token {
+    text: String,
+    line: usize,
+}
+
+/// Identifiers, `::`, braces and commas of Rust source, without comments, strings and
+/// characters (`$crate` is `crate`).
+fn tokens(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            line += 1;
+            i += 1;
+        } else if c == '/' && at(i + 1) == '/' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && at(i + 1) == '*' {
+            let mut nesting = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && at(i + 1) == '*' {
+                    nesting += 1;
+                    i += 2;
+                } else if chars[i] == '*' && at(i + 1) == '/' {
+                    nesting -= 1;
+                    i += 2;
+                    if nesting == 0 {
+                        break;
+                    }
+                } else {
+                    line += usize::from(chars[i] == '\n');
+                    i += 1;
+                }
+            }
+        } else if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                line += usize::from(chars[i] == '\n');
+                i += if chars[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+        } else if c == '\'' {
+            // A character ('x', '\n', '"') or a lifetime ('a).
+            if at(i + 1) == '\\' {
+                i += 2;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else if at(i + 2) == '\'' {
+                i += 3;
+            } else {
+                i += 1;
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            // Raw strings: r"…", r#"…"#, br#"…"#.
+            if (word == "r" || word == "br") && (at(i) == '#' || at(i) == '"') {
+                let hashes = (i..).take_while(|&j| at(j) == '#').count();
+                i += hashes + 1;
+                let close: String = std::iter::once('"')
+                    .chain(std::iter::repeat_n('#', hashes))
+                    .collect();
+                while i < chars.len() && !chars[i..].starts_with(&close.chars().collect::<Vec<_>>())
+                {
+                    line += usize::from(chars[i] == '\n');
+                    i += 1;
+                }
+                i += close.chars().count();
+                continue;
+            }
+            out.push(Token { text: word, line });
+        } else if c == ':' && at(i + 1) == ':' {
+            out.push(Token {
+                text: "::".into(),
+                line,
+            });
+            i += 2;
+        } else {
+            if matches!(c, '{' | '}' | ',') || !c.is_whitespace() && c != '$' {
+                out.push(Token {
+                    text: c.to_string(),
+                    line,
+                });
+            }
+            i += 1;
+        }
+    }
+    out
+}

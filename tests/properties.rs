@@ -15,8 +15,8 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use redshield::discover::OsFileSystem;
-use redshield::fix::apply_edits;
 use redshield::fix::edit::Edit;
+use redshield::fix::{PlannedFix, apply_edits};
 use redshield::ir::{FileId, SourceMap, Span};
 use redshield::model::nacl::{NaclEntry, NetworkAcl, Verdict, Written, evaluate};
 use redshield::model::net::{is_world, reaches_port};
@@ -264,6 +264,24 @@ fn rule_ids(dir: &Path, settings: &Settings) -> Vec<&'static str> {
         analysis.report.errors
     );
     analysis.report.findings.iter().map(|f| f.rule.id).collect()
+}
+
+/// `--fix` as the CLI runs it: each file's fixes proved by analyzing the inputs again.
+fn fix_in_place(
+    inputs: &Inputs,
+    settings: &Settings,
+    analysis: &redshield::Analysis,
+    plan: &redshield::fix::Plan,
+) -> redshield::fix::apply::Applied {
+    redshield::fix::apply::apply(
+        &analysis.report.census(),
+        &analysis.sources,
+        plan,
+        &OsFileSystem::new(),
+        &inputs.paths,
+        &|fs| redshield::analyze(inputs, settings, fs).report.census(),
+        &|_| {},
+    )
 }
 
 fn selecting(ids: &[&str]) -> Settings {
@@ -807,11 +825,14 @@ proptest! {
                 Collected { finding, threshold: Severity::Low, suppressed: None }
             })
             .collect();
-        let report = Report::new(collected, Vec::new(), Vec::new(), 1, 6, &sources);
-        let plan = redshield::fix::plan(&report, &sources, &Default::default());
+        let no_plans = Default::default();
+        let report = Report::new(collected, Vec::new(), Vec::new(), 1, 6, &sources, &|intent| {
+            redshield::fix::outcome(intent, &sources, &no_plans)
+        });
+        let plan = redshield::fix::plan(report.fixables(), &sources, &Default::default());
 
-        let kept: Vec<&(usize, Vec<Edit>)> = plan.files.values().flatten().collect();
-        let edits: Vec<&Edit> = kept.iter().flat_map(|(_, es)| es).collect();
+        let kept: Vec<&PlannedFix> = plan.files.values().flatten().collect();
+        let edits: Vec<&Edit> = kept.iter().flat_map(|f| &f.edits).collect();
         for (x, a) in edits.iter().enumerate() {
             for b in edits.iter().skip(x + 1) {
                 prop_assert!(
@@ -825,7 +846,7 @@ proptest! {
             let FixIntent::Replace { span, value: FixValue::Str(new), .. } = finding.fix.clone().unwrap() else {
                 unreachable!()
             };
-            let is_kept = kept.iter().any(|(i, _)| *i == index);
+            let is_kept = kept.iter().any(|f| f.finding == index);
             let skipped = plan.skipped.iter().filter(|(i, _)| *i == index).count();
             match winners.iter().find(|(start, _)| *start == span.start as usize) {
                 None => {
@@ -1161,14 +1182,14 @@ proptest! {
         let fs = OsFileSystem::new();
         let analysis = redshield::analyze(&inputs, &settings, &fs);
         prop_assert!(analysis.report.errors.is_empty(), "{:?}", analysis.report.errors);
-        let plan = redshield::fix::plan(&analysis.report, &analysis.sources, &Default::default());
-        let applied = redshield::fix::apply::apply(&inputs, &settings, &analysis, &plan, &inputs.paths, &|_| {});
+        let plan = redshield::fix::plan(analysis.report.fixables(), &analysis.sources, &Default::default());
+        let applied = fix_in_place(&inputs, &settings, &analysis, &plan);
         for (file, reason) in &applied.refused {
             prop_assert!(!reason.contains("would not parse"), "{}: {}", file, reason);
         }
 
         let after = std::fs::read(&path).unwrap();
-        let planned: Vec<&Edit> = plan.files.values().flatten().flat_map(|(_, es)| es).collect();
+        let planned: Vec<&Edit> = plan.files.values().flatten().flat_map(|f| &f.edits).collect();
         let written = !applied.changed.is_empty();
         if written {
             let after_text = redshield::discover::decode(&after).unwrap();
@@ -1193,8 +1214,8 @@ proptest! {
             let count = |a: &redshield::Analysis, id: &str| {
                 a.report.findings.iter().filter(|f| f.rule.id == id).count()
             };
-            for (index, _) in plan.files.values().flatten() {
-                let id = analysis.report.findings[*index].rule.id;
+            for fixed in plan.files.values().flatten() {
+                let id = analysis.report.findings[fixed.finding].rule.id;
                 prop_assert!(count(&again, id) < count(&analysis, id), "{} still reported", id);
             }
         }
@@ -1276,17 +1297,14 @@ fn generated_stacks_have_fixes_that_apply() {
         write_stacks(root.path(), std::slice::from_ref(&stack));
         let inputs = Inputs::paths(&[root.path().to_path_buf()]);
         let analysis = redshield::analyze(&inputs, &Settings::default(), &OsFileSystem::new());
-        let plan = redshield::fix::plan(&analysis.report, &analysis.sources, &Default::default());
+        let plan = redshield::fix::plan(
+            analysis.report.fixables(),
+            &analysis.sources,
+            &Default::default(),
+        );
         let planned: usize = plan.files.values().map(Vec::len).sum();
         assert_eq!(planned, fixes, "{:?}", plan.skipped);
-        let applied = redshield::fix::apply::apply(
-            &inputs,
-            &Settings::default(),
-            &analysis,
-            &plan,
-            &inputs.paths,
-            &|_| {},
-        );
+        let applied = fix_in_place(&inputs, &Settings::default(), &analysis, &plan);
         assert_eq!(applied.changed.len(), 1, "{:?}", applied.refused);
     }
 }

@@ -4,6 +4,7 @@
 
 use redshield::frontend::FileSystem;
 use redshield::ir::{SourceMap, Unit};
+use redshield::ir::region::UnitRegion;
 use redshield::model::adapt::{AdaptOptions, adapt};
 use redshield::rules::{self, RuleConfig};
 use std::collections::BTreeMap;
@@ -51,8 +52,8 @@ pub fn check_unit(unit: &Unit) {
     let model = adapt(
         unit,
         &AdaptOptions {
-            // No region: the judgement of every region runs too.
-            fallback_region: None,
+            // No region given: the judgement of every region runs too.
+            region: UnitRegion::decide(&unit.settings, None),
         },
     );
     let config = RuleConfig {
@@ -89,13 +90,13 @@ pub fn pipeline(stdin: String) {
     let analysis = redshield::analyze(&inputs, &settings, &fs);
     render(&analysis.report, &analysis.sources);
     let plan = redshield::fix::plan(
-        &analysis.report,
+        analysis.report.fixables(),
         &analysis.sources,
         &std::collections::HashSet::new(),
     );
     for (file, fixes) in &plan.files {
         let edits: Vec<&redshield::fix::edit::Edit> =
-            fixes.iter().flat_map(|(_, edits)| edits).collect();
+            fixes.iter().flat_map(|f| &f.edits).collect();
         let _ = redshield::fix::apply_edits(analysis.sources.text(*file), &edits);
     }
 }

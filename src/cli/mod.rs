@@ -103,7 +103,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     }
     if check.fix {
         let plan = crate::fix::plan(
-            &analysis.report,
+            analysis.report.fixables(),
             &analysis.sources,
             &std::collections::HashSet::new(),
         );
@@ -133,12 +133,17 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
                 ));
             }
         }
+        // Each file's fixes are proved by analyzing the inputs again with the file fixed.
+        let reanalyze = |fs: &dyn crate::frontend::FileSystem| {
+            crate::analyze(&inputs, &settings, fs).report.census()
+        };
         let applied = crate::fix::apply::apply(
-            &inputs,
-            &settings,
-            &analysis,
+            &analysis.report.census(),
+            &analysis.sources,
             &plan,
+            &fs,
             &inputs.paths,
+            &reanalyze,
             &pause_before_write,
         );
         for (path, count) in &applied.changed {

@@ -116,12 +116,14 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
 
 /// The limits of the run: the `[limits]` of `--config`, else of the `redshield.toml` found
 /// from the working directory, else the defaults. A configuration that cannot be read or is
-/// invalid gives the defaults here; the analysis reports it.
+/// invalid gives the defaults here; the analysis reports it. Read through a file system with
+/// the default limits: the run's own depends on what this reads.
 fn run_limits(config: Option<&std::path::Path>) -> crate::limits::Limits {
+    let fs = crate::discover::OsFileSystem::new();
     let path = match config {
         Some(path) => Some(path.to_path_buf()),
-        None => crate::config::find(std::path::Path::new(".")),
+        None => crate::config::find(&fs, std::path::Path::new(".")),
     };
-    let loaded = path.and_then(|p| crate::config::load(&p, &p.display().to_string()).ok());
+    let loaded = path.and_then(|p| crate::config::load(&fs, &p, &p.display().to_string()).ok());
     crate::limits::Limits::configured(loaded.as_ref().and_then(|c| c.limits.as_ref()))
 }

@@ -6,10 +6,9 @@
 //! the scanned paths after resolving symlinks (of files and of directories alike), over a
 //! read-only file, or over a file with other hard links (they would be split).
 
-use super::{Plan, apply_edits};
-use crate::discover::OsFileSystem;
+use super::{Fixable, Plan, apply_edits};
 use crate::frontend::FileSystem;
-use crate::{Analysis, Inputs, Settings};
+use crate::ir::{Diagnostic, SourceMap};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +23,7 @@ pub struct Applied {
 
 /// The file system as it would be with some files rewritten.
 struct Overlay<'a> {
-    base: &'a OsFileSystem,
+    base: &'a dyn FileSystem,
     files: HashMap<PathBuf, String>,
 }
 
@@ -43,6 +42,9 @@ impl FileSystem for Overlay<'_> {
     }
     fn display(&self, path: &Path) -> String {
         self.base.display(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.contains_key(path) || self.base.is_file(path)
     }
 }
 
@@ -261,50 +263,73 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
     a.len() == b.len()
 }
 
-/// The count of findings per (rule, resource).
-fn census(analysis: &Analysis) -> HashMap<(&'static str, String), usize> {
-    let mut out = HashMap::new();
-    for f in &analysis.report.findings {
-        *out.entry((f.rule.id, f.address.clone())).or_insert(0) += 1;
-    }
-    out
+/// What an analysis found, as far as proving a fix needs: how many findings each rule has on
+/// each resource, and the input errors.
+#[derive(Debug, Clone, Default)]
+pub struct Census {
+    findings: HashMap<(&'static str, String), usize>,
+    errors: Vec<Diagnostic>,
 }
 
-/// Applies the plan, file by file, proving each file's fixes by re-analysis. `before_write`
+impl Census {
+    pub fn new<'a>(
+        findings: impl IntoIterator<Item = Fixable<'a>>,
+        errors: &[Diagnostic],
+    ) -> Census {
+        let mut counts = HashMap::new();
+        for f in findings {
+            *counts.entry((f.rule, f.address.to_string())).or_insert(0) += 1;
+        }
+        Census {
+            findings: counts,
+            errors: errors.to_vec(),
+        }
+    }
+
+    fn count(&self, rule: &'static str, address: &str) -> usize {
+        self.findings
+            .get(&(rule, address.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Applies the plan, file by file, proving each file's fixes by re-analysis: `reanalyze`
+/// analyzes the inputs again as they would be read from the file system it is given (the
+/// caller's analysis, on `fs` with one file's text replaced), and its census is compared
+/// with `before`, the census of the analysis `sources` and `plan` come from. `before_write`
 /// is called with a file's displayed path once its fixed text is ready, just before the last
 /// check that the file is unchanged and the rename (a seam for tests).
 pub fn apply(
-    inputs: &Inputs,
-    settings: &Settings,
-    analysis: &Analysis,
+    before: &Census,
+    sources: &SourceMap,
     plan: &Plan,
+    fs: &dyn FileSystem,
     roots: &[PathBuf],
+    reanalyze: &dyn Fn(&dyn FileSystem) -> Census,
     before_write: &dyn Fn(&str),
 ) -> Applied {
-    let fs = OsFileSystem::limited(settings.limits.file_bytes);
-    let before = census(analysis);
     let mut applied = Applied::default();
     for (file, fixes) in &plan.files {
-        let path = analysis.sources.path(*file).to_path_buf();
-        let display = analysis.sources.display(*file).to_string();
+        let path = sources.path(*file).to_path_buf();
+        let display = sources.display(*file).to_string();
         if let Some(reason) = refusal(&path, roots) {
             applied
                 .refused
                 .push((display, format!("not fixed: {reason}")));
             continue;
         }
-        let edits: Vec<&super::Edit> = fixes.iter().flat_map(|(_, es)| es).collect();
-        let fixed_text = apply_edits(analysis.sources.text(*file), &edits);
+        let edits: Vec<&super::Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
+        let fixed_text = apply_edits(sources.text(*file), &edits);
         let overlay = Overlay {
-            base: &fs,
+            base: fs,
             files: HashMap::from([(path.clone(), fixed_text.clone())]),
         };
-        let after_analysis = crate::analyze(inputs, settings, &overlay);
-        let new_errors = after_analysis
-            .report
+        let after = reanalyze(&overlay);
+        let new_errors = after
             .errors
             .iter()
-            .filter(|e| !analysis.report.errors.contains(e))
+            .filter(|e| !before.errors.contains(e))
             .map(|e| e.to_string())
             .collect::<Vec<_>>();
         if !new_errors.is_empty() {
@@ -317,20 +342,16 @@ pub fn apply(
             ));
             continue;
         }
-        let after = census(&after_analysis);
         let appeared: Vec<String> = after
+            .findings
             .iter()
-            .filter(|(key, n)| before.get(*key).is_none_or(|b| *n > b))
+            .filter(|(key, n)| before.findings.get(*key).is_none_or(|b| *n > b))
             .map(|((rule, address), _)| format!("{rule} on {address}"))
             .collect();
         let remaining: Vec<String> = fixes
             .iter()
-            .filter_map(|(i, _)| analysis.report.findings.get(*i))
-            .filter(|f| {
-                let key = (f.rule.id, f.address.clone());
-                after.get(&key).copied().unwrap_or(0) >= before.get(&key).copied().unwrap_or(0)
-            })
-            .map(|f| format!("{} on {}", f.rule.id, f.address))
+            .filter(|f| after.count(f.rule, &f.address) >= before.count(f.rule, &f.address))
+            .map(|f| format!("{} on {}", f.rule, f.address))
             .collect();
         if !appeared.is_empty() || !remaining.is_empty() {
             let mut why = Vec::new();
@@ -348,7 +369,7 @@ pub fn apply(
                 .push((display, format!("not fixed: {}", why.join("; "))));
             continue;
         }
-        let analyzed = analysis.sources.text(*file);
+        let analyzed = sources.text(*file);
         match write_atomically(&path, analyzed, &fixed_text, &|| before_write(&display)) {
             Ok(()) => applied.changed.push((display, fixes.len())),
             Err(reason) => applied

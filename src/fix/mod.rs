@@ -2,12 +2,15 @@
 //! ([`edit`]), rendered as unified diffs (`--diff`, and in the JSON/SARIF/Markdown reports) or
 //! applied in place (`--fix`, [`apply`]): atomically, keeping line endings and BOM, never
 //! outside the scanned paths, and only when re-analysis proves the finding gone and nothing new.
+//!
+//! Fixing knows findings only as [`Fixable`]s and analyses only as [`apply::Census`]es: it
+//! knows no report (reports hold [`FixOutcome`]s, computed by [`outcome`] as they are built),
+//! and re-analysis is a function the caller (the CLI) gives [`apply::apply`].
 
 pub mod apply;
 pub mod edit;
 
 use crate::ir::{FileId, SourceMap};
-use crate::report::Report;
 use edit::Edit;
 use std::collections::{BTreeMap, HashSet};
 
@@ -149,36 +152,38 @@ fn shift_hunk_header(rest: &str, offset: usize) -> String {
         .join(" ")
 }
 
-/// Computes every finding's fix and its own diff. Files in `not_editable` (plan JSON whose
-/// source was not found) get no fix, with a note.
-pub fn attach(report: &mut Report, sources: &SourceMap, not_editable: &HashSet<FileId>) {
-    for finding in &mut report.findings {
-        let Some(intent) = &finding.fix else { continue };
-        let description = edit::describe(intent);
-        let planned = planned_edits(intent, sources, not_editable);
-        let replacements = planned
-            .as_ref()
-            .map(|(_, edits)| {
-                edits
-                    .iter()
-                    .map(|e| {
-                        (
-                            sources.location(crate::ir::Span::new(e.file, e.range.clone())),
-                            e.text.clone(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let diff = planned.map(|(file, edits)| {
-            let refs: Vec<&Edit> = edits.iter().collect();
-            edits_diff(sources, file, &refs)
-        });
-        finding.fix_outcome = Some(FixOutcome {
-            description,
-            diff,
-            replacements,
-        });
+/// A finding's fix as a description and its own diff (or why it cannot be made), with the
+/// replacements located. Files in `not_editable` (plan JSON whose source was not found) get no
+/// fix, with a note. Reports are built with it: a report holds outcomes, never computes them.
+pub fn outcome(
+    intent: &crate::model::FixIntent,
+    sources: &SourceMap,
+    not_editable: &HashSet<FileId>,
+) -> FixOutcome {
+    let description = edit::describe(intent);
+    let planned = planned_edits(intent, sources, not_editable);
+    let replacements = planned
+        .as_ref()
+        .map(|(_, edits)| {
+            edits
+                .iter()
+                .map(|e| {
+                    (
+                        sources.location(crate::ir::Span::new(e.file, e.range.clone())),
+                        e.text.clone(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let diff = planned.map(|(file, edits)| {
+        let refs: Vec<&Edit> = edits.iter().collect();
+        edits_diff(sources, file, &refs)
+    });
+    FixOutcome {
+        description,
+        diff,
+        replacements,
     }
 }
 
@@ -234,26 +239,52 @@ pub fn is_downloaded(path: &std::path::Path) -> bool {
     path.components().any(|c| c.as_os_str() == ".terraform")
 }
 
+/// A finding as fixing sees it: the rule and the resource that name it (re-analysis finds it
+/// again by them) and its fix, if it has one.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixable<'a> {
+    pub rule: &'static str,
+    pub address: &'a str,
+    pub intent: Option<&'a crate::model::FixIntent>,
+}
+
+/// One finding's edits, planned.
+#[derive(Debug, Clone)]
+pub struct PlannedFix {
+    /// The finding's position in the list [`plan`] was given.
+    pub finding: usize,
+    pub rule: &'static str,
+    pub address: String,
+    pub edits: Vec<Edit>,
+}
+
 /// The edits of all fixable findings, per file, with overlapping ones left out (the later
 /// finding's fix is skipped with a message).
 pub struct Plan {
-    pub files: BTreeMap<FileId, Vec<(usize, Vec<Edit>)>>,
+    pub files: BTreeMap<FileId, Vec<PlannedFix>>,
+    /// Findings whose fix cannot be made (by position in the list [`plan`] was given), and why.
     pub skipped: Vec<(usize, String)>,
 }
 
-pub fn plan(report: &Report, sources: &SourceMap, not_editable: &HashSet<FileId>) -> Plan {
-    let mut files: BTreeMap<FileId, Vec<(usize, Vec<Edit>)>> = BTreeMap::new();
+pub fn plan<'a>(
+    findings: impl IntoIterator<Item = Fixable<'a>>,
+    sources: &SourceMap,
+    not_editable: &HashSet<FileId>,
+) -> Plan {
+    let mut files: BTreeMap<FileId, Vec<PlannedFix>> = BTreeMap::new();
     let mut skipped = Vec::new();
-    for (index, finding) in report.findings.iter().enumerate() {
-        let Some(intent) = &finding.fix else { continue };
+    for (index, finding) in findings.into_iter().enumerate() {
+        let Some(intent) = finding.intent else {
+            continue;
+        };
         match planned_edits(intent, sources, not_editable) {
             Ok((file, edits)) => {
                 let taken = files.entry(file).or_default();
                 let overlaps = taken
                     .iter()
-                    .flat_map(|(_, es)| es)
+                    .flat_map(|t| &t.edits)
                     .any(|t| edits.iter().any(|e| overlap(t, e)));
-                let duplicate = taken.iter().any(|(_, es)| *es == edits);
+                let duplicate = taken.iter().any(|t| t.edits == edits);
                 if duplicate {
                     continue;
                 }
@@ -263,7 +294,12 @@ pub fn plan(report: &Report, sources: &SourceMap, not_editable: &HashSet<FileId>
                         "its edit overlaps another fix in the same place; run --fix again".into(),
                     ));
                 } else {
-                    taken.push((index, edits));
+                    taken.push(PlannedFix {
+                        finding: index,
+                        rule: finding.rule,
+                        address: finding.address.to_string(),
+                        edits,
+                    });
                 }
             }
             Err(reason) => skipped.push((index, reason)),

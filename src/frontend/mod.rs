@@ -30,6 +30,16 @@ pub trait FileSystem: Sync {
     }
     /// The path as reports show it: relative to the working directory, `/`-separated.
     fn display(&self, path: &Path) -> String;
+    /// Is there a file (or a link to one) at `path`? By default: does its directory's listing
+    /// hold it.
+    fn is_file(&self, path: &Path) -> bool {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        self.list_dir(dir)
+            .is_ok_and(|files| files.iter().any(|f| f.as_path() == path))
+    }
 }
 
 /// Is this a Terraform configuration file: `.tf`, or `.tf.json` (Terraform's JSON syntax)?

@@ -259,7 +259,7 @@ pub struct Unit {
 }
 
 /// An input that could not be read or parsed, with its location when it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub path: String,
     pub line: Option<usize>,

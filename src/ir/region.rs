@@ -11,6 +11,31 @@
 /// collide with a written value.
 pub const STACK_REGION: &str = "<region>";
 
+/// The region of a unit's resources, decided once per unit: written in the source (a provider
+/// block, a plan's provider configuration; for a template, the region it is deployed in), else
+/// given (`--region`, the configuration file), else unknown. Never a default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitRegion {
+    Written(String, super::Span),
+    Given(String),
+    Unknown,
+}
+
+impl UnitRegion {
+    /// The region of a unit with these settings, when `given` is the region given for it.
+    pub fn decide(settings: &super::Settings, given: Option<&str>) -> UnitRegion {
+        let written = settings
+            .provider_region
+            .as_ref()
+            .and_then(|n| Some((n.as_str().filter(|r| !r.is_empty())?, n.span)));
+        match (written, given) {
+            (Some((name, span)), _) => UnitRegion::Written(name.to_string(), span),
+            (None, Some(name)) => UnitRegion::Given(name.to_string()),
+            (None, None) => UnitRegion::Unknown,
+        }
+    }
+}
+
 /// Could `name` be an AWS region name: `us-east-1`, `eu-central-2`, `us-gov-west-1`,
 /// `cn-north-1`, `us-isob-east-1`? A string of another shape is known not to be one.
 pub fn is_region_name(name: &str) -> bool {

@@ -100,32 +100,9 @@ pub fn escape_property(text: &str) -> String {
 }
 
 fn summary_line(report: &Report) -> String {
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = if report.findings.is_empty() {
-        "redshield: no findings".to_string()
-    } else {
-        format!(
-            "redshield: {} ({} high, {} medium, {} low)",
-            plural(report.findings.len(), "finding"),
-            count(Severity::High),
-            count(Severity::Medium),
-            count(Severity::Low)
-        )
-    };
-    line.push_str(&format!(
-        " in {}, {}",
-        plural(report.files, "file"),
-        plural(report.resources, "resource")
-    ));
-    if !report.errors.is_empty() {
-        line.push_str(&format!(
-            "; {} could not be read or parsed",
-            plural(report.errors.len(), "input")
-        ));
-    }
-    line.push_str(".\n");
-    line
+    let summary = report.summary();
+    let findings = summary.findings.as_deref().unwrap_or("no findings");
+    format!("redshield: {findings} {}.\n", summary.scope())
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@
 //! with more backticks than any run in it.
 
 use super::{Report, ReportFinding};
-use crate::rules::Severity;
 
 /// Renders the report as GitHub-flavoured Markdown with a trailing newline.
 pub fn render_markdown(report: &Report) -> String {
@@ -24,21 +23,17 @@ pub fn render_markdown_summary(report: &Report) -> String {
 
 fn render(report: &Report, with_details: bool) -> String {
     let report = &super::escape::for_humans(report);
+    let summary = report.summary();
     let mut out = String::new();
-    out.push_str(&heading(report));
+    out.push_str(&format!(
+        "## redshield: {}",
+        summary.findings.as_deref().unwrap_or("no findings")
+    ));
     out.push_str("\n\n");
     if report.findings.is_empty() {
-        out.push_str(&format!(
-            "No findings in {}, {}.\n",
-            plural(report.files, "file"),
-            plural(report.resources, "resource")
-        ));
+        out.push_str(&format!("No findings in {}.\n", summary.analyzed));
     } else {
-        out.push_str(&format!(
-            "Analyzed {}, {}.\n\n",
-            plural(report.files, "file"),
-            plural(report.resources, "resource")
-        ));
+        out.push_str(&format!("Analyzed {}.\n\n", summary.analyzed));
         out.push_str(&table(report));
         if with_details {
             out.push('\n');
@@ -47,12 +42,11 @@ fn render(report: &Report, with_details: bool) -> String {
             }
         }
     }
-    if !report.errors.is_empty() {
+    if let Some(inputs) = &summary.unreadable {
         out.truncate(out.trim_end().len());
         out.push_str(&format!(
-            "\n\n### Input errors\n\n{} could not be read or parsed; everything else was \
-             analyzed.\n\n",
-            plural(report.errors.len(), "input")
+            "\n\n### Input errors\n\n{inputs} could not be read or parsed; everything else was \
+             analyzed.\n\n"
         ));
         for error in &report.errors {
             let place = match (error.line, error.column) {
@@ -66,21 +60,6 @@ fn render(report: &Report, with_details: bool) -> String {
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
-}
-
-/// `## redshield: 5 findings (2 high, 2 medium, 1 low)`.
-fn heading(report: &Report) -> String {
-    if report.findings.is_empty() {
-        return "## redshield: no findings".to_string();
-    }
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
-    format!(
-        "## redshield: {} ({} high, {} medium, {} low)",
-        plural(report.findings.len(), "finding"),
-        count(Severity::High),
-        count(Severity::Medium),
-        count(Severity::Low)
-    )
 }
 
 /// The findings table (also what the GitHub step summary shows).
@@ -142,10 +121,6 @@ fn details(finding: &ReportFinding) -> String {
 /// The unified diff of the finding's fix, shown in its `<details>`.
 fn fix_diff(finding: &ReportFinding) -> Option<String> {
     finding.fix_outcome.as_ref()?.diff.as_ref().ok().cloned()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Escapes text for a table cell: `|` would end the cell, a newline the row.

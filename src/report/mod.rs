@@ -10,7 +10,10 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+use crate::fix::apply::Census;
+use crate::fix::{FixOutcome, Fixable};
 use crate::ir::{Diagnostic, Location, SourceMap, Span};
+use crate::model::FixIntent;
 use crate::rules::{Finding, Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
@@ -30,8 +33,8 @@ pub struct ReportFinding {
     /// Set when an inline suppression covers the finding: the suppression's reason, if any.
     pub suppressed: Option<Option<String>>,
     /// The rule's fix, in model terms.
-    pub fix: Option<crate::model::FixIntent>,
-    /// The fix as a description and a diff (or why there is none), once computed.
+    pub fix: Option<FixIntent>,
+    /// The fix as a description and a diff (or why there is none).
     pub fix_outcome: Option<crate::fix::FixOutcome>,
 }
 
@@ -42,6 +45,36 @@ pub struct Collected {
     pub threshold: Severity,
     /// The reason of the suppression that covers it (outer Some: suppressed).
     pub suppressed: Option<Option<String>>,
+}
+
+/// What a run comes to, in the words every human format (text, github, markdown) uses for its
+/// summary line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// `5 findings (2 high, 2 medium, 1 low)`; None without findings.
+    pub findings: Option<String>,
+    /// What was analyzed: `3 files, 41 resources`.
+    pub analyzed: String,
+    /// `2 inputs` when inputs could not be read or parsed.
+    pub unreadable: Option<String>,
+    /// Findings not shown: `1 suppressed inline`, `2 in the baseline`, `1 baseline entries
+    /// gone`.
+    pub quiet: Vec<String>,
+}
+
+impl Summary {
+    /// `in 3 files, 41 resources`, with `; 2 inputs could not be read or parsed` when so.
+    pub fn scope(&self) -> String {
+        match &self.unreadable {
+            None => format!("in {}", self.analyzed),
+            Some(inputs) => format!("in {}; {inputs} could not be read or parsed", self.analyzed),
+        }
+    }
+}
+
+/// `1 finding`, `2 findings`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A baseline entry that no longer matches a finding.
@@ -75,7 +108,8 @@ pub struct Report {
 impl Report {
     /// Resolves, merges and orders findings. Findings of one rule at one place (one CIDR
     /// shared by several instances or warehouses) are reported once, with the others' related
-    /// locations merged in.
+    /// locations merged in; `fix_outcome` gives each reported finding's fix its outcome
+    /// ([`crate::fix::outcome`]).
     pub fn new(
         findings: Vec<Collected>,
         mut errors: Vec<Diagnostic>,
@@ -83,6 +117,7 @@ impl Report {
         files: usize,
         resources: usize,
         sources: &SourceMap,
+        fix_outcome: &dyn Fn(&FixIntent) -> FixOutcome,
     ) -> Report {
         let mut merged: Vec<ReportFinding> = Vec::new();
         let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
@@ -127,8 +162,8 @@ impl Report {
                 span: finding.span,
                 related,
                 suppressed,
+                fix_outcome: finding.fix.as_ref().map(fix_outcome),
                 fix: finding.fix,
-                fix_outcome: None,
             });
         }
         merged.sort_by(|a, b| {
@@ -150,11 +185,9 @@ impl Report {
         errors.sort_by(|a, b| {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
-        errors.dedup();
         warnings.sort_by(|a, b| {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
-        warnings.dedup();
         let (suppressed, findings): (Vec<ReportFinding>, Vec<ReportFinding>) =
             merged.into_iter().partition(|f| f.suppressed.is_some());
         Report {
@@ -168,6 +201,57 @@ impl Report {
             baseline_gone: Vec::new(),
             baseline_used: false,
         }
+    }
+
+    /// The counts the human formats summarize the run with.
+    pub fn summary(&self) -> Summary {
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        let findings = (!self.findings.is_empty()).then(|| {
+            format!(
+                "{} ({} high, {} medium, {} low)",
+                plural(self.findings.len(), "finding"),
+                count(Severity::High),
+                count(Severity::Medium),
+                count(Severity::Low)
+            )
+        });
+        let mut quiet = Vec::new();
+        if !self.suppressed.is_empty() {
+            quiet.push(format!("{} suppressed inline", self.suppressed.len()));
+        }
+        if self.baselined > 0 {
+            quiet.push(format!("{} in the baseline", self.baselined));
+        }
+        if !self.baseline_gone.is_empty() {
+            quiet.push(format!(
+                "{} baseline entries gone",
+                self.baseline_gone.len()
+            ));
+        }
+        Summary {
+            findings,
+            analyzed: format!(
+                "{}, {}",
+                plural(self.files, "file"),
+                plural(self.resources, "resource")
+            ),
+            unreadable: (!self.errors.is_empty()).then(|| plural(self.errors.len(), "input")),
+            quiet,
+        }
+    }
+
+    /// The findings as fixing sees them, in order.
+    pub fn fixables(&self) -> impl Iterator<Item = Fixable<'_>> {
+        self.findings.iter().map(|f| Fixable {
+            rule: f.rule.id,
+            address: &f.address,
+            intent: f.fix.as_ref(),
+        })
+    }
+
+    /// What proving a fix compares: the findings per rule and resource, and the errors.
+    pub fn census(&self) -> Census {
+        Census::new(self.fixables(), &self.errors)
     }
 
     /// 2 when any input could not be read or parsed, 1 when a finding is at or above the

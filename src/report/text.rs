@@ -141,45 +141,13 @@ fn plain_finding(finding: &super::ReportFinding) -> String {
 }
 
 fn summary_line(report: &Report) -> String {
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = if report.findings.is_empty() {
-        "No findings".to_string()
-    } else {
-        format!(
-            "Found {} ({} high, {} medium, {} low)",
-            plural(report.findings.len(), "finding"),
-            count(Severity::High),
-            count(Severity::Medium),
-            count(Severity::Low)
-        )
+    let summary = report.summary();
+    let mut line = match &summary.findings {
+        Some(findings) => format!("Found {findings} {}", summary.scope()),
+        None => format!("No findings {}", summary.scope()),
     };
-    line.push_str(&format!(
-        " in {}, {}",
-        plural(report.files, "file"),
-        plural(report.resources, "resource")
-    ));
-    if !report.errors.is_empty() {
-        line.push_str(&format!(
-            "; {} could not be read or parsed",
-            plural(report.errors.len(), "input")
-        ));
-    }
-    let mut quiet = Vec::new();
-    if !report.suppressed.is_empty() {
-        quiet.push(format!("{} suppressed inline", report.suppressed.len()));
-    }
-    if report.baselined > 0 {
-        quiet.push(format!("{} in the baseline", report.baselined));
-    }
-    if !report.baseline_gone.is_empty() {
-        quiet.push(format!(
-            "{} baseline entries gone",
-            report.baseline_gone.len()
-        ));
-    }
-    if !quiet.is_empty() {
-        line.push_str(&format!(" ({})", quiet.join(", ")));
+    if !summary.quiet.is_empty() {
+        line.push_str(&format!(" ({})", summary.quiet.join(", ")));
     }
     line.push_str(".\n");
     line

@@ -5,6 +5,7 @@ use super::AdaptOptions;
 use super::access::ClusterIndex;
 use super::resolve::{Resolver, Target};
 use super::schema::{Direction, FlowLogTarget, RouteFields, RuleFields, Schema};
+use crate::ir::region::UnitRegion;
 use crate::ir::{Mode, Node, Resource, Unit, Value};
 use crate::model::defaults;
 use crate::model::{
@@ -101,7 +102,7 @@ pub(super) fn items<'a>(node: &'a Node, name: &str) -> Option<&'a [Node]> {
 
 /// Builds the model of one unit with the family's names.
 pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOptions) -> Model {
-    let region = unit_region(unit, options);
+    let region = &options.region;
     let mut a = Adapter {
         unit,
         s: schema,
@@ -121,7 +122,7 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
         role_of: HashMap::new(),
         bucket_of: HashMap::new(),
         role_names: HashMap::new(),
-        region_text: match &region {
+        region_text: match region {
             UnitRegion::Written(name, _) | UnitRegion::Given(name) => name.clone(),
             UnitRegion::Unknown => crate::ir::region::STACK_REGION.to_string(),
         },
@@ -143,7 +144,7 @@ pub(super) fn adapt_with(unit: &Unit, schema: &'static Schema, options: &AdaptOp
     a.buckets();
     a.roles();
     a.trails();
-    a.warehouses(&region);
+    a.warehouses(region);
     a.flow_logs();
     a.model.conditional = unit
         .resources
@@ -1150,14 +1151,6 @@ impl<'a> Adapter<'a> {
     }
 }
 
-/// The region of a unit's resources: written in the source (a provider block, a plan's
-/// provider configuration), else given (`--region`, the configuration file), else unknown.
-enum UnitRegion {
-    Written(String, crate::ir::Span),
-    Given(String),
-    Unknown,
-}
-
 impl UnitRegion {
     /// The region as a value of the resource `res` (reported at the resource unless written).
     fn of(&self, res: &Resource) -> Val<String> {
@@ -1166,19 +1159,6 @@ impl UnitRegion {
             UnitRegion::Given(name) => Val::default(name.clone(), res.span),
             UnitRegion::Unknown => Val::unknown(res.span),
         }
-    }
-}
-
-fn unit_region(unit: &Unit, options: &AdaptOptions) -> UnitRegion {
-    let written = unit
-        .settings
-        .provider_region
-        .as_ref()
-        .and_then(|n| Some((n.as_str().filter(|r| !r.is_empty())?, n.span)));
-    match (written, &options.fallback_region) {
-        (Some((name, span)), _) => UnitRegion::Written(name.to_string(), span),
-        (None, Some(name)) => UnitRegion::Given(name.clone()),
-        (None, None) => UnitRegion::Unknown,
     }
 }
 

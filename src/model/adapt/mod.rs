@@ -9,14 +9,14 @@ mod schema;
 mod terraform;
 
 use super::Model;
+use crate::ir::region::UnitRegion;
 use crate::ir::{Family, Unit};
 
 /// What the adapter needs besides the IR.
 #[derive(Debug, Clone)]
 pub struct AdaptOptions {
-    /// The region where the source does not say (`--region`, then the configuration's);
-    /// without one, the region is unknown.
-    pub fallback_region: Option<String>,
+    /// The unit's region, decided by the caller ([`UnitRegion::decide`]).
+    pub region: UnitRegion,
 }
 
 /// Builds the model of one unit with its family's adapter.
