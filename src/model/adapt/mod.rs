@@ -3,10 +3,13 @@
 mod access;
 mod cloudformation;
 mod engine;
+mod firewall;
+mod network;
 mod policy;
 mod resolve;
 mod schema;
 mod terraform;
+mod warehouse;
 
 use super::Model;
 use crate::ir::region::UnitRegion;
