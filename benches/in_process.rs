@@ -141,6 +141,8 @@ fn model_and_rules(c: &mut Criterion) {
         s3_ranges: Arc::new(S3Ranges::embedded()),
         allowed_cidrs: Some(vec!["10.0.0.0/8".parse().unwrap()]),
         require_dedicated_tenancy: true,
+        require_customer_managed_keys: true,
+        min_snapshot_retention_days: None,
         trusted_services: Vec::new(),
         strict: false,
     };

@@ -19,6 +19,10 @@ pub struct Config {
     pub trusted_services: Option<Vec<String>>,
     /// Enables RS111.
     pub require_dedicated_tenancy: Option<bool>,
+    /// Enables RS402: clusters and Serverless namespaces must name a customer-managed KMS key.
+    pub require_customer_managed_keys: Option<bool>,
+    /// The fewest days of automated snapshots RS403 accepts (default 7).
+    pub min_snapshot_retention_days: Option<i64>,
     /// Rule IDs or prefixes to run (default: all except opt-in rules).
     pub select: Option<Vec<String>>,
     /// Rule IDs or prefixes not to run.

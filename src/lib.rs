@@ -152,6 +152,15 @@ impl RuleSettings {
             s3_ranges: s3_ranges.clone(),
             allowed_cidrs,
             require_dedicated_tenancy: cfg.require_dedicated_tenancy.unwrap_or(false),
+            require_customer_managed_keys: cfg.require_customer_managed_keys.unwrap_or(false),
+            min_snapshot_retention_days: match cfg.min_snapshot_retention_days {
+                Some(days) if !(1..=35).contains(&days) => {
+                    return Err(format!(
+                        "min_snapshot_retention_days: {days} is not between 1 and 35 (the days AWS keeps automated snapshots)"
+                    ));
+                }
+                days => days,
+            },
             trusted_services: cfg.trusted_services.clone().unwrap_or_default(),
             strict: settings.strict || cfg.strict.unwrap_or(false),
         };

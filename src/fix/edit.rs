@@ -69,6 +69,7 @@ pub fn describe(intent: &FixIntent) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        FixIntent::Noted { fix, note } => format!("{} ({note})", describe(fix)),
         FixIntent::All(parts) => match parts.as_slice() {
             [] => "nothing".into(),
             [only] => describe(only),
@@ -97,6 +98,7 @@ fn plain(value: &FixValue) -> String {
 pub fn target_file(intent: &FixIntent) -> Option<FileId> {
     match intent {
         FixIntent::All(parts) => parts.first().and_then(target_file),
+        FixIntent::Noted { fix, .. } => target_file(fix),
         FixIntent::Replace { span, .. } | FixIntent::ReplaceElement { span, .. } => Some(span.file),
         FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => {
             Some(site.owner.file)
@@ -106,6 +108,9 @@ pub fn target_file(intent: &FixIntent) -> Option<FileId> {
 }
 
 pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, String> {
+    if let FixIntent::Noted { fix, .. } = intent {
+        return edits(fix, sources);
+    }
     if let FixIntent::All(parts) = intent {
         // Insertions at one place go together, in order.
         let mut out: Vec<Edit> = Vec::new();
@@ -154,7 +159,7 @@ pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, Strin
         } => vec![add_resource(
             text, *header, *body, kind, name, fields, syntax,
         )?],
-        FixIntent::All(_) => return Err("nested fixes".into()),
+        FixIntent::All(_) | FixIntent::Noted { .. } => return Err("nested fixes".into()),
     };
     // Files with Windows line endings keep them in what is added.
     let crlf = sources.has_crlf(file);

@@ -81,6 +81,62 @@ pub fn cluster_publicly_accessible(family: Family, aws_constraints: &[String]) -
     }
 }
 
+/// `encrypted` / `Encrypted` of a provisioned cluster that does not set it.
+///
+/// AWS encrypts new clusters by default since January 2025 ("Amazon Redshift database
+/// encryption": "your database is encrypted by default"; CreateCluster `Encrypted`). Terraform:
+/// the AWS provider's schema defaults `encrypted` to false up to 5.x (a 5.100 plan shows
+/// `"encrypted": false` for a cluster that does not set it) and to true from 6.0 (provider
+/// changelog: "The default value of `encrypted` is now `true` to match the AWS API"); a 5.x
+/// configuration leaving it unset then wants an unencrypted cluster, and shows a permanent
+/// diff against an encrypted one. So: False when some version below 6.0 is admitted (or there
+/// is no constraint), True when only 6.0 and later are. CloudFormation: the API default, true.
+pub fn cluster_encrypted(family: Family, aws_constraints: &[String]) -> Truth {
+    match family {
+        Family::CloudFormation => Truth::True,
+        Family::Terraform => !admits_version_below(aws_constraints, &Version::new(6, 0, 0)),
+    }
+}
+
+/// A Serverless namespace's data is always encrypted at rest (with an AWS-owned key unless a
+/// customer-managed one is named): "Data encryption in Amazon Redshift Serverless".
+pub const NAMESPACE_ENCRYPTED: bool = true;
+
+/// `automated_snapshot_retention_period` / `AutomatedSnapshotRetentionPeriod` when unset: 1 day
+/// (Terraform schema default, shown as `1` in a 5.100 plan; CreateCluster API and CloudFormation
+/// default 1).
+pub const SNAPSHOT_RETENTION_DAYS: i64 = 1;
+
+/// The fewest days of automated snapshots a cluster should keep unless configured otherwise:
+/// Security Hub Redshift.3's `MinRetentionPeriod` parameter default, 7.
+pub const MIN_SNAPSHOT_RETENTION_DAYS: i64 = 7;
+
+/// `allow_version_upgrade` / `AllowVersionUpgrade` when unset: true (Terraform schema default,
+/// shown as `true` in a 5.100 plan; CreateCluster API default true).
+pub const ALLOW_VERSION_UPGRADE: bool = true;
+
+/// The database a cluster or namespace creates when none is named: `dev` (CreateCluster
+/// `DBName`: "Default: dev"; CreateNamespace `dbName`; Terraform `database_name` and `db_name`
+/// are computed from it).
+pub const DEFAULT_DATABASE_NAME: &str = "dev";
+
+/// The admin user names AWS proposes, which Security Hub flags: `awsuser` for a provisioned
+/// cluster (Redshift.8) and `admin` for a Serverless namespace (RedshiftServerless.5).
+pub fn default_admin_username(kind: WarehouseKind) -> &'static str {
+    match kind {
+        WarehouseKind::Cluster => "awsuser",
+        WarehouseKind::Workgroup => "admin",
+    }
+}
+
+/// The `kms_key_id` / `KmsKeyId` value the Redshift Serverless API reports for a namespace
+/// encrypted with an AWS-owned key: no customer-managed key.
+pub const AWS_OWNED_KMS_KEY: &str = "AWS_OWNED_KMS_KEY";
+
+/// The logs a Serverless namespace must export for Security Hub RedshiftServerless.6 (user
+/// and connection logs).
+pub const REQUIRED_SERVERLESS_LOG_EXPORTS: [&str; 2] = ["userlog", "connectionlog"];
+
 // ---- AWS facts rules judge against ----
 
 /// How many subnets, in how many Availability Zones, a warehouse needs.

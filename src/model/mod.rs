@@ -113,6 +113,19 @@ pub enum FixIntent {
     },
     /// Several changes that together remove the finding.
     All(Vec<FixIntent>),
+    /// A change with what the user must know before making it, said in its description
+    /// (turning enhanced VPC routing on needs a path to S3).
+    Noted { fix: Box<FixIntent>, note: String },
+}
+
+impl FixIntent {
+    /// The same change, described with `note`.
+    pub fn noted(self, note: impl Into<String>) -> FixIntent {
+        FixIntent::Noted {
+            fix: Box::new(self),
+            note: note.into(),
+        }
+    }
 }
 
 impl<T> Val<T> {
@@ -279,6 +292,31 @@ pub struct Warehouse {
     pub dual_stack: Val<bool>,
     /// Provisioned only: audit logging to S3 or CloudWatch is configured.
     pub audit_logging: Val<bool>,
+    /// Its posture settings: a cluster's own, a workgroup's read from its namespace.
+    pub posture: Posture,
+}
+
+/// The settings of a warehouse that Security Hub and checkov judge beside its network: for a
+/// cluster, its own; for a workgroup, its namespace's (unknown, at the workgroup's namespace
+/// name, when the namespace is not in scope). Settings a kind does not have are unknown there
+/// (rules judge each kind only on what it has).
+#[derive(Debug, Clone)]
+pub struct Posture {
+    /// Data encrypted at rest (provisioned: `encrypted`; a namespace always is).
+    pub encrypted: Val<bool>,
+    /// A customer-managed KMS key is named (`kms_key_id`).
+    pub customer_managed_key: Val<bool>,
+    /// Provisioned: how many days automated snapshots are kept (0: none are taken).
+    pub snapshot_retention: Val<i64>,
+    /// Provisioned: major version upgrades are applied in the maintenance window.
+    pub allow_version_upgrade: Val<bool>,
+    /// The admin user's name; None when none is named (a restored cluster, a namespace
+    /// without an admin user).
+    pub admin_username: Val<Option<String>>,
+    /// The name of the database created with the warehouse.
+    pub database_name: Val<String>,
+    /// Serverless: the logs the namespace exports.
+    pub log_exports: Val<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]

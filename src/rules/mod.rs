@@ -45,6 +45,7 @@ mod rs108_nacl_blocks_s3;
 mod rs109_ssl_not_required;
 mod rs110_vpc_flow_logs_missing;
 mod rs111_dedicated_tenancy;
+mod rs112_enhanced_vpc_routing_disabled;
 mod rs201_bucket_policy_vpce_only;
 mod rs202_role_trust_not_redshift;
 mod rs203_presigned_urls_blocked;
@@ -69,6 +70,7 @@ pub static ALL: &[&Rule] = &[
     &rs109_ssl_not_required::RULE,
     &rs110_vpc_flow_logs_missing::RULE,
     &rs111_dedicated_tenancy::RULE,
+    &rs112_enhanced_vpc_routing_disabled::RULE,
     &rs201_bucket_policy_vpce_only::RULE,
     &rs202_role_trust_not_redshift::RULE,
     &rs203_presigned_urls_blocked::RULE,
@@ -188,6 +190,11 @@ pub struct RuleConfig {
     pub allowed_cidrs: Option<Vec<IpNet>>,
     /// Enables RS111.
     pub require_dedicated_tenancy: bool,
+    /// Enables RS402.
+    pub require_customer_managed_keys: bool,
+    /// The fewest days of automated snapshots RS403 accepts; None: the default
+    /// (`model::defaults::MIN_SNAPSHOT_RETENTION_DAYS`).
+    pub min_snapshot_retention_days: Option<i64>,
     /// Extra service principals RS202 accepts.
     pub trusted_services: Vec<String>,
     /// `--strict`: also report what breaks a rule unless an unknown value turns out well.

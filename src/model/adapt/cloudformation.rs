@@ -1,8 +1,8 @@
 //! The CloudFormation adapter's names: `AWS::*` resource types and their properties.
 
 use super::schema::{
-    Direction, FlowLogTarget, Lit, NaclFields, RolePolicy, RouteFields, RuleFields, Schema,
-    StandaloneRule, TrailFields,
+    Direction, FlowLogTarget, Lit, NaclFields, PostureFields, RolePolicy, RouteFields, RuleFields,
+    Schema, StandaloneRule, TrailFields,
 };
 use crate::model::RouteTarget;
 
@@ -167,6 +167,24 @@ pub(crate) static CLOUDFORMATION: Schema = Schema {
     ),
     workgroup_namespace: "NamespaceName",
     workgroup_evr: "EnhancedVpcRouting",
+    cluster_posture: &PostureFields {
+        encrypted: Some("Encrypted"),
+        kms_key: "KmsKeyId",
+        snapshot_retention: Some("AutomatedSnapshotRetentionPeriod"),
+        allow_version_upgrade: Some("AllowVersionUpgrade"),
+        admin_username: "MasterUsername",
+        database_name: "DBName",
+        log_exports: None,
+    },
+    namespace_posture: &PostureFields {
+        encrypted: None,
+        kms_key: "KmsKeyId",
+        snapshot_retention: None,
+        allow_version_upgrade: None,
+        admin_username: "AdminUsername",
+        database_name: "DbName",
+        log_exports: Some("LogExports"),
+    },
     bucket: "AWS::S3::Bucket",
     bucket_name: "BucketName",
     bucket_arn_attrs: &["Arn"],

@@ -134,6 +134,18 @@ impl Lit {
     }
 }
 
+/// Where a cluster or a Serverless namespace keeps its posture settings (encryption, snapshots,
+/// upgrades, the admin user, the database, logs). A field the kind does not have is None.
+pub(crate) struct PostureFields {
+    pub encrypted: Option<&'static str>,
+    pub kms_key: &'static str,
+    pub snapshot_retention: Option<&'static str>,
+    pub allow_version_upgrade: Option<&'static str>,
+    pub admin_username: &'static str,
+    pub database_name: &'static str,
+    pub log_exports: Option<&'static str>,
+}
+
 pub(crate) struct Schema {
     /// The data source that answers the provider's region (`data.aws_region.x.name`), the
     /// attributes that hold it, and the arguments that ask for another region instead.
@@ -236,6 +248,9 @@ pub(crate) struct Schema {
     pub namespace: (&'static str, &'static str, &'static [&'static str]),
     pub workgroup_namespace: &'static str,
     pub workgroup_evr: &'static str,
+    /// Posture settings of a cluster and of a Serverless namespace.
+    pub cluster_posture: &'static PostureFields,
+    pub namespace_posture: &'static PostureFields,
 
     pub bucket: &'static str,
     pub bucket_name: &'static str,

@@ -2,8 +2,8 @@
 //! arguments.
 
 use super::schema::{
-    Direction, FlowLogTarget, Lit, NaclFields, PolicyAttachment, RolePolicy, RouteFields,
-    RuleFields, Schema, StandaloneRule, TrailFields,
+    Direction, FlowLogTarget, Lit, NaclFields, PolicyAttachment, PostureFields, RolePolicy,
+    RouteFields, RuleFields, Schema, StandaloneRule, TrailFields,
 };
 use crate::model::RouteTarget;
 
@@ -202,6 +202,24 @@ pub(crate) static TERRAFORM: Schema = Schema {
     ),
     workgroup_namespace: "namespace_name",
     workgroup_evr: "enhanced_vpc_routing",
+    cluster_posture: &PostureFields {
+        encrypted: Some("encrypted"),
+        kms_key: "kms_key_id",
+        snapshot_retention: Some("automated_snapshot_retention_period"),
+        allow_version_upgrade: Some("allow_version_upgrade"),
+        admin_username: "master_username",
+        database_name: "database_name",
+        log_exports: None,
+    },
+    namespace_posture: &PostureFields {
+        encrypted: None,
+        kms_key: "kms_key_id",
+        snapshot_retention: None,
+        allow_version_upgrade: None,
+        admin_username: "admin_username",
+        database_name: "db_name",
+        log_exports: Some("log_exports"),
+    },
     bucket: "aws_s3_bucket",
     bucket_name: "bucket",
     bucket_arn_attrs: &["arn"],

@@ -3,12 +3,13 @@
 
 use super::engine::{Adapter, Arena, items, meta, present};
 use super::resolve::{Resolver, Target};
+use super::schema::PostureFields;
 use crate::ir::region::UnitRegion;
 use crate::ir::{Node, Resource, Value};
 use crate::model::defaults;
 use crate::model::{
-    FieldSite, FixIntent, FixValue, Link, Origin, ParameterGroup, ParameterGroupChoice, Span,
-    SubnetGroup, Truth, Val, Warehouse, WarehouseKind,
+    FieldSite, FixIntent, FixValue, Link, Origin, ParameterGroup, ParameterGroupChoice, Posture,
+    Span, SubnetGroup, Truth, Val, Warehouse, WarehouseKind,
 };
 use std::collections::HashMap;
 
@@ -245,6 +246,7 @@ impl<'a> Adapter<'a> {
                         ),
                         dual_stack: self.dual_stack(res),
                         audit_logging: self.audit_logging(idx, res),
+                        posture: self.cluster_posture(res),
                     }
                 }
                 WarehouseKind::Workgroup => Warehouse {
@@ -274,6 +276,7 @@ impl<'a> Adapter<'a> {
                     dual_stack: self.dual_stack(res),
                     // Audit logging is judged for provisioned clusters only.
                     audit_logging: Val::unknown(res.span),
+                    posture: self.workgroup_posture(res),
                 },
             };
             self.model.warehouses.push(warehouse);
@@ -393,9 +396,18 @@ impl<'a> Adapter<'a> {
 
     /// A workgroup's roles: those of the namespace it names.
     fn workgroup_roles(&self, res: &'a Resource) -> Val<Vec<Link>> {
-        let (ns_kind, _, ns_roles) = self.s.namespace;
+        match self.workgroup_namespace(res) {
+            Ok(ns) => self.roles_in(ns, self.s.namespace.2),
+            Err(span) => Val::unknown(span),
+        }
+    }
+
+    /// The namespace resource a workgroup names, or where it names one that is not in scope
+    /// (or names none).
+    fn workgroup_namespace(&self, res: &'a Resource) -> Result<&'a Resource, Span> {
+        let ns_kind = self.s.namespace.0;
         let Some(node) = present(&res.body, self.s.workgroup_namespace) else {
-            return Val::unknown(res.span);
+            return Err(res.span);
         };
         let namespace = match self.r.follow(node) {
             Target::Resource(idx, _) => self.r.resources.get(idx).filter(|r| r.kind == ns_kind),
@@ -405,9 +417,125 @@ impl<'a> Adapter<'a> {
                 .and_then(|&idx| self.unit.resources.get(idx)),
             Target::Unknown => None,
         };
-        match namespace {
-            Some(ns) => self.roles_in(ns, ns_roles),
-            None => Val::unknown(node.span),
+        namespace.ok_or(node.span)
+    }
+
+    /// A cluster's posture settings, with their defaults.
+    fn cluster_posture(&self, res: &'a Resource) -> Posture {
+        let f = self.s.cluster_posture;
+        let constraints = &self.unit.settings.aws_provider_constraints;
+        let encrypted = match f.encrypted {
+            Some(field) => self.attr(
+                res,
+                field,
+                |n| self.r.bool(n),
+                || match defaults::cluster_encrypted(res.family, constraints) {
+                    Truth::True => Val::default(true, res.span),
+                    Truth::False => Val::default(false, res.span),
+                    Truth::Unknown => Val {
+                        value: None,
+                        span: res.span,
+                        origin: Origin::Default,
+                        field: None,
+                    },
+                },
+            ),
+            None => Val::unknown(res.span),
+        };
+        let snapshot_retention = match f.snapshot_retention {
+            Some(field) => self.attr(
+                res,
+                field,
+                |n| {
+                    self.r
+                        .number(n)
+                        .filter(|d| d.fract() == 0.0)
+                        .map(|d| d as i64)
+                },
+                || Val::default(defaults::SNAPSHOT_RETENTION_DAYS, res.span),
+            ),
+            None => Val::unknown(res.span),
+        };
+        let allow_version_upgrade = match f.allow_version_upgrade {
+            Some(field) => self.flag(res, field, defaults::ALLOW_VERSION_UPGRADE),
+            None => Val::unknown(res.span),
+        };
+        Posture {
+            encrypted,
+            snapshot_retention,
+            allow_version_upgrade,
+            ..self.shared_posture(res, f)
+        }
+    }
+
+    /// A workgroup's posture settings: its namespace's, unknown when that is not in scope.
+    fn workgroup_posture(&self, res: &'a Resource) -> Posture {
+        let f = self.s.namespace_posture;
+        match self.workgroup_namespace(res) {
+            Ok(ns) => Posture {
+                encrypted: Val::default(defaults::NAMESPACE_ENCRYPTED, ns.span),
+                log_exports: match f.log_exports {
+                    Some(field) => self.attr(
+                        ns,
+                        field,
+                        |n| {
+                            self.r
+                                .list(n)?
+                                .into_iter()
+                                .map(|e| self.r.string(e).map(str::to_string))
+                                .collect()
+                        },
+                        || Val::default(Vec::new(), ns.span),
+                    ),
+                    None => Val::unknown(ns.span),
+                },
+                ..self.shared_posture(ns, f)
+            },
+            Err(span) => Posture {
+                encrypted: Val::default(defaults::NAMESPACE_ENCRYPTED, span),
+                customer_managed_key: Val::unknown(span),
+                snapshot_retention: Val::unknown(span),
+                allow_version_upgrade: Val::unknown(span),
+                admin_username: Val::unknown(span),
+                database_name: Val::unknown(span),
+                log_exports: Val::unknown(span),
+            },
+        }
+    }
+
+    /// The settings clusters and namespaces share; the others unknown.
+    fn shared_posture(&self, res: &'a Resource, f: &'static PostureFields) -> Posture {
+        let customer_managed_key = self.attr(
+            res,
+            f.kms_key,
+            |n| match self.r.follow(n) {
+                // A key resource in scope is one the customer manages.
+                Target::Resource(..) => Some(true),
+                Target::Value(v) => v.as_str().map(|k| k != defaults::AWS_OWNED_KMS_KEY),
+                Target::Unknown => None,
+            },
+            || Val::default(false, res.span),
+        );
+        let admin_username = self.attr(
+            res,
+            f.admin_username,
+            |n| self.r.string(n).map(|u| Some(u.to_string())),
+            || Val::default(None, res.span),
+        );
+        let database_name = self.attr(
+            res,
+            f.database_name,
+            |n| self.r.string(n).map(str::to_string),
+            || Val::default(defaults::DEFAULT_DATABASE_NAME.to_string(), res.span),
+        );
+        Posture {
+            encrypted: Val::unknown(res.span),
+            customer_managed_key,
+            snapshot_retention: Val::unknown(res.span),
+            allow_version_upgrade: Val::unknown(res.span),
+            admin_username,
+            database_name,
+            log_exports: Val::unknown(res.span),
         }
     }
 

@@ -29,6 +29,7 @@ resource "aws_redshift_cluster" "analytics" {
   node_type                 = "ra3.xlplus"
   cluster_subnet_group_name = "analytics-private"
   vpc_security_group_ids    = [aws_security_group.redshift.id]
+  enhanced_vpc_routing      = true
 }
 
 resource "aws_redshift_logging" "analytics" {

@@ -55,6 +55,7 @@ resource "aws_redshift_cluster" "main" { # expect: RS104
   master_username              = var.admin_username
   manage_master_password       = true
   encrypted                    = true
+  enhanced_vpc_routing         = true
   cluster_subnet_group_name    = aws_redshift_subnet_group.main.name
   vpc_security_group_ids       = [aws_security_group.redshift.id]
   cluster_parameter_group_name = aws_redshift_parameter_group.main.name

@@ -1,0 +1,16 @@
+# RS112 fires: the cluster turns enhanced VPC routing off, so COPY and UNLOAD traffic leaves
+# the VPC.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier     = "analytics"
+  node_type              = "ra3.xlplus"
+  skip_final_snapshot    = true
+  database_name          = "analytics"
+  master_username        = "analytics_admin"
+  manage_master_password = true
+  enhanced_vpc_routing   = true  # expect: RS112
+}

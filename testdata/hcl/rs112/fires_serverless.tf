@@ -1,0 +1,19 @@
+# RS112 fires: the workgroup turns enhanced VPC routing off (Security Hub
+# RedshiftServerless.1).
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshiftserverless_namespace" "analytics" {
+  namespace_name        = "analytics"
+  db_name               = "analytics"
+  admin_username        = "analytics_admin"
+  manage_admin_password = true
+}
+
+resource "aws_redshiftserverless_workgroup" "analytics" {
+  namespace_name = aws_redshiftserverless_namespace.analytics.namespace_name
+  workgroup_name = "analytics"
+  enhanced_vpc_routing = false  # expect: RS112
+}

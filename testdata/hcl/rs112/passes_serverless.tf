@@ -1,0 +1,18 @@
+# RS112 passes: the workgroup routes COPY and UNLOAD through the VPC.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshiftserverless_namespace" "analytics" {
+  namespace_name        = "analytics"
+  db_name               = "analytics"
+  admin_username        = "analytics_admin"
+  manage_admin_password = true
+}
+
+resource "aws_redshiftserverless_workgroup" "analytics" {
+  namespace_name = aws_redshiftserverless_namespace.analytics.namespace_name
+  workgroup_name = "analytics"
+  enhanced_vpc_routing = true
+}

@@ -1,0 +1,20 @@
+# RS112 with --strict: enhanced_vpc_routing comes from a variable without a value, so whether
+# it is off is unknown.
+
+variable "evr" {
+  type = bool
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier     = "analytics"
+  node_type              = "ra3.xlplus"
+  skip_final_snapshot    = true
+  database_name          = "analytics"
+  master_username        = "analytics_admin"
+  manage_master_password = true
+  enhanced_vpc_routing   = var.evr  # expect: RS112
+}
