@@ -220,7 +220,7 @@ fn check_fixed_twin(
     }
 }
 
-per_rule!(check; [hcl, cfn]; rs104, rs105, rs108, rs109, rs112, rs202, rs203, rs206);
+per_rule!(check; [hcl, cfn]; rs104, rs105, rs108, rs109, rs112, rs202, rs203, rs206, rs401, rs403, rs404, rs408);
 
 #[test]
 fn every_fixable_rule_has_its_generated_tests() {

@@ -1096,3 +1096,24 @@ fn tokens(text: &str) -> Vec<Token> {
     }
     out
 }
+
+/// `docs/compatibility.md` maps Security Hub's and checkov's Redshift checks to rules: every
+/// rule it names exists, and every rule is named (covering a peer check, or listed as having
+/// none).
+#[test]
+fn the_compatibility_table_names_every_rule_and_only_rules() {
+    let text = std::fs::read_to_string("docs/compatibility.md").unwrap();
+    let named: std::collections::BTreeSet<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            w.len() == 5 && w.starts_with("RS") && w[2..].chars().all(|c| c.is_ascii_digit())
+        })
+        .map(str::to_string)
+        .collect();
+    let registry: std::collections::BTreeSet<String> =
+        rules::ALL.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(
+        named, registry,
+        "docs/compatibility.md and rules::ALL disagree"
+    );
+}

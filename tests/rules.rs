@@ -25,7 +25,8 @@ const MARKED: [(&str, &[&str]); 2] = [("hcl", &["tf"]), ("cfn", &["yaml", "yml"]
 
 per_rule!(check; [hcl, cfn, plan, tfjson, docs];
     rs101, rs102, rs103, rs104, rs105, rs106, rs107, rs108, rs109, rs110, rs111, rs112,
-    rs201, rs202, rs203, rs204, rs205, rs206, rs301, rs302, rs303);
+    rs201, rs202, rs203, rs204, rs205, rs206, rs301, rs302, rs303,
+    rs401, rs402, rs403, rs404, rs405, rs406, rs408);
 
 /// One rule's cases in one format (`docs`: the examples in its documentation); fails with
 /// every problem found.
@@ -566,7 +567,7 @@ fn doc_examples_fire_as_they_say(rule: &'static Rule) -> Vec<String> {
                 // Opt-in rules are enabled the way their docs say.
                 std::fs::write(
                     dir.path().join("redshield.toml"),
-                    "allowed_cidrs = [\"10.0.0.0/8\"]\nrequire_dedicated_tenancy = true\n",
+                    "allowed_cidrs = [\"10.0.0.0/8\"]\nrequire_dedicated_tenancy = true\nrequire_customer_managed_keys = true\n",
                 )
                 .unwrap();
                 let settings = Settings {

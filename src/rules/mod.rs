@@ -55,6 +55,13 @@ mod rs206_egress_blocks_aws_endpoints;
 mod rs301_spectrum_bucket_no_access_logs;
 mod rs302_spectrum_bucket_no_data_events;
 mod rs303_audit_logging_disabled;
+mod rs401_encryption_at_rest_disabled;
+mod rs402_kms_key_not_customer_managed;
+mod rs403_automated_snapshots_disabled;
+mod rs404_major_version_upgrade_disabled;
+mod rs405_default_admin_username;
+mod rs406_default_database_name;
+mod rs408_serverless_logs_not_exported;
 mod toolkit;
 
 /// Every rule, sorted by ID.
@@ -80,6 +87,13 @@ pub static ALL: &[&Rule] = &[
     &rs301_spectrum_bucket_no_access_logs::RULE,
     &rs302_spectrum_bucket_no_data_events::RULE,
     &rs303_audit_logging_disabled::RULE,
+    &rs401_encryption_at_rest_disabled::RULE,
+    &rs402_kms_key_not_customer_managed::RULE,
+    &rs403_automated_snapshots_disabled::RULE,
+    &rs404_major_version_upgrade_disabled::RULE,
+    &rs405_default_admin_username::RULE,
+    &rs406_default_database_name::RULE,
+    &rs408_serverless_logs_not_exported::RULE,
 ];
 
 /// Looks a rule up by ID, case-insensitively.

@@ -83,7 +83,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set it to true. The fix's description says that COPY and UNLOAD then need a path to S3
-    /// and the catalog in the VPC (RS205, RS204).
+    /// and the catalog in the VPC (RS205, RS204); where the warehouse's subnets are known to
+    /// have no path to S3 (or, with a Spectrum role, to the Glue catalog), there is no fix: it
+    /// would break COPY and UNLOAD until one is added.
     id: "RS112",
     name: "enhanced-vpc-routing-disabled",
     severity: Medium,
@@ -114,7 +116,13 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         } else {
             format!("{noun} {address} turns {field} off: COPY and UNLOAD traffic leaves the VPC")
         };
-        let fix = (off == Truth::True)
+        // Turning it on where the subnets are known to have no path to S3 (or, for Spectrum,
+        // to the catalog) would break COPY and UNLOAD: no fix until there is one (RS205, RS204
+        // then say what is missing).
+        let breaks = model.s3_path(warehouse).is_false()
+            || (!model.spectrum_roles(warehouse).is_empty()
+                && model.catalog_path(warehouse).is_false());
+        let fix = (off == Truth::True && !breaks)
             .then(|| value.set_to("false", FixValue::Bool(true)))
             .flatten()
             .map(|fix| {

@@ -40,6 +40,7 @@ trap 'rm -rf "$WORK"' EXIT
 HAND_EDITED=(
   "rs101/fires_legacy_security_groups"
   "rs104/passes_unset_v6"
+  "rs401/passes_unset_v6"
 )
 hand_edit_notes() {
   case $1 in
@@ -63,6 +64,17 @@ EOF
       resource_changes[].change.after and in planned_values...values
     - configuration.provider_config.aws.version_constraint: ">= 5.0.0" -> ">= 6.0.0"
       (Terraform writes ">= 6.0" normalised to ">= 6.0.0", as it does for ">= 4.0")
+    - aws_redshift_cluster.analytics: "encrypted": false -> true in the same two
+      places (provider 6.x defaults encrypted to true)
+EOF
+      ;;
+    rs401/passes_unset_v6) cat <<'EOF'
+  rs401/passes_unset_v6.json (planned with ">= 5.0" because only provider 5.100 is
+  installed; provider 6.x defaults encrypted to true). Edit the JSON:
+    - aws_redshift_cluster.analytics: "encrypted": false -> true and
+      "publicly_accessible": true -> false in resource_changes[].change.after and in
+      planned_values...values
+    - configuration.provider_config.aws.version_constraint: ">= 5.0.0" -> ">= 6.0.0"
 EOF
       ;;
   esac
@@ -95,7 +107,7 @@ prepare_case() {
         echo "prepare_case: data source not fully replaced in $id" >&2; exit 1
       fi
       ;;
-    rs104/passes_unset_v6)
+    rs104/passes_unset_v6 | rs401/passes_unset_v6)
       # ">= 6.0" cannot be met by the installed 5.100 plugin: relax it; the
       # JSON is then edited by hand (see hand_edit_notes).
       sed -i 's/version = ">= 6.0"/version = ">= 5.0"/' "$dir/main.tf"

@@ -22,4 +22,8 @@ resource "aws_redshift_cluster" "analytics" {
   node_type              = "ra3.xlplus"
   publicly_accessible    = true
   vpc_security_group_ids = [aws_security_group.redshift.id]
+  database_name          = "analytics"
+  encrypted              = true
+
+  automated_snapshot_retention_period = 7
 }

@@ -30,6 +30,9 @@ resource "aws_redshift_cluster" "analytics" {
   cluster_subnet_group_name = "analytics-private"
   vpc_security_group_ids    = [aws_security_group.redshift.id]
   enhanced_vpc_routing      = true
+  database_name             = "analytics"
+
+  automated_snapshot_retention_period = 7
 }
 
 resource "aws_redshift_logging" "analytics" {

@@ -56,6 +56,7 @@ resource "aws_redshift_cluster" "main" { # expect: RS104
   manage_master_password       = true
   encrypted                    = true
   enhanced_vpc_routing         = true
+  automated_snapshot_retention_period = 7
   cluster_subnet_group_name    = aws_redshift_subnet_group.main.name
   vpc_security_group_ids       = [aws_security_group.redshift.id]
   cluster_parameter_group_name = aws_redshift_parameter_group.main.name

@@ -1,0 +1,15 @@
+# RS401 fires (high): the cluster turns encryption at rest off.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier     = "analytics"
+  node_type              = "ra3.xlplus"
+  skip_final_snapshot    = true
+  database_name          = "analytics"
+  master_username        = "analytics_admin"
+  manage_master_password = true
+  encrypted              = true  # expect: RS401
+}

@@ -1,0 +1,15 @@
+# RS403 fires: automated snapshots are off (retention 0).
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier     = "analytics"
+  node_type              = "ra3.xlplus"
+  skip_final_snapshot    = true
+  database_name          = "analytics"
+  master_username        = "analytics_admin"
+  manage_master_password = true
+  automated_snapshot_retention_period = 0  # expect: RS403
+}

@@ -1,0 +1,19 @@
+# RS403 with --strict: the retention period comes from a variable without a value.
+
+variable "days" {
+  type = number
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshift_cluster" "analytics" {
+  cluster_identifier     = "analytics"
+  node_type              = "ra3.xlplus"
+  skip_final_snapshot    = true
+  database_name          = "analytics"
+  master_username        = "analytics_admin"
+  manage_master_password = true
+  automated_snapshot_retention_period = var.days  # expect: RS403
+}

@@ -1,0 +1,18 @@
+# RS408 passes: the namespace exports user and connection logs.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_redshiftserverless_namespace" "analytics" {
+  namespace_name        = "analytics"
+  db_name               = "analytics"
+  admin_username        = "analytics_admin"
+  manage_admin_password = true
+  log_exports           = ["userlog", "connectionlog", "useractivitylog"]
+}
+
+resource "aws_redshiftserverless_workgroup" "analytics" {
+  namespace_name = aws_redshiftserverless_namespace.analytics.namespace_name
+  workgroup_name = "analytics"
+}
