@@ -1,0 +1,308 @@
+//! The command line as CI runs it: failure thresholds apart from what is shown, several reports
+//! from one run, quiet output, excluded paths, and paths relative to the repository.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const EXAMPLE: &str = "testdata/examples/redshift-analytics";
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs redshield in `dir` with `env` set and GitHub's variables cleared.
+fn redshield_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_redshield"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_WORKSPACE")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run redshield")
+}
+
+fn redshield(args: &[&str]) -> Output {
+    redshield_env(&manifest_dir(), args, &[])
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+fn severities(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn fail_on_decides_the_exit_status_apart_from_what_is_shown() {
+    // The example has high, medium and low findings.
+    let all = redshield(&["check", "--format", "json", EXAMPLE]);
+    assert_eq!(all.status.code(), Some(1));
+    let shown = severities(&json_of(&all));
+    assert!(shown.iter().any(|s| s == "low"), "{shown:?}");
+    assert!(shown.iter().any(|s| s == "high"), "{shown:?}");
+
+    // Only the low RS110 is left: shown, but below --fail-on medium.
+    let low = redshield(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "RS110",
+        "--fail-on",
+        "medium",
+        EXAMPLE,
+    ]);
+    assert_eq!(low.status.code(), Some(0), "{}", stderr(&low));
+    assert_eq!(severities(&json_of(&low)), vec!["low"]);
+
+    // Severity names are case-insensitive; everything is still shown.
+    let high = redshield(&["check", "--format", "json", "--fail-on", "HIGH", EXAMPLE]);
+    assert_eq!(high.status.code(), Some(1));
+    assert_eq!(severities(&json_of(&high)), shown);
+    let shown_high = redshield(&["check", "--format", "json", "--severity", "High", EXAMPLE]);
+    assert_eq!(shown_high.status.code(), Some(1));
+    assert!(
+        severities(&json_of(&shown_high))
+            .iter()
+            .all(|s| s == "high")
+    );
+
+    // The SARIF log's invocation says the same exit status as the process.
+    let sarif = redshield(&[
+        "check",
+        "--format",
+        "sarif",
+        "--select",
+        "RS110",
+        "--fail-on",
+        "high",
+        EXAMPLE,
+    ]);
+    assert_eq!(sarif.status.code(), Some(0));
+    assert_eq!(json_of(&sarif)["runs"][0]["invocations"][0]["exitCode"], 0);
+
+    assert_eq!(
+        redshield(&["check", "--fail-on", "critical", EXAMPLE])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn exit_zero_reports_findings_without_failing_but_input_errors_still_fail() {
+    let out = redshield(&["check", "--exit-zero", "--format", "json", EXAMPLE]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!severities(&json_of(&out)).is_empty());
+    let broken = redshield(&["check", "--exit-zero", "testdata/cli/syntax_error"]);
+    assert_eq!(broken.status.code(), Some(2));
+}
+
+#[test]
+fn quiet_prints_only_findings_and_input_errors() {
+    let loud = stdout(&redshield(&["check", EXAMPLE]));
+    let quiet = stdout(&redshield(&["check", "--quiet", EXAMPLE]));
+    assert!(loud.contains("findings ("), "{loud}");
+    assert!(!quiet.contains("findings ("), "{quiet}");
+    assert!(quiet.contains("RS105 ingress-open-to-world"), "{quiet}");
+    assert!(
+        loud.starts_with(&quiet),
+        "quiet output is the loud one less its tail"
+    );
+
+    let github = stdout(&redshield(&["check", "-q", "--format", "github", EXAMPLE]));
+    assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
+    assert!(!github.is_empty());
+    let clean = redshield(&["check", "-q", "testdata/cli/clean"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+    let broken = stdout(&redshield(&["check", "-q", "testdata/cli/syntax_error"]));
+    assert!(
+        broken.contains("error: testdata/cli/syntax_error/broken.tf:1:"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn one_run_writes_several_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let json = dir.path().join("out.json");
+    let out = redshield(&[
+        "check",
+        "--report",
+        "github",
+        "--report",
+        &format!("sarif:{}", sarif.display()),
+        "--report",
+        &format!("JSON:{}", json.display()),
+        EXAMPLE,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let github = stdout(&out);
+    assert!(github.starts_with("::error file="), "{github}");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let findings = json["summary"]["findings"].as_u64().unwrap();
+    assert!(findings > 0);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len() as u64,
+        findings
+    );
+    assert_eq!(
+        github.lines().filter(|l| l.starts_with("::")).count() as u64,
+        findings
+    );
+
+    // --format/--output is one more report.
+    let text = dir.path().join("out.txt");
+    let out = redshield(&[
+        "check",
+        "--format",
+        "text",
+        "--output",
+        text.to_str().unwrap(),
+        "--report",
+        "github",
+        EXAMPLE,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("::error"));
+    assert!(
+        std::fs::read_to_string(&text)
+            .unwrap()
+            .contains("findings (")
+    );
+}
+
+#[test]
+fn report_targets_that_collide_are_usage_errors() {
+    let usage = |args: &[&str], message: &str| {
+        let out = redshield(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    };
+    usage(
+        &["check", "--report", "github", "--report", "json", EXAMPLE],
+        "2 reports would go to standard output (github, json)",
+    );
+    usage(
+        &["check", "--format", "text", "--report", "sarif", EXAMPLE],
+        "2 reports would go to standard output (text, sarif)",
+    );
+    usage(
+        &[
+            "check",
+            "--report",
+            "json:same.out",
+            "--report",
+            "sarif:same.out",
+            EXAMPLE,
+        ],
+        "two reports would be written to same.out",
+    );
+    usage(
+        &["check", "--report", "yaml:x.yaml", EXAMPLE],
+        "unknown format `yaml`",
+    );
+    usage(&["check", "--report", "json:", EXAMPLE], "is empty");
+    usage(
+        &[
+            "check",
+            "--report",
+            &format!("json:{EXAMPLE}/main.tf"),
+            EXAMPLE,
+        ],
+        "is an input; the report would overwrite it",
+    );
+}
+
+#[test]
+fn excluded_paths_are_not_analyzed_from_the_flag_or_the_configuration() {
+    // The syntax error is an input error unless its directory is excluded.
+    assert_eq!(redshield(&["check", "testdata/cli"]).status.code(), Some(2));
+    let out = redshield(&["check", "--exclude", "syntax_error/", "testdata/cli"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // A named file that matches is skipped too (pre-commit names files).
+    let out = redshield(&[
+        "check",
+        "--format",
+        "json",
+        "--exclude",
+        "broken.tf",
+        "testdata/cli/syntax_error/broken.tf",
+        "testdata/cli/clean",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(json_of(&out)["errors"], serde_json::json!([]));
+    // A module stays one input: excluding one of its files does not split it.
+    let out = redshield(&[
+        "check",
+        "--exclude",
+        "network.tf",
+        "--format",
+        "json",
+        EXAMPLE,
+    ]);
+    let files = json_of(&out)["summary"]["files"].as_u64().unwrap();
+    let all = json_of(&redshield(&["check", "--format", "json", EXAMPLE]))["summary"]["files"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(files, all);
+
+    // The configuration's exclude is relative to its directory; severities in any case.
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(&manifest_dir().join("testdata/cli"), repo.path());
+    std::fs::write(
+        repo.path().join("redshield.toml"),
+        "exclude = [\"syntax_error\"]\nseverity = \"HIGH\"\n",
+    )
+    .unwrap();
+    let out = redshield_env(repo.path(), &["check", "--format", "json", "."], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(json_of(&out)["errors"], serde_json::json!([]));
+    let out = redshield_env(repo.path(), &["check", "--exclude", "{a", "."], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --exclude `{a`: "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Copies the files of `from` (recursively) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
