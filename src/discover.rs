@@ -63,13 +63,17 @@ impl Exclude {
 /// `path` made absolute against the working directory, `.` and `..` resolved lexically (as
 /// the user wrote it, symlinks not followed).
 pub fn lexical_absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
+    if path.is_absolute() {
+        lexical_normalize(path)
     } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+        lexical_normalize(&std::env::current_dir().unwrap_or_default().join(path))
+    }
+}
+
+/// `path` with `.` and `..` resolved lexically (`a/./b/../c` is `a/c`).
+pub fn lexical_normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for component in joined.components() {
+    for component in path.components() {
         match component {
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir => {

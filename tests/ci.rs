@@ -306,3 +306,136 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A git repository with the example module in `infra/` and an empty `infra/sub/`.
+fn git_repo() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(repo.path())
+        .status()
+        .expect("git is installed");
+    assert!(init.success());
+    copy_dir(&manifest_dir().join(EXAMPLE), &repo.path().join("infra"));
+    std::fs::create_dir(repo.path().join("infra/sub")).unwrap();
+    repo
+}
+
+fn sarif_uris(log: &serde_json::Value) -> Vec<String> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+            artifact["uri"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+fn github_files(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.split_once("file=")?.1.split(',').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn sarif_and_github_paths_are_relative_to_the_git_top_level_wherever_redshield_runs() {
+    let repo = git_repo();
+    let root = std::fs::canonicalize(repo.path()).unwrap();
+    let base = format!("file://{}/", root.display());
+    for (dir, path) in [("infra", "."), ("infra/sub", ".."), ("", "infra")] {
+        let cwd = root.join(dir);
+        let sarif = redshield_env(&cwd, &["check", "--format", "sarif", path], &[]);
+        assert_eq!(sarif.status.code(), Some(1), "{}", stderr(&sarif));
+        let log = json_of(&sarif);
+        let uris = sarif_uris(&log);
+        assert!(!uris.is_empty());
+        assert!(
+            uris.iter()
+                .all(|u| u == "infra/main.tf" || u == "infra/network.tf"),
+            "from {dir:?} with {path}: {uris:?}"
+        );
+        assert_eq!(
+            log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            base
+        );
+        let github = stdout(&redshield_env(
+            &cwd,
+            &["check", "--format", "github", path],
+            &[],
+        ));
+        let files = github_files(&github);
+        assert_eq!(files.len(), uris.len(), "{github}");
+        assert!(files.iter().all(|f| f.starts_with("infra/")), "{files:?}");
+    }
+    // The human formats keep paths as the user sees them from the working directory.
+    let text = stdout(&redshield_env(&root.join("infra"), &["check", "."], &[]));
+    assert!(text.contains("main.tf:14:20"), "{text}");
+    assert!(!text.contains("infra/main.tf"), "{text}");
+
+    // An input outside the repository keeps an absolute file: URI.
+    let outside = tempfile::tempdir().unwrap();
+    copy_dir(&manifest_dir().join(EXAMPLE), outside.path());
+    let outside = std::fs::canonicalize(outside.path()).unwrap();
+    let log = json_of(&redshield_env(
+        &root.join("infra"),
+        &["check", "--format", "sarif", outside.to_str().unwrap()],
+        &[],
+    ));
+    let uri = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(
+        uri["uri"].as_str().unwrap(),
+        format!("file://{}/main.tf", outside.display())
+    );
+    assert!(uri.get("uriBaseId").is_none());
+}
+
+#[test]
+fn in_github_actions_paths_are_relative_to_the_workspace_and_the_commit_is_named() {
+    let workspace = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(workspace.path()).unwrap();
+    copy_dir(&manifest_dir().join(EXAMPLE), &root.join("infra/warehouse"));
+    let env = [
+        ("GITHUB_WORKSPACE", root.to_str().unwrap()),
+        ("GITHUB_SERVER_URL", "https://github.com"),
+        ("GITHUB_REPOSITORY", "octo/infra"),
+        ("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"),
+        ("GITHUB_REF", "refs/heads/main"),
+    ];
+    let cwd = root.join("infra");
+    let log = json_of(&redshield_env(
+        &cwd,
+        &["check", "--format", "sarif", "warehouse"],
+        &env,
+    ));
+    assert!(
+        sarif_uris(&log)
+            .iter()
+            .all(|u| u.starts_with("infra/warehouse/")),
+        "{:?}",
+        sarif_uris(&log)
+    );
+    assert_eq!(
+        log["runs"][0]["versionControlProvenance"],
+        serde_json::json!([{
+            "repositoryUri": "https://github.com/octo/infra",
+            "revisionId": "0123456789abcdef0123456789abcdef01234567",
+            "branch": "main",
+            "mappedTo": { "uriBaseId": "%SRCROOT%" }
+        }])
+    );
+    let github = stdout(&redshield_env(
+        &cwd,
+        &["check", "--format", "github", "warehouse"],
+        &env,
+    ));
+    assert!(
+        github_files(&github)
+            .iter()
+            .all(|f| f.starts_with("infra/warehouse/")),
+        "{github}"
+    );
+}

@@ -2,6 +2,7 @@
 //! turns the outcome into an exit status. The only layer that prints.
 
 mod args;
+mod repo;
 mod settings;
 
 use crate::discover::OsFileSystem;
@@ -9,7 +10,7 @@ use crate::report::{
     github::{render_github, render_github_quiet},
     json::render_json,
     markdown::{render_markdown, render_markdown_summary},
-    sarif::render_sarif,
+    sarif::{Repository, render_sarif_in},
     text::{render_text, render_text_quiet},
 };
 use crate::rules;
@@ -192,10 +193,22 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     }
     let code = analysis.report.exit_code();
     let mut status = ExitCode::from(code);
+    // SARIF and GitHub annotations name files relative to the repository, wherever it runs.
+    let repository = targets
+        .iter()
+        .any(|t| matches!(t.format, Format::Sarif | Format::Github))
+        .then(repo::find)
+        .flatten();
     for target in &targets {
         let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
         let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let mut rendered = render(target.format, &analysis, color, check.quiet);
+        let mut rendered = render(
+            target.format,
+            &analysis,
+            repository.as_ref(),
+            color,
+            check.quiet,
+        );
         if check.diff && target.format == Format::Text {
             rendered.push_str(&render_diffs(&analysis.report));
         }
@@ -262,14 +275,38 @@ fn format_name(format: Format) -> String {
 
 /// One report in `format`. `--quiet` leaves the human formats only their findings and input
 /// errors; the machine formats are whole either way.
-fn render(format: Format, analysis: &crate::Analysis, color: bool, quiet: bool) -> String {
+/// SARIF and GitHub annotations name files relative to `repository` when there is one.
+fn render(
+    format: Format,
+    analysis: &crate::Analysis,
+    repository: Option<&repo::Repo>,
+    color: bool,
+    quiet: bool,
+) -> String {
     let report = &analysis.report;
+    let in_repository = || {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        repository.map(|r| report.relative_to(&cwd, &r.root))
+    };
     match format {
         Format::Text if quiet => render_text_quiet(report, &analysis.sources, color),
         Format::Text => render_text(report, &analysis.sources, color),
         Format::Json => render_json(report),
-        Format::Sarif => render_sarif(report),
+        Format::Sarif => {
+            let rebased = in_repository();
+            render_sarif_in(
+                rebased.as_ref().unwrap_or(report),
+                repository.map(|r| Repository {
+                    root: &r.root,
+                    uri: r.uri.as_deref(),
+                    revision: r.revision.as_deref(),
+                    branch: r.branch.as_deref(),
+                }),
+            )
+        }
         Format::Github => {
+            let rebased = in_repository();
+            let report = rebased.as_ref().unwrap_or(report);
             append_step_summary(&render_markdown_summary(report));
             if quiet {
                 render_github_quiet(report)

@@ -5,8 +5,10 @@
 //! (RS104 can be medium while the rule's default is high), 1-based regions with an exclusive
 //! end column, related locations, and a `partialFingerprints` entry computed from what the
 //! finding is about rather than where it is, so edits that only move lines keep the alert.
-//! Input errors become tool execution notifications. The output holds no timestamps and no
-//! absolute paths, so the same inputs give the same bytes.
+//! Input errors become tool execution notifications. The output holds no timestamps; given a
+//! repository ([`render_sarif_in`]), paths are relative to its top level, which
+//! `originalUriBaseIds` names, and `versionControlProvenance` names its commit. So the same
+//! inputs at the same commit give the same bytes.
 
 use super::{Report, ReportFinding};
 use crate::ir::{Diagnostic, Location};
@@ -43,8 +45,52 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     invocations: [Invocation<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BaseIds>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    version_control_provenance: Vec<VersionControlDetails<'a>>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+/// `%SRCROOT%`: the directory relative artifact URIs resolve against.
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    src_root: BaseUri,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionControlDetails<'a> {
+    repository_uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<&'a str>,
+    mapped_to: BaseUriRef,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BaseUriRef {
+    uri_base_id: &'static str,
+}
+
+/// The repository a report's relative paths are relative to (see [`Report::relative_to`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Repository<'a> {
+    /// Its top level, absolute.
+    pub root: &'a std::path::Path,
+    /// Its URL, commit and branch, where known.
+    pub uri: Option<&'a str>,
+    pub revision: Option<&'a str>,
+    pub branch: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -227,6 +273,12 @@ struct ResultProperties<'a> {
 
 /// Renders the report as a pretty-printed SARIF 2.1.0 log with a trailing newline.
 pub fn render_sarif(report: &Report) -> String {
+    render_sarif_in(report, None)
+}
+
+/// Renders the report, whose relative paths are relative to `repository` when one is given:
+/// `%SRCROOT%` is then its top level, and the log names its version when known.
+pub fn render_sarif_in(report: &Report, repository: Option<Repository<'_>>) -> String {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let results = report
         .findings
@@ -257,6 +309,24 @@ pub fn render_sarif(report: &Report) -> String {
                 exit_code: report.exit_code(),
                 tool_execution_notifications: report.errors.iter().map(notification).collect(),
             }],
+            original_uri_base_ids: repository.map(|r| BaseIds {
+                src_root: BaseUri {
+                    uri: directory_uri(r.root),
+                },
+            }),
+            version_control_provenance: repository
+                .and_then(|r| {
+                    Some(VersionControlDetails {
+                        repository_uri: r.uri?,
+                        revision_id: r.revision,
+                        branch: r.branch,
+                        mapped_to: BaseUriRef {
+                            uri_base_id: "%SRCROOT%",
+                        },
+                    })
+                })
+                .into_iter()
+                .collect(),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -464,6 +534,16 @@ fn artifact(path: &str) -> ArtifactLocation {
     }
 }
 
+/// An absolute directory as a `file:` URI ending in `/`, as `originalUriBaseIds` requires.
+fn directory_uri(dir: &std::path::Path) -> String {
+    let path = dir.to_string_lossy().replace('\\', "/");
+    let mut uri = artifact(&path).uri;
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
 /// Percent-encodes every byte but unreserved characters, `/` and (for `C:/…`) the drive's `:`.
 fn percent_encode(path: &str, drive: bool) -> String {
     let mut out = String::with_capacity(path.len());
@@ -566,6 +646,15 @@ mod tests {
         assert_eq!(abs.uri, "file:///tmp/x.tf");
         assert_eq!(abs.uri_base_id, None);
         assert_eq!(artifact("C:\\x\\y.tf").uri, "file:///C:/x/y.tf");
+    }
+
+    #[test]
+    fn base_directories_are_file_uris_ending_in_a_slash() {
+        assert_eq!(
+            directory_uri(std::path::Path::new("/work/my repo")),
+            "file:///work/my%20repo/"
+        );
+        assert_eq!(directory_uri(std::path::Path::new("/")), "file:///");
     }
 
     #[test]
