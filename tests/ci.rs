@@ -439,3 +439,36 @@ fn in_github_actions_paths_are_relative_to_the_workspace_and_the_commit_is_named
         "{github}"
     );
 }
+
+#[test]
+fn sarif_names_the_analysis_and_each_result_carries_its_own_security_severity() {
+    let log = json_of(&redshield(&["check", "--format", "sarif", EXAMPLE]));
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "redshield/");
+    assert!(
+        run["tool"]["driver"]["fullName"]
+            .as_str()
+            .unwrap()
+            .starts_with("redshield ")
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let rs104 = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "RS104")
+        .unwrap();
+    // RS104 is a high rule; a cluster that leaves publicly_accessible unset is demoted.
+    assert_eq!(rs104["level"], "warning");
+    assert_eq!(rs104["properties"]["security-severity"], "5.0");
+    let rule = &rules[rs104["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["properties"]["security-severity"], "8.0");
+    assert!(
+        rule["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/blob/main/docs/rules/RS104.md")
+    );
+    let text = serde_json::to_string(&log).unwrap().to_ascii_lowercase();
+    assert!(!text.contains("seed 0"), "no internal source names");
+}

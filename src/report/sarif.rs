@@ -21,6 +21,9 @@ use std::collections::HashMap;
 pub const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
+/// `automationDetails.id`: the category `redshield`, no run id (a trailing `/`).
+pub const AUTOMATION_CATEGORY: &str = "redshield/";
+
 /// The key of our fingerprint in `partialFingerprints`; the suffix versions the recipe.
 pub const FINGERPRINT_KEY: &str = "redshieldFingerprint/v1";
 
@@ -44,6 +47,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    automation_details: AutomationDetails,
     invocations: [Invocation<'a>; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
     original_uri_base_ids: Option<BaseIds>,
@@ -51,6 +55,13 @@ struct Run<'a> {
     version_control_provenance: Vec<VersionControlDetails<'a>>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+/// Which analysis this is: GitHub code scanning keeps one set of alerts per category, so
+/// redshield's never replace another tool's.
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
 }
 
 /// `%SRCROOT%`: the directory relative artifact URIs resolve against.
@@ -102,6 +113,7 @@ struct Tool {
 #[serde(rename_all = "camelCase")]
 struct Driver {
     name: &'static str,
+    full_name: String,
     version: &'static str,
     semantic_version: &'static str,
     information_uri: &'static str,
@@ -267,6 +279,9 @@ struct Replacement<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
+    /// This finding's own severity, which may be below its rule's (RS104 demoted to medium).
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
     resource: &'a str,
     resource_type: &'a str,
 }
@@ -295,9 +310,17 @@ pub fn render_sarif_in(report: &Report, repository: Option<Repository<'_>>) -> S
         schema: SARIF_SCHEMA,
         version: "2.1.0",
         runs: [Run {
+            automation_details: AutomationDetails {
+                id: AUTOMATION_CATEGORY,
+            },
             tool: Tool {
                 driver: Driver {
                     name: "redshield",
+                    full_name: format!(
+                        "redshield {}: Amazon Redshift network isolation checks for Terraform and \
+                         CloudFormation",
+                        env!("CARGO_PKG_VERSION")
+                    ),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: information_uri(),
@@ -368,14 +391,9 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
     }
 }
 
-/// The rule's source file, whose doc comment is its documentation (`rsNNN_<name>.rs`).
+/// The rule's page, `docs/rules/RSNNN.md`, generated from its documentation.
 pub fn help_uri(rule: &Rule) -> String {
-    format!(
-        "{}/blob/main/src/rules/{}_{}.rs",
-        information_uri(),
-        rule.id.to_ascii_lowercase(),
-        rule.name.replace('-', "_")
-    )
+    format!("{}/blob/main/docs/rules/{}.md", information_uri(), rule.id)
 }
 
 /// The "What it does" section of a rule's documentation, its lines joined into paragraphs.
@@ -437,6 +455,7 @@ fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
             .collect(),
         fixes: sarif_fixes(finding),
         properties: ResultProperties {
+            security_severity: security_severity(finding.severity),
             resource: &finding.address,
             resource_type: &finding.kind,
         },
