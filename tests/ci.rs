@@ -20,7 +20,8 @@ fn redshield_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("GITHUB_WORKSPACE")
-        .env_remove("GITHUB_STEP_SUMMARY");
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("CI_PROJECT_DIR");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -471,4 +472,158 @@ fn sarif_names_the_analysis_and_each_result_carries_its_own_security_severity() 
     );
     let text = serde_json::to_string(&log).unwrap().to_ascii_lowercase();
     assert!(!text.contains("seed 0"), "no internal source names");
+}
+
+fn validate(schema_path: &str, value: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest_dir().join(schema_path)).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{schema_path}: {errors:#?}");
+}
+
+#[test]
+fn gitlab_code_quality_matches_its_schema_with_repository_paths() {
+    let repo = git_repo();
+    let root = std::fs::canonicalize(repo.path()).unwrap();
+    let out = redshield_env(
+        &root.join("infra/sub"),
+        &["check", "--format", "gitlab", ".."],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let issues = json_of(&out);
+    validate("schemas/gitlab-codequality.schema.json", &issues);
+    let issues = issues.as_array().unwrap();
+    let json = json_of(&redshield_env(
+        &root,
+        &["check", "--format", "json", "infra"],
+        &[],
+    ));
+    assert_eq!(
+        issues.len() as u64,
+        json["summary"]["findings"].as_u64().unwrap()
+    );
+    let rs105 = issues.iter().find(|i| i["check_name"] == "RS105").unwrap();
+    assert_eq!(rs105["severity"], "critical");
+    assert_eq!(rs105["location"]["path"], "infra/main.tf");
+    assert_eq!(rs105["location"]["lines"]["begin"], 14);
+    let fingerprints: std::collections::BTreeSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fingerprints.len(),
+        issues.len(),
+        "fingerprints are distinct"
+    );
+    // In GitLab CI, paths are relative to CI_PROJECT_DIR.
+    let out = redshield_env(
+        &root.join("infra"),
+        &["check", "--format", "gitlab", "."],
+        &[("CI_PROJECT_DIR", root.join("infra").to_str().unwrap())],
+    );
+    let issues = json_of(&out);
+    validate("schemas/gitlab-codequality.schema.json", &issues);
+    assert!(
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["location"]["path"] == "main.tf")
+    );
+    // No finding: an empty array, still valid.
+    let clean = json_of(&redshield(&[
+        "check",
+        "--format",
+        "gitlab",
+        "testdata/cli/clean",
+    ]));
+    assert_eq!(clean, serde_json::json!([]));
+}
+
+#[test]
+fn junit_xml_has_a_failed_test_case_per_finding_and_an_error_per_unreadable_input() {
+    let out = redshield(&["check", "--format", "junit", EXAMPLE]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let suites = doc.root_element();
+    assert_eq!(suites.tag_name().name(), "testsuites");
+    let suite = suites
+        .children()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    let json = json_of(&redshield(&["check", "--format", "json", EXAMPLE]));
+    let findings = json["summary"]["findings"].as_u64().unwrap() as usize;
+    assert_eq!(cases.len(), findings);
+    assert_eq!(
+        suite.attribute("tests"),
+        Some(findings.to_string().as_str())
+    );
+    assert_eq!(
+        suite.attribute("failures"),
+        Some(findings.to_string().as_str())
+    );
+    assert_eq!(suite.attribute("errors"), Some("0"));
+    let rs105 = cases
+        .iter()
+        .find(|c| {
+            c.attribute("name")
+                .unwrap()
+                .starts_with("RS105 ingress-open-to-world: ")
+        })
+        .unwrap();
+    assert_eq!(
+        rs105.attribute("file"),
+        Some("testdata/examples/redshift-analytics/main.tf")
+    );
+    assert_eq!(rs105.attribute("line"), Some("14"));
+    let failure = rs105
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(failure.attribute("type"), Some("high"));
+    assert!(failure.text().unwrap().contains("redshield explain RS105"));
+
+    // Input errors are errors; a clean run is one passing test case.
+    let broken = stdout(&redshield(&[
+        "check",
+        "--format",
+        "junit",
+        "testdata/cli/syntax_error",
+    ]));
+    let doc = roxmltree::Document::parse(&broken).unwrap();
+    let errors: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("error"))
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0]
+            .attribute("message")
+            .unwrap()
+            .contains("syntax error")
+    );
+    let clean = stdout(&redshield(&[
+        "check",
+        "--format",
+        "junit",
+        "testdata/cli/clean",
+    ]));
+    let doc = roxmltree::Document::parse(&clean).unwrap();
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 1);
+    assert!(cases[0].children().all(|n| !n.has_tag_name("failure")));
 }

@@ -155,6 +155,10 @@ pub enum Format {
     Github,
     /// A Markdown report for a pull-request comment.
     Markdown,
+    /// JUnit XML, for the test reports of GitLab, Jenkins and Azure Pipelines.
+    Junit,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,8 +7,10 @@ mod settings;
 
 use crate::discover::OsFileSystem;
 use crate::report::{
+    codequality::render_codequality,
     github::{render_github, render_github_quiet},
     json::render_json,
+    junit::render_junit,
     markdown::{render_markdown, render_markdown_summary},
     sarif::{Repository, render_sarif_in},
     text::{render_text, render_text_quiet},
@@ -196,7 +198,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     // SARIF and GitHub annotations name files relative to the repository, wherever it runs.
     let repository = targets
         .iter()
-        .any(|t| matches!(t.format, Format::Sarif | Format::Github))
+        .any(|t| matches!(t.format, Format::Sarif | Format::Github | Format::Gitlab))
         .then(repo::find)
         .flatten();
     for target in &targets {
@@ -275,7 +277,8 @@ fn format_name(format: Format) -> String {
 
 /// One report in `format`. `--quiet` leaves the human formats only their findings and input
 /// errors; the machine formats are whole either way.
-/// SARIF and GitHub annotations name files relative to `repository` when there is one.
+/// SARIF, GitHub annotations and GitLab Code Quality name files relative to `repository` when
+/// there is one.
 fn render(
     format: Format,
     analysis: &crate::Analysis,
@@ -315,6 +318,8 @@ fn render(
             }
         }
         Format::Markdown => render_markdown(report),
+        Format::Junit => render_junit(report),
+        Format::Gitlab => render_codequality(in_repository().as_ref().unwrap_or(report)),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The repository redshield runs in: the directory code-scanning and annotation paths are
 //! relative to, and what SARIF's `versionControlProvenance` says about it.
 //!
-//! In GitHub Actions the workspace is `GITHUB_WORKSPACE` and the commit `GITHUB_SHA`; elsewhere
+//! In GitHub Actions the workspace is `GITHUB_WORKSPACE` and the commit `GITHUB_SHA`, in GitLab
+//! CI `CI_PROJECT_DIR` and `CI_COMMIT_SHA`; elsewhere
 //! `git` is asked, when it is installed and the working directory is in a work tree. Nothing
 //! here fails a run: without a repository, paths stay relative to the working directory.
 
@@ -38,6 +39,15 @@ pub fn find() -> Option<Repo> {
             branch: env("GITHUB_HEAD_REF").or_else(|| {
                 env("GITHUB_REF").and_then(|r| r.strip_prefix("refs/heads/").map(str::to_string))
             }),
+        });
+    }
+    if let Some(project) = env("CI_PROJECT_DIR") {
+        // GitLab CI: the checkout, its URL, commit and branch.
+        return Some(Repo {
+            root: crate::discover::lexical_absolute(Path::new(&project)),
+            uri: env("CI_PROJECT_URL"),
+            revision: env("CI_COMMIT_SHA"),
+            branch: env("CI_COMMIT_BRANCH").or_else(|| env("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME")),
         });
     }
     let root = git(&["rev-parse", "--show-toplevel"])?;

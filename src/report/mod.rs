@@ -3,9 +3,11 @@
 //!
 //! The JSON shape ([`json`]) is a stability boundary, described by `schemas/report.schema.json`.
 
+pub mod codequality;
 pub mod escape;
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
