@@ -27,13 +27,27 @@ pub struct Config {
     pub select: Option<Vec<String>>,
     /// Rule IDs or prefixes not to run.
     pub ignore: Option<Vec<String>>,
-    /// Minimum severity that is reported and fails the run.
+    /// Minimum severity that is reported and fails the run (any case: `High`, `high`).
+    #[serde(default, deserialize_with = "severity_any_case")]
     pub severity: Option<Severity>,
     /// Also report findings that rest on unknown values (as `--strict`).
     pub strict: Option<bool>,
+    /// Paths not to analyze (gitignore globs, relative to this file's directory). Like
+    /// `[limits]`, only the run's configuration sets them.
+    pub exclude: Option<Vec<String>>,
     /// `[limits]`: what one input may cost (see [`crate::limits::Limits`]). They apply to the
     /// whole run, so only the run's configuration sets them.
     pub limits: Option<crate::limits::LimitsTable>,
+}
+
+/// A severity written in any case.
+fn severity_any_case<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Severity>, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    text.parse::<Severity>()
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// The 1-based line and column of byte `offset` of `text`.

@@ -9,6 +9,82 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Paths not to analyze: `--exclude` globs (relative to the working directory) and the run's
+/// configuration's `exclude` (relative to its directory), in gitignore syntax. A directory
+/// that matches is not walked; a file that matches is not read, named or walked to. A
+/// Terraform module is one input: it is skipped when all its `.tf` files are.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude {
+    matchers: Vec<ignore::gitignore::Gitignore>,
+}
+
+impl Exclude {
+    /// Adds `globs`, relative to the directory `root`; the error names the glob.
+    pub fn add(&mut self, root: &Path, globs: &[String]) -> Result<(), String> {
+        if globs.is_empty() {
+            return Ok(());
+        }
+        let root = lexical_absolute(root);
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&root);
+        for glob in globs {
+            if glob.trim().is_empty() {
+                return Err("an empty glob".to_string());
+            }
+            builder
+                .add_line(None, glob)
+                .map_err(|e| format!("`{glob}`: {e}"))?;
+        }
+        let matcher = builder.build().map_err(|e| e.to_string())?;
+        self.matchers.push(matcher);
+        Ok(())
+    }
+
+    /// Whether `path` (a directory when `is_dir`) or a directory it is in matches a glob.
+    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        if self.matchers.is_empty() {
+            return false;
+        }
+        let absolute = lexical_absolute(path);
+        self.matchers.iter().any(|matcher| {
+            match absolute.strip_prefix(matcher.path()) {
+                Ok(relative) if relative.as_os_str().is_empty() => false,
+                Ok(relative) => matcher
+                    .matched_path_or_any_parents(relative, is_dir)
+                    .is_ignore(),
+                // Globs are relative to their root: a path outside it matches by name alone.
+                Err(_) => absolute
+                    .file_name()
+                    .is_some_and(|name| matcher.matched(Path::new(name), is_dir).is_ignore()),
+            }
+        })
+    }
+}
+
+/// `path` made absolute against the working directory, `.` and `..` resolved lexically (as
+/// the user wrote it, symlinks not followed).
+pub fn lexical_absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        lexical_normalize(path)
+    } else {
+        lexical_normalize(&std::env::current_dir().unwrap_or_default().join(path))
+    }
+}
+
+/// `path` with `.` and `..` resolved lexically (`a/./b/../c` is `a/c`).
+pub fn lexical_normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Directories never descended into.
 const SKIPPED_DIRS: [&str; 3] = [".terraform", "node_modules", ".git"];
 
@@ -321,7 +397,7 @@ pub fn read_document(fs: &dyn FileSystem, path: &Path) -> Result<Option<Document
 /// A path named twice (`ex/main.tf ./ex/main.tf`), or a file inside a directory also named
 /// (`ex/main.tf ex`), is analyzed once: inputs are told apart by their canonical paths, and a
 /// file the walk of a named directory finds is analyzed with the module it belongs to there.
-pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
+pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Discovered {
     let mut out = Discovered::default();
     // By canonical directory: the directory as first named, and the files named in it.
     let mut named: BTreeMap<PathBuf, (PathBuf, Vec<PathBuf>)> = BTreeMap::new();
@@ -336,7 +412,7 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
     let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
     ordered.extend(paths.iter().filter(|p| !p.is_dir()));
     for path in ordered {
-        if !seen_named.insert(canonical(path)) {
+        if !seen_named.insert(canonical(path)) || exclude.excludes(path, path.is_dir()) {
             continue;
         }
         let meta = match std::fs::metadata(path) {
@@ -388,11 +464,13 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem) -> Discovered {
             }
             continue;
         }
+        let exclude = exclude.clone();
         let walker = ignore::WalkBuilder::new(path)
             .hidden(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+            .filter_entry(move |e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+                    && (e.depth() == 0 || !exclude.excludes(e.path(), is_dir))
             })
             .build();
         for entry in walker {

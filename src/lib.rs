@@ -58,6 +58,8 @@ pub struct Settings {
     pub strict: bool,
     /// What one input may cost (the run's configuration's `[limits]`, else the defaults).
     pub limits: limits::Limits,
+    /// Paths not analyzed (`--exclude`, the run's configuration's `exclude`).
+    pub exclude: discover::Exclude,
 }
 
 /// What to analyze: paths, and standard input when `-` was given.
@@ -456,8 +458,8 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     let pool = worker_pool();
     // Discovery parses .tf files in parallel: on the pool with room for deep recursion too.
     let discovered = match pool {
-        Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs)),
-        None => discover::discover(&inputs.paths, fs),
+        Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs, &settings.exclude)),
+        None => discover::discover(&inputs.paths, fs, &settings.exclude),
     };
     let decided = DecidedSettings {
         settings,

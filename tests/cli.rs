@@ -285,7 +285,7 @@ fn rules_and_explain_describe_the_catalog() {
     for needle in [
         "RS105 ingress-open-to-world",
         "## Why is this bad?",
-        "Source: seed 000",
+        "Source: \"Infrastructure security in Amazon Redshift\"",
         "```hcl",
         "Use instead:",
     ] {

@@ -94,8 +94,13 @@ fn every_rule_doc_has_the_required_sections_in_order() {
             }
         }
         assert!(
-            doc.contains("seed 0"),
-            "{}: the rationale must cite a seed document",
+            doc.contains("Source: \"") && doc.contains("<https://"),
+            "{}: the rationale must cite its sources by title and URL",
+            rule.id
+        );
+        assert!(
+            !doc.to_ascii_lowercase().contains("seed "),
+            "{}: the documentation names a source by an internal name",
             rule.id
         );
         assert!(

@@ -1228,7 +1228,7 @@ proptest! {
 
 /// Every report format of an analysis of `paths`.
 fn reports(paths: &[PathBuf]) -> Vec<(&'static str, String)> {
-    use redshield::report::{github, json, markdown, sarif, text};
+    use redshield::report::{github, json, junit, markdown, sarif, text};
     let analysis = redshield::analyze(
         &Inputs::paths(paths),
         &Settings::default(),
@@ -1241,6 +1241,7 @@ fn reports(paths: &[PathBuf]) -> Vec<(&'static str, String)> {
         ("markdown", markdown::render_markdown(r)),
         ("github", github::render_github(r)),
         ("text", text::render_text(r, &analysis.sources, false)),
+        ("junit", junit::render_junit(r)),
     ]
 }
 
@@ -1420,6 +1421,9 @@ proptest! {
         let message = finding["message"].as_str().unwrap();
         prop_assert!(message.contains(&id));
         prop_assert!(sarif.to_string().contains(&serde_json::to_string(message).unwrap()));
+        let junit = &outputs.iter().find(|(f, _)| *f == "junit").unwrap().1;
+        let parsed = roxmltree::Document::parse(junit);
+        prop_assert!(parsed.is_ok(), "{:?}: {}", parsed.err(), junit);
         for (format, out) in &outputs[2..] {
             prop_assert!(
                 out.chars().all(|c| c == '\n' || !(c.is_control()

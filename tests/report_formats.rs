@@ -32,8 +32,14 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The SARIF log of `path` analyzed in `dir`, with `dir` as the workspace.
 fn sarif_in(dir: &Path, path: &str) -> Value {
-    let out = redshield_in(dir, &["check", "--format", "sarif", path], &[]);
+    let workspace = std::path::absolute(dir).unwrap();
+    let out = redshield_in(
+        dir,
+        &["check", "--format", "sarif", path],
+        &[("GITHUB_WORKSPACE", workspace.to_str().unwrap())],
+    );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)))
 }
 
@@ -41,13 +47,31 @@ fn sarif(path: &str) -> Value {
     sarif_in(Path::new("."), path)
 }
 
+/// The checkout's directory as the SARIF base URI, replaced by a placeholder: it differs
+/// between checkouts.
+fn without_checkout(sarif: &str) -> String {
+    let root = format!("\"file://{}/\"", env!("CARGO_MANIFEST_DIR"));
+    assert!(sarif.contains(&root), "{root}");
+    sarif.replace(&root, "\"file:///CHECKOUT/\"")
+}
+
 #[test]
 fn sarif_github_and_markdown_match_their_snapshots() {
     for format in ["sarif", "github", "markdown"] {
-        let out = redshield(&["check", "--format", format, EXAMPLE]);
+        // The checkout as the workspace, without a repository URL or commit to name.
+        let out = redshield_in(
+            Path::new("."),
+            &["check", "--format", format, EXAMPLE],
+            &[("GITHUB_WORKSPACE", env!("CARGO_MANIFEST_DIR"))],
+        );
         assert_eq!(out.status.code(), Some(1), "{format}: findings exit 1");
         let text = stdout(&out);
         assert!(!text.contains('\u{1b}'), "{format}: no ANSI codes");
+        let text = if format == "sarif" {
+            without_checkout(&text)
+        } else {
+            text
+        };
         insta::assert_snapshot!(format, text);
     }
 }

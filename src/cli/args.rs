@@ -16,8 +16,8 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyze files and directories (directories are walked honoring .gitignore; .terraform/
-    /// and node_modules/ are skipped). Exit status: 0 no finding at or above --severity,
-    /// 1 findings, 2 usage error or an input that could not be read or parsed.
+    /// and node_modules/ are skipped). Exit status: 0 no finding at or above --fail-on (else
+    /// --severity), 1 findings, 2 usage error or an input that could not be read or parsed.
     Check(Box<CheckArgs>),
     /// List the rules.
     Rules {
@@ -38,12 +38,16 @@ pub struct CheckArgs {
     /// (`terraform show -json PLANFILE`), CloudFormation YAML/JSON; `-` reads a plan or a
     /// template from standard input.
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format [default: text].
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a report in FORMAT to FILE, or to standard output without `:FILE`
+    /// (repeatable: `--report github --report sarif:out.sarif --report json:out.json`).
+    #[arg(long = "report", value_name = "FORMAT[:FILE]", value_parser = parse_report)]
+    pub reports: Vec<ReportTarget>,
     /// Region to assume where the source does not say (a provider block's region wins).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
@@ -56,9 +60,22 @@ pub struct CheckArgs {
     /// Do not run these rules (IDs or prefixes, comma-separated).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Report only findings at or above LEVEL; they make the exit status 1.
-    #[arg(long, value_name = "LEVEL", value_enum)]
+    /// Report only findings at or above LEVEL; without --fail-on, they make the exit status 1.
+    #[arg(long, value_name = "LEVEL", value_enum, ignore_case = true)]
     pub severity: Option<SeverityArg>,
+    /// Exit 1 only for a reported finding at or above LEVEL, whatever --severity shows.
+    #[arg(long, value_name = "LEVEL", value_enum, ignore_case = true)]
+    pub fail_on: Option<SeverityArg>,
+    /// Exit 0 even with findings (2 still means a usage error or an unreadable input).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print only the findings (and input errors): no summary line, warnings or notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Skip files and directories matching GLOB (gitignore syntax, relative to the working
+    /// directory; repeatable; named files too). `exclude` in redshield.toml adds more.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Also report what breaks a rule unless a value unknown here (known only after apply, not
     /// evaluable, a parameter without a default) turns out well; the message says what is
     /// unknown.
@@ -97,6 +114,36 @@ pub struct CheckArgs {
     pub ip_ranges: Option<PathBuf>,
 }
 
+/// One report to write: its format, and the file it goes to (None: standard output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+/// `FORMAT` or `FORMAT:FILE` (a format name holds no `:`, so a file may).
+fn parse_report(value: &str) -> Result<ReportTarget, String> {
+    let (name, file) = match value.split_once(':') {
+        Some((name, file)) => (name, Some(file)),
+        None => (value, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}` (expected {})", names.join(", "))
+    })?;
+    match file {
+        Some("") => Err(format!("`{value}`: the file name after `:` is empty")),
+        Some(file) => Ok(ReportTarget {
+            format,
+            file: Some(PathBuf::from(file)),
+        }),
+        None => Ok(ReportTarget { format, file: None }),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
@@ -108,6 +155,10 @@ pub enum Format {
     Github,
     /// A Markdown report for a pull-request comment.
     Markdown,
+    /// JUnit XML, for the test reports of GitLab, Jenkins and Azure Pipelines.
+    Junit,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,18 +2,21 @@
 //! turns the outcome into an exit status. The only layer that prints.
 
 mod args;
+mod repo;
 mod settings;
 
 use crate::discover::OsFileSystem;
 use crate::report::{
-    github::render_github,
+    codequality::render_codequality,
+    github::{render_github, render_github_quiet},
     json::render_json,
+    junit::render_junit,
     markdown::{render_markdown, render_markdown_summary},
-    sarif::render_sarif,
-    text::render_text,
+    sarif::{Repository, render_sarif_in},
+    text::{render_text, render_text_quiet},
 };
 use crate::rules;
-use args::{Args, Command, Format, ListFormat};
+use args::{Args, Command, Format, ListFormat, ReportTarget};
 use clap::Parser;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -51,13 +54,14 @@ pub fn run() -> ExitCode {
 }
 
 fn run_check(check: &args::CheckArgs) -> ExitCode {
-    let settings = match settings::settings(check) {
+    let settings = match settings::settings(check).and_then(|s| Ok((s, report_targets(check)?))) {
         Ok(settings) => settings,
         Err(message) => {
             warn(&format!("error: {message}"));
             return ExitCode::from(2);
         }
     };
+    let (settings, targets) = settings;
     let mut inputs = crate::Inputs::default();
     for path in &check.paths {
         if path.as_os_str() == "-" {
@@ -91,10 +95,15 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         },
     };
     let mut analysis = crate::analyze(&inputs, &settings, &fs);
-    if let Some(output) = &check.output {
+    for output in targets.iter().filter_map(|t| t.file.as_ref()) {
         if let Some(input) = overwritten_input(output, check, &analysis.sources) {
+            let flag = if Some(output) == check.output.as_ref() {
+                "--output"
+            } else {
+                "--report"
+            };
             warn(&format!(
-                "error: --output {}: {input} is an input; the report would overwrite it (write \
+                "error: {flag} {}: {input} is an input; the report would overwrite it (write \
                  the report elsewhere)",
                 output.display()
             ));
@@ -172,46 +181,145 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let to_terminal = check.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let rendered = match check.format {
-        Format::Text => render_text(&analysis.report, &analysis.sources, color),
-        Format::Json => render_json(&analysis.report),
-        Format::Sarif => render_sarif(&analysis.report),
-        Format::Github => {
-            append_step_summary(&render_markdown_summary(&analysis.report));
-            render_github(&analysis.report)
+    if let Some(level) = check.fail_on {
+        let level = settings::severity(level);
+        for finding in &mut analysis.report.findings {
+            finding.fails = finding.severity >= level;
         }
-        Format::Markdown => render_markdown(&analysis.report),
-    };
-    let rendered = if check.diff && check.format == Format::Text {
-        let mut out = rendered;
-        out.push_str(&render_diffs(&analysis.report));
-        out
-    } else {
-        rendered
-    };
-    let mut code = analysis.report.exit_code();
-    if check.write_baseline.is_some() && code == 1 {
-        // Recording a baseline accepts the current findings.
-        code = 0;
     }
-    match &check.output {
-        Some(path) => {
-            if let Err(err) = std::fs::write(path, rendered) {
-                warn(&format!("error: cannot write {}: {err}", path.display()));
-                return ExitCode::from(2);
-            }
-            ExitCode::from(code)
+    if check.exit_zero || (check.write_baseline.is_some() && analysis.report.exit_code() == 1) {
+        // Recording a baseline accepts the current findings; --exit-zero only reports them.
+        for finding in &mut analysis.report.findings {
+            finding.fails = false;
         }
-        None => {
-            let status = write_stdout(&rendered);
-            if status == ExitCode::SUCCESS {
-                ExitCode::from(code)
+    }
+    let code = analysis.report.exit_code();
+    let mut status = ExitCode::from(code);
+    // SARIF and GitHub annotations name files relative to the repository, wherever it runs.
+    let repository = targets
+        .iter()
+        .any(|t| matches!(t.format, Format::Sarif | Format::Github | Format::Gitlab))
+        .then(repo::find)
+        .flatten();
+    for target in &targets {
+        let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
+        let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let mut rendered = render(
+            target.format,
+            &analysis,
+            repository.as_ref(),
+            color,
+            check.quiet,
+        );
+        if check.diff && target.format == Format::Text {
+            rendered.push_str(&render_diffs(&analysis.report));
+        }
+        match &target.file {
+            Some(path) => {
+                if let Err(err) = std::fs::write(path, rendered) {
+                    warn(&format!("error: cannot write {}: {err}", path.display()));
+                    status = ExitCode::from(2);
+                }
+            }
+            None => {
+                let written = write_stdout(&rendered);
+                if written != ExitCode::SUCCESS {
+                    status = written;
+                }
+            }
+        }
+    }
+    status
+}
+
+/// The reports to write: each `--report`, and `--format`/`--output` (the only one when no
+/// `--report` is given). At most one goes to standard output, and each file gets one.
+fn report_targets(check: &args::CheckArgs) -> Result<Vec<ReportTarget>, String> {
+    let mut targets = Vec::new();
+    if check.format.is_some() || check.output.is_some() || check.reports.is_empty() {
+        targets.push(ReportTarget {
+            format: check.format.unwrap_or(Format::Text),
+            file: check.output.clone(),
+        });
+    }
+    targets.extend(check.reports.iter().cloned());
+    let to_stdout: Vec<String> = targets
+        .iter()
+        .filter(|t| t.file.is_none())
+        .map(|t| format_name(t.format))
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "{} reports would go to standard output ({}): give all but one a file, as \
+             --report sarif:redshield.sarif",
+            to_stdout.len(),
+            to_stdout.join(", ")
+        ));
+    }
+    let files: Vec<&PathBuf> = targets.iter().filter_map(|t| t.file.as_ref()).collect();
+    for (i, file) in files.iter().enumerate() {
+        if files.iter().skip(i + 1).any(|other| other == file) {
+            return Err(format!(
+                "two reports would be written to {}: give each its own file",
+                file.display()
+            ));
+        }
+    }
+    Ok(targets)
+}
+
+fn format_name(format: Format) -> String {
+    use clap::ValueEnum;
+    format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+/// One report in `format`. `--quiet` leaves the human formats only their findings and input
+/// errors; the machine formats are whole either way.
+/// SARIF, GitHub annotations and GitLab Code Quality name files relative to `repository` when
+/// there is one.
+fn render(
+    format: Format,
+    analysis: &crate::Analysis,
+    repository: Option<&repo::Repo>,
+    color: bool,
+    quiet: bool,
+) -> String {
+    let report = &analysis.report;
+    let in_repository = || {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        repository.map(|r| report.relative_to(&cwd, &r.root))
+    };
+    match format {
+        Format::Text if quiet => render_text_quiet(report, &analysis.sources, color),
+        Format::Text => render_text(report, &analysis.sources, color),
+        Format::Json => render_json(report),
+        Format::Sarif => {
+            let rebased = in_repository();
+            render_sarif_in(
+                rebased.as_ref().unwrap_or(report),
+                repository.map(|r| Repository {
+                    root: &r.root,
+                    uri: r.uri.as_deref(),
+                    revision: r.revision.as_deref(),
+                    branch: r.branch.as_deref(),
+                }),
+            )
+        }
+        Format::Github => {
+            let rebased = in_repository();
+            let report = rebased.as_ref().unwrap_or(report);
+            append_step_summary(&render_markdown_summary(report));
+            if quiet {
+                render_github_quiet(report)
             } else {
-                status
+                render_github(report)
             }
         }
+        Format::Markdown => render_markdown(report),
+        Format::Junit => render_junit(report),
+        Format::Gitlab => render_codequality(in_repository().as_ref().unwrap_or(report)),
     }
 }
 

@@ -90,8 +90,28 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
             });
         }
     }
+    let (run_config_path, run_config) = run_config(args.config.as_deref());
+    let mut exclude = crate::discover::Exclude::default();
+    exclude
+        .add(std::path::Path::new("."), &args.exclude)
+        .map_err(|e| format!("--exclude {e}"))?;
+    if let (Some(path), Some(globs)) = (
+        &run_config_path,
+        run_config.as_ref().and_then(|c| c.exclude.as_ref()),
+    ) {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        exclude
+            .add(dir, globs)
+            .map_err(|e| format!("{}: exclude {e}", path.display()))?;
+    }
     Ok(Settings {
-        limits: run_limits(args.config.as_deref()),
+        limits: crate::limits::Limits::configured(
+            run_config.as_ref().and_then(|c| c.limits.as_ref()),
+        ),
+        exclude,
         ip_ranges,
         params,
         plan: PlanOptions {
@@ -105,25 +125,33 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
         config: args.config.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
-        severity: args.severity.map(|s| match s {
-            SeverityArg::Low => Severity::Low,
-            SeverityArg::Medium => Severity::Medium,
-            SeverityArg::High => Severity::High,
-        }),
+        severity: args.severity.map(severity),
         strict: args.strict,
     })
 }
 
-/// The limits of the run: the `[limits]` of `--config`, else of the `redshield.toml` found
-/// from the working directory, else the defaults. A configuration that cannot be read or is
-/// invalid gives the defaults here; the analysis reports it. Read through a file system with
+pub fn severity(arg: SeverityArg) -> Severity {
+    match arg {
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+    }
+}
+
+/// The run's configuration: `--config`, else the `redshield.toml` found from the working
+/// directory; it sets the run's `[limits]` and `exclude`. A configuration that cannot be read
+/// or is invalid gives None here; the analysis reports it. Read through a file system with
 /// the default limits: the run's own depends on what this reads.
-fn run_limits(config: Option<&std::path::Path>) -> crate::limits::Limits {
+fn run_config(
+    config: Option<&std::path::Path>,
+) -> (Option<std::path::PathBuf>, Option<crate::config::Config>) {
     let fs = crate::discover::OsFileSystem::new();
     let path = match config {
         Some(path) => Some(path.to_path_buf()),
         None => crate::config::find(&fs, std::path::Path::new(".")),
     };
-    let loaded = path.and_then(|p| crate::config::load(&fs, &p, &p.display().to_string()).ok());
-    crate::limits::Limits::configured(loaded.as_ref().and_then(|c| c.limits.as_ref()))
+    let loaded = path
+        .as_ref()
+        .and_then(|p| crate::config::load(&fs, p, &p.display().to_string()).ok());
+    (path, loaded)
 }

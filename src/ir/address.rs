@@ -90,19 +90,24 @@ pub fn module_path(text: &str) -> Vec<ModuleStep> {
         if step != Step::Attr("module".into()) {
             continue;
         }
-        let Some(Step::Attr(name)) = iter.next() else {
-            break;
-        };
-        let key = match iter.peek() {
-            Some(Step::Key(_)) => match iter.next() {
-                Some(Step::Key(k)) => Some(k),
-                _ => None,
-            },
-            _ => None,
-        };
-        out.push(ModuleStep { name, key });
+        match module_call(&mut iter) {
+            Some(call) => out.push(call),
+            None => break,
+        }
     }
     out
+}
+
+/// The call after a `module` step: its name and, if one follows, its key.
+fn module_call(iter: &mut std::iter::Peekable<std::vec::IntoIter<Step>>) -> Option<ModuleStep> {
+    let Some(Step::Attr(name)) = iter.next() else {
+        return None;
+    };
+    let key = match iter.next_if(|step| matches!(step, Step::Key(_))) {
+        Some(Step::Key(k)) => Some(k),
+        _ => None,
+    };
+    Some(ModuleStep { name, key })
 }
 
 /// The key at the end of an address (`aws_sg.x["k"]`, `module.a[0]`), if any.
@@ -134,24 +139,10 @@ impl Address {
     pub fn parse(text: &str) -> Option<Address> {
         let mut iter = steps(text)?.into_iter().peekable();
         let mut modules = Vec::new();
-        while iter.peek() == Some(&Step::Attr("module".into())) {
-            iter.next();
-            let Some(Step::Attr(name)) = iter.next() else {
-                return None;
-            };
-            let key = match iter.peek() {
-                Some(Step::Key(_)) => match iter.next() {
-                    Some(Step::Key(k)) => Some(k),
-                    _ => None,
-                },
-                _ => None,
-            };
-            modules.push(ModuleStep { name, key });
+        while iter.next_if_eq(&Step::Attr("module".into())).is_some() {
+            modules.push(module_call(&mut iter)?);
         }
-        let data = iter.peek() == Some(&Step::Attr("data".into()));
-        if data {
-            iter.next();
-        }
+        let data = iter.next_if_eq(&Step::Attr("data".into())).is_some();
         let (Some(Step::Attr(kind)), Some(Step::Attr(name))) = (iter.next(), iter.next()) else {
             return None;
         };

@@ -15,6 +15,13 @@ use crate::rules::Severity;
 
 /// Renders the report as workflow commands, one per line, and a closing summary line.
 pub fn render_github(report: &Report) -> String {
+    let mut out = render_github_quiet(report);
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// The workflow commands alone, without the summary line (`--quiet`).
+pub fn render_github_quiet(report: &Report) -> String {
     let report = &super::escape::for_humans(report);
     let mut out = String::new();
     for finding in &report.findings {
@@ -25,7 +32,6 @@ pub fn render_github(report: &Report) -> String {
         out.push_str(&error_command(error));
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
     out
 }
 

@@ -3,9 +3,11 @@
 //!
 //! The JSON shape ([`json`]) is a stability boundary, described by `schemas/report.schema.json`.
 
+pub mod codequality;
 pub mod escape;
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
@@ -201,6 +203,46 @@ impl Report {
             baseline_gone: Vec::new(),
             baseline_used: false,
         }
+    }
+
+    /// The report with its paths relative to `root` (a repository's top level) instead of the
+    /// working directory `cwd`, for the formats a repository's host reads (SARIF, GitHub
+    /// annotations). A path outside `root` becomes absolute; `<stdin>` stays as it is.
+    pub fn relative_to(&self, cwd: &std::path::Path, root: &std::path::Path) -> Report {
+        let rebase = |path: &mut String| {
+            if path.starts_with('<') {
+                return;
+            }
+            let absolute = crate::discover::lexical_normalize(&cwd.join(path.as_str()));
+            let root = crate::discover::lexical_normalize(root);
+            *path = match absolute.strip_prefix(&root) {
+                Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+                Err(_) => absolute.to_string_lossy().into_owned(),
+            };
+        };
+        let mut report = self.clone();
+        for finding in report
+            .findings
+            .iter_mut()
+            .chain(report.suppressed.iter_mut())
+        {
+            rebase(&mut finding.location.path);
+            for (_, location, _) in &mut finding.related {
+                rebase(&mut location.path);
+            }
+            if let Some(outcome) = &mut finding.fix_outcome {
+                for (location, _) in &mut outcome.replacements {
+                    rebase(&mut location.path);
+                }
+            }
+        }
+        for diagnostic in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+            rebase(&mut diagnostic.path);
+        }
+        for gone in &mut report.baseline_gone {
+            rebase(&mut gone.path);
+        }
+        report
     }
 
     /// The counts the human formats summarize the run with.

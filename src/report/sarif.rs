@@ -5,8 +5,10 @@
 //! (RS104 can be medium while the rule's default is high), 1-based regions with an exclusive
 //! end column, related locations, and a `partialFingerprints` entry computed from what the
 //! finding is about rather than where it is, so edits that only move lines keep the alert.
-//! Input errors become tool execution notifications. The output holds no timestamps and no
-//! absolute paths, so the same inputs give the same bytes.
+//! Input errors become tool execution notifications. The output holds no timestamps; given a
+//! repository ([`render_sarif_in`]), paths are relative to its top level, which
+//! `originalUriBaseIds` names, and `versionControlProvenance` names its commit. So the same
+//! inputs at the same commit give the same bytes.
 
 use super::{Report, ReportFinding};
 use crate::ir::{Diagnostic, Location};
@@ -18,6 +20,9 @@ use std::collections::HashMap;
 /// `schemas/sarif-2.1.0.json` and checked by the tests).
 pub const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// `automationDetails.id`: the category `redshield`, no run id (a trailing `/`).
+pub const AUTOMATION_CATEGORY: &str = "redshield/";
 
 /// The key of our fingerprint in `partialFingerprints`; the suffix versions the recipe.
 pub const FINGERPRINT_KEY: &str = "redshieldFingerprint/v1";
@@ -42,9 +47,61 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    automation_details: AutomationDetails,
     invocations: [Invocation<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BaseIds>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    version_control_provenance: Vec<VersionControlDetails<'a>>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+/// Which analysis this is: GitHub code scanning keeps one set of alerts per category, so
+/// redshield's never replace another tool's.
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
+}
+
+/// `%SRCROOT%`: the directory relative artifact URIs resolve against.
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    src_root: BaseUri,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionControlDetails<'a> {
+    repository_uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<&'a str>,
+    mapped_to: BaseUriRef,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BaseUriRef {
+    uri_base_id: &'static str,
+}
+
+/// The repository a report's relative paths are relative to (see [`Report::relative_to`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Repository<'a> {
+    /// Its top level, absolute.
+    pub root: &'a std::path::Path,
+    /// Its URL, commit and branch, where known.
+    pub uri: Option<&'a str>,
+    pub revision: Option<&'a str>,
+    pub branch: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +113,7 @@ struct Tool {
 #[serde(rename_all = "camelCase")]
 struct Driver {
     name: &'static str,
+    full_name: String,
     version: &'static str,
     semantic_version: &'static str,
     information_uri: &'static str,
@@ -221,12 +279,21 @@ struct Replacement<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultProperties<'a> {
+    /// This finding's own severity, which may be below its rule's (RS104 demoted to medium).
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
     resource: &'a str,
     resource_type: &'a str,
 }
 
 /// Renders the report as a pretty-printed SARIF 2.1.0 log with a trailing newline.
 pub fn render_sarif(report: &Report) -> String {
+    render_sarif_in(report, None)
+}
+
+/// Renders the report, whose relative paths are relative to `repository` when one is given:
+/// `%SRCROOT%` is then its top level, and the log names its version when known.
+pub fn render_sarif_in(report: &Report, repository: Option<Repository<'_>>) -> String {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let results = report
         .findings
@@ -243,9 +310,17 @@ pub fn render_sarif(report: &Report) -> String {
         schema: SARIF_SCHEMA,
         version: "2.1.0",
         runs: [Run {
+            automation_details: AutomationDetails {
+                id: AUTOMATION_CATEGORY,
+            },
             tool: Tool {
                 driver: Driver {
                     name: "redshield",
+                    full_name: format!(
+                        "redshield {}: Amazon Redshift network isolation checks for Terraform and \
+                         CloudFormation",
+                        env!("CARGO_PKG_VERSION")
+                    ),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: information_uri(),
@@ -257,6 +332,24 @@ pub fn render_sarif(report: &Report) -> String {
                 exit_code: report.exit_code(),
                 tool_execution_notifications: report.errors.iter().map(notification).collect(),
             }],
+            original_uri_base_ids: repository.map(|r| BaseIds {
+                src_root: BaseUri {
+                    uri: directory_uri(r.root),
+                },
+            }),
+            version_control_provenance: repository
+                .and_then(|r| {
+                    Some(VersionControlDetails {
+                        repository_uri: r.uri?,
+                        revision_id: r.revision,
+                        branch: r.branch,
+                        mapped_to: BaseUriRef {
+                            uri_base_id: "%SRCROOT%",
+                        },
+                    })
+                })
+                .into_iter()
+                .collect(),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -298,14 +391,9 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
     }
 }
 
-/// The rule's source file, whose doc comment is its documentation (`rsNNN_<name>.rs`).
+/// The rule's page, `docs/rules/RSNNN.md`, generated from its documentation.
 pub fn help_uri(rule: &Rule) -> String {
-    format!(
-        "{}/blob/main/src/rules/{}_{}.rs",
-        information_uri(),
-        rule.id.to_ascii_lowercase(),
-        rule.name.replace('-', "_")
-    )
+    format!("{}/blob/main/docs/rules/{}.md", information_uri(), rule.id)
 }
 
 /// The "What it does" section of a rule's documentation, its lines joined into paragraphs.
@@ -367,6 +455,7 @@ fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
             .collect(),
         fixes: sarif_fixes(finding),
         properties: ResultProperties {
+            security_severity: security_severity(finding.severity),
             resource: &finding.address,
             resource_type: &finding.kind,
         },
@@ -462,6 +551,16 @@ fn artifact(path: &str) -> ArtifactLocation {
             uri_base_id: Some("%SRCROOT%"),
         }
     }
+}
+
+/// An absolute directory as a `file:` URI ending in `/`, as `originalUriBaseIds` requires.
+fn directory_uri(dir: &std::path::Path) -> String {
+    let path = dir.to_string_lossy().replace('\\', "/");
+    let mut uri = artifact(&path).uri;
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
 }
 
 /// Percent-encodes every byte but unreserved characters, `/` and (for `C:/…`) the drive's `:`.
@@ -566,6 +665,15 @@ mod tests {
         assert_eq!(abs.uri, "file:///tmp/x.tf");
         assert_eq!(abs.uri_base_id, None);
         assert_eq!(artifact("C:\\x\\y.tf").uri, "file:///C:/x/y.tf");
+    }
+
+    #[test]
+    fn base_directories_are_file_uris_ending_in_a_slash() {
+        assert_eq!(
+            directory_uri(std::path::Path::new("/work/my repo")),
+            "file:///work/my%20repo/"
+        );
+        assert_eq!(directory_uri(std::path::Path::new("/")), "file:///");
     }
 
     #[test]

@@ -12,6 +12,16 @@ use std::collections::HashMap;
 
 /// Renders the report. `color` adds ANSI colours (only for a terminal, never with NO_COLOR).
 pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String {
+    render(report, sources, color, false)
+}
+
+/// Renders only the findings and the input errors (`--quiet`): no warnings, baseline notes
+/// or summary line.
+pub fn render_text_quiet(report: &Report, sources: &SourceMap, color: bool) -> String {
+    render(report, sources, color, true)
+}
+
+fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> String {
     let report = &escape::for_humans(report);
     let mut out = Vec::new();
     // Only the files findings point into are quoted; each escaped once, with its offsets.
@@ -83,6 +93,9 @@ pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String 
     let mut text = String::from_utf8_lossy(&out).into_owned();
     for error in &report.errors {
         text.push_str(&format!("error: {error}\n"));
+    }
+    if quiet {
+        return text;
     }
     for warning in &report.warnings {
         text.push_str(&format!("warning: {warning}\n"));

@@ -16,8 +16,10 @@ declare_rule! {
     /// your VPC's subnets at all, so none of the VPC's controls (route tables, NACLs, VPC
     /// security groups, flow logs) apply to it.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network isolation: "a
-    /// VPC with at least two private subnets"); seed 003 "Infrastructure security in Amazon VPC".
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (network
+    /// isolation: "a VPC with at least two private subnets"); "Infrastructure security in Amazon
+    /// VPC" <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html>.
     ///
     /// ## Example
     /// ```hcl

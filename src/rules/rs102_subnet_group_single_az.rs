@@ -17,8 +17,11 @@ declare_rule! {
     /// without subnets in three zones. A single-zone group is one outage away from an
     /// unreachable warehouse.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" ("a VPC with at least two
-    /// private subnets"); AWS Redshift Serverless considerations (three subnets in three AZs).
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> ("a VPC
+    /// with at least two private subnets"); "Considerations when using Amazon Redshift Serverless"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-usage-considerations.html>
+    /// (three subnets in three AZs).
     ///
     /// ## Example
     /// ```hcl

@@ -21,8 +21,10 @@ declare_rule! {
     /// gateway is public, and anything in it that gets a public address is reachable from the
     /// internet, guarded by security groups alone.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network isolation, private
-    /// subnets); seed 003 "Infrastructure security in Amazon VPC".
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (network
+    /// isolation, private subnets); "Infrastructure security in Amazon VPC"
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html>.
     ///
     /// ## Example
     /// ```hcl

@@ -17,8 +17,11 @@ declare_rule! {
     /// it from the internet; only its security groups stand between it and the world. AWS
     /// recommends keeping Redshift in private subnets, reachable only from your network.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network isolation);
-    /// AWS provider v6 upgrade guide (`publicly_accessible` default changed from true to false).
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (network
+    /// isolation); the AWS provider's "Terraform AWS Provider Version 6 Upgrade Guide"
+    /// <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade>
+    /// (`publicly_accessible` default changed from true to false).
     ///
     /// ## Example
     /// ```hcl

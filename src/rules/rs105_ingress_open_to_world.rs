@@ -18,8 +18,11 @@ declare_rule! {
     /// from specific address ranges, such as your corporate network; a world-open rule on the
     /// database port exposes the login endpoint to every scanner on the internet.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" ("only specific IP address
-    /// ranges"); seed 003 "Infrastructure security in Amazon VPC" (security groups).
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> ("only
+    /// specific IP address ranges"); "Infrastructure security in Amazon VPC"
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html> (security
+    /// groups).
     ///
     /// ## Example
     /// ```hcl

@@ -16,8 +16,9 @@ declare_rule! {
     /// as your corporate network. `allowed_cidrs` states those ranges; anything else that can
     /// reach the port is an exception someone should have to justify.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" ("only specific IP address
-    /// ranges, e.g. your corporate network").
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> ("only
+    /// specific IP address ranges, e.g. your corporate network").
     ///
     /// ## Example
     /// With `allowed_cidrs = ["10.0.0.0/8"]` in `redshield.toml`:

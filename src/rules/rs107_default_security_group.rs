@@ -15,8 +15,10 @@ declare_rule! {
     /// and allows all traffic between its members. Access to the warehouse should be defined by
     /// a group made for it, so that its rules say exactly who may connect.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (VPC security groups);
-    /// seed 003 "Infrastructure security in Amazon VPC".
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (VPC
+    /// security groups); "Infrastructure security in Amazon VPC"
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html>.
     ///
     /// ## Example
     /// ```hcl

@@ -26,8 +26,10 @@ declare_rule! {
     /// requires them to "allow inbound and outbound access to S3 CIDR ranges". A blocked range
     /// makes loads and queries fail intermittently, depending on which S3 address answers.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (network ACLs must allow
-    /// S3 CIDR ranges for COPY, UNLOAD and Spectrum); S3 prefixes from AWS's `ip-ranges.json`.
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (network
+    /// ACLs must allow S3 CIDR ranges for COPY, UNLOAD and Spectrum); S3 prefixes from "AWS IP
+    /// address ranges" <https://docs.aws.amazon.com/vpc/latest/userguide/aws-ip-ranges.html>.
     ///
     /// ## Example
     /// ```hcl

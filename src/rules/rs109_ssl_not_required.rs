@@ -17,8 +17,9 @@ declare_rule! {
     /// recommended). Since January 2025 new clusters get `default.redshift-2.0`, which requires
     /// SSL; older families and explicit overrides do not.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (clients must support TLS;
-    /// TLS 1.2 recommended).
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (clients
+    /// must support TLS; TLS 1.2 recommended).
     ///
     /// ## Example
     /// ```hcl

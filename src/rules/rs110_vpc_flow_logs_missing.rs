@@ -15,7 +15,9 @@ declare_rule! {
     /// them there is no record to investigate who connected, or tried to, when something goes
     /// wrong.
     ///
-    /// Source: seed 003 "Infrastructure security in Amazon VPC" (flow logs for monitoring).
+    /// Source: "Infrastructure security in Amazon VPC"
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html> (flow logs
+    /// for monitoring).
     ///
     /// ## Example
     /// ```hcl

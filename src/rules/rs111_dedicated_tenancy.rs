@@ -13,8 +13,9 @@ declare_rule! {
     /// Some compliance regimes require that workloads run on hardware dedicated to one
     /// customer. The VPC's tenancy decides that for the instances launched in it.
     ///
-    /// Source: seed 003 "Infrastructure security in Amazon VPC" (network isolation and
-    /// tenancy); enabled only where your policy demands it.
+    /// Source: "Infrastructure security in Amazon VPC"
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html> (network
+    /// isolation and tenancy); enabled only where your policy demands it.
     ///
     /// ## Example
     /// With `require_dedicated_tenancy = true`:

@@ -20,9 +20,10 @@ declare_rule! {
     /// restricting access by principal (the Spectrum role) instead. Serverless workgroups do route
     /// Spectrum through the VPC and are not affected.
     ///
-    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
-    /// Amazon S3 buckets with Redshift Spectrum" (bucket policies that restrict access to VPC
-    /// endpoints block Spectrum; restrict by principal instead).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html> (bucket
+    /// policies that restrict access to VPC endpoints block Spectrum; restrict by principal
+    /// instead).
     ///
     /// ## Example
     /// ```hcl

@@ -19,9 +19,9 @@ declare_rule! {
     /// the example) is an error that either fails or, once edited carelessly, admits more than
     /// intended.
     ///
-    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
-    /// Amazon S3 buckets with Redshift Spectrum" (the role's trust relationship names the Redshift
-    /// service).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html> (the role's
+    /// trust relationship names the Redshift service).
     ///
     /// ## Example
     /// ```hcl

@@ -17,9 +17,10 @@ declare_rule! {
     /// policy that denies query-string authentication, or signatures older than a few minutes, makes
     /// Spectrum queries fail with access errors that are hard to trace back to the policy.
     ///
-    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
-    /// Amazon S3 buckets with Redshift Spectrum" (Spectrum uses presigned URLs; policies must not
-    /// deny `REST-QUERY-STRING` or limit `s3:signatureAge` below an hour).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html> (Spectrum uses
+    /// presigned URLs; policies must not deny `REST-QUERY-STRING` or limit `s3:signatureAge` below
+    /// an hour).
     ///
     /// ## Example
     /// ```hcl

@@ -17,9 +17,10 @@ declare_rule! {
     /// cannot reach Glue, every query on an external schema fails. AWS lists the ways to give them
     /// that path: a NAT gateway, an internet gateway with a public IP, or a Glue VPC endpoint.
     ///
-    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" (to access the AWS Glue or
-    /// Athena catalog with enhanced VPC routing, use a NAT gateway, an internet gateway, or a VPC
-    /// endpoint).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html> (to access the
+    /// AWS Glue or Athena catalog with enhanced VPC routing, use a NAT gateway, an internet
+    /// gateway, or a VPC endpoint).
     ///
     /// ## Example
     /// ```hcl

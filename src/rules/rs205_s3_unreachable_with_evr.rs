@@ -15,9 +15,10 @@ declare_rule! {
     /// gateway to S3, every load and unload fails. AWS recommends an S3 gateway endpoint on the
     /// warehouse subnets' route table.
     ///
-    /// Source: seed 002 "Redshift Spectrum and enhanced VPC routing" and seed 004 "Accessing
-    /// Amazon S3 buckets with Redshift Spectrum" (with enhanced VPC routing, COPY and UNLOAD reach S3
-    /// through your VPC: endpoints, NAT or internet gateways).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html> (with enhanced
+    /// VPC routing, COPY and UNLOAD reach S3 through your VPC: endpoints, NAT or internet
+    /// gateways).
     ///
     /// ## Example
     /// ```hcl

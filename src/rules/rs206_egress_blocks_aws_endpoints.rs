@@ -18,8 +18,10 @@ declare_rule! {
     /// Security groups filter outbound traffic too: with no egress to 443, those calls time out, and
     /// the error points nowhere near the security group.
     ///
-    /// Source: seed 000 "Infrastructure security in Amazon Redshift" (security groups control
-    /// inbound and outbound traffic) and seed 002 "Redshift Spectrum and enhanced VPC routing"
+    /// Source: "Infrastructure security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/security-network-isolation.html> (security
+    /// groups control inbound and outbound traffic) and "Accessing Amazon S3 buckets with Redshift
+    /// Spectrum" <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html>
     /// (traffic to S3 and the catalog leaves through the VPC).
     ///
     /// ## Example

@@ -15,8 +15,10 @@ declare_rule! {
     /// and by anyone else holding the role. Without them there is no record of who read the data
     /// lake's files.
     ///
-    /// Source: seed 002 and seed 004, section "Logging and auditing Amazon S3 access" (server
-    /// access logging for the buckets Spectrum reads).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html>, section
+    /// "Logging and auditing Amazon S3 access" (server access logging for the buckets Spectrum
+    /// reads).
     ///
     /// ## Example
     /// ```hcl

@@ -15,8 +15,12 @@ declare_rule! {
     /// CloudTrail data events record who read which object, with the caller's identity: the audit
     /// trail for the data Spectrum exposes. Management events alone do not show object reads.
     ///
-    /// Source: seed 002 and seed 004, section "Logging and auditing Amazon S3 access" (CloudTrail
-    /// data events for the buckets Spectrum reads); seed 003 (CloudTrail for auditing).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html>, section
+    /// "Logging and auditing Amazon S3 access" (CloudTrail data events for the buckets Spectrum
+    /// reads); "Infrastructure security in Amazon VPC"
+    /// <https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html> (CloudTrail
+    /// for auditing).
     ///
     /// ## Example
     /// ```hcl

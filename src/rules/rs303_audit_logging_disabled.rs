@@ -14,8 +14,11 @@ declare_rule! {
     /// They are the warehouse's own record of access, and the complement of S3 access logs and
     /// CloudTrail for data read through Spectrum.
     ///
-    /// Source: seed 002 and seed 004, section "Logging and auditing Amazon S3 access", and seed 001
-    /// "Security in Amazon Redshift" (logging and monitoring).
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html>, section
+    /// "Logging and auditing Amazon S3 access", and "Security in Amazon Redshift"
+    /// <https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html> (logging and
+    /// monitoring).
     ///
     /// ## Example
     /// ```hcl

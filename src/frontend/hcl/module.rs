@@ -255,7 +255,10 @@ impl Evaluator<'_> {
     fn expand_module(&mut self, m: usize, out: &mut Vec<Resource>) {
         let decl = self.inst(m).decl.clone();
         for (idx, res) in decl.resources.iter().enumerate() {
-            let instances = self.instances(m, idx);
+            let Some((block, origin)) = self.resource_block(res) else {
+                continue;
+            };
+            let instances = self.instances_of(m, idx, &block, origin);
             let base = format!(
                 "{}{}{}.{}",
                 self.inst(m).prefix,
@@ -263,10 +266,10 @@ impl Evaluator<'_> {
                 res.kind,
                 res.name
             );
-            let header = header_span(res.origin, &res.block);
+            let header = header_span(origin, &block);
             let mut emit = |ev: &mut Self, address: String, scope: Scope| {
-                let body = ev.lower_body(m, &res.block.body, &scope, true);
-                let body_span = block_span(res.origin, &res.block);
+                let body = ev.lower_body(m, &block.body, &scope, true);
+                let body_span = block_span(origin, &block);
                 out.push(Resource {
                     family: Family::Terraform,
                     mode: res.mode,
@@ -280,17 +283,17 @@ impl Evaluator<'_> {
                 });
             };
             match instances {
-                Instances::Single => emit(self, base.clone(), Scope::new(res.origin)),
+                Instances::Single => emit(self, base.clone(), Scope::new(origin)),
                 Instances::Count(n) => {
                     for i in 0..n {
-                        let mut scope = Scope::new(res.origin);
+                        let mut scope = Scope::new(origin);
                         scope.count_index = Some(Node::new(Value::Number(i as f64), header));
                         emit(self, format!("{base}[{i}]"), scope);
                     }
                 }
                 Instances::Keys(keys) => {
                     for (key, value) in keys {
-                        let mut scope = Scope::new(res.origin);
+                        let mut scope = Scope::new(origin);
                         scope.each = Some(Rc::new((
                             Node::new(Value::String(key.clone()), header),
                             value,
@@ -299,7 +302,7 @@ impl Evaluator<'_> {
                     }
                 }
                 Instances::Unknown => {
-                    let mut scope = Scope::new(res.origin);
+                    let mut scope = Scope::new(origin);
                     scope.count_index = Some(Node::unknown(header));
                     scope.each = Some(Rc::new((Node::unknown(header), Node::unknown(header))));
                     emit(self, format!("{base}[?]"), scope);

@@ -44,6 +44,11 @@ impl Origin {
         Origin { file, base: 0 }
     }
 
+    /// The span of a range of the file itself (not of the text parsed).
+    pub(crate) fn in_file(self, range: &Range<usize>) -> Span {
+        Span::new(self.file, range.clone())
+    }
+
     /// The span in the file of a range the parser gave.
     pub(crate) fn span(self, range: Range<usize>) -> Span {
         Span::new(self.file, self.base + range.start..self.base + range.end)
@@ -461,6 +466,49 @@ mod tests {
         ]
     }
 
+    /// Items, `locals` blocks and attributes in them over the pieces of `text`, with the
+    /// `locals` blocks cut open counted out; Err with the range of a piece that does not parse.
+    fn census_of_pieces(text: &str, pieces: Vec<Piece>) -> Result<[usize; 3], Range<usize>> {
+        let mut cut = [0; 3];
+        for piece in pieces {
+            let (range, inside_locals) = match piece {
+                Piece::Items(range) => (range, false),
+                Piece::Locals(range) => (range, true),
+            };
+            let Ok(body) = hcl_edit::parser::parse_body(&text[range.clone()]) else {
+                return Err(range);
+            };
+            if inside_locals {
+                cut[2] += body.len();
+            } else {
+                let [items, blocks, attributes] = census(&body);
+                cut[0] += items;
+                cut[1] += blocks;
+                cut[2] += attributes;
+            }
+        }
+        Ok(cut)
+    }
+
+    /// Checks that the pieces of `text` parse to what `whole` holds; a message if not.
+    fn same_items(
+        text: &str,
+        whole: &hcl_edit::structure::Body,
+        pieces: Vec<Piece>,
+    ) -> Result<(), String> {
+        let cut = census_of_pieces(text, pieces).map_err(|r| format!("{r:?} does not parse"))?;
+        let [items, blocks, attributes] = census(whole);
+        // A `locals` block cut between its attributes is no item of any piece.
+        let opened = blocks - cut[1];
+        if cut[0] + opened != items || cut[2] != attributes {
+            return Err(format!(
+                "pieces hold {cut:?}, the whole {:?}",
+                census(whole)
+            ));
+        }
+        Ok(())
+    }
+
     /// The scanner on real code: every `.tf` file of the corpora that parses whole is cut at
     /// every item it has, and the pieces parse to the same attributes and blocks.
     #[test]
@@ -490,31 +538,9 @@ mod tests {
                     assert!(text.len() <= 1, "{} was not cut", path.display());
                     continue;
                 };
-                // Items, `locals` blocks and the attributes in them, from the pieces.
-                let mut cut = [0; 3];
-                for piece in pieces {
-                    let (range, inside_locals) = match piece {
-                        Piece::Items(range) => (range, false),
-                        Piece::Locals(range) => (range, true),
-                    };
-                    let body = hcl_edit::parser::parse_body(&text[range.clone()]);
-                    let Ok(body) = body else {
-                        panic!("{} {range:?} does not parse", path.display())
-                    };
-                    if inside_locals {
-                        cut[2] += body.len();
-                    } else {
-                        let [items, blocks, attributes] = census(&body);
-                        cut[0] += items;
-                        cut[1] += blocks;
-                        cut[2] += attributes;
-                    }
+                if let Err(problem) = same_items(&text, &whole, pieces) {
+                    panic!("{}: {problem}", path.display());
                 }
-                let [items, blocks, attributes] = census(&whole);
-                // A `locals` block cut between its attributes is no item of any piece.
-                let opened = blocks - cut[1];
-                assert_eq!(cut[0] + opened, items, "{}", path.display());
-                assert_eq!(cut[2], attributes, "{}", path.display());
                 checked += 1;
             }
         }
@@ -551,27 +577,8 @@ mod tests {
             let text: String = picks.iter().filter_map(|&i| FRAGMENTS.get(i).copied()).collect();
             if let Ok(whole) = hcl_edit::parser::parse_body(&text) {
                 if let Some(pieces) = pieces(&text, 1) {
-                    let mut cut = [0; 3];
-                    for piece in pieces {
-                        let (range, inside_locals) = match piece {
-                            Piece::Items(range) => (range, false),
-                            Piece::Locals(range) => (range, true),
-                        };
-                        let body = hcl_edit::parser::parse_body(&text[range.clone()]);
-                        proptest::prop_assert!(body.is_ok(), "{:?} of {:?}", range, text);
-                        let body = body.unwrap_or_default();
-                        if inside_locals {
-                            cut[2] += body.len();
-                        } else {
-                            let [items, blocks, attributes] = census(&body);
-                            cut[0] += items;
-                            cut[1] += blocks;
-                            cut[2] += attributes;
-                        }
-                    }
-                    let [items, blocks, attributes] = census(&whole);
-                    proptest::prop_assert_eq!(cut[0] + blocks - cut[1], items);
-                    proptest::prop_assert_eq!(cut[2], attributes);
+                    let same = same_items(&text, &whole, pieces);
+                    proptest::prop_assert!(same.is_ok(), "{:?} in {:?}", same, text);
                 }
             }
         }
