@@ -39,13 +39,43 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     out
 }
 
-/// A unified diff with `a/` and `b/` paths, as `git apply` expects.
+/// A unified diff with `a/` and `b/` paths, as `git apply` expects (quoted as git quotes
+/// them, see [`git_quoted`]).
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(
+            &git_quoted(&format!("a/{path}")),
+            &git_quoted(&format!("b/{path}")),
+        )
         .to_string()
+}
+
+/// A path as git writes it in a diff header: as it is, unless it holds a control character,
+/// a quote, a backslash or a byte past ASCII; then in double quotes with C escapes (`\n`,
+/// `\"`, octal `\342` for the rest), which `git apply` reads back. A file name with a newline
+/// cannot break the header (or a report showing it) into lines of its own.
+pub fn git_quoted(path: &str) -> String {
+    let plain = |b: u8| !(b < 0x20 || b == 0x7f || b == b'"' || b == b'\\' || b >= 0x80);
+    if path.bytes().all(plain) {
+        return path.to_string();
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    out.push('"');
+    for b in path.bytes() {
+        match b {
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b if plain(b) => out.push(char::from(b)),
+            b => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Lines of context a diff shows around a change.
@@ -308,20 +338,27 @@ pub fn plan<'a>(
     Plan { files, skipped }
 }
 
+/// Do two edits touch the same text? Two insertions at one place do not: each inserts a whole
+/// entry (an attribute, a property, a line), and they are applied in the order of their
+/// findings (`apply_edits` sorts stably), so several fixes may add fields to one resource in
+/// one run; re-analysis of the result still decides whether it is written.
 fn overlap(a: &Edit, b: &Edit) -> bool {
-    let a_point = a.range.start == a.range.end;
-    let b_point = b.range.start == b.range.end;
-    if a_point && b_point {
-        // Two insertions at one place would interleave unpredictably.
-        return a.range.start == b.range.start;
-    }
     a.range.start < b.range.end && b.range.start < a.range.end
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Edit, apply_edits, edits_diff, unified_diff};
+    use super::{Edit, apply_edits, edits_diff, git_quoted, unified_diff};
     use crate::ir::SourceMap;
+
+    #[test]
+    fn paths_are_quoted_in_diff_headers_as_git_quotes_them() {
+        assert_eq!(git_quoted("a/main.tf"), "a/main.tf");
+        assert_eq!(
+            git_quoted("a/d\n::error::x\"\\\u{202e}.tf"),
+            r#""a/d\n::error::x\"\\\342\200\256.tf""#
+        );
+    }
 
     #[test]
     fn a_diff_computed_around_the_edits_is_the_whole_texts_diff() {

@@ -21,14 +21,14 @@ declare_rule! {
     /// or interface endpoint, a NAT gateway) and, for Spectrum, to the Glue catalog. RS205 and
     /// RS204 check those paths once it is on.
     ///
-    /// Source: seed 002 "Accessing Amazon S3 buckets with Redshift Spectrum"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html); "Enhanced
+    /// Source: "Accessing Amazon S3 buckets with Redshift Spectrum"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/spectrum-enhanced-vpc.html>); "Enhanced
     /// VPC routing in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/enhanced-vpc-routing.html); "Security
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/enhanced-vpc-routing.html>); "Security
     /// Hub controls for Amazon Redshift", Redshift.7
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html);
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>);
     /// "Security Hub controls for Amazon Redshift Serverless", RedshiftServerless.1
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html>).
     ///
     /// ## Example
     /// ```hcl

@@ -19,12 +19,12 @@ declare_rule! {
     /// hold of the storage or a shared snapshot reads the data. Security Hub flags it as
     /// Redshift.10, checkov as CKV_AWS_64.
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html); "Amazon
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>); "Amazon
     /// Redshift database encryption"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html);
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html>);
     /// "Security Hub controls for Amazon Redshift", Redshift.10
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html);
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>);
     /// Terraform AWS provider changelog for 6.0 ("The default value of `encrypted` is now
     /// `true` to match the AWS API").
     ///

@@ -18,12 +18,12 @@ declare_rule! {
     /// Hub checks it as part of Redshift.10 (with its key parameter) and as
     /// RedshiftServerless.4, checkov as CKV_AWS_142 (clusters) and CKV_AWS_282 (namespaces).
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html); "Amazon
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>); "Amazon
     /// Redshift database encryption"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html);
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html>);
     /// "Security Hub controls for Amazon Redshift Serverless", RedshiftServerless.4
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html>).
     ///
     /// ## Example
     /// ```hcl

@@ -18,12 +18,12 @@ declare_rule! {
     /// weekend cannot be undone. Security Hub flags it as Redshift.3 (parameter
     /// `MinRetentionPeriod`, default 7), checkov as CKV_AWS_343.
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html); "Amazon
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>); "Amazon
     /// Redshift snapshots and backups"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-snapshots.html); "Security
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-snapshots.html>); "Security
     /// Hub controls for Amazon Redshift", Redshift.3
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>).
     ///
     /// ## Example
     /// ```hcl

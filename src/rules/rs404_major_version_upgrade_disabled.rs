@@ -15,12 +15,12 @@ declare_rule! {
     /// an engine with known issues until someone upgrades it by hand. Security Hub flags it as
     /// Redshift.6, checkov as CKV_AWS_141.
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html);
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>);
     /// "Security Hub controls for Amazon Redshift", Redshift.6
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html);
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>);
     /// "Amazon Redshift provisioned clusters", maintenance windows
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-clusters.html).
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-clusters.html>).
     ///
     /// ## Example
     /// ```hcl

@@ -17,12 +17,12 @@ declare_rule! {
     /// it as Redshift.8 (clusters) and RedshiftServerless.5 (namespaces); checkov as part of
     /// CKV_AWS_391.
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html);
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>);
     /// "Security Hub controls for Amazon Redshift", Redshift.8
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html);
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>);
     /// "Security Hub controls for Amazon Redshift Serverless", RedshiftServerless.5
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html>).
     ///
     /// ## Example
     /// ```hcl

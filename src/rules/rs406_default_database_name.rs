@@ -16,10 +16,10 @@ declare_rule! {
     /// your own is one thing less an attacker knows, and it says what the database holds.
     /// Security Hub flags it as Redshift.9 (checkov: CKV_AWS_320).
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html);
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>);
     /// "Security Hub controls for Amazon Redshift", Redshift.9
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>).
     ///
     /// ## Example
     /// ```hcl

@@ -16,12 +16,12 @@ declare_rule! {
     /// database users; without them there is no trail of access to the warehouse. Security
     /// Hub flags it as RedshiftServerless.6. (Provisioned clusters: RS303.)
     ///
-    /// Source: seed 001 "Security in Amazon Redshift"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html); "Audit
+    /// Source: "Security in Amazon Redshift"
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>); "Audit
     /// logging for Amazon Redshift Serverless"
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html);
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-audit-logging.html>);
     /// "Security Hub controls for Amazon Redshift Serverless", RedshiftServerless.6
-    /// (https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html>).
     ///
     /// ## Example
     /// ```hcl
