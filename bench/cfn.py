@@ -365,6 +365,7 @@ def cfn_resources(st) -> dict:
                 "ManageAdminPassword": True,
                 "IamRoles": [GetAtt("SpectrumRole.Arn")],
                 "DefaultIamRoleArn": GetAtt("SpectrumRole.Arn"),
+                **({"LogExports": ["userlog", "connectionlog", "useractivitylog"]} if f.logs_exported else {}),
             },
         )
         wg = {
@@ -417,6 +418,8 @@ def cfn_resources(st) -> dict:
         cluster["IamRoles"] = [GetAtt("SpectrumRole.Arn")]
         cluster["EnhancedVpcRouting"] = f.evr
         cluster["PubliclyAccessible"] = f.public
+        if f.snapshots_kept:
+            cluster["AutomatedSnapshotRetentionPeriod"] = 7
         if not f.no_audit_logging:
             cluster["LoggingProperties"] = {
                 "LogDestinationType": "cloudwatch",

@@ -34,7 +34,8 @@ from tfast import Blk, Json, Local, Ref, Res, Tmpl, render_hcl  # noqa: E402
 
 RULES = [
     "RS101", "RS102", "RS103", "RS104", "RS105", "RS106", "RS107", "RS108", "RS109", "RS110",
-    "RS111", "RS201", "RS202", "RS203", "RS204", "RS205", "RS206", "RS301", "RS302", "RS303",
+    "RS111", "RS112", "RS201", "RS202", "RS203", "RS204", "RS205", "RS206", "RS301", "RS302",
+    "RS303", "RS401", "RS402", "RS403", "RS404", "RS405", "RS406", "RS408",
 ]  # fmt: skip
 FORMATS = ["hcl", "plan", "cfn"]
 
@@ -75,6 +76,8 @@ class Flags:
     param_group: bool  # a custom parameter group (cluster)
     ssl_legacy_family: bool  # RS109 through a redshift-1.0 group instead of require_ssl=false
     split_policy: bool  # CFN: separate AWS::IAM::Policy instead of inline Policies
+    snapshots_kept: bool  # clusters: automated snapshots kept 7 days (else the 1-day default: RS403)
+    logs_exported: bool  # Serverless: userlog and connectionlog exported (else RS408)
 
 
 def flags_for(i: int) -> Flags:
@@ -109,6 +112,8 @@ def flags_for(i: int) -> Flags:
         param_group=(not serverless) and (ssl_off or i % 3 == 1),
         ssl_legacy_family=i % 18 == 2,
         split_policy=(i // 2) % 2 == 0,
+        snapshots_kept=i % 3 != 0,
+        logs_exported=i % 12 == 5,
     )
 
 
@@ -233,6 +238,14 @@ def predict_stack(st: Stack, fmt: str) -> Counter:
         c["RS302"] += 1
     if cluster and f.no_audit_logging:
         c["RS303"] += 1
+    # The posture rules: encryption, names, upgrades and KMS (RS402 is opt-in) are always
+    # written well; enhanced VPC routing is off where RS204/RS205 cannot fire.
+    if not f.evr:
+        c["RS112"] += 1
+    if cluster and not f.snapshots_kept:
+        c["RS403"] += 1
+    if f.serverless and not f.logs_exported:
+        c["RS408"] += 1
     return c
 
 
@@ -661,6 +674,9 @@ def tf_resources(st: Stack) -> tuple[dict, list[Res]]:
                     ("db_name", "analytics"),
                     ("admin_username", "analytics_admin"),
                     ("manage_admin_password", True),
+                ]
+                + ([("log_exports", ["userlog", "connectionlog", "useractivitylog"])] if f.logs_exported else [])
+                + [
                     ("iam_roles", [Ref("aws_iam_role.spectrum", "arn")]),
                     ("default_iam_role_arn", Ref("aws_iam_role.spectrum", "arn")),
                 ],
@@ -725,6 +741,8 @@ def tf_resources(st: Stack) -> tuple[dict, list[Res]]:
             ("publicly_accessible", f.public),
             ("skip_final_snapshot", True),
         ]
+        if f.snapshots_kept:
+            body.append(("automated_snapshot_retention_period", 7))
         add(Res("aws_redshift_cluster", "main", body))
         if not f.no_audit_logging:
             add(
