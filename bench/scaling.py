@@ -43,7 +43,8 @@ import gen_scaling  # noqa: E402
 GENERATOR_FILES = ["gen_scaling.py", "gen_warehouses.py", "tfast.py", "plan.py", "plan_schema.json"]
 
 # Multiplier of --n per dimension, so that the smallest size is well above start-up cost and
-# the largest stays in seconds.
+# the largest stays in seconds. Module instances come from one `count`, which stops at the
+# instance limit (10,000 by default): keep 8N under it.
 SCALE = {
     "warehouses-per-module": 1.0,
     "subnets-per-group": 1.0,
@@ -55,7 +56,7 @@ SCALE = {
     "route-tables": 1.0,
     "buckets-and-policies": 0.5,
     "modules": 0.5,
-    "module-instances": 0.5,
+    "module-instances": 1.0,
     "cfn-resources": 1.0,
     "plan-resources": 0.25,
 }
@@ -123,7 +124,7 @@ def measure(bin_: str, path: str, runs: int, floor: str | None) -> dict:
             summary = json.loads(out).get("summary", {})
     row = {"seconds": statistics.median(times), "cpu_seconds": statistics.median(cpu), "status": status,
            "resources": summary.get("resources"), "findings": summary.get("findings"),
-           "input_errors": summary.get("input_errors")}
+           "input_errors": summary.get("errors")}
     if floor:
         ft = [timed([floor, path])[0] for _ in range(runs)]
         row["floor_seconds"] = statistics.median(ft)
@@ -169,14 +170,19 @@ def main() -> int:
         print(line, flush=True)
         if any(r["input_errors"] for r in rows):
             print(f"  {d}: input errors {[r['input_errors'] for r in rows]}", flush=True)
-        if exp > a.max_exponent:
+        counts = [r["resources"] or 0 for r in rows]
+        if any(b <= c for c, b in zip(counts, counts[1:])):
+            # A size that stopped growing (a `count` over its limit, say) measures nothing.
+            print(f"  {d}: the resources do not grow with the size: {counts}", flush=True)
+            failed.append(d)
+        elif exp > a.max_exponent:
             failed.append(d)
         results.append({"dimension": d, "sizes": sizes, "runs": rows, "exponent": exp})
     if a.json:
         with open(a.json, "w") as fh:
             json.dump(results, fh, indent=1)
     if failed:
-        print(f"\nexponent over {a.max_exponent}: {', '.join(failed)}")
+        print(f"\nexponent over {a.max_exponent}, or a size that does not grow: {', '.join(failed)}")
         return 1
     return 0
 
