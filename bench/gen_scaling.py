@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Writes one input that grows in one dimension: the cases of the scaling benchmark.
 
-    bench/gen_scaling.py DIMENSION N OUT
+    bench/gen_scaling.py DIMENSION N[,N...] OUT
     bench/gen_scaling.py --list
 
 Each dimension is one way a real configuration grows; N is its size. The rest of the input is
 fixed (one VPC, a warehouse or a few), so the time a run takes should grow linearly in N. The
 output is a directory (Terraform: OUT/main.tf, and OUT/modules/... for the module cases) or a
-file (plan JSON, CloudFormation YAML); `--list` prints each dimension with its kind.
+file (plan JSON, CloudFormation YAML); `--list` prints each dimension with its kind. Several
+sizes at once (one start of Python) need `{n}` in OUT, replaced by each size.
 
 Every case is deterministic (no randomness) and is built so that findings depend on N as the
 docstring of its generator says: the scaling test in `tests/scaling.rs` checks the counts, so
@@ -442,7 +443,7 @@ def write(dimension: str, n: int, out: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dimension", nargs="?", choices=sorted(DIMENSIONS))
-    ap.add_argument("n", nargs="?", type=int)
+    ap.add_argument("n", nargs="?", help="a size, or sizes separated by commas")
     ap.add_argument("out", nargs="?", help="a directory for Terraform, a file for plan and cfn")
     ap.add_argument("--list", action="store_true", help="print the dimensions and their kinds")
     a = ap.parse_args()
@@ -452,7 +453,11 @@ def main() -> None:
         return
     if a.dimension is None or a.n is None or a.out is None:
         ap.error("DIMENSION N OUT are required (or --list)")
-    write(a.dimension, a.n, a.out)
+    sizes = [int(n) for n in a.n.split(",")]
+    if len(sizes) > 1 and "{n}" not in a.out:
+        ap.error("several sizes need {n} in OUT")
+    for n in sizes:
+        write(a.dimension, n, a.out.replace("{n}", str(n)))
 
 
 if __name__ == "__main__":
