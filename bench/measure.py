@@ -14,6 +14,10 @@ changes). Each case runs `redshield check --format json INPUT` with stdout disca
     here; the table gives the median. Runs per case: 20 under 0.1 s, 10 under 1 s, 5 under 10 s,
     else 3.
 
+With --parse-floor (examples/parse_floor.rs, built by bench/run.sh), each case is also read by
+the parsers alone (hcl-edit, saphyr-parser, serde_json) with the same parallelism, and the table
+gives that time and the ratio of the full run to it.
+
 Cases: one small file per format (startup, the pre-commit case); N stacks per format (one file
 or directory per stack, passed as one directory); one plan of about --big-mb MB holding many
 stacks as modules; and "warehouses per module" (bench/gen_warehouses.py): one unit of N, 2N
@@ -136,6 +140,8 @@ def main() -> int:
     ap.add_argument("--warehouses", type=int, default=8000, help="N of the warehouses-per-module case (0: none)")
     ap.add_argument("--warehouse-formats", default="hcl,plan,cfn")
     ap.add_argument("--max-exponent", type=float, default=1.3)
+    ap.add_argument("--parse-floor", default="",
+                    help="the parse_floor example binary: also time the parsers alone on each input")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",") if s]
     formats = [f for f in a.formats.split(",") if f]
@@ -208,6 +214,11 @@ def main() -> int:
         median, runs, how = wall_median(cmd, probe, a.max_seconds)
         if scaling:
             medians[(fmt, n)] = median
+        floor = None
+        if a.parse_floor:
+            floor_cmd = [os.path.abspath(a.parse_floor), path]
+            floor_probe = run_once(floor_cmd, False)[0]
+            floor = wall_median(floor_cmd, floor_probe, a.max_seconds)[0]
         size = input_bytes(path)
         row = {
             "format": fmt,
@@ -221,10 +232,12 @@ def main() -> int:
             "runs": runs,
             "timer": how,
             "peak_rss_mib": rss_kib / 1024,
+            "parse_floor_s": floor,
         }
         results.append(row)
         print(
-            f"  {fmt:4} {label:>22}: {median:8.3f} s median of {runs} ({how}), peak RSS {rss_kib / 1024:7.1f} MiB",
+            f"  {fmt:4} {label:>22}: {median:8.3f} s median of {runs} ({how}), peak RSS {rss_kib / 1024:7.1f} MiB"
+            + (f", parse floor {floor:.3f} s ({median / floor:.2f}x)" if floor else ""),
             flush=True,
         )
 
@@ -299,16 +312,22 @@ def main() -> int:
 
 
 def table(results: list[dict]) -> str:
+    floors = any(r.get("parse_floor_s") for r in results)
     head = "| format | N (stacks) | resources | MB | wall median (s) | resources/s | MB/s | peak RSS (MB) |"
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [head + (" parse floor (s) | run / floor |" if floors else ""),
+             "|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if floors else "")]
     for r in results:
         mb = r["bytes"] / 1e6
         res = r["resources"] or 0
         t = r["wall_median_s"]
-        lines.append(
+        line = (
             f"| {r['format']} | {r['n']} | {res:,} | {mb:.2f} | {t:.3f} | {res / t:,.0f} | {mb / t:.1f} | "
             f"{r['peak_rss_mib'] * 1.048576:.0f} |"
         )
+        if floors:
+            f = r.get("parse_floor_s")
+            line += f" {f:.3f} | {t / f:.2f} |" if f else " | |"
+        lines.append(line)
     return "\n".join(lines)
 
 

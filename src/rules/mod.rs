@@ -8,6 +8,8 @@
 use crate::model::Span;
 use crate::model::{FixIntent, Meta, Model, Truth};
 use ipnet::IpNet;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// Declares a rule: the `///` lines become its documentation, shown by `redshield explain`.
 macro_rules! declare_rule {
@@ -175,23 +177,24 @@ impl Rule {
 
     /// A finding of this rule at `span` about `resource`, with the rule's own severity.
     pub fn finding(&'static self, resource: &Meta, span: Span, message: String) -> Finding {
-        Finding {
+        let mut finding = Finding {
             rule: self,
             severity: self.severity,
             message,
             address: resource.address.clone(),
             kind: resource.kind.clone(),
             span,
-            related: resource
-                .origin
-                .map(|origin| Related {
-                    message: format!("{} in the plan", resource.address),
-                    span: origin,
-                })
-                .into_iter()
-                .collect(),
+            related: Vec::new(),
             fix: None,
+            related_index: HashMap::new(),
+        };
+        if let Some(origin) = resource.origin {
+            finding.add_related(Related {
+                message: format!("{} in the plan", resource.address),
+                span: origin,
+            });
         }
+        finding
     }
 }
 
@@ -224,7 +227,7 @@ impl RuleConfig {
 }
 
 /// Another place involved in a finding.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Related {
     pub message: String,
     pub span: Span,
@@ -245,6 +248,17 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The change that removes the finding, when the rule knows one.
     pub fix: Option<FixIntent>,
+    /// Where each entry of `related` is, by its hash: one finding may name thousands of
+    /// resources (every warehouse of a module, every group of a warehouse), and
+    /// [`Finding::with_related`] skips duplicates without comparing with each of them.
+    related_index: HashMap<u64, Vec<usize>>,
+}
+
+/// The hash [`Finding::related_index`] files a related place under.
+fn related_hash(related: &Related) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    related.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Finding {
@@ -258,10 +272,24 @@ impl Finding {
             message: message.into(),
             span,
         };
-        if related.span != self.span && !self.related.contains(&related) {
-            self.related.push(related);
+        if related.span != self.span {
+            self.add_related(related);
         }
         self
+    }
+
+    /// Adds `related` unless it is already there.
+    fn add_related(&mut self, related: Related) {
+        let hash = related_hash(&related);
+        let same = self.related_index.entry(hash).or_default();
+        if same
+            .iter()
+            .any(|&i| self.related.get(i).is_some_and(|r| *r == related))
+        {
+            return;
+        }
+        same.push(self.related.len());
+        self.related.push(related);
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Finding {

@@ -9,7 +9,7 @@ use crate::model::{
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 use ipnet::IpNet;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 declare_rule! {
     /// ## What it does
@@ -265,7 +265,7 @@ declare_rule! {
 
 /// A direction of the traffic S3 transfers need through a stateless ACL, in the order
 /// messages name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Direction {
     /// HTTPS requests to S3.
     Egress,
@@ -512,11 +512,18 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut blocked = BlockedMap::new();
     let mut unsure = UnsureMap::new();
     let mut every_region = EveryRegionCache::new();
+    let mut verdicts = Verdicts::new();
     for warehouse in &model.warehouses {
         match warehouse.region.known() {
-            Some(region) => {
-                judge_region(model, config, warehouse, region, &mut blocked, &mut unsure)
-            }
+            Some(region) => judge_region(
+                model,
+                config,
+                warehouse,
+                region,
+                &mut verdicts,
+                &mut blocked,
+                &mut unsure,
+            ),
             None => judge_every_region(
                 model,
                 config,
@@ -537,12 +544,37 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     findings
 }
 
+/// What an ACL does with S3 traffic in one direction to or from one prefix, by (ACL,
+/// direction, prefix): evaluating an ACL costs its entries, and many subnets of many
+/// warehouses may share one ACL, so each question is answered once per run of the rule.
+struct Verdicts<'m>(HashMap<(Id, Direction, IpNet), Verdict<'m>>);
+
+impl<'m> Verdicts<'m> {
+    fn new() -> Self {
+        Verdicts(HashMap::new())
+    }
+
+    fn of(
+        &mut self,
+        acl_id: Id,
+        acl: &'m NetworkAcl,
+        direction: Direction,
+        prefix: IpNet,
+    ) -> Verdict<'m> {
+        *self
+            .0
+            .entry((acl_id, direction, prefix))
+            .or_insert_with(|| direction.verdict(acl, prefix))
+    }
+}
+
 /// Judges the ACLs of a warehouse in a known region against that region's S3 prefixes.
 fn judge_region<'m>(
     model: &'m Model,
     config: &RuleConfig,
     warehouse: &'m Warehouse,
     region: &str,
+    verdicts: &mut Verdicts<'m>,
     blocked: &mut BlockedMap<'m>,
     unsure: &mut UnsureMap<'m>,
 ) {
@@ -564,13 +596,19 @@ fn judge_region<'m>(
     } else {
         Vec::new()
     };
+    // Subnets sharing an ACL add nothing to what the first of them found: each ACL is
+    // judged once per warehouse.
+    let mut judged: HashSet<Id> = HashSet::new();
     for subnet in model.warehouse_subnets(warehouse) {
         let Some((acl_id, acl)) = subnet_acl(model, config, warehouse, subnet, unsure) else {
             continue;
         };
+        if !judged.insert(acl_id) {
+            continue;
+        }
         for direction in Direction::BOTH {
             for prefix in &ipv6_if_dual {
-                if Blocker::of(direction.verdict(acl, *prefix)).is_none() {
+                if Blocker::of(verdicts.of(acl_id, acl, direction, *prefix)).is_none() {
                     continue;
                 }
                 let site = warehouse.dual_stack.span;
@@ -581,7 +619,7 @@ fn judge_region<'m>(
                 entry.related.push(("network ACL", &acl.meta));
             }
             for prefix in &prefixes {
-                let verdict = direction.verdict(acl, *prefix);
+                let verdict = verdicts.of(acl_id, acl, direction, *prefix);
                 if let Verdict::Unknown = verdict {
                     if config.reports(Truth::Unknown) {
                         unknown_entries(acl_id, acl, warehouse, direction, unsure);
