@@ -4,8 +4,8 @@
 use super::budget::{Budget, Chain};
 use super::functions;
 use super::load::{
-    Loader, ModuleCallDecl, ModuleDecl, NamedExpr, ResourceDecl, block_span, header_span,
-    is_local_source, normalize, value_span,
+    Kept, Loader, ModuleCallDecl, ModuleDecl, NamedExpr, block_span, header_span, is_local_source,
+    normalize, value_span,
 };
 use super::pieces::Origin;
 use crate::ir::{Diagnostic, FileId, Mode, Node, Reference, Span, Value};
@@ -141,48 +141,15 @@ impl Evaluator<'_> {
         if let Some(found) = self.inst(m).instances.get(&idx) {
             return found.clone();
         }
-        let decl = self.inst(m).decl.clone();
-        match decl
-            .resources
-            .get(idx)
-            .and_then(|res| self.resource_block(res))
-        {
-            Some((block, origin)) => self.instances_of(m, idx, &block, origin),
-            None => Instances::Unknown,
-        }
-    }
-
-    /// [`Self::instances`], with the resource's block at hand.
-    pub(crate) fn instances_of(
-        &mut self,
-        m: usize,
-        idx: usize,
-        block: &Block,
-        origin: Origin,
-    ) -> Instances {
-        if let Some(found) = self.inst(m).instances.get(&idx) {
-            return found.clone();
-        }
         // Guard against a count that refers to its own resource.
         self.inst_mut(m).instances.insert(idx, Instances::Unknown);
-        let result = self.count_or_for_each(m, block, origin);
+        let decl = self.inst(m).decl.clone();
+        let Some(res) = decl.resources.get(idx) else {
+            return Instances::Unknown;
+        };
+        let result = self.count_or_for_each(m, &res.block, res.origin);
         self.inst_mut(m).instances.insert(idx, result.clone());
         result
-    }
-
-    /// A resource's block, parsed again if its file kept it as text, and where it sits; None,
-    /// with an error at the resource, when that fails.
-    pub(crate) fn resource_block<'k>(
-        &mut self,
-        res: &'k ResourceDecl,
-    ) -> Option<(std::borrow::Cow<'k, Block>, Origin)> {
-        match self.loader.block(&res.block, res.origin) {
-            Ok(found) => Some(found),
-            Err((span, message)) => {
-                self.diag(span, message);
-                None
-            }
-        }
     }
 
     fn count_or_for_each(&mut self, m: usize, block: &Block, origin: Origin) -> Instances {
@@ -955,11 +922,32 @@ impl Evaluator<'_> {
     /// Evaluates a kept expression (of a local, an output, a variables file) in module
     /// instance `m` (None: only constants).
     pub(crate) fn eval_kept(&mut self, m: Option<usize>, kept: &NamedExpr) -> Node {
-        match self.loader.expression(&kept.expr, kept.origin) {
-            Ok((expr, origin)) => self.eval_in(m, &expr, &Scope::new(origin)),
-            Err((span, message)) => {
-                self.diag(span, message);
-                Node::unknown(span)
+        match &kept.expr {
+            Kept::Parsed(expr) => self.eval_in(m, expr, &Scope::new(kept.origin)),
+            Kept::Text(range) => {
+                let file = kept.origin.file;
+                let text = self.loader.sources.text(file).get(range.clone());
+                let origin = Origin {
+                    file,
+                    base: range.start,
+                };
+                match text.map(hcl_edit::parser::parse_expr) {
+                    Some(Ok(expr)) => self.eval_in(m, &expr, &Scope::new(origin)),
+                    failed => {
+                        // It parsed as part of its piece of the file; alone it should too.
+                        let why = match failed {
+                            Some(Err(err)) => err.message().to_string(),
+                            _ => "it is not in its file".into(),
+                        };
+                        let at = Span::new(file, range.clone());
+                        let message = format!(
+                            "this expression did not parse again on its own ({why}); its value \
+                             is unknown"
+                        );
+                        self.diag(at, message);
+                        Node::unknown(at)
+                    }
+                }
             }
         }
     }

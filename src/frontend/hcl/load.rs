@@ -8,7 +8,6 @@ use crate::ir::{Diagnostic, FileId, Mode, SourceMap, Span, Suppression};
 use crate::limits::Limits;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -22,17 +21,16 @@ pub(crate) struct VariableDecl {
 /// The expression of a local or an output.
 pub(crate) struct NamedExpr {
     pub origin: Origin,
-    pub expr: Kept<Expression>,
+    pub expr: Kept,
 }
 
-/// An expression or a block as kept until it is evaluated.
-pub(crate) enum Kept<T> {
-    /// Boxed: one pointer, not a whole tree, for each of a file's many locals.
-    Parsed(Box<T>),
+/// An expression as kept until it is evaluated.
+pub(crate) enum Kept {
+    /// Boxed: one pointer, not a whole expression, for each of a file's many locals.
+    Parsed(Box<Expression>),
     /// The range of its text, parsed again when evaluated: a file read in pieces keeps no
-    /// syntax tree of its locals, outputs and resources, which would cost 15–30 times their
-    /// text ([`super::pieces`]); most locals are never referenced, and a resource is read once
-    /// to be expanded.
+    /// syntax tree of its locals and outputs, which would cost 15–30 times their text
+    /// ([`super::pieces`]), and most of them are never referenced.
     Text(std::ops::Range<usize>),
 }
 
@@ -40,7 +38,7 @@ pub(crate) struct ResourceDecl {
     pub mode: Mode,
     pub kind: String,
     pub name: String,
-    pub block: Kept<Block>,
+    pub block: Block,
     pub origin: Origin,
 }
 
@@ -76,80 +74,16 @@ pub(crate) struct ParsedBody {
     pub in_pieces: bool,
 }
 
-impl<T: hcl_edit::Span> Kept<T> {
+impl Kept {
     /// `value` as kept: as text when its file was read in pieces, else parsed.
-    pub(crate) fn new(value: T, origin: Origin, in_pieces: bool) -> Kept<T> {
+    pub(crate) fn new(value: Expression, origin: Origin, in_pieces: bool) -> Kept {
+        use hcl_edit::Span as _;
         match value.span() {
             Some(range) if in_pieces => {
                 Kept::Text(origin.base + range.start..origin.base + range.end)
             }
             _ => Kept::Parsed(Box::new(value)),
         }
-    }
-}
-
-/// Why a kept text did not parse again: it parsed as part of its piece of the file, so alone
-/// it should too.
-fn reread_failed(why: &str) -> String {
-    format!("this did not parse again on its own ({why}); its value is unknown")
-}
-
-impl Loader<'_> {
-    /// A kept expression, parsed again if it was kept as text, with where it sits; Err with a
-    /// message and the text's span when that fails.
-    pub(crate) fn expression<'k>(
-        &self,
-        kept: &'k Kept<Expression>,
-        origin: Origin,
-    ) -> Result<(Cow<'k, Expression>, Origin), (Span, String)> {
-        match kept {
-            Kept::Parsed(expr) => Ok((Cow::Borrowed(&**expr), origin)),
-            Kept::Text(range) => {
-                let (text, at) = self.kept_text(range, origin)?;
-                hcl_edit::parser::parse_expr(text)
-                    .map(|expr| (Cow::Owned(expr), at))
-                    .map_err(|err| (origin.in_file(range), reread_failed(err.message())))
-            }
-        }
-    }
-
-    /// A kept block, parsed again if it was kept as text, with where it sits; Err with a
-    /// message and the text's span when that fails.
-    pub(crate) fn block<'k>(
-        &self,
-        kept: &'k Kept<Block>,
-        origin: Origin,
-    ) -> Result<(Cow<'k, Block>, Origin), (Span, String)> {
-        match kept {
-            Kept::Parsed(block) => Ok((Cow::Borrowed(&**block), origin)),
-            Kept::Text(range) => {
-                let (text, at) = self.kept_text(range, origin)?;
-                let failed = |why: &str| (origin.in_file(range), reread_failed(why));
-                let body = hcl_edit::parser::parse_body(text).map_err(|e| failed(e.message()))?;
-                let block = body.into_iter().find_map(|s| match s {
-                    Structure::Block(block) => Some(block),
-                    Structure::Attribute(_) => None,
-                });
-                block
-                    .map(|b| (Cow::Owned(b), at))
-                    .ok_or_else(|| failed("no block"))
-            }
-        }
-    }
-
-    /// The text a range of a file holds, and where it sits.
-    fn kept_text(
-        &self,
-        range: &std::ops::Range<usize>,
-        origin: Origin,
-    ) -> Result<(&str, Origin), (Span, String)> {
-        let text = self.sources.text(origin.file).get(range.clone());
-        let at = Origin {
-            file: origin.file,
-            base: range.start,
-        };
-        text.map(|t| (t, at))
-            .ok_or_else(|| (origin.in_file(range), reread_failed("not in its file")))
     }
 }
 
@@ -720,7 +654,7 @@ fn collect_decls(decl: &mut ModuleDecl, parsed: ParsedBody) {
                     mode,
                     kind: kind.clone(),
                     name: name.clone(),
-                    block: Kept::new(block, origin, parsed.in_pieces),
+                    block,
                     origin,
                 });
             }

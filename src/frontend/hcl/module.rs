@@ -255,10 +255,7 @@ impl Evaluator<'_> {
     fn expand_module(&mut self, m: usize, out: &mut Vec<Resource>) {
         let decl = self.inst(m).decl.clone();
         for (idx, res) in decl.resources.iter().enumerate() {
-            let Some((block, origin)) = self.resource_block(res) else {
-                continue;
-            };
-            let instances = self.instances_of(m, idx, &block, origin);
+            let instances = self.instances(m, idx);
             let base = format!(
                 "{}{}{}.{}",
                 self.inst(m).prefix,
@@ -266,10 +263,10 @@ impl Evaluator<'_> {
                 res.kind,
                 res.name
             );
-            let header = header_span(origin, &block);
+            let header = header_span(res.origin, &res.block);
             let mut emit = |ev: &mut Self, address: String, scope: Scope| {
-                let body = ev.lower_body(m, &block.body, &scope, true);
-                let body_span = block_span(origin, &block);
+                let body = ev.lower_body(m, &res.block.body, &scope, true);
+                let body_span = block_span(res.origin, &res.block);
                 out.push(Resource {
                     family: Family::Terraform,
                     mode: res.mode,
@@ -283,17 +280,17 @@ impl Evaluator<'_> {
                 });
             };
             match instances {
-                Instances::Single => emit(self, base.clone(), Scope::new(origin)),
+                Instances::Single => emit(self, base.clone(), Scope::new(res.origin)),
                 Instances::Count(n) => {
                     for i in 0..n {
-                        let mut scope = Scope::new(origin);
+                        let mut scope = Scope::new(res.origin);
                         scope.count_index = Some(Node::new(Value::Number(i as f64), header));
                         emit(self, format!("{base}[{i}]"), scope);
                     }
                 }
                 Instances::Keys(keys) => {
                     for (key, value) in keys {
-                        let mut scope = Scope::new(origin);
+                        let mut scope = Scope::new(res.origin);
                         scope.each = Some(Rc::new((
                             Node::new(Value::String(key.clone()), header),
                             value,
@@ -302,7 +299,7 @@ impl Evaluator<'_> {
                     }
                 }
                 Instances::Unknown => {
-                    let mut scope = Scope::new(origin);
+                    let mut scope = Scope::new(res.origin);
                     scope.count_index = Some(Node::unknown(header));
                     scope.each = Some(Rc::new((Node::unknown(header), Node::unknown(header))));
                     emit(self, format!("{base}[?]"), scope);

@@ -44,11 +44,6 @@ impl Origin {
         Origin { file, base: 0 }
     }
 
-    /// The span of a range of the file itself (not of the text parsed).
-    pub(crate) fn in_file(self, range: &Range<usize>) -> Span {
-        Span::new(self.file, range.clone())
-    }
-
     /// The span in the file of a range the parser gave.
     pub(crate) fn span(self, range: Range<usize>) -> Span {
         Span::new(self.file, self.base + range.start..self.base + range.end)
