@@ -1,6 +1,7 @@
 //! Inline suppressions: `# redshield:ignore RS105 reason` in Terraform (on the line above a
 //! resource or an attribute) and `Metadata: {redshield: {ignore: [{id, reason}]}}` on a
-//! CloudFormation resource. Front ends record them in the unit; here they are matched with
+//! CloudFormation resource; checkov's (`#checkov:skip=CKV_AWS_87:reason` inside a resource,
+//! `Metadata: {checkov: {skip: [{id, comment}]}}`) for the rule the check maps to. Front ends record them in the unit; here they are matched with
 //! findings. A suppression without a reason still applies, and is reported as a warning.
 
 use crate::ir::{SourceMap, Span, Suppression, SuppressionTarget as Target, Unit};
@@ -24,6 +25,15 @@ pub fn covers(s: &Suppression, finding: &Finding, unit: &Unit, sources: &SourceM
                     .filter(|r| r.address == *address)
                     .any(|r| within(finding.span, r.body.span) || finding.span == r.span)
         }
+        Target::Enclosing { file, offset } => unit.resources.iter().any(|r| {
+            let holds = r.body.span.file == *file
+                && (r.body.span.start as usize) <= *offset
+                && *offset < r.body.span.end as usize;
+            holds
+                && (finding.address == r.address
+                    || within(finding.span, r.body.span)
+                    || finding.span == r.span)
+        }),
         Target::Line { file, line } => {
             if finding.span.file != *file {
                 return false;

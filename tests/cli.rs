@@ -576,6 +576,57 @@ fn inline_suppressions_hide_findings_count_them_and_warn_without_a_reason() {
 }
 
 #[test]
+fn checkov_skips_suppress_the_mapped_rule_and_keep_their_comment() {
+    let (report, _) = json(&["testdata/suppress_checkov"]);
+    assert_valid_report(&report);
+    let suppressed: Vec<(String, String, String)> = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().into(),
+                f["location"]["path"].as_str().unwrap().into(),
+                f["suppression_reason"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [
+            (
+                "RS104".to_string(),
+                "testdata/suppress_checkov/main.tf".to_string(),
+                "the cluster is reached through a partner VPN only (checkov CKV_AWS_87)"
+                    .to_string()
+            ),
+            (
+                "RS112".to_string(),
+                "testdata/suppress_checkov/template.yaml".to_string(),
+                "COPY runs from a NAT-less VPC, tracked in DATA-77 (checkov CKV_AWS_321)"
+                    .to_string()
+            ),
+        ]
+    );
+    // Only the mapped rule: RS112 still fires on the Terraform cluster, which skips only
+    // CKV_AWS_87 (and CKV_AWS_20, not a Redshift check, is passed over without a warning).
+    let fired: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(fired.contains(&("RS112", "testdata/suppress_checkov/main.tf")));
+    assert!(!fired.iter().any(|(id, _)| *id == "RS104"));
+    assert_eq!(report["warnings"], serde_json::json!([]));
+}
+
+#[test]
 fn baselines_hide_known_findings_and_report_gone_ones() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("stack");

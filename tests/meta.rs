@@ -1102,6 +1102,31 @@ fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// The checkov suppressions redshield honours map each check as `docs/compatibility.md`'s
+/// checkov table does (its first rule where a row names one).
+#[test]
+fn checkov_suppressions_map_checks_as_the_compatibility_table_does() {
+    let text = std::fs::read_to_string("docs/compatibility.md").unwrap();
+    let section = text.split("## checkov").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let documented: std::collections::BTreeMap<String, String> = section
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let check = cells.get(1)?.trim_matches('`');
+            let rule = cells.get(3)?.split_whitespace().next()?;
+            (check.starts_with("CKV_") && rule.starts_with("RS"))
+                .then(|| (check.to_string(), rule.to_string()))
+        })
+        .collect();
+    let honoured: std::collections::BTreeMap<String, String> = redshield::frontend::CHECKOV_CHECKS
+        .iter()
+        .map(|(check, rule)| (check.to_string(), rule.to_string()))
+        .collect();
+    assert!(documented.len() >= 10, "{documented:?}");
+    assert_eq!(honoured, documented);
+}
+
 /// `docs/compatibility.md` maps Security Hub's and checkov's Redshift checks to rules: every
 /// rule it names exists, and every rule is named (covering a peer check, or listed as having
 /// none).

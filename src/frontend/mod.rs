@@ -10,6 +10,44 @@ pub mod cfn;
 pub mod hcl;
 pub mod plan;
 
+/// checkov's Redshift checks and the redshield rule each maps to (`docs/compatibility.md`, kept
+/// equal to it by a test): a `#checkov:skip=CKV_AWS_87:reason` comment or a CloudFormation
+/// `Metadata: {checkov: {skip: [{id, comment}]}}` suppresses the mapped rule, so a team can
+/// switch without rewriting its suppressions. Other checks are not about Redshift and are
+/// passed over.
+pub const CHECKOV_CHECKS: &[(&str, &str)] = &[
+    ("CKV_AWS_64", "RS401"),
+    ("CKV_AWS_71", "RS303"),
+    ("CKV_AWS_87", "RS104"),
+    ("CKV_AWS_105", "RS109"),
+    ("CKV_AWS_141", "RS404"),
+    ("CKV_AWS_142", "RS402"),
+    ("CKV_AWS_154", "RS101"),
+    ("CKV_AWS_282", "RS402"),
+    ("CKV_AWS_320", "RS406"),
+    ("CKV_AWS_321", "RS112"),
+    ("CKV_AWS_343", "RS403"),
+    ("CKV_AWS_391", "RS405"),
+];
+
+/// The redshield rule a checkov check maps to, if it is one of [`CHECKOV_CHECKS`].
+pub fn checkov_rule(check: &str) -> Option<&'static str> {
+    let check = check.trim();
+    CHECKOV_CHECKS
+        .iter()
+        .find(|(id, _)| id.eq_ignore_ascii_case(check))
+        .map(|(_, rule)| *rule)
+}
+
+/// The reason a checkov suppression keeps: its comment, and which check it was written for.
+pub fn checkov_reason(check: &str, comment: Option<&str>) -> Option<String> {
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty())?;
+    Some(format!(
+        "{comment} (checkov {})",
+        check.trim().to_ascii_uppercase()
+    ))
+}
+
 use std::path::{Path, PathBuf};
 
 /// The file access a front end may need (local modules, tfvars), provided by the outer layer.

@@ -214,6 +214,9 @@ pub enum SuppressionTarget {
     Line { file: FileId, line: usize },
     /// A whole resource, by address (CloudFormation `Metadata`).
     Resource(String),
+    /// The resource whose block holds the byte `offset` of `file`: checkov's
+    /// `#checkov:skip=…` comments are written inside the resource they skip.
+    Enclosing { file: FileId, offset: usize },
 }
 
 /// One inline suppression as written (`# redshield:ignore RS105 reason`, or a CloudFormation

@@ -80,10 +80,56 @@ fn diagnostic(sources: &SourceMap, warning: &TreeWarning) -> Diagnostic {
 /// `Metadata: {redshield: {ignore: [{id: RS105, reason: "..."}]}}` on a resource (an `id` may
 /// also be a list, and an entry may be just the id).
 fn metadata_suppressions(logical_id: &str, resource: &TNode) -> Vec<Suppression> {
+    let mut out = checkov_suppressions(logical_id, resource);
     let Some(list) = resource
         .get("Metadata")
         .and_then(|m| m.get("redshield"))
         .and_then(|r| r.get("ignore"))
+    else {
+        return out;
+    };
+    let entries: Vec<&TNode> = match &list.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        _ => vec![list],
+    };
+    let ours = entries.into_iter().filter_map(|entry| {
+        let (id_node, reason) = match entry.get("id") {
+            Some(id) => (
+                id,
+                entry
+                    .get("reason")
+                    .and_then(TNode::as_str)
+                    .map(str::to_string),
+            ),
+            None => (entry, None),
+        };
+        let ids: Vec<String> = match &id_node.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .filter_map(TNode::as_str)
+                .map(str::to_ascii_uppercase)
+                .collect(),
+            _ => vec![id_node.as_str()?.to_ascii_uppercase()],
+        };
+        Some(Suppression {
+            ids,
+            reason: reason.filter(|r| !r.trim().is_empty()),
+            span: entry.span,
+            target: SuppressionTarget::Resource(logical_id.to_string()),
+        })
+    });
+    out.extend(ours);
+    out
+}
+
+/// checkov's `Metadata: {checkov: {skip: [{id: CKV_AWS_87, comment: "..."}]}}`: a suppression
+/// of the rule each Redshift check maps to ([`crate::frontend::CHECKOV_CHECKS`]), with the
+/// comment as its reason; other checks are passed over.
+fn checkov_suppressions(logical_id: &str, resource: &TNode) -> Vec<Suppression> {
+    let Some(list) = resource
+        .get("Metadata")
+        .and_then(|m| m.get("checkov"))
+        .and_then(|c| c.get("skip"))
     else {
         return Vec::new();
     };
@@ -94,27 +140,12 @@ fn metadata_suppressions(logical_id: &str, resource: &TNode) -> Vec<Suppression>
     entries
         .into_iter()
         .filter_map(|entry| {
-            let (id_node, reason) = match entry.get("id") {
-                Some(id) => (
-                    id,
-                    entry
-                        .get("reason")
-                        .and_then(TNode::as_str)
-                        .map(str::to_string),
-                ),
-                None => (entry, None),
-            };
-            let ids: Vec<String> = match &id_node.kind {
-                Kind::Seq(items) => items
-                    .iter()
-                    .filter_map(TNode::as_str)
-                    .map(str::to_ascii_uppercase)
-                    .collect(),
-                _ => vec![id_node.as_str()?.to_ascii_uppercase()],
-            };
+            let check = entry.get("id").and_then(TNode::as_str)?;
+            let rule = crate::frontend::checkov_rule(check)?;
+            let comment = entry.get("comment").and_then(TNode::as_str);
             Some(Suppression {
-                ids,
-                reason: reason.filter(|r| !r.trim().is_empty()),
+                ids: vec![rule.to_string()],
+                reason: crate::frontend::checkov_reason(check, comment),
                 span: entry.span,
                 target: SuppressionTarget::Resource(logical_id.to_string()),
             })

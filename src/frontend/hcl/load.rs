@@ -292,7 +292,9 @@ impl<'a> Loader<'a> {
     /// Keeps the suppression comments of file `id` (a generated text has none of its own).
     fn scan_suppressions(&mut self, id: FileId) {
         let text = self.sources.text(id);
-        if text.contains(super::suppressions::MARKER) && !self.sources.is_generated(id) {
+        let marked = text.contains(super::suppressions::MARKER)
+            || text.contains(super::suppressions::CHECKOV_MARKER);
+        if marked && !self.sources.is_generated(id) {
             self.suppressions
                 .extend(super::suppressions::scan_comments(id, text));
         }

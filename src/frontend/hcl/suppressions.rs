@@ -5,6 +5,9 @@ use crate::ir::{FileId, Span, Suppression, SuppressionTarget};
 
 /// The marker that starts a suppression comment.
 pub const MARKER: &str = "redshield:ignore";
+/// The marker of a checkov suppression comment (`#checkov:skip=CKV_AWS_87:reason`), honoured
+/// for the rule the check maps to ([`crate::frontend::CHECKOV_CHECKS`]).
+pub const CHECKOV_MARKER: &str = "checkov:skip=";
 
 /// Reads the suppression comments of a Terraform file: `#` or `//` comments whose text starts
 /// with the marker, followed by rule IDs (space- or comma-separated) and a reason.
@@ -20,6 +23,12 @@ pub fn scan_comments(file: FileId, text: &str) -> Vec<Suppression> {
             .strip_prefix('#')
             .or_else(|| trimmed.strip_prefix("//"))
             .map(str::trim_start);
+        let start = line_start + (raw.len() - trimmed.len());
+        let span = Span::new(file, start..line_start + raw.trim_end().len());
+        if let Some(skip) = body.and_then(|b| b.strip_prefix(CHECKOV_MARKER)) {
+            out.extend(checkov_skip(skip, span, line_start));
+            continue;
+        }
         let Some(rest) = body.and_then(|b| b.strip_prefix(MARKER)) else {
             continue;
         };
@@ -37,11 +46,10 @@ pub fn scan_comments(file: FileId, text: &str) -> Vec<Suppression> {
                 !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
             })
             .map_or(index + 2, |(i, _)| i + 1);
-        let start = line_start + (raw.len() - trimmed.len());
         out.push(Suppression {
             ids,
             reason,
-            span: Span::new(file, start..line_start + raw.trim_end().len()),
+            span,
             target: SuppressionTarget::Line {
                 file,
                 line: target_line,
@@ -49,6 +57,26 @@ pub fn scan_comments(file: FileId, text: &str) -> Vec<Suppression> {
         });
     }
     out
+}
+
+/// `CKV_AWS_87:reason` (after `checkov:skip=`), written at `span` on the line starting at
+/// `line_start`: a suppression of the rule the check maps to, for the resource whose block
+/// holds the comment; None for a check that is not about Redshift.
+fn checkov_skip(skip: &str, span: Span, line_start: usize) -> Option<Suppression> {
+    let (check, comment) = match skip.split_once(':') {
+        Some((check, comment)) => (check, Some(comment)),
+        None => (skip, None),
+    };
+    let rule = crate::frontend::checkov_rule(check)?;
+    Some(Suppression {
+        ids: vec![rule.to_string()],
+        reason: crate::frontend::checkov_reason(check, comment),
+        span,
+        target: SuppressionTarget::Enclosing {
+            file: span.file,
+            offset: line_start,
+        },
+    })
 }
 
 /// Splits ` RS105, RS2 reason text` into IDs and the reason.
@@ -111,6 +139,27 @@ mod tests {
                 line: 6
             }
         );
+    }
+
+    #[test]
+    fn checkov_skips_of_redshift_checks_suppress_the_mapped_rule_in_their_resource() {
+        let text = "resource \"aws_redshift_cluster\" \"c\" {\n  #checkov:skip=CKV_AWS_87: reviewed by security\n  # checkov:skip=CKV_AWS_20:not redshift\n  //checkov:skip=CKV_AWS_321\n}\n";
+        let found = scan_comments(FileId(0), text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].ids, ["RS104"]);
+        assert_eq!(
+            found[0].reason.as_deref(),
+            Some("reviewed by security (checkov CKV_AWS_87)")
+        );
+        assert_eq!(
+            found[0].target,
+            SuppressionTarget::Enclosing {
+                file: FileId(0),
+                offset: text.find("  #checkov").unwrap_or_default()
+            }
+        );
+        assert_eq!(found[1].ids, ["RS112"]);
+        assert_eq!(found[1].reason, None);
     }
 
     #[test]
