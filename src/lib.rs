@@ -216,6 +216,10 @@ struct DecidedSettings<'a> {
     dirs: OncePer<PathBuf, Arc<UnitSettings>>,
     /// Each configuration read, by path (the default where it cannot be used).
     configs: OncePer<PathBuf, Arc<config::Config>>,
+    /// The nearest `redshield.toml` of each directory looked up, by absolute path: sibling
+    /// directories share their ancestors' lookups (a thousand stacks in one folder look at
+    /// the folder's ancestors once).
+    nearest: OncePer<PathBuf, Option<PathBuf>>,
     reported: Mutex<Reported>,
 }
 
@@ -232,6 +236,18 @@ impl DecidedSettings<'_> {
         self.dirs.get_or_init(&dir.to_path_buf(), || {
             let cfg = self.config_for(dir);
             Arc::new(UnitSettings::decide(&cfg, self.settings, &self.s3_ranges))
+        })
+    }
+
+    /// The nearest `redshield.toml` at or above the absolute directory `dir` (what
+    /// [`config::find`] finds), each directory looked at once per run.
+    fn nearest_config(&self, dir: &Path) -> Option<PathBuf> {
+        self.nearest.get_or_init(&dir.to_path_buf(), || {
+            let candidate = dir.join(config::FILE_NAME);
+            if self.fs.is_file(&candidate) {
+                return Some(candidate);
+            }
+            dir.parent().and_then(|parent| self.nearest_config(parent))
         })
     }
 
@@ -269,7 +285,10 @@ impl DecidedSettings<'_> {
     fn config_for(&self, dir: &Path) -> Arc<config::Config> {
         let (path, named) = match &self.settings.config {
             Some(path) => (path.clone(), true),
-            None => match config::find(self.fs, dir) {
+            None => match std::path::absolute(dir)
+                .ok()
+                .and_then(|dir| self.nearest_config(&dir))
+            {
                 Some(path) => (path, false),
                 None => return Arc::new(config::Config::default()),
             },
@@ -470,6 +489,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
             .unwrap_or_else(|| Arc::new(S3Ranges::embedded())),
         dirs: OncePer::new(),
         configs: OncePer::new(),
+        nearest: OncePer::new(),
         reported: Mutex::new(Reported::default()),
     };
     let mut jobs: Vec<Job> = discovered
