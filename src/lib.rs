@@ -436,7 +436,7 @@ fn not_reported_before(earlier: &mut HashSet<Diagnostic>, job: Vec<Diagnostic>) 
 }
 
 /// The directory a file is in (`.` for a bare file name).
-fn parent_dir(path: &std::path::Path) -> PathBuf {
+pub(crate) fn parent_dir(path: &std::path::Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),

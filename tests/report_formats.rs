@@ -418,69 +418,6 @@ fn yaml(path: &str) -> Value {
     }
 }
 
-fn check_help() -> String {
-    stdout(&redshield(&["check", "--help"]))
-}
-
-#[test]
-fn the_action_manifest_declares_its_inputs_and_outputs_and_runs_real_flags() {
-    let action = yaml("action.yml");
-    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    let mut inputs = keys(&action["inputs"]);
-    inputs.sort();
-    assert_eq!(
-        inputs,
-        [
-            "config",
-            "fail-on-findings",
-            "format",
-            "paths",
-            "sarif-file",
-            "severity"
-        ]
-    );
-    let defaults: Vec<(&str, &str)> = [
-        ("paths", "."),
-        ("format", "github"),
-        ("severity", "low"),
-        ("config", ""),
-        ("sarif-file", "redshield.sarif"),
-        ("fail-on-findings", "true"),
-    ]
-    .to_vec();
-    for (input, default) in defaults {
-        assert_eq!(action["inputs"][input]["default"], default, "{input}");
-    }
-    let mut outputs = keys(&action["outputs"]);
-    outputs.sort();
-    assert_eq!(outputs, ["findings", "sarif-file"]);
-    assert_eq!(action["runs"]["using"], "composite");
-
-    let scripts: Vec<&str> = action["runs"]["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| s["run"].as_str())
-        .collect();
-    let all = scripts.join("\n");
-    assert!(all.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""));
-    assert!(all.contains("redshield \"${args[@]}\""));
-    // Every flag the action passes to `redshield check`, and every format it may ask for,
-    // exists in the CLI.
-    let help = check_help();
-    for flag in ["--severity", "--config", "--format", "--output"] {
-        assert!(all.contains(flag), "{flag}");
-        assert!(
-            help.contains(flag),
-            "{flag} missing from `redshield check --help`"
-        );
-    }
-    for format in ["github", "json", "sarif"] {
-        let out = redshield(&["check", "--format", format, "testdata/cli/clean"]);
-        assert_eq!(out.status.code(), Some(0), "--format {format}");
-    }
-}
-
 #[test]
 fn the_pre_commit_hook_runs_redshield_check_on_the_files_it_is_given() {
     let hooks = yaml(".pre-commit-hooks.yaml");
