@@ -419,24 +419,81 @@ fn yaml(path: &str) -> Value {
 }
 
 #[test]
-fn the_pre_commit_hook_runs_redshield_check_on_the_files_it_is_given() {
-    let hooks = yaml(".pre-commit-hooks.yaml");
-    let hook = &hooks[0];
-    assert_eq!(hook["id"], "redshield");
-    assert_eq!(hook["language"], "rust");
-    assert_eq!(hook["pass_filenames"], "true");
-    let files = hook["files"].as_str().unwrap();
-    for ext in ["tf", "tf\\.json", "ya?ml", "json", "template"] {
-        assert!(files.contains(ext), "{files} covers {ext}");
+fn the_pre_commit_hooks_judge_each_staged_file_with_its_whole_module() {
+    let rust = &yaml(".pre-commit-hooks.yaml")[0];
+    let python = &yaml("pre-commit-mirror/.pre-commit-hooks.yaml")[0];
+    assert_eq!(rust["language"], "rust");
+    assert_eq!(python["language"], "python");
+    // The two hooks differ only in how redshield is installed.
+    for key in ["id", "entry", "files", "pass_filenames", "require_serial"] {
+        assert_eq!(rust[key], python[key], "{key}");
     }
-    // What pre-commit runs: the entry, with the staged files appended.
-    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
-    assert_eq!(entry, ["redshield", "check"]);
+    assert_eq!(rust["id"], "redshield");
+    assert_eq!(rust["pass_filenames"], "true");
+    // The wheel the fast hook installs is this release's.
+    let mirror = std::fs::read_to_string("pre-commit-mirror/pyproject.toml").unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        mirror.contains(&format!("version = \"{version}\"")),
+        "{mirror}"
+    );
+    assert!(
+        mirror.contains(&format!("\"redshield=={version}\"")),
+        "{mirror}"
+    );
+    let files = regex_like(rust["files"].as_str().unwrap());
+    for name in [
+        "net.tf",
+        "main.tf.json",
+        "prod.tfvars",
+        "terraform.tfvars.json",
+        "stack.yaml",
+        "stack.yml",
+        "plan.json",
+        "stack.template",
+    ] {
+        assert!(files(name), "{name}");
+    }
+    assert!(!files("README.md") && !files("main.tfstate"));
+    // What pre-commit runs: the entry, with the staged files appended. A staged file of the
+    // example module (network.tf alone holds no warehouse; terraform.tfvars no resource) is
+    // judged with the rest of the module.
+    let entry: Vec<&str> = rust["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry, ["redshield", "check", "--whole-modules"]);
     let run = |file: &str| {
         let mut args: Vec<&str> = entry[1..].to_vec();
         args.push(file);
         redshield(&args).status.code()
     };
-    assert_eq!(run("testdata/examples/redshift-analytics/main.tf"), Some(1));
+    assert_eq!(
+        run("testdata/examples/redshift-analytics/network.tf"),
+        Some(1)
+    );
+    assert_eq!(
+        run("testdata/examples/redshift-analytics/terraform.tfvars"),
+        Some(1)
+    );
     assert_eq!(run("testdata/cli/clean/main.tf"), Some(0));
+}
+
+/// The hooks' `files` pattern, `\.(a|b\.c|d?e)$`, as a test on a file name (no regex crate
+/// here: the alternatives with `\.` for a dot and `x?` for an optional character).
+fn regex_like(pattern: &str) -> impl Fn(&str) -> bool {
+    let inner = pattern
+        .strip_prefix("\\.(")
+        .and_then(|p| p.strip_suffix(")$"))
+        .unwrap_or_else(|| panic!("unexpected files pattern {pattern}"));
+    let mut suffixes = Vec::new();
+    for alternative in inner.split('|') {
+        let alternative = alternative.replace("\\.", ".");
+        match alternative.split_once('?') {
+            Some((head, tail)) => {
+                let (without, _) = head.split_at(head.len() - 1);
+                suffixes.push(format!(".{head}{tail}"));
+                suffixes.push(format!(".{without}{tail}"));
+            }
+            None => suffixes.push(format!(".{alternative}")),
+        }
+    }
+    move |name: &str| suffixes.iter().any(|s| name.ends_with(s.as_str()))
 }
