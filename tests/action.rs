@@ -724,6 +724,24 @@ fn only_changed_analyzes_the_whole_module_of_each_changed_file() {
     git(&ws, &["add", "."]);
     git(&ws, &["commit", "--quiet", "-m", "base"]);
     let base = git(&ws, &["rev-parse", "HEAD"]);
+    // No base commit known (a first push): everything under paths, with a warning.
+    let unknown = runner.run(&[
+        ("paths", "infra"),
+        ("only-changed", "true"),
+        ("fail-on", "never"),
+    ]);
+    let step = unknown.step("run");
+    assert!(
+        step.stdout
+            .contains("::warning title=redshield::only-changed: the base commit is unknown"),
+        "{step:?}"
+    );
+    assert_eq!(unknown.outputs["findings"], "5");
+    assert!(
+        runner.checks()[0].ends_with("--exit-zero -- infra"),
+        "{:?}",
+        runner.checks()
+    );
     runner
         .github
         .insert("event.pull_request.base.sha".into(), base.clone());
@@ -738,9 +756,9 @@ fn only_changed_analyzes_the_whole_module_of_each_changed_file() {
     assert_eq!(run.step("run").outcome, "success", "{:?}", run.step("run"));
     assert_eq!(run.outputs["findings"], "0");
     let checks = runner.checks();
-    assert_eq!(checks.len(), 1);
+    assert_eq!(checks.len(), 2);
     assert!(
-        checks[0].ends_with("--whole-modules -- infra/clean/main.tf"),
+        checks[1].ends_with("--whole-modules -- infra/clean/main.tf"),
         "{checks:?}"
     );
 
@@ -774,7 +792,7 @@ fn only_changed_analyzes_the_whole_module_of_each_changed_file() {
     assert!(run.step("run").stdout.contains("nothing to analyze"));
     assert_eq!(run.outputs["findings"], "0");
     assert_eq!(run.outputs["sarif-file"], "");
-    assert_eq!(runner.checks().len(), 2);
+    assert_eq!(runner.checks().len(), 3);
 }
 
 #[test]

@@ -202,8 +202,10 @@ run() {
     local changed=() inputs=() input here
     for input in "${paths[@]}"; do inputs+=("$(absolute "$input")"); done
     here=$(pwd -P)
-    if mapfile -d '' changed < <(changed_files && printf 'ok\0') && [ "${changed[-1]:-}" = ok ]; then
-      unset 'changed[-1]'
+    # The list ends with `ok` only when changed_files succeeded.
+    mapfile -d '' changed < <(changed_files && printf 'ok\0')
+    if [ "${#changed[@]}" -gt 0 ] && [ "${changed[${#changed[@]} - 1]}" = ok ]; then
+      unset 'changed[${#changed[@]} - 1]'
       paths=()
       for file in "${changed[@]}"; do
         case "$file" in
