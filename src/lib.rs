@@ -463,8 +463,42 @@ fn not_reported_before(earlier: &mut HashSet<Diagnostic>, job: Vec<Diagnostic>) 
     fresh
 }
 
+/// A plan read with its `.tf` configuration in the same run (a directory holding both) finds
+/// what the configuration's own analysis finds, at the same `.tf` lines: each such finding is
+/// kept once, the plan's, which names the plan as related and knows values the source alone
+/// does not. Findings are the same when their rule, resource and location (file and offset;
+/// each job reads the file under its own id) are.
+fn drop_findings_a_plan_repeats(
+    findings: &mut Vec<Collected>,
+    sources: &SourceMap,
+    plan_files: &HashSet<crate::ir::FileId>,
+) {
+    let from_plan = |c: &Collected| {
+        c.finding
+            .related
+            .iter()
+            .any(|r| plan_files.contains(&r.span.file))
+    };
+    let key = |c: &Collected| {
+        (
+            c.finding.rule.id,
+            c.finding.address.clone(),
+            sources.path(c.finding.span.file).to_path_buf(),
+            c.finding.span.start,
+        )
+    };
+    let planned: HashSet<_> = findings
+        .iter()
+        .filter(|c| from_plan(c) && !plan_files.contains(&c.finding.span.file))
+        .map(key)
+        .collect();
+    if !planned.is_empty() {
+        findings.retain(|c| from_plan(c) || !planned.contains(&key(c)));
+    }
+}
+
 /// The directory a file is in (`.` for a bare file name).
-fn parent_dir(path: &std::path::Path) -> PathBuf {
+pub(crate) fn parent_dir(path: &std::path::Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -566,6 +600,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         plan_files.extend(run.plan_files);
         resources += run.resources;
     }
+    drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
     if let Ok(reported) = decided.reported.into_inner() {
         errors.extend(reported.errors);
         warnings.extend(reported.warnings);

@@ -627,3 +627,52 @@ fn junit_xml_has_a_failed_test_case_per_finding_and_an_error_per_unreadable_inpu
     assert_eq!(cases.len(), 1);
     assert!(cases[0].children().all(|n| !n.has_tag_name("failure")));
 }
+
+#[test]
+fn whole_modules_analyzes_the_module_of_each_named_terraform_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("warehouse");
+    let status = Command::new("cp")
+        .arg("-R")
+        .arg(manifest_dir().join(EXAMPLE))
+        .arg(&module)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let findings = |args: &[&str]| {
+        let out = redshield_env(dir.path(), args, &[]);
+        let report = json_of(&out);
+        (
+            out.status.code(),
+            report["summary"]["findings"].as_u64().unwrap(),
+        )
+    };
+    // network.tf alone holds no cluster: nothing to judge its routes against.
+    let alone = findings(&["check", "--format", "json", "warehouse/network.tf"]);
+    assert_eq!(alone, (Some(0), 0));
+    // With --whole-modules it is judged with its module, and so is a .tfvars file.
+    for file in ["warehouse/network.tf", "warehouse/terraform.tfvars"] {
+        let whole = findings(&["check", "--whole-modules", "--format", "json", file]);
+        assert_eq!(whole, (Some(1), 5), "{file}");
+    }
+    // Files deleted in the commit are skipped, alone or with others; a module is read once.
+    let gone = findings(&[
+        "check",
+        "--whole-modules",
+        "--format",
+        "json",
+        "gone/main.tf",
+        "gone.yaml",
+    ]);
+    assert_eq!(gone, (Some(0), 0));
+    let twice = findings(&[
+        "check",
+        "--whole-modules",
+        "--format",
+        "json",
+        "warehouse/main.tf",
+        "warehouse/gone.tf",
+        "warehouse/network.tf",
+    ]);
+    assert_eq!(twice, (Some(1), 5));
+}

@@ -1339,3 +1339,130 @@ fn a_module_two_root_modules_call_is_reported_on_once() {
         "{paths:?}"
     );
 }
+
+/// SARIF results as (rule, file, line, related files).
+fn sarif_results(log: &serde_json::Value) -> Vec<(String, String, u64, Vec<String>)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            let related = r["relatedLocations"]
+                .as_array()
+                .map(|rs| {
+                    rs.iter()
+                        .map(|x| {
+                            x["physicalLocation"]["artifactLocation"]["uri"]
+                                .as_str()
+                                .unwrap()
+                                .to_string()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                at["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                at["region"]["startLine"].as_u64().unwrap(),
+                related,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_analyzed_with_its_source_reports_each_finding_once_at_the_source() {
+    // The directory holds the plan and its .tf configuration: both are read, and each
+    // finding is one SARIF result at the .tf line, with the plan related.
+    let dir = "testdata/plan/rs105/fires_with_source";
+    // The rules this case was written for (rules added later may judge plan and source apart).
+    let select = "RS105,RS110,RS206,RS303";
+    let out = redshield(&["check", "--format", "sarif", "--select", select, dir]);
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif_results(&log);
+    let mut places: Vec<(String, String, u64)> = results
+        .iter()
+        .map(|(rule, file, line, _)| (rule.clone(), file.clone(), *line))
+        .collect();
+    places.dedup();
+    assert_eq!(places.len(), results.len(), "{results:#?}");
+    assert_eq!(results.len(), 4, "{results:#?}");
+    for (rule, file, _, related) in &results {
+        assert_eq!(file, &format!("{dir}/main.tf"), "{rule}");
+        assert!(
+            related.contains(&format!("{dir}/plan.json")),
+            "{rule}: {related:?}"
+        );
+    }
+    // The .tf files alone find the same: the plan adds no finding and loses none here.
+    let alone = redshield(&[
+        "check",
+        "--format",
+        "sarif",
+        "--select",
+        select,
+        &format!("{dir}/main.tf"),
+    ]);
+    let alone: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+    let mut rules_alone: Vec<String> = sarif_results(&alone).into_iter().map(|r| r.0).collect();
+    let mut rules: Vec<String> = results.into_iter().map(|r| r.0).collect();
+    rules_alone.sort();
+    rules.sort();
+    assert_eq!(rules, rules_alone);
+}
+
+#[test]
+fn a_plan_on_standard_input_maps_only_to_tf_files_of_its_own_configuration() {
+    let plan = std::fs::read("testdata/plan/rs105/fires_with_source/plan.json").unwrap();
+    let run_in = |dir: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_redshield"))
+            .args(["check", "--format", "json", "--select", "RS105", "-"])
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(&plan)?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    // In its own configuration's directory: the finding is at the .tf line.
+    let own = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "testdata/plan/rs105/fires_with_source/main.tf",
+        own.path().join("main.tf"),
+    )
+    .unwrap();
+    let report = run_in(own.path());
+    assert_eq!(report["findings"][0]["location"]["path"], "main.tf");
+    assert_eq!(report["warnings"], serde_json::json!([]));
+
+    // Beside a decoy main.tf with a security group of the same address but other resources,
+    // nothing moves onto the decoy: the finding stays in the plan, and a warning says why.
+    let decoy = tempfile::tempdir().unwrap();
+    std::fs::write(
+        decoy.path().join("main.tf"),
+        "resource \"aws_security_group\" \"redshift\" {\n  name = \"unrelated\"\n}\n\n\
+         resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n",
+    )
+    .unwrap();
+    let report = run_in(decoy.path());
+    assert_eq!(report["findings"][0]["location"]["path"], "<stdin>");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["path"], "<stdin>");
+    let message = warnings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the .tf files in . are not this plan's configuration")
+            && message.contains("--source-dir"),
+        "{message}"
+    );
+}

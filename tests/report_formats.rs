@@ -418,88 +418,82 @@ fn yaml(path: &str) -> Value {
     }
 }
 
-fn check_help() -> String {
-    stdout(&redshield(&["check", "--help"]))
-}
-
 #[test]
-fn the_action_manifest_declares_its_inputs_and_outputs_and_runs_real_flags() {
-    let action = yaml("action.yml");
-    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
-    let mut inputs = keys(&action["inputs"]);
-    inputs.sort();
-    assert_eq!(
-        inputs,
-        [
-            "config",
-            "fail-on-findings",
-            "format",
-            "paths",
-            "sarif-file",
-            "severity"
-        ]
+fn the_pre_commit_hooks_judge_each_staged_file_with_its_whole_module() {
+    let rust = &yaml(".pre-commit-hooks.yaml")[0];
+    let python = &yaml("pre-commit-mirror/.pre-commit-hooks.yaml")[0];
+    assert_eq!(rust["language"], "rust");
+    assert_eq!(python["language"], "python");
+    // The two hooks differ only in how redshield is installed.
+    for key in ["id", "entry", "files", "pass_filenames", "require_serial"] {
+        assert_eq!(rust[key], python[key], "{key}");
+    }
+    assert_eq!(rust["id"], "redshield");
+    assert_eq!(rust["pass_filenames"], "true");
+    // The wheel the fast hook installs is this release's.
+    let mirror = std::fs::read_to_string("pre-commit-mirror/pyproject.toml").unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        mirror.contains(&format!("version = \"{version}\"")),
+        "{mirror}"
     );
-    let defaults: Vec<(&str, &str)> = [
-        ("paths", "."),
-        ("format", "github"),
-        ("severity", "low"),
-        ("config", ""),
-        ("sarif-file", "redshield.sarif"),
-        ("fail-on-findings", "true"),
-    ]
-    .to_vec();
-    for (input, default) in defaults {
-        assert_eq!(action["inputs"][input]["default"], default, "{input}");
+    assert!(
+        mirror.contains(&format!("\"redshield=={version}\"")),
+        "{mirror}"
+    );
+    let files = regex_like(rust["files"].as_str().unwrap());
+    for name in [
+        "net.tf",
+        "main.tf.json",
+        "prod.tfvars",
+        "terraform.tfvars.json",
+        "stack.yaml",
+        "stack.yml",
+        "plan.json",
+        "stack.template",
+    ] {
+        assert!(files(name), "{name}");
     }
-    let mut outputs = keys(&action["outputs"]);
-    outputs.sort();
-    assert_eq!(outputs, ["findings", "sarif-file"]);
-    assert_eq!(action["runs"]["using"], "composite");
-
-    let scripts: Vec<&str> = action["runs"]["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| s["run"].as_str())
-        .collect();
-    let all = scripts.join("\n");
-    assert!(all.contains("cargo install --locked --path \"$GITHUB_ACTION_PATH\""));
-    assert!(all.contains("redshield \"${args[@]}\""));
-    // Every flag the action passes to `redshield check`, and every format it may ask for,
-    // exists in the CLI.
-    let help = check_help();
-    for flag in ["--severity", "--config", "--format", "--output"] {
-        assert!(all.contains(flag), "{flag}");
-        assert!(
-            help.contains(flag),
-            "{flag} missing from `redshield check --help`"
-        );
-    }
-    for format in ["github", "json", "sarif"] {
-        let out = redshield(&["check", "--format", format, "testdata/cli/clean"]);
-        assert_eq!(out.status.code(), Some(0), "--format {format}");
-    }
-}
-
-#[test]
-fn the_pre_commit_hook_runs_redshield_check_on_the_files_it_is_given() {
-    let hooks = yaml(".pre-commit-hooks.yaml");
-    let hook = &hooks[0];
-    assert_eq!(hook["id"], "redshield");
-    assert_eq!(hook["language"], "rust");
-    assert_eq!(hook["pass_filenames"], "true");
-    let files = hook["files"].as_str().unwrap();
-    for ext in ["tf", "tf\\.json", "ya?ml", "json", "template"] {
-        assert!(files.contains(ext), "{files} covers {ext}");
-    }
-    // What pre-commit runs: the entry, with the staged files appended.
-    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
-    assert_eq!(entry, ["redshield", "check"]);
+    assert!(!files("README.md") && !files("main.tfstate"));
+    // What pre-commit runs: the entry, with the staged files appended. A staged file of the
+    // example module (network.tf alone holds no warehouse; terraform.tfvars no resource) is
+    // judged with the rest of the module.
+    let entry: Vec<&str> = rust["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry, ["redshield", "check", "--whole-modules"]);
     let run = |file: &str| {
         let mut args: Vec<&str> = entry[1..].to_vec();
         args.push(file);
         redshield(&args).status.code()
     };
-    assert_eq!(run("testdata/examples/redshift-analytics/main.tf"), Some(1));
+    assert_eq!(
+        run("testdata/examples/redshift-analytics/network.tf"),
+        Some(1)
+    );
+    assert_eq!(
+        run("testdata/examples/redshift-analytics/terraform.tfvars"),
+        Some(1)
+    );
     assert_eq!(run("testdata/cli/clean/main.tf"), Some(0));
+}
+
+/// The hooks' `files` pattern, `\.(a|b\.c|d?e)$`, as a test on a file name (no regex crate
+/// here: the alternatives with `\.` for a dot and `x?` for an optional character).
+fn regex_like(pattern: &str) -> impl Fn(&str) -> bool {
+    let inner = pattern
+        .strip_prefix("\\.(")
+        .and_then(|p| p.strip_suffix(")$"))
+        .unwrap_or_else(|| panic!("unexpected files pattern {pattern}"));
+    let mut suffixes = Vec::new();
+    for alternative in inner.split('|') {
+        let alternative = alternative.replace("\\.", ".");
+        match alternative.split_once('?') {
+            Some((head, tail)) => {
+                let (without, _) = head.split_at(head.len() - 1);
+                suffixes.push(format!(".{head}{tail}"));
+                suffixes.push(format!(".{without}{tail}"));
+            }
+            None => suffixes.push(format!(".{alternative}")),
+        }
+    }
+    move |name: &str| suffixes.iter().any(|s| name.ends_with(s.as_str()))
 }

@@ -76,6 +76,11 @@ pub struct CheckArgs {
     /// directory; repeatable; named files too). `exclude` in redshield.toml adds more.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Analyze each named .tf, .tf.json, .tfvars and .tfvars.json file's whole module (its
+    /// directory), so a change is judged with the rest of its module; other named files as
+    /// themselves; named files that no longer exist are skipped (pre-commit, changed files).
+    #[arg(long)]
+    pub whole_modules: bool,
     /// Also report what breaks a rule unless a value unknown here (known only after apply, not
     /// evaluable, a parameter without a default) turns out well; the message says what is
     /// unknown.

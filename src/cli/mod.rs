@@ -63,7 +63,12 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     };
     let (settings, targets) = settings;
     let mut inputs = crate::Inputs::default();
-    for path in &check.paths {
+    let named = if check.whole_modules {
+        whole_modules(&check.paths)
+    } else {
+        check.paths.clone()
+    };
+    for path in &named {
         if path.as_os_str() == "-" {
             if inputs.stdin.is_none() && inputs.errors.is_empty() {
                 match read_stdin(&mut std::io::stdin().lock(), settings.limits.file_bytes) {
@@ -80,6 +85,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             inputs.paths.push(path.clone());
         }
     }
+    // With --whole-modules, named files that all no longer exist leave nothing to analyze.
     if check.paths.is_empty() {
         inputs.paths.push(PathBuf::from("."));
     }
@@ -230,6 +236,39 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         }
     }
     status
+}
+
+/// `--whole-modules`: each named Terraform file (`.tf`, `.tf.json`, `.tfvars`,
+/// `.tfvars.json`) becomes its directory, the module it belongs to, so that a change is judged
+/// with the files it is read with; other files stay themselves. A named file that does not
+/// exist (a deleted file in a commit) is left out, and so is a Terraform file whose directory
+/// is gone. Each directory is named once.
+fn whole_modules(paths: &[PathBuf]) -> Vec<PathBuf> {
+    const MODULE_FILES: [&str; 4] = [".tf", ".tf.json", ".tfvars", ".tfvars.json"];
+    let mut named: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let input = if path.as_os_str() == "-" {
+            path.clone()
+        } else if MODULE_FILES.iter().any(|ext| name.ends_with(ext)) {
+            let dir = crate::parent_dir(path);
+            if !dir.is_dir() {
+                continue;
+            }
+            dir
+        } else if path.exists() {
+            path.clone()
+        } else {
+            continue;
+        };
+        if !named.contains(&input) {
+            named.push(input);
+        }
+    }
+    named
 }
 
 /// The reports to write: each `--report`, and `--format`/`--output` (the only one when no

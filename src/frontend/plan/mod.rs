@@ -149,8 +149,27 @@ pub fn load_plan(
         .source_dir
         .clone()
         .unwrap_or_else(|| dir.to_path_buf());
-    let suppressions =
-        source::map_to_source(fs, sources, &source_dir, &variables, &mut resources, limits);
+    // A directory only found (not named) may hold other `.tf` files: checked first.
+    let verify = options.source_dir.is_none();
+    let mut warnings = warnings;
+    let suppressions = source::map_to_source(
+        fs,
+        sources,
+        &source_dir,
+        &variables,
+        &mut resources,
+        limits,
+        verify,
+    )
+    .unwrap_or_else(|message| {
+        warnings.push(Diagnostic {
+            path: sources.display(file).to_string(),
+            line: None,
+            column: None,
+            message,
+        });
+        Vec::new()
+    });
     let unit = Unit {
         family: Family::Terraform,
         origin: dir.to_path_buf(),

@@ -4,13 +4,18 @@
 use crate::frontend::FileSystem;
 use crate::frontend::hcl::{HclOptions, VarAssignment, load_root_module};
 use crate::ir::{Node, Resource, SourceMap, Span, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// When `dir` holds the plan's `.tf` configuration, gives every planned resource found there
 /// the spans of its source: attributes written in the source point at their values, the rest
 /// at the resource header; values the plan only knows as unknown are taken from the source
 /// where it writes them. The plan's own span is kept as the resource's origin.
+///
+/// `verify` (the directory was not named with `--source-dir`, only found: the plan's own
+/// directory, or the working directory for standard input) first checks that the `.tf` files
+/// are the plan's configuration: the same root-module resources. When they are not, nothing
+/// is mapped and the error says why (findings then point into the plan).
 pub(super) fn map_to_source(
     fs: &dyn FileSystem,
     sources: &mut SourceMap,
@@ -18,10 +23,11 @@ pub(super) fn map_to_source(
     variables: &BTreeMap<String, serde_json::Value>,
     resources: &mut [Resource],
     limits: &crate::limits::Limits,
-) -> Vec<crate::ir::Suppression> {
+    verify: bool,
+) -> Result<Vec<crate::ir::Suppression>, String> {
     let has_tf = fs.tf_files(dir).is_ok_and(|files| !files.is_empty());
     if !has_tf {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // The plan's variable values reproduce its count/for_each expansion.
     let vars = variables
@@ -41,6 +47,9 @@ pub(super) fn map_to_source(
     // Problems in the source are not problems of the plan being analyzed: fall back to the
     // plan's own locations where the source does not say.
     let (unit, _diagnostics) = load_root_module(fs, sources, dir, None, &options, limits);
+    if verify {
+        check_same_configuration(fs, dir, resources, &unit.resources)?;
+    }
     let by_address: HashMap<&str, &Resource> = unit
         .resources
         .iter()
@@ -60,7 +69,48 @@ pub(super) fn map_to_source(
         remap(&mut resource.body, &source.body, source.span);
     }
     // Suppression comments in the source apply to the planned resources they now point into.
-    unit.suppressions
+    Ok(unit.suppressions)
+}
+
+/// Whether the `.tf` files in `dir`, read with the plan's variables, declare the root-module
+/// managed resources the plan plans, no more and no fewer (instances compared by their
+/// resource: `aws_subnet.private[0]` is `aws_subnet.private`). Resources of modules are left
+/// out: a module the plan read from the registry may not be installed beside the source.
+fn check_same_configuration(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    planned: &[Resource],
+    written: &[Resource],
+) -> Result<(), String> {
+    fn root_resources(resources: &[Resource]) -> BTreeSet<&str> {
+        resources
+            .iter()
+            .map(|r| r.address.split('[').next().unwrap_or(&r.address))
+            .filter(|a| !a.starts_with("module.") && !a.starts_with("data."))
+            .collect()
+    }
+    let (planned, written) = (root_resources(planned), root_resources(written));
+    if planned == written {
+        return Ok(());
+    }
+    let first = |set: &BTreeSet<&str>, other: &BTreeSet<&str>| {
+        set.difference(other).next().map(|a| a.to_string())
+    };
+    let differs = match (first(&written, &planned), first(&planned, &written)) {
+        (Some(extra), _) => format!("{extra} is not in the plan"),
+        (None, Some(missing)) => format!("the plan's {missing} is not in them"),
+        (None, None) => String::new(),
+    };
+    let shown = fs.display(dir);
+    let shown = if shown.is_empty() {
+        "."
+    } else {
+        shown.as_str()
+    };
+    Err(format!(
+        "the .tf files in {shown} are not this plan's configuration ({differs}), so findings \
+         point into the plan; name its configuration with --source-dir"
+    ))
 }
 
 /// Gives `planned` the spans of the matching parts of `written`; parts not written point at
