@@ -585,6 +585,13 @@ pub struct Model {
 }
 
 impl Model {
+    /// The provisioned clusters (not Serverless workgroups): what cluster-only rules judge.
+    pub fn clusters(&self) -> impl Iterator<Item = &Warehouse> {
+        self.warehouses
+            .iter()
+            .filter(|w| w.kind == WarehouseKind::Cluster)
+    }
+
     /// The buckets whose known name an IAM resource pattern (`*` and `?` wildcards, no case)
     /// matches.
     pub fn buckets_matching(&self, pattern: &str) -> Vec<Id> {

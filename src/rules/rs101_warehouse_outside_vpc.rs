@@ -1,6 +1,6 @@
 //! RS101 warehouse-outside-vpc.
 
-use crate::model::{Model, Truth, WarehouseKind};
+use crate::model::{Model, Truth};
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
@@ -98,11 +98,7 @@ declare_rule! {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for cluster in model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster)
-    {
+    for cluster in model.clusters() {
         let (meta, address) = (&cluster.meta, &cluster.meta.address);
         let legacy = &cluster.legacy_security_groups;
         let uses_legacy = legacy.test(|named| *named);

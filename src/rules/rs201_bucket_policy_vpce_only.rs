@@ -1,7 +1,7 @@
 //! RS201 bucket-policy-vpce-only.
 
 use crate::model::policy::{Comparison, Condition, Statement, keys};
-use crate::model::{Model, Truth, WarehouseKind};
+use crate::model::{Model, Truth};
 use crate::rules::toolkit::{Unknown, spectrum_buckets, unsure_reason};
 use crate::rules::{Finding, RuleConfig};
 
@@ -284,11 +284,7 @@ fn through(condition: &Condition) -> (&'static str, &'static str) {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for warehouse in model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster)
-    {
+    for warehouse in model.clusters() {
         let address = &warehouse.meta.address;
         for (bucket_id, unsure) in spectrum_buckets(model, warehouse, config, true) {
             let Some(bucket) = model.buckets.get(bucket_id) else {

@@ -1,6 +1,6 @@
 //! RS303 audit-logging-disabled.
 
-use crate::model::{Model, Truth, WarehouseKind};
+use crate::model::{Model, Truth};
 use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
 
@@ -86,11 +86,7 @@ id: "RS303",
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for cluster in model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster)
-    {
+    for cluster in model.clusters() {
         let logging = &cluster.audit_logging;
         let disabled = logging.test(|b| !*b);
         if !config.reports(disabled) {

@@ -1,6 +1,6 @@
 //! RS401 encryption-at-rest-disabled.
 
-use crate::model::{FixValue, Model, Origin, Truth, WarehouseKind};
+use crate::model::{FixValue, Model, Origin, Truth};
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig, Severity};
 
@@ -91,11 +91,7 @@ declare_rule! {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for cluster in model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster)
-    {
+    for cluster in model.clusters() {
         let value = &cluster.posture.encrypted;
         let plain = value.test(|on| !*on);
         if !config.reports(plain) {

@@ -1,7 +1,7 @@
 //! RS403 automated-snapshots-disabled.
 
 use crate::model::defaults::MIN_SNAPSHOT_RETENTION_DAYS;
-use crate::model::{FixValue, Model, Origin, Truth, WarehouseKind};
+use crate::model::{FixValue, Model, Origin, Truth};
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
@@ -95,11 +95,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         .min_snapshot_retention_days
         .unwrap_or(MIN_SNAPSHOT_RETENTION_DAYS);
     let mut findings = Vec::new();
-    for cluster in model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster)
-    {
+    for cluster in model.clusters() {
         let value = &cluster.posture.snapshot_retention;
         let short = value.test(|days| *days < minimum);
         if !config.reports(short) {

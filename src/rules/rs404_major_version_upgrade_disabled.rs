@@ -1,6 +1,6 @@
 //! RS404 major-version-upgrade-disabled.
 
-use crate::model::{FixValue, Model, Truth, WarehouseKind};
+use crate::model::{FixValue, Model, Truth};
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
 
@@ -83,11 +83,7 @@ declare_rule! {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for cluster in model
-        .warehouses
-        .iter()
-        .filter(|w| w.kind == WarehouseKind::Cluster)
-    {
+    for cluster in model.clusters() {
         let value = &cluster.posture.allow_version_upgrade;
         let refused = value.test(|on| !*on);
         if !config.reports(refused) {
