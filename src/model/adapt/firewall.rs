@@ -3,7 +3,7 @@
 
 use super::engine::{Adapter, Arena, items, meta, present};
 use super::resolve::Target;
-use super::schema::{Direction, NaclFields, RuleFields};
+use super::schema::{Direction, NaclFields, RuleFields, StandaloneRule};
 use crate::ir::{Node, Resource, Value};
 use crate::model::defaults;
 use crate::model::nacl::{EntryResources, Written};
@@ -148,6 +148,20 @@ impl<'a> Adapter<'a> {
         }
     }
 
+    /// Whether a standalone rule resource is ingress (true) or egress (false); None when its
+    /// direction field cannot be evaluated.
+    fn rule_direction(&self, spec: &StandaloneRule, res: &'a Resource) -> Option<bool> {
+        match spec.direction {
+            Direction::Ingress => Some(true),
+            Direction::Egress => Some(false),
+            Direction::Field(field) => match self.string(res, field) {
+                Some("ingress") => Some(true),
+                Some("egress") => Some(false),
+                _ => None,
+            },
+        }
+    }
+
     /// Standalone rule resources, attached to their group when it is in scope.
     ///
     /// A plan shows an existing group that writes no inline rules with the rules its state
@@ -170,17 +184,9 @@ impl<'a> Adapter<'a> {
                 continue;
             };
             managed_apart.push(sg);
-            let ingress = match spec.direction {
-                Direction::Ingress => true,
-                Direction::Egress => false,
-                Direction::Field(field) => match self.string(res, field) {
-                    Some("ingress") => true,
-                    Some("egress") => false,
-                    _ => {
-                        unknown_direction.push(sg);
-                        continue;
-                    }
-                },
+            let Some(ingress) = self.rule_direction(spec, res) else {
+                unknown_direction.push(sg);
+                continue;
             };
             let mut rules = Vec::new();
             self.rules(res, &res.body, spec.fields, &mut rules);
@@ -199,15 +205,7 @@ impl<'a> Adapter<'a> {
             let Some(&(ingress_state, egress_state)) = self.state_rules_of.get(&sg) else {
                 continue;
             };
-            let ingress = match spec.direction {
-                Direction::Ingress => Some(true),
-                Direction::Egress => Some(false),
-                Direction::Field(field) => match self.string(res, field) {
-                    Some("ingress") => Some(true),
-                    Some("egress") => Some(false),
-                    _ => None,
-                },
-            };
+            let ingress = self.rule_direction(spec, res);
             let mut gone = Vec::new();
             self.rules(res, &res.body, spec.fields, &mut gone);
             let Some(g) = self.model.security_groups.get_mut(sg) else {
