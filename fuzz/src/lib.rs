@@ -63,6 +63,8 @@ pub fn check_unit(unit: &Unit) {
             "10.0.0.0/8".parse().unwrap_or_else(|_| unreachable!()),
         ]),
         require_dedicated_tenancy: true,
+        require_customer_managed_keys: true,
+        min_snapshot_retention_days: None,
         trusted_services: vec!["sagemaker.amazonaws.com".into()],
         // Unknown values reported too, so that those paths run.
         strict: true,
