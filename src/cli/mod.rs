@@ -246,6 +246,9 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
 fn whole_modules(paths: &[PathBuf]) -> Vec<PathBuf> {
     const MODULE_FILES: [&str; 4] = [".tf", ".tf.json", ".tfvars", ".tfvars.json"];
     let mut named: Vec<PathBuf> = Vec::new();
+    // A commit may stage thousands of files of a few modules: each directory is kept once,
+    // in the order first named, without comparing every pair.
+    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for path in paths {
         let name = path
             .file_name()
@@ -264,7 +267,7 @@ fn whole_modules(paths: &[PathBuf]) -> Vec<PathBuf> {
         } else {
             continue;
         };
-        if !named.contains(&input) {
+        if seen.insert(input.clone()) {
             named.push(input);
         }
     }
