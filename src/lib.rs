@@ -224,7 +224,7 @@ struct DecidedSettings<'a> {
 }
 
 /// Errors and warnings, in the order they were reported.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Reported {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
@@ -321,6 +321,7 @@ impl DecidedSettings<'_> {
 }
 
 /// One unit of work: inputs are analyzed in parallel, one job each.
+#[derive(Clone)]
 enum Job {
     Terraform(discover::TerraformRoot),
     /// A file that may be a plan or a template; `true` when the user named it.
@@ -507,13 +508,312 @@ pub(crate) fn parent_dir(path: &std::path::Path) -> PathBuf {
 
 /// Analyzes the inputs.
 pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Analysis {
+    Jobs::run(inputs, settings, fs).into_analysis()
+}
+
+/// What one job read and found.
+#[derive(Clone)]
+struct JobOutput {
+    sources: SourceMap,
+    errors: Vec<Diagnostic>,
+    findings: Vec<Collected>,
+    warnings: Vec<Diagnostic>,
+    plan_files: HashSet<crate::ir::FileId>,
+    resources: usize,
+}
+
+/// An analysis kept job by job, so that jobs can be run again on changed text: `--fix`
+/// proves its edits by running again only the jobs that read a file it changes, and reports
+/// what remains from those and the untouched jobs' results (see [`fix::apply::Reanalysis`]).
+///
+/// A job keeps the file ids it was first given (a range of [`FILES_PER_JOB`] from its
+/// position), so its findings can replace the earlier ones without renumbering anyone's.
+/// Discovery is not run again: fixes edit resources, never the `module` calls it reads.
+pub struct Jobs<'a> {
+    settings: &'a Settings,
+    fs: &'a dyn FileSystem,
+    /// Discovery's diagnostics and the unreadable inputs, reported before the jobs'.
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    named_dirs: Vec<PathBuf>,
+    /// What deciding the settings reported (configuration files), reported after the jobs'.
+    reported: Reported,
+    kept: Vec<(Job, JobOutput)>,
+    /// The jobs that read each file (see [`Jobs::index`]).
+    index: OnceLock<HashMap<PathBuf, Vec<usize>>>,
+}
+
+/// Jobs run again, by position, with what deciding their settings reported.
+pub struct Rerun {
+    outputs: Vec<(usize, JobOutput)>,
+    reported: Reported,
+}
+
+impl<'a> Jobs<'a> {
+    /// Discovers the inputs and runs every job.
+    pub fn run(inputs: &Inputs, settings: &'a Settings, fs: &'a dyn FileSystem) -> Jobs<'a> {
+        let pool = worker_pool();
+        // Discovery parses .tf files in parallel: on the pool with room for deep recursion too.
+        let discovered = match pool {
+            Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs, &settings.exclude)),
+            None => discover::discover(&inputs.paths, fs, &settings.exclude),
+        };
+        let mut jobs: Vec<Job> = discovered
+            .terraform
+            .into_iter()
+            .map(Job::Terraform)
+            .collect();
+        let named = discovered.named_documents;
+        jobs.extend(discovered.documents.into_iter().map(|p| {
+            let is_named = named.contains(&p);
+            Job::Document(p, is_named)
+        }));
+        if let Some(text) = &inputs.stdin {
+            jobs.push(Job::Stdin(text.clone()));
+        }
+        let mut errors = discovered.errors;
+        errors.extend(inputs.errors.iter().cloned());
+        let Rerun { outputs, reported } = run_jobs(
+            jobs.iter()
+                .enumerate()
+                .map(|(i, job)| (i, job.clone()))
+                .collect(),
+            settings,
+            fs,
+        );
+        Jobs {
+            settings,
+            fs,
+            errors,
+            warnings: discovered.warnings,
+            named_dirs: discovered.named_dirs,
+            reported,
+            kept: jobs
+                .into_iter()
+                .zip(outputs)
+                .map(|(job, (_, output))| (job, output))
+                .collect(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The analysis as it stands, keeping the jobs for running again.
+    pub fn analysis(&self) -> Analysis {
+        self.assemble(self.kept.iter().map(|(_, output)| output.clone()))
+    }
+
+    /// The analysis as it stands.
+    pub fn into_analysis(mut self) -> Analysis {
+        let kept = std::mem::take(&mut self.kept);
+        self.assemble(kept.into_iter().map(|(_, output)| output))
+    }
+
+    /// The positions of the jobs that read each file, built when first asked for.
+    fn index(&self) -> &HashMap<PathBuf, Vec<usize>> {
+        self.index.get_or_init(|| {
+            let mut index: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+            for (i, (_, output)) in self.kept.iter().enumerate() {
+                for id in output.sources.ids() {
+                    let readers = index
+                        .entry(output.sources.path(id).to_path_buf())
+                        .or_default();
+                    // A job may read one file under several ids (a module called twice).
+                    if readers.last() != Some(&i) {
+                        readers.push(i);
+                    }
+                }
+            }
+            index
+        })
+    }
+
+    /// The positions of the jobs that read any of `files`, in order.
+    fn reading(&self, files: &[PathBuf]) -> Vec<usize> {
+        let index = self.index();
+        let mut positions: Vec<usize> = files
+            .iter()
+            .filter_map(|f| index.get(f))
+            .flatten()
+            .copied()
+            .collect();
+        positions.sort_unstable();
+        positions.dedup();
+        positions
+    }
+
+    /// Runs the jobs that read any of `files` again, each on its own file system.
+    pub fn rerun(&self, trials: &[(&[PathBuf], &dyn FileSystem)]) -> Vec<Rerun> {
+        let pool = worker_pool();
+        let work = || {
+            use rayon::prelude::*;
+            trials
+                .par_iter()
+                .map(|(files, fs)| {
+                    let jobs = self
+                        .reading(files)
+                        .into_iter()
+                        .filter_map(|i| self.kept.get(i).map(|(job, _)| (i, job.clone())))
+                        .collect();
+                    run_jobs(jobs, self.settings, *fs)
+                })
+                .collect()
+        };
+        match pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+
+    /// Keeps what jobs run again found in place of what they found before.
+    pub fn adopt(&mut self, rerun: Rerun) {
+        for (i, output) in rerun.outputs {
+            if let Some((_, kept)) = self.kept.get_mut(i) {
+                *kept = output;
+            }
+        }
+        // The jobs may have read other files this time.
+        self.index = OnceLock::new();
+    }
+
+    /// The report of some jobs' outputs alone, with what deciding their settings reported.
+    fn part(&self, outputs: Vec<JobOutput>, reported: Reported) -> Analysis {
+        Jobs {
+            settings: self.settings,
+            fs: self.fs,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            named_dirs: Vec::new(),
+            reported,
+            kept: Vec::new(),
+            index: OnceLock::new(),
+        }
+        .assemble(outputs.into_iter())
+    }
+
+    /// One report of the given jobs' outputs and this analysis' own diagnostics.
+    fn assemble(&self, outputs: impl Iterator<Item = JobOutput>) -> Analysis {
+        let mut sources = SourceMap::new();
+        let mut errors = self.errors.clone();
+        let (mut findings, mut warnings, mut plan_files, mut resources) =
+            (Vec::new(), self.warnings.clone(), HashSet::new(), 0);
+        let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
+        for output in outputs {
+            sources.absorb(output.sources);
+            errors.extend(not_reported_before(&mut earlier_errors, output.errors));
+            findings.extend(output.findings);
+            warnings.extend(not_reported_before(&mut earlier_warnings, output.warnings));
+            plan_files.extend(output.plan_files);
+            resources += output.resources;
+        }
+        drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
+        errors.extend(self.reported.errors.iter().cloned());
+        warnings.extend(self.reported.warnings.iter().cloned());
+        for dir in &self.named_dirs {
+            if !sources.ids().any(|id| sources.path(id).starts_with(dir)) {
+                let shown = self.fs.display(dir);
+                warnings.push(Diagnostic {
+                    path: if shown.is_empty() { ".".into() } else { shown },
+                    line: None,
+                    column: None,
+                    message: "nothing here is a Terraform configuration (.tf), plan or \
+                              CloudFormation template; nothing analyzed"
+                        .into(),
+                });
+            }
+        }
+        let report = Report::new(
+            findings,
+            errors,
+            warnings,
+            sources.len(),
+            resources,
+            &sources,
+            &|intent| fix::outcome(intent, &sources, &plan_files),
+        );
+        Analysis { report, sources }
+    }
+}
+
+impl fix::apply::Reanalysis for Jobs<'_> {
+    type Outcome = Rerun;
+
+    fn groups(&self, files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+        // Union-find over the jobs: the files a job reads are proved together.
+        let mut parent: Vec<usize> = (0..self.kept.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while let Some(&p) = parent.get(i) {
+                if p == i {
+                    break;
+                }
+                let grand = parent.get(p).copied().unwrap_or(p);
+                if let Some(slot) = parent.get_mut(i) {
+                    *slot = grand;
+                }
+                i = grand;
+            }
+            i
+        }
+        let readers: Vec<Vec<usize>> = files
+            .iter()
+            .map(|f| self.reading(std::slice::from_ref(f)))
+            .collect();
+        for jobs in &readers {
+            if let Some((&first, rest)) = jobs.split_first() {
+                for &other in rest {
+                    let (a, b) = (root(&mut parent, first), root(&mut parent, other));
+                    if let Some(slot) = parent.get_mut(b) {
+                        *slot = a;
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<Vec<PathBuf>> = Vec::new();
+        let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+        for (file, jobs) in files.iter().zip(&readers) {
+            let slot = match jobs.first() {
+                Some(&job) => *group_of_root
+                    .entry(root(&mut parent, job))
+                    .or_insert_with(|| {
+                        groups.push(Vec::new());
+                        groups.len() - 1
+                    }),
+                // Read by no job: alone.
+                None => {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                }
+            };
+            if let Some(group) = groups.get_mut(slot) {
+                group.push(file.clone());
+            }
+        }
+        groups
+    }
+
+    fn before(&self, group: &[PathBuf]) -> fix::apply::Census {
+        let positions = self.reading(group);
+        let outputs: Vec<JobOutput> = positions
+            .iter()
+            .filter_map(|&i| self.kept.get(i).map(|(_, output)| output.clone()))
+            .collect();
+        self.part(outputs, self.reported.clone()).report.census()
+    }
+
+    fn after(&self, trials: &[(&[PathBuf], &dyn FileSystem)]) -> Vec<(fix::apply::Census, Rerun)> {
+        self.rerun(trials)
+            .into_iter()
+            .map(|rerun| {
+                let outputs = rerun.outputs.iter().map(|(_, o)| o.clone()).collect();
+                let census = self.part(outputs, rerun.reported.clone()).report.census();
+                (census, rerun)
+            })
+            .collect()
+    }
+}
+
+/// Runs jobs in parallel, each `(position, job)` with the file ids of its position.
+fn run_jobs(jobs: Vec<(usize, Job)>, settings: &Settings, fs: &dyn FileSystem) -> Rerun {
     use rayon::prelude::*;
-    let pool = worker_pool();
-    // Discovery parses .tf files in parallel: on the pool with room for deep recursion too.
-    let discovered = match pool {
-        Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs, &settings.exclude)),
-        None => discover::discover(&inputs.paths, fs, &settings.exclude),
-    };
     let decided = DecidedSettings {
         settings,
         fs,
@@ -526,108 +826,70 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         nearest: OncePer::new(),
         reported: Mutex::new(Reported::default()),
     };
-    let mut jobs: Vec<Job> = discovered
-        .terraform
-        .into_iter()
-        .map(Job::Terraform)
-        .collect();
-    let named = discovered.named_documents;
-    jobs.extend(discovered.documents.into_iter().map(|p| {
-        let is_named = named.contains(&p);
-        Job::Document(p, is_named)
-    }));
-    if let Some(text) = &inputs.stdin {
-        jobs.push(Job::Stdin(text.clone()));
-    }
-    let work = || -> Vec<Run> {
+    let work = || -> Vec<(usize, JobOutput)> {
         jobs.into_par_iter()
-            .enumerate()
-            .map(|(i, job)| {
-                let base = u32::try_from(i)
-                    .ok()
-                    .and_then(|i| i.checked_mul(FILES_PER_JOB))
-                    .unwrap_or(u32::MAX - FILES_PER_JOB);
-                let mut run = Run {
-                    settings,
-                    fs,
-                    sources: SourceMap::starting_at(base),
-                    errors: Vec::new(),
-                    findings: Vec::new(),
-                    warnings: Vec::new(),
-                    plan_files: std::collections::HashSet::new(),
-                    resources: 0,
-                    decided: &decided,
-                };
-                run.job(job);
-                if run.sources.next_id() - base > FILES_PER_JOB {
-                    // Its file ids would overlap the next job's: keep nothing but the error.
-                    let path = run
-                        .sources
-                        .ids()
-                        .next()
-                        .map(|id| run.sources.display(id).to_string())
-                        .unwrap_or_default();
-                    run.findings.clear();
-                    run.errors = vec![Diagnostic {
-                        path,
-                        line: None,
-                        column: None,
-                        message: format!(
-                            "one module reads more than {FILES_PER_JOB} files; not analyzed"
-                        ),
-                    }];
-                }
-                run
-            })
+            .map(|(i, job)| (i, run_job(i, job, settings, fs, &decided)))
             .collect()
     };
     // Front ends recurse on what they read: give workers room beyond the default stack.
-    let runs = match pool {
+    let outputs = match worker_pool() {
         Some(pool) => pool.install(work),
         None => work(),
     };
-    let mut sources = SourceMap::new();
-    let mut errors = discovered.errors;
-    errors.extend(inputs.errors.iter().cloned());
-    let (mut findings, mut warnings, mut plan_files, mut resources) =
-        (Vec::new(), discovered.warnings, HashSet::new(), 0);
-    let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
-    for run in runs {
-        sources.absorb(run.sources);
-        errors.extend(not_reported_before(&mut earlier_errors, run.errors));
-        findings.extend(run.findings);
-        warnings.extend(not_reported_before(&mut earlier_warnings, run.warnings));
-        plan_files.extend(run.plan_files);
-        resources += run.resources;
+    Rerun {
+        outputs,
+        reported: decided.reported.into_inner().unwrap_or_default(),
     }
-    drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
-    if let Ok(reported) = decided.reported.into_inner() {
-        errors.extend(reported.errors);
-        warnings.extend(reported.warnings);
+}
+
+/// Runs the job at `position`.
+fn run_job(
+    position: usize,
+    job: Job,
+    settings: &Settings,
+    fs: &dyn FileSystem,
+    decided: &DecidedSettings,
+) -> JobOutput {
+    let base = u32::try_from(position)
+        .ok()
+        .and_then(|i| i.checked_mul(FILES_PER_JOB))
+        .unwrap_or(u32::MAX - FILES_PER_JOB);
+    let mut run = Run {
+        settings,
+        fs,
+        sources: SourceMap::starting_at(base),
+        errors: Vec::new(),
+        findings: Vec::new(),
+        warnings: Vec::new(),
+        plan_files: std::collections::HashSet::new(),
+        resources: 0,
+        decided,
+    };
+    run.job(job);
+    if run.sources.next_id() - base > FILES_PER_JOB {
+        // Its file ids would overlap the next job's: keep nothing but the error.
+        let path = run
+            .sources
+            .ids()
+            .next()
+            .map(|id| run.sources.display(id).to_string())
+            .unwrap_or_default();
+        run.findings.clear();
+        run.errors = vec![Diagnostic {
+            path,
+            line: None,
+            column: None,
+            message: format!("one module reads more than {FILES_PER_JOB} files; not analyzed"),
+        }];
     }
-    for dir in &discovered.named_dirs {
-        if !sources.ids().any(|id| sources.path(id).starts_with(dir)) {
-            let shown = fs.display(dir);
-            warnings.push(Diagnostic {
-                path: if shown.is_empty() { ".".into() } else { shown },
-                line: None,
-                column: None,
-                message: "nothing here is a Terraform configuration (.tf), plan or \
-                          CloudFormation template; nothing analyzed"
-                    .into(),
-            });
-        }
+    JobOutput {
+        sources: run.sources,
+        errors: run.errors,
+        findings: run.findings,
+        warnings: run.warnings,
+        plan_files: run.plan_files,
+        resources: run.resources,
     }
-    let report = Report::new(
-        findings,
-        errors,
-        warnings,
-        sources.len(),
-        resources,
-        &sources,
-        &|intent| fix::outcome(intent, &sources, &plan_files),
-    );
-    Analysis { report, sources }
 }
 
 impl Run<'_> {

@@ -701,3 +701,95 @@ fn fix_refuses_standard_input_as_a_usage_error() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// The file system, counting what is read from it.
+struct Counting {
+    os: redshield::discover::OsFileSystem,
+    reads: std::sync::Mutex<std::collections::HashMap<PathBuf, usize>>,
+}
+
+impl redshield::frontend::FileSystem for Counting {
+    fn read_to_string(&self, path: &Path) -> Result<String, String> {
+        *self
+            .reads
+            .lock()
+            .unwrap()
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+        self.os.read_to_string(path)
+    }
+    fn list_dir(&self, dir: &Path) -> Result<std::sync::Arc<[PathBuf]>, String> {
+        self.os.list_dir(dir)
+    }
+    fn display(&self, path: &Path) -> String {
+        self.os.display(path)
+    }
+}
+
+/// `--fix` analyzes again only what reads a file it changes (each group of files once, with
+/// all their fixes), and what it reports afterwards is what a fresh analysis of the fixed
+/// files finds: the untouched stacks are read once, by the first analysis.
+#[test]
+fn fix_reanalyzes_only_what_reads_a_changed_file() {
+    use redshield::fix::apply::Reanalysis;
+    let dir = tempfile::tempdir().unwrap();
+    let fires = std::fs::read_to_string("testdata/hcl/rs104/fires.tf").unwrap();
+    let passes = std::fs::read_to_string("testdata/hcl/rs104/passes.tf").unwrap();
+    let stacks = [("a", &fires), ("b", &passes), ("c", &passes), ("d", &fires)];
+    for (name, text) in stacks {
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        std::fs::write(dir.path().join(name).join("main.tf"), text).unwrap();
+    }
+    let inputs = redshield::Inputs::paths(&[dir.path().to_path_buf()]);
+    let settings = redshield::Settings {
+        select: vec!["RS104".into()],
+        ..redshield::Settings::default()
+    };
+    let fs = Counting {
+        os: redshield::discover::OsFileSystem::new(),
+        reads: Default::default(),
+    };
+    let mut jobs = redshield::Jobs::run(&inputs, &settings, &fs);
+    let analysis = jobs.analysis();
+    assert_eq!(analysis.report.findings.len(), 2);
+    let plan = redshield::fix::plan(
+        analysis.report.fixables(),
+        &analysis.sources,
+        &Default::default(),
+    );
+    let fixed: Vec<PathBuf> = ["a", "d"]
+        .iter()
+        .map(|s| dir.path().join(s).join("main.tf"))
+        .collect();
+    // Files of separate stacks are proved separately, files of one stack together.
+    assert_eq!(
+        jobs.groups(&fixed),
+        vec![vec![fixed[0].clone()], vec![fixed[1].clone()]]
+    );
+    let applied =
+        redshield::fix::apply::apply(&analysis.sources, &plan, &fs, &inputs.paths, &jobs, &|_| {});
+    assert_eq!(applied.changed.len(), 2, "{:?}", applied.refused);
+    assert!(applied.stale.is_empty());
+    for proved in applied.proved {
+        jobs.adopt(proved);
+    }
+    let after = jobs.into_analysis();
+    // --fix read from disk what the analysis alone reads: the fixed files were analyzed
+    // again from their fixed text, the others not at all.
+    let fix_reads = fs.reads.lock().unwrap().clone();
+    let plain = Counting {
+        os: redshield::discover::OsFileSystem::new(),
+        reads: Default::default(),
+    };
+    redshield::analyze(&inputs, &settings, &plain);
+    assert_eq!(fix_reads, plain.reads.into_inner().unwrap());
+    assert_eq!(fix_reads.len(), stacks.len());
+    assert!(after.report.findings.is_empty());
+    let fresh = redshield::analyze(
+        &inputs,
+        &settings,
+        &redshield::discover::OsFileSystem::new(),
+    );
+    assert_eq!(after.report.summary(), fresh.report.summary());
+    assert_eq!(after.sources.len(), fresh.sources.len());
+}

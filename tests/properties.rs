@@ -266,22 +266,16 @@ fn rule_ids(dir: &Path, settings: &Settings) -> Vec<&'static str> {
     analysis.report.findings.iter().map(|f| f.rule.id).collect()
 }
 
-/// `--fix` as the CLI runs it: each file's fixes proved by analyzing the inputs again.
+/// `--fix` as the CLI runs it: the fixes proved by analyzing again what reads the files.
 fn fix_in_place(
     inputs: &Inputs,
     settings: &Settings,
     analysis: &redshield::Analysis,
     plan: &redshield::fix::Plan,
-) -> redshield::fix::apply::Applied {
-    redshield::fix::apply::apply(
-        &analysis.report.census(),
-        &analysis.sources,
-        plan,
-        &OsFileSystem::new(),
-        &inputs.paths,
-        &|fs| redshield::analyze(inputs, settings, fs).report.census(),
-        &|_| {},
-    )
+) -> redshield::fix::apply::Applied<redshield::Rerun> {
+    let fs = OsFileSystem::new();
+    let jobs = redshield::Jobs::run(inputs, settings, &fs);
+    redshield::fix::apply::apply(&analysis.sources, plan, &fs, &inputs.paths, &jobs, &|_| {})
 }
 
 fn selecting(ids: &[&str]) -> Settings {

@@ -100,7 +100,12 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             }
         },
     };
-    let mut analysis = crate::analyze(&inputs, &settings, &fs);
+    // --fix keeps the analysis job by job, to analyze again only what reads a file it fixes.
+    let jobs = check.fix.then(|| crate::Jobs::run(&inputs, &settings, &fs));
+    let mut analysis = match &jobs {
+        Some(jobs) => jobs.analysis(),
+        None => crate::analyze(&inputs, &settings, &fs),
+    };
     for output in targets.iter().filter_map(|t| t.file.as_ref()) {
         if let Some(input) = overwritten_input(output, check, &analysis.sources) {
             let flag = if Some(output) == check.output.as_ref() {
@@ -116,7 +121,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if check.fix {
+    if let Some(mut jobs) = jobs {
         let plan = crate::fix::plan(
             analysis.report.fixables(),
             &analysis.sources,
@@ -148,17 +153,13 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
                 ));
             }
         }
-        // Each file's fixes are proved by analyzing the inputs again with the file fixed.
-        let reanalyze = |fs: &dyn crate::frontend::FileSystem| {
-            crate::analyze(&inputs, &settings, fs).report.census()
-        };
+        // Fixes are proved by analyzing again what reads the files they change.
         let applied = crate::fix::apply::apply(
-            &analysis.report.census(),
             &analysis.sources,
             &plan,
             &fs,
             &inputs.paths,
-            &reanalyze,
+            &jobs,
             &pause_before_write,
         );
         for (path, count) in &applied.changed {
@@ -171,8 +172,18 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             warn(&format!("warning: {path}: {reason}"));
         }
         if !applied.changed.is_empty() {
-            // Report what remains.
-            analysis = crate::analyze(&inputs, &settings, &fs);
+            // Report what remains: what was proved is what the files hold; files written
+            // otherwise are read again.
+            for proved in applied.proved {
+                jobs.adopt(proved);
+            }
+            let stale: &[PathBuf] = &applied.stale;
+            if !stale.is_empty() {
+                for rerun in jobs.rerun(&[(stale, &fs)]) {
+                    jobs.adopt(rerun);
+                }
+            }
+            analysis = jobs.into_analysis();
         }
     }
     if let Some(entries) = &baseline {

@@ -12,15 +12,6 @@ use crate::ir::{Diagnostic, SourceMap};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// What `--fix` did.
-#[derive(Debug, Default)]
-pub struct Applied {
-    /// Files written, with how many fixes each got.
-    pub changed: Vec<(String, usize)>,
-    /// Files left untouched, with the reason.
-    pub refused: Vec<(String, String)>,
-}
-
 /// The file system as it would be with some files rewritten.
 struct Overlay<'a> {
     base: &'a dyn FileSystem,
@@ -294,88 +285,365 @@ impl Census {
     }
 }
 
-/// Applies the plan, file by file, proving each file's fixes by re-analysis: `reanalyze`
-/// analyzes the inputs again as they would be read from the file system it is given (the
-/// caller's analysis, on `fs` with one file's text replaced), and its census is compared
-/// with `before`, the census of the analysis `sources` and `plan` come from. `before_write`
-/// is called with a file's displayed path once its fixed text is ready, just before the last
-/// check that the file is unchanged and the rename (a seam for tests).
-pub fn apply(
-    before: &Census,
+/// Re-analysis, as proving fixes needs it: by groups of files analyzed together.
+pub trait Reanalysis {
+    /// What re-analyzing a group found, for the caller to keep when the group is written.
+    type Outcome;
+    /// `files` in groups, each to be proved as one: two files are in one group when one part
+    /// of the analysis reads both (a module's files; a plan and its `.tf` source), since a
+    /// fix in one may change what is found in the other.
+    fn groups(&self, files: &[PathBuf]) -> Vec<Vec<PathBuf>>;
+    /// The census of what the parts of the analysis that read `group` find now, with every
+    /// error the analysis was told about beyond them (configuration files).
+    fn before(&self, group: &[PathBuf]) -> Census;
+    /// For each trial, the census of the parts that read its files, analyzed again on its
+    /// file system (the files' fixed text over the real one).
+    fn after(&self, trials: &[(&[PathBuf], &dyn FileSystem)]) -> Vec<(Census, Self::Outcome)>;
+}
+
+/// What `--fix` did, and what the analysis of the written files found.
+#[derive(Debug)]
+pub struct Applied<O> {
+    /// Files written, with how many fixes each got.
+    pub changed: Vec<(String, usize)>,
+    /// Files left untouched, with the reason.
+    pub refused: Vec<(String, String)>,
+    /// The re-analyses of groups written whole, exactly as they were proved: what the files
+    /// now hold.
+    pub proved: Vec<O>,
+    /// Files written that no kept re-analysis describes (a group proved file by file, or
+    /// written in part): to be analyzed again.
+    pub stale: Vec<PathBuf>,
+}
+
+/// A file with fixes to make.
+struct Candidate<'p> {
+    path: PathBuf,
+    display: String,
+    analyzed: &'p str,
+    fixed: String,
+    fixes: &'p [super::PlannedFix],
+}
+
+/// Why re-analysis does not prove `fixes`, if it does not: a new input error, a fixed finding
+/// still there, or a finding that was not there before.
+fn disproof(before: &Census, after: &Census, fixes: &[&super::PlannedFix]) -> Option<String> {
+    let known: std::collections::HashSet<&Diagnostic> = before.errors.iter().collect();
+    let new_errors: Vec<String> = after
+        .errors
+        .iter()
+        .filter(|e| !known.contains(e))
+        .map(|e| e.to_string())
+        .collect();
+    if !new_errors.is_empty() {
+        return Some(format!(
+            "not fixed: the fixed file would not parse: {}",
+            new_errors.join("; ")
+        ));
+    }
+    let mut appeared: Vec<String> = after
+        .findings
+        .iter()
+        .filter(|(key, n)| before.findings.get(*key).is_none_or(|b| *n > b))
+        .map(|((rule, address), _)| format!("{rule} on {address}"))
+        .collect();
+    appeared.sort();
+    let remaining: Vec<String> = fixes
+        .iter()
+        .filter(|f| after.count(f.rule, &f.address) >= before.count(f.rule, &f.address))
+        .map(|f| format!("{} on {}", f.rule, f.address))
+        .collect();
+    if appeared.is_empty() && remaining.is_empty() {
+        return None;
+    }
+    let mut why = Vec::new();
+    if !remaining.is_empty() {
+        why.push(format!(
+            "re-analysis still reports {}",
+            remaining.join(", ")
+        ));
+    }
+    if !appeared.is_empty() {
+        why.push(format!("it would introduce {}", appeared.join(", ")));
+    }
+    Some(format!("not fixed: {}", why.join("; ")))
+}
+
+/// Applies the plan, proving fixes by re-analysis before writing anything: the files of a
+/// group (see [`Reanalysis::groups`]) are re-analyzed together with all their fixes made, and
+/// written when the fixed findings are gone, nothing new is found and no input error is
+/// added; a group of several files that fails is tried file by file, so that one file's bad
+/// fix keeps only that file unwritten. Only what reads a changed file is analyzed again, all
+/// groups at once. `before_write` is called with a file's displayed path once its fixed text
+/// is ready, just before the last check that the file is unchanged and the rename (a seam for
+/// tests).
+pub fn apply<R: Reanalysis>(
     sources: &SourceMap,
     plan: &Plan,
     fs: &dyn FileSystem,
     roots: &[PathBuf],
-    reanalyze: &dyn Fn(&dyn FileSystem) -> Census,
+    reanalysis: &R,
     before_write: &dyn Fn(&str),
-) -> Applied {
-    let mut applied = Applied::default();
+) -> Applied<R::Outcome> {
+    let mut applied = Applied {
+        changed: Vec::new(),
+        refused: Vec::new(),
+        proved: Vec::new(),
+        stale: Vec::new(),
+    };
+    // The outcome of each file, in the plan's order: (changed with n fixes) or (refused why).
+    let mut outcomes: Vec<(String, Result<usize, String>)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for (file, fixes) in &plan.files {
         let path = sources.path(*file).to_path_buf();
         let display = sources.display(*file).to_string();
         if let Some(reason) = refusal(&path, roots) {
-            applied
-                .refused
-                .push((display, format!("not fixed: {reason}")));
+            outcomes.push((display, Err(format!("not fixed: {reason}"))));
             continue;
         }
         let edits: Vec<&super::Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
-        let fixed_text = apply_edits(sources.text(*file), &edits);
-        let overlay = Overlay {
-            base: fs,
-            files: HashMap::from([(path.clone(), fixed_text.clone())]),
-        };
-        let after = reanalyze(&overlay);
-        let new_errors = after
-            .errors
-            .iter()
-            .filter(|e| !before.errors.contains(e))
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>();
-        if !new_errors.is_empty() {
-            applied.refused.push((
-                display,
-                format!(
-                    "not fixed: the fixed file would not parse: {}",
-                    new_errors.join("; ")
-                ),
-            ));
-            continue;
-        }
-        let appeared: Vec<String> = after
-            .findings
-            .iter()
-            .filter(|(key, n)| before.findings.get(*key).is_none_or(|b| *n > b))
-            .map(|((rule, address), _)| format!("{rule} on {address}"))
-            .collect();
-        let remaining: Vec<String> = fixes
-            .iter()
-            .filter(|f| after.count(f.rule, &f.address) >= before.count(f.rule, &f.address))
-            .map(|f| format!("{} on {}", f.rule, f.address))
-            .collect();
-        if !appeared.is_empty() || !remaining.is_empty() {
-            let mut why = Vec::new();
-            if !remaining.is_empty() {
-                why.push(format!(
-                    "re-analysis still reports {}",
-                    remaining.join(", ")
-                ));
-            }
-            if !appeared.is_empty() {
-                why.push(format!("it would introduce {}", appeared.join(", ")));
-            }
-            applied
-                .refused
-                .push((display, format!("not fixed: {}", why.join("; "))));
-            continue;
-        }
         let analyzed = sources.text(*file);
-        match write_atomically(&path, analyzed, &fixed_text, &|| before_write(&display)) {
-            Ok(()) => applied.changed.push((display, fixes.len())),
-            Err(reason) => applied
-                .refused
-                .push((display, format!("not fixed: {reason}"))),
+        candidates.push(Candidate {
+            path,
+            display,
+            analyzed,
+            fixed: apply_edits(analyzed, &edits),
+            fixes,
+        });
+    }
+    let by_path: HashMap<&Path, usize> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.path.as_path(), i))
+        .collect();
+    let paths: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
+    let groups: Vec<Vec<usize>> = reanalysis
+        .groups(&paths)
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .filter_map(|p| by_path.get(p.as_path()).copied())
+                .collect()
+        })
+        .collect();
+    let overlay = |members: &[usize]| Overlay {
+        base: fs,
+        files: members
+            .iter()
+            .filter_map(|&i| candidates.get(i))
+            .map(|c| (c.path.clone(), c.fixed.clone()))
+            .collect(),
+    };
+    let group_paths = |members: &[usize]| -> Vec<PathBuf> {
+        members
+            .iter()
+            .filter_map(|&i| candidates.get(i))
+            .map(|c| c.path.clone())
+            .collect()
+    };
+    let fixes_of = |members: &[usize]| -> Vec<&super::PlannedFix> {
+        members
+            .iter()
+            .filter_map(|&i| candidates.get(i))
+            .flat_map(|c| c.fixes.iter())
+            .collect()
+    };
+    // Every group at once, each with all its fixes made.
+    let overlays: Vec<Overlay> = groups.iter().map(|g| overlay(g)).collect();
+    let members: Vec<Vec<PathBuf>> = groups.iter().map(|g| group_paths(g)).collect();
+    let trials: Vec<(&[PathBuf], &dyn FileSystem)> = members
+        .iter()
+        .zip(&overlays)
+        .map(|(m, o)| (m.as_slice(), o as &dyn FileSystem))
+        .collect();
+    let results = reanalysis.after(&trials);
+    let mut written: Vec<Option<Result<usize, String>>> = vec![None; candidates.len()];
+    let write = |i: usize| -> Result<usize, String> {
+        let Some(c) = candidates.get(i) else {
+            return Err("not fixed: lost".into());
+        };
+        write_atomically(&c.path, c.analyzed, &c.fixed, &|| before_write(&c.display))
+            .map(|()| c.fixes.len())
+            .map_err(|reason| format!("not fixed: {reason}"))
+    };
+    for ((group, paths), (after, outcome)) in groups.iter().zip(&members).zip(results) {
+        let before = reanalysis.before(paths);
+        match disproof(&before, &after, &fixes_of(group)) {
+            None => {
+                let mut whole = true;
+                for &i in group {
+                    let result = write(i);
+                    whole &= result.is_ok();
+                    if result.is_ok() {
+                        applied
+                            .stale
+                            .extend(candidates.get(i).map(|c| c.path.clone()));
+                    }
+                    if let Some(slot) = written.get_mut(i) {
+                        *slot = Some(result);
+                    }
+                }
+                if whole {
+                    // What was proved is what the files now hold.
+                    applied.stale.truncate(applied.stale.len() - group.len());
+                    applied.proved.push(outcome);
+                }
+            }
+            Some(reason) if group.len() == 1 => {
+                if let Some(slot) = group.first().and_then(|&i| written.get_mut(i)) {
+                    *slot = Some(Err(reason));
+                }
+            }
+            Some(_) => {
+                // One file's fix may be what fails: each file alone, against the same before.
+                let alone: Vec<(Vec<PathBuf>, Overlay)> = group
+                    .iter()
+                    .map(|&i| (paths.clone(), overlay(&[i])))
+                    .collect();
+                let trials: Vec<(&[PathBuf], &dyn FileSystem)> = alone
+                    .iter()
+                    .map(|(p, o)| (p.as_slice(), o as &dyn FileSystem))
+                    .collect();
+                for (&i, (after, _)) in group.iter().zip(reanalysis.after(&trials)) {
+                    let result = match disproof(&before, &after, &fixes_of(&[i])) {
+                        Some(reason) => Err(reason),
+                        None => write(i),
+                    };
+                    if result.is_ok() {
+                        applied
+                            .stale
+                            .extend(candidates.get(i).map(|c| c.path.clone()));
+                    }
+                    if let Some(slot) = written.get_mut(i) {
+                        *slot = Some(result);
+                    }
+                }
+            }
+        }
+    }
+    outcomes.extend(candidates.iter().zip(written).map(|(c, result)| {
+        (
+            c.display.clone(),
+            result.unwrap_or_else(|| Err("not fixed: it was not analyzed again".into())),
+        )
+    }));
+    for (display, result) in outcomes {
+        match result {
+            Ok(count) => applied.changed.push((display, count)),
+            Err(reason) => applied.refused.push((display, reason)),
         }
     }
     applied
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::discover::OsFileSystem;
+    use crate::fix::{Plan, PlannedFix};
+    use crate::ir::FileId;
+    use std::cell::RefCell;
+
+    /// A re-analysis that finds, per rule, one finding on `x` unless some file read holds the
+    /// rule's fixed text, and RS204 when `bad.tf` is read fixed (its fix brings a new finding).
+    /// All files are one group; it records the file sets it was asked about.
+    struct Scripted {
+        asked: RefCell<Vec<usize>>,
+    }
+
+    fn census(fs: &dyn FileSystem, files: &[PathBuf]) -> Census {
+        let mut found: Vec<&'static str> = Vec::new();
+        for (file, rule) in files.iter().zip(["RS104", "RS112"]) {
+            let text = fs.read_to_string(file).unwrap();
+            if !text.contains("fixed") {
+                found.push(rule);
+            }
+            if file.ends_with("bad.tf") && text.contains("fixed") {
+                found.push("RS204");
+            }
+        }
+        Census::new(
+            found.into_iter().map(|rule| Fixable {
+                rule,
+                address: "x",
+                intent: None,
+            }),
+            &[],
+        )
+    }
+
+    impl Reanalysis for Scripted {
+        type Outcome = ();
+        fn groups(&self, files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+            vec![files.to_vec()]
+        }
+        fn before(&self, group: &[PathBuf]) -> Census {
+            census(&OsFileSystem::new(), group)
+        }
+        fn after(&self, trials: &[(&[PathBuf], &dyn FileSystem)]) -> Vec<(Census, ())> {
+            self.asked.borrow_mut().push(trials.len());
+            trials
+                .iter()
+                .map(|(files, fs)| (census(*fs, files), ()))
+                .collect()
+        }
+    }
+
+    /// A group whose fixes fail together is tried file by file: the good file is written, the
+    /// bad one refused with what its fix would bring; nothing is taken as proved whole.
+    #[test]
+    fn a_group_failing_together_is_proved_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (good, bad) = (dir.path().join("good.tf"), dir.path().join("bad.tf"));
+        std::fs::write(&good, "open\n").unwrap();
+        std::fs::write(&bad, "open\n").unwrap();
+        let mut sources = SourceMap::new();
+        let ids = [&good, &bad].map(|p| sources.add(p, p.display().to_string(), "open\n".into()));
+        let fix = |file: FileId, rule: &'static str| PlannedFix {
+            finding: 0,
+            rule,
+            address: "x".into(),
+            edits: vec![super::super::Edit {
+                file,
+                range: 0..4,
+                text: "fixed".into(),
+            }],
+        };
+        let plan = Plan {
+            files: [
+                (ids[0], vec![fix(ids[0], "RS104")]),
+                (ids[1], vec![fix(ids[1], "RS112")]),
+            ]
+            .into_iter()
+            .collect(),
+            skipped: Vec::new(),
+        };
+        let scripted = Scripted {
+            asked: RefCell::new(Vec::new()),
+        };
+        let applied = apply(
+            &sources,
+            &plan,
+            &OsFileSystem::new(),
+            &[dir.path().to_path_buf()],
+            &scripted,
+            &|_| {},
+        );
+        assert_eq!(applied.changed, vec![(good.display().to_string(), 1)]);
+        assert_eq!(
+            applied.refused,
+            vec![(
+                bad.display().to_string(),
+                "not fixed: it would introduce RS204 on x".to_string()
+            )]
+        );
+        assert!(applied.proved.is_empty());
+        assert_eq!(applied.stale, vec![good.clone()]);
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), "fixed\n");
+        assert_eq!(std::fs::read_to_string(&bad).unwrap(), "open\n");
+        // Once together, then once per file.
+        assert_eq!(*scripted.asked.borrow(), vec![1, 2]);
+    }
 }

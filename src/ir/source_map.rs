@@ -40,7 +40,7 @@ pub struct Location {
     pub end_column: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SourceFile {
     display: String,
     path: PathBuf,
@@ -97,7 +97,7 @@ fn char_marks(text: &str) -> Vec<(usize, usize)> {
 
 /// Every text the run read, by [`FileId`]. Inputs are read in parallel, each into its own map
 /// whose ids start at a base of its own; the maps are then absorbed into one.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: std::collections::BTreeMap<u32, SourceFile>,
     next: u32,

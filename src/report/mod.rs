@@ -41,6 +41,7 @@ pub struct ReportFinding {
 }
 
 /// A finding as collected from the rules, before locations are resolved.
+#[derive(Clone)]
 pub struct Collected {
     pub finding: Finding,
     /// The severity at or above which findings fail the run.

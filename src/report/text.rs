@@ -33,12 +33,17 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
                 .or_insert_with(|| EscapedSource::new(sources.text(span.file)));
         }
     }
-    let mut cache = ariadne::sources(quoted.iter().map(|(id, source)| {
-        (
-            escape::line(sources.display(*id)).into_owned(),
-            source.text.to_string(),
-        )
-    }));
+    let mut cache = Quoted(
+        quoted
+            .iter()
+            .map(|(id, source)| {
+                (
+                    escape::line(sources.display(*id)).into_owned(),
+                    ariadne::Source::from(source.text.to_string()),
+                )
+            })
+            .collect(),
+    );
     let escaped_range = |span: crate::ir::Span| match quoted.get(&span.file) {
         Some(source) => source.map(span.start as usize)..source.map(span.end as usize),
         None => span.range(),
@@ -59,9 +64,21 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             Severity::Medium => (ReportKind::Warning, Color::Yellow),
             Severity::Low => (ReportKind::Advice, Color::Cyan),
         };
-        let path = finding.location.path.clone();
+        let labels = std::iter::once(&finding.location).chain(finding.related.iter().map(|r| &r.1));
+        let parts = parts(labels);
+        let part = |i: usize| Part {
+            path: if i == 0 {
+                finding.location.path.clone()
+            } else {
+                finding
+                    .related
+                    .get(i - 1)
+                    .map_or_else(String::new, |r| r.1.path.clone())
+            },
+            part: parts.get(i).copied().unwrap_or(0),
+        };
         let range = escaped_range(finding.span);
-        let mut builder = ariadne::Report::build(kind, (path.clone(), range.clone()))
+        let mut builder = ariadne::Report::build(kind, (part(0), range.clone()))
             .with_config(
                 Config::default()
                     .with_color(color)
@@ -70,18 +87,30 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             .with_code(format!("{} {}", finding.rule.id, finding.rule.name))
             .with_message(&finding.message)
             .with_label(
-                Label::new((path, range))
+                Label::new((part(0), range))
                     .with_message(finding.rule.summary)
                     .with_color(colour)
                     .with_order(0),
             );
-        for (i, (message, location, span)) in finding.related.iter().enumerate() {
+        for (i, (message, _, span)) in finding.related.iter().enumerate().take(MAX_RELATED_LABELS) {
             builder = builder.with_label(
-                Label::new((location.path.clone(), escaped_range(*span)))
+                Label::new((part(i + 1), escaped_range(*span)))
                     .with_message(message)
                     .with_color(Color::Blue)
                     .with_order(i32::try_from(i + 1).unwrap_or(i32::MAX)),
             );
+        }
+        if let Some(more) = finding
+            .related
+            .len()
+            .checked_sub(MAX_RELATED_LABELS)
+            .filter(|n| *n > 0)
+        {
+            builder = builder.with_note(format!(
+                "{more} more related location{} not shown here: the json, sarif and markdown \
+                 reports list them all",
+                if more == 1 { " is" } else { "s are" }
+            ));
         }
         builder = builder.with_help(format!(
             "run `redshield explain {}` for the requirement and a fix",
@@ -108,6 +137,66 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
     }
     text.push_str(&summary_line(report));
     text
+}
+
+/// A stretch of one file quoted in one excerpt: a finding's labels in a file, split where
+/// they are more than [`EXCERPT_GAP`] lines apart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Part {
+    path: String,
+    part: usize,
+}
+
+/// Related locations drawn in one excerpt. One finding may relate thousands (a subnet group
+/// every warehouse of a module uses): more would be unreadable, and ariadne lays out labels
+/// in time quadratic in their number.
+const MAX_RELATED_LABELS: usize = 12;
+
+/// Lines between two labels of one file beyond which they are quoted as two excerpts.
+/// ariadne walks every line from a file's first label to its last: a warehouse at the end of
+/// a large file with a related subnet group at its top would cost the whole file per finding.
+const EXCERPT_GAP: usize = 200;
+
+/// For each label (by the line of its location), the part of its file it is quoted in.
+fn parts<'a>(labels: impl Iterator<Item = &'a crate::ir::Location>) -> Vec<usize> {
+    let labels: Vec<&crate::ir::Location> = labels.collect();
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    order.sort_by_key(|&i| labels.get(i).map(|l| (&l.path, l.start_line)));
+    let mut parts = vec![0; labels.len()];
+    let mut part = 0;
+    let mut previous: Option<&crate::ir::Location> = None;
+    for i in order {
+        let Some(label) = labels.get(i) else { continue };
+        if let Some(prev) = previous {
+            if prev.path != label.path {
+                part = 0;
+            } else if label.start_line > prev.end_line.saturating_add(EXCERPT_GAP) {
+                part += 1;
+            }
+        }
+        if let Some(slot) = parts.get_mut(i) {
+            *slot = part;
+        }
+        previous = Some(label);
+    }
+    parts
+}
+
+/// The quoted files, each read once whatever parts of it excerpts show.
+struct Quoted(HashMap<String, ariadne::Source<String>>);
+
+impl ariadne::Cache<Part> for Quoted {
+    type Storage = String;
+
+    fn fetch(&mut self, id: &Part) -> Result<&ariadne::Source<String>, impl std::fmt::Debug> {
+        self.0
+            .get(&id.path)
+            .ok_or_else(|| format!("{} was not read", id.path))
+    }
+
+    fn display<'a>(&self, id: &'a Part) -> Option<impl std::fmt::Display + 'a> {
+        Some(&id.path)
+    }
 }
 
 /// Lines longer than this are not quoted in excerpts.
