@@ -1466,3 +1466,68 @@ fn a_plan_on_standard_input_maps_only_to_tf_files_of_its_own_configuration() {
         "{message}"
     );
 }
+
+/// A security group shared by `n` clusters, the first `gap` blank lines below it: RS206
+/// relates every cluster to the group.
+fn shared_group(n: usize, gap: usize) -> String {
+    let mut tf = String::from(
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\n\
+         resource \"aws_subnet\" \"a\" {\n  vpc_id            = aws_vpc.main.id\n  \
+         cidr_block        = \"10.0.1.0/24\"\n  availability_zone = \"us-east-1a\"\n}\n\n\
+         resource \"aws_redshift_subnet_group\" \"main\" {\n  name       = \"main\"\n  \
+         subnet_ids = [aws_subnet.a.id]\n}\n\n\
+         resource \"aws_security_group\" \"redshift\" {\n  name   = \"redshift\"\n  \
+         vpc_id = aws_vpc.main.id\n}\n",
+    );
+    tf.push_str(&"\n".repeat(gap));
+    for i in 0..n {
+        tf.push_str(&format!(
+            "\nresource \"aws_redshift_cluster\" \"w{i:02}\" {{\n  cluster_identifier        = \"w{i:02}\"\n  \
+             node_type                 = \"ra3.xlplus\"\n  cluster_subnet_group_name = aws_redshift_subnet_group.main.name\n  \
+             vpc_security_group_ids    = [aws_security_group.redshift.id]\n  publicly_accessible       = false\n}}\n"
+        ));
+    }
+    tf
+}
+
+/// A finding that relates many places draws a dozen of them in the text excerpt and says how
+/// many more there are; the JSON report lists them all.
+#[test]
+fn the_text_report_draws_a_dozen_related_places_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), shared_group(14, 0)).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let text = stdout(&redshield(&["check", "--select", "RS206", path]));
+    assert_eq!(
+        text.matches("warehouse aws_redshift_cluster.w").count(),
+        12,
+        "{text}"
+    );
+    assert!(
+        text.contains("2 more related locations are not shown here: the json, sarif and markdown reports list them all"),
+        "{text}"
+    );
+    let (report, _) = json(&["--select", "RS206", path]);
+    let related = report["findings"][0]["related"].as_array().unwrap();
+    assert_eq!(related.len(), 14, "{report}");
+}
+
+/// Labels of one file far apart are quoted as separate excerpts of the file, each with its
+/// own header, not as one excerpt spanning the lines between.
+#[test]
+fn far_apart_places_of_one_file_are_quoted_as_separate_excerpts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), shared_group(1, 300)).unwrap();
+    let path = dir.path().to_str().unwrap();
+    let text = stdout(&redshield(&["check", "--select", "RS206", path]));
+    assert_eq!(text.matches("main.tf:").count(), 2, "{text}");
+    let near = tempfile::tempdir().unwrap();
+    std::fs::write(near.path().join("main.tf"), shared_group(1, 0)).unwrap();
+    let text = stdout(&redshield(&[
+        "check",
+        "--select",
+        "RS206",
+        near.path().to_str().unwrap(),
+    ]));
+    assert_eq!(text.matches("main.tf:").count(), 1, "{text}");
+}
