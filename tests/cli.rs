@@ -238,6 +238,51 @@ fn the_bundled_example_reports_exactly_its_marked_findings() {
 }
 
 #[test]
+fn evidence_is_in_the_schema_and_the_schema_checks_it() {
+    let (report, _) = json(&["testdata/examples/redshift-analytics"]);
+    assert_valid_report(&report);
+    let with_evidence: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("evidence").is_some())
+        .collect();
+    assert!(
+        !with_evidence.is_empty(),
+        "the example's RS103 and RS105 carry evidence"
+    );
+    for finding in &with_evidence {
+        for hop in finding["evidence"].as_array().unwrap() {
+            assert!(!hop["message"].as_str().unwrap().is_empty(), "{hop}");
+            assert!(
+                hop["location"]["start_line"].as_u64().unwrap() >= 1,
+                "{hop}"
+            );
+        }
+    }
+    // A hop without its message, or an empty path, is not a valid report.
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let index = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f.get("evidence").is_some())
+        .unwrap();
+    let mut broken = report.clone();
+    broken["findings"][index]["evidence"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!validator.is_valid(&broken));
+    let mut empty = report.clone();
+    empty["findings"][index]["evidence"] = serde_json::json!([]);
+    assert!(!validator.is_valid(&empty));
+}
+
+#[test]
 fn report_formats_match_their_snapshots() {
     let example = "testdata/examples/redshift-analytics";
     let json_out = stdout(&redshield(&["check", "--format", "json", example]));

@@ -325,6 +325,8 @@ fn github_format_appends_a_markdown_summary_to_the_step_summary() {
     assert!(written.contains("## redshield: 5 findings (2 high, 2 medium, 1 low)"));
     assert!(written.contains("| Severity | Rule | Location | Resource | Message |"));
     assert!(written.contains("`testdata/examples/redshift-analytics/main.tf:14`"));
+    // The table, then each finding's evidence as a list.
+    insta::assert_snapshot!("step_summary", written.strip_prefix("previous\n").unwrap());
     // Workflow commands still go to standard output, not to the summary.
     assert!(stdout(&out).starts_with("::error "));
     assert!(!written.contains("::error"));
