@@ -40,6 +40,7 @@ macro_rules! declare_rule {
 }
 
 mod ingress;
+mod rs100_warehouse_reachable_from_internet;
 mod rs101_warehouse_outside_vpc;
 mod rs102_subnet_group_single_az;
 mod rs103_warehouse_in_public_subnet;
@@ -72,6 +73,7 @@ mod toolkit;
 
 /// Every rule, sorted by ID.
 pub static ALL: &[&Rule] = &[
+    &rs100_warehouse_reachable_from_internet::RULE,
     &rs101_warehouse_outside_vpc::RULE,
     &rs102_subnet_group_single_az::RULE,
     &rs103_warehouse_in_public_subnet::RULE,
