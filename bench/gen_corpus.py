@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tfast import Blk, Json, Local, Ref, Res, Tmpl, render_hcl  # noqa: E402
 
 RULES = [
-    "RS101", "RS102", "RS103", "RS104", "RS105", "RS106", "RS107", "RS108", "RS109", "RS110",
+    "RS100", "RS101", "RS102", "RS103", "RS104", "RS105", "RS106", "RS107", "RS108", "RS109", "RS110",
     "RS111", "RS112", "RS201", "RS202", "RS203", "RS204", "RS205", "RS206", "RS301", "RS302",
     "RS303", "RS401", "RS402", "RS403", "RS404", "RS405", "RS406", "RS408",
 ]  # fmt: skip
@@ -197,6 +197,12 @@ def predict_stack(st: Stack, fmt: str) -> Counter:
     cluster = not f.serverless
     has_subnets = not (cluster and f.no_subnet_group)
     sgs = not f.no_sg
+    # RS100: every hop holds through private_a (public route table): a public address, the
+    # IGW route, 5439 open to the world; the VPC's default ACL allows both ways unless the
+    # stack's NACL (egress only to the VPC) drops the replies.
+    reachable = f.public_subnet and f.public and sgs and f.open_world
+    if has_subnets and reachable and not f.nacl_blocks_s3:
+        c["RS100"] += 1
     if cluster and f.no_subnet_group:
         c["RS101"] += 1
     if has_subnets and f.single_subnet:

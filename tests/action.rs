@@ -580,7 +580,7 @@ fn a_release_is_installed_verified_and_run_once_for_every_report() {
         .lines()
         .filter(|l| l.starts_with("::"))
         .collect();
-    assert_eq!(annotations.len(), 5, "{}", step.stdout);
+    assert_eq!(annotations.len(), 6, "{}", step.stdout);
     assert!(
         step.stdout.contains("::error file=infra/main.tf,line=14"),
         "{}",
@@ -588,10 +588,10 @@ fn a_release_is_installed_verified_and_run_once_for_every_report() {
     );
     assert!(run.summary.contains("redshield"), "{}", run.summary);
     assert!(run.summary.contains("RS105"), "{}", run.summary);
-    assert_eq!(run.outputs["findings"], "5");
+    assert_eq!(run.outputs["findings"], "6");
     let sarif = runner.workspace.join("redshield.sarif");
     assert_eq!(run.outputs["sarif-file"], sarif.display().to_string());
-    assert_eq!(sarif_results(&run.outputs["sarif-file"]), 5);
+    assert_eq!(sarif_results(&run.outputs["sarif-file"]), 6);
     assert_eq!(
         run.step("save").outcome,
         "skipped",
@@ -606,7 +606,7 @@ fn a_release_is_installed_verified_and_run_once_for_every_report() {
     assert_eq!(low.step("run").outcome, "failure");
     let never = runner.run(&[("paths", "infra"), ("fail-on", "never")]);
     assert_eq!(never.step("run").outcome, "success");
-    assert_eq!(never.outputs["findings"], "5");
+    assert_eq!(never.outputs["findings"], "6");
     assert_eq!(runner.checks().len(), 4, "one redshield run per action run");
 }
 
@@ -736,7 +736,7 @@ fn only_changed_analyzes_the_whole_module_of_each_changed_file() {
             .contains("::warning title=redshield::only-changed: the base commit is unknown"),
         "{step:?}"
     );
-    assert_eq!(unknown.outputs["findings"], "5");
+    assert_eq!(unknown.outputs["findings"], "6");
     assert!(
         runner.checks()[0].ends_with("--exit-zero -- infra"),
         "{:?}",
@@ -773,7 +773,7 @@ fn only_changed_analyzes_the_whole_module_of_each_changed_file() {
         ("only-changed", "true"),
         ("fail-on", "never"),
     ]);
-    assert_eq!(run.outputs["findings"], "5", "{:?}", run.step("run"));
+    assert_eq!(run.outputs["findings"], "6", "{:?}", run.step("run"));
     assert!(
         run.step("run")
             .stdout

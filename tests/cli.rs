@@ -238,6 +238,51 @@ fn the_bundled_example_reports_exactly_its_marked_findings() {
 }
 
 #[test]
+fn evidence_is_in_the_schema_and_the_schema_checks_it() {
+    let (report, _) = json(&["testdata/examples/redshift-analytics"]);
+    assert_valid_report(&report);
+    let with_evidence: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("evidence").is_some())
+        .collect();
+    assert!(
+        !with_evidence.is_empty(),
+        "the example's RS103 and RS105 carry evidence"
+    );
+    for finding in &with_evidence {
+        for hop in finding["evidence"].as_array().unwrap() {
+            assert!(!hop["message"].as_str().unwrap().is_empty(), "{hop}");
+            assert!(
+                hop["location"]["start_line"].as_u64().unwrap() >= 1,
+                "{hop}"
+            );
+        }
+    }
+    // A hop without its message, or an empty path, is not a valid report.
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let index = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f.get("evidence").is_some())
+        .unwrap();
+    let mut broken = report.clone();
+    broken["findings"][index]["evidence"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    assert!(!validator.is_valid(&broken));
+    let mut empty = report.clone();
+    empty["findings"][index]["evidence"] = serde_json::json!([]);
+    assert!(!validator.is_valid(&empty));
+}
+
+#[test]
 fn report_formats_match_their_snapshots() {
     let example = "testdata/examples/redshift-analytics";
     let json_out = stdout(&redshield(&["check", "--format", "json", example]));
@@ -275,7 +320,7 @@ fn rules_and_explain_describe_the_catalog() {
     let out = redshield(&["rules", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rules[0]["id"], "RS101");
+    assert_eq!(rules[0]["id"], "RS100");
     let table = stdout(&redshield(&["rules"]));
     assert!(table.contains("RS105  ingress-open-to-world"), "{table}");
 
@@ -664,7 +709,7 @@ fn baselines_hide_known_findings_and_report_gone_ones() {
     ]);
     assert_valid_report(&report);
     assert_eq!((code, report["summary"]["findings"].as_u64()), (0, Some(0)));
-    assert_eq!(report["summary"]["baselined"], 5);
+    assert_eq!(report["summary"]["baselined"], 6);
     assert_eq!(report["baseline_gone"].as_array().unwrap().len(), 0);
     // Fixing one finding makes its entry gone; a new one is reported.
     let main = std::fs::read_to_string(work.join("main.tf")).unwrap();
@@ -684,7 +729,8 @@ fn baselines_hide_known_findings_and_report_gone_ones() {
         .iter()
         .map(|g| g["rule_id"].as_str().unwrap())
         .collect();
-    assert_eq!(gone, vec!["RS105"]);
+    // Closing the security group breaks RS100's path too.
+    assert_eq!(gone, vec!["RS100", "RS105"]);
     // A broken baseline is a usage error with a location.
     std::fs::write(&baseline, "{\"version\": 1, \"findings\": [}").unwrap();
     let out = redshield(&[

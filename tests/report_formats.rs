@@ -117,7 +117,7 @@ fn sarif_describes_every_rule_and_points_results_at_them() {
     }
 
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     for result in results {
         let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
         assert_eq!(
@@ -150,6 +150,30 @@ fn sarif_describes_every_rule_and_points_results_at_them() {
         let (hash, occurrence) = fingerprint.split_once(':').unwrap();
         assert!(hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
         assert!(occurrence.parse::<u32>().unwrap() >= 1);
+    }
+    // RS100, the most severe finding redshield makes, scores above the high band, and its
+    // evidence is a code flow: the hops in order, each located with a message.
+    let rs100 = results.iter().find(|r| r["ruleId"] == "RS100").unwrap();
+    assert_eq!(rs100["properties"]["security-severity"], "9.5");
+    let rs100_rule = &rules[usize::try_from(rs100["ruleIndex"].as_u64().unwrap()).unwrap()];
+    assert_eq!(rs100_rule["properties"]["security-severity"], "9.5");
+    let hops = rs100["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    assert!(hops.len() >= 5, "{hops:?}");
+    for hop in hops {
+        assert!(
+            !hop["location"]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            hop["location"]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                >= 1
+        );
     }
     // RS104 fires at medium here because of a default: the result's level is its own.
     let rs104 = results.iter().find(|r| r["ruleId"] == "RS104").unwrap();
@@ -278,7 +302,7 @@ fn fingerprints_survive_edits_that_only_move_lines() {
         "the findings in main.tf moved down a line"
     );
     let (before, after) = (fingerprints(&before), fingerprints(&after));
-    assert_eq!(before.len(), 5);
+    assert_eq!(before.len(), 6);
     assert_eq!(before, after);
     let distinct: BTreeSet<&String> = before.values().collect();
     assert_eq!(distinct.len(), before.len(), "fingerprints are distinct");
@@ -289,14 +313,14 @@ fn github_format_is_one_workflow_command_per_finding_then_a_summary() {
     let out = redshield(&["check", "--format", "github", EXAMPLE]);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 6, "{text}");
+    assert_eq!(lines.len(), 7, "{text}");
     assert!(lines[0].starts_with(
         "::error file=testdata/examples/redshift-analytics/main.tf,line=14,col=20,endLine=14,\
          endColumn=31,title=RS105 ingress-open-to-world::security group"
     ));
     assert!(lines.iter().any(|l| l.starts_with("::warning ")));
     assert!(lines.iter().any(|l| l.starts_with("::notice ")));
-    assert!(lines[5].starts_with("redshield: 5 findings (2 high, 2 medium, 1 low)"));
+    assert!(lines[6].starts_with("redshield: 6 findings (3 high, 2 medium, 1 low)"));
 
     let out = redshield(&["check", "--format", "github", "testdata/cli/syntax_error"]);
     assert_eq!(out.status.code(), Some(2));
@@ -322,9 +346,11 @@ fn github_format_appends_a_markdown_summary_to_the_step_summary() {
     assert_eq!(out.status.code(), Some(1));
     let written = std::fs::read_to_string(&summary).unwrap();
     assert!(written.starts_with("previous\n"), "{written}");
-    assert!(written.contains("## redshield: 5 findings (2 high, 2 medium, 1 low)"));
+    assert!(written.contains("## redshield: 6 findings (3 high, 2 medium, 1 low)"));
     assert!(written.contains("| Severity | Rule | Location | Resource | Message |"));
     assert!(written.contains("`testdata/examples/redshift-analytics/main.tf:14`"));
+    // The table, then each finding's evidence as a list.
+    insta::assert_snapshot!("step_summary", written.strip_prefix("previous\n").unwrap());
     // Workflow commands still go to standard output, not to the summary.
     assert!(stdout(&out).starts_with("::error "));
     assert!(!written.contains("::error"));
@@ -336,7 +362,7 @@ fn github_format_appends_a_markdown_summary_to_the_step_summary() {
         &[("GITHUB_STEP_SUMMARY", summary_env)],
     );
     let written = std::fs::read_to_string(&summary).unwrap();
-    assert!(written.starts_with("previous\n## redshield: 5 findings"));
+    assert!(written.starts_with("previous\n## redshield: 6 findings"));
     assert!(written.contains("## redshield: no findings"));
 }
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 const MARKED: [(&str, &[&str]); 2] = [("hcl", &["tf"]), ("cfn", &["yaml", "yml"])];
 
 per_rule!(check; [hcl, cfn, plan, tfjson, docs];
-    rs101, rs102, rs103, rs104, rs105, rs106, rs107, rs108, rs109, rs110, rs111, rs112,
+    rs100, rs101, rs102, rs103, rs104, rs105, rs106, rs107, rs108, rs109, rs110, rs111, rs112,
     rs201, rs202, rs203, rs204, rs205, rs206, rs301, rs302, rs303,
     rs401, rs402, rs403, rs404, rs405, rs406, rs408);
 

@@ -15,6 +15,7 @@ pub mod defaults;
 pub mod nacl;
 pub mod net;
 pub mod policy;
+pub mod reach;
 pub mod region;
 pub mod s3_ranges;
 pub mod spectrum;

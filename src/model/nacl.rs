@@ -333,6 +333,26 @@ pub fn evaluate<'a>(
     ports: PortRange,
     peer: IpNet,
 ) -> Verdict<'a> {
+    decide(acl, egress, ports, peer).0
+}
+
+/// [`evaluate`], with the allow entries that let the traffic through when it is allowed (in
+/// rule-number order): what a reachability path names as the ACL's hop.
+pub fn allowing<'a>(
+    acl: &'a NetworkAcl,
+    egress: bool,
+    ports: PortRange,
+    peer: IpNet,
+) -> (Verdict<'a>, Vec<&'a NaclEntry>) {
+    decide(acl, egress, ports, peer)
+}
+
+fn decide<'a>(
+    acl: &'a NetworkAcl,
+    egress: bool,
+    ports: PortRange,
+    peer: IpNet,
+) -> (Verdict<'a>, Vec<&'a NaclEntry>) {
     // Entries that could not be read may come first and decide any packet.
     let complete = if egress {
         acl.egress_complete
@@ -340,42 +360,128 @@ pub fn evaluate<'a>(
         acl.ingress_complete
     };
     if !complete.is_true() {
-        return Verdict::Unknown;
+        return (Verdict::Unknown, Vec::new());
     }
     let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
     if entries.iter().any(|e| e.rule_number.known().is_none()) {
-        return Verdict::Unknown;
+        return (Verdict::Unknown, Vec::new());
     }
     entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
     let traffic = Packets::of(&peer, ports);
-    // The packets earlier allows let through.
+    // The packets earlier allows let through, and the entries that allowed them.
     let mut allowed: Vec<Packets> = Vec::new();
+    let mut allows: Vec<&NaclEntry> = Vec::new();
     let mut budget = COVER_BUDGET;
     for entry in entries {
         let Some(part) = matched(entry, &traffic, &peer) else {
-            return Verdict::Unknown;
+            return (Verdict::Unknown, Vec::new());
         };
         let Some(part) = part else { continue };
         match covered(&part, &allowed, &mut budget) {
-            None => return Verdict::Unknown,
+            None => return (Verdict::Unknown, Vec::new()),
             // Every packet it matches is already decided.
             Some(true) => continue,
             Some(false) => {}
         }
         match entry.allow.known() {
-            None => return Verdict::Unknown,
-            Some(false) => return Verdict::Denied(Some(entry)),
+            None => return (Verdict::Unknown, Vec::new()),
+            Some(false) => return (Verdict::Denied(Some(entry)), Vec::new()),
             Some(true) => {
                 allowed.push(part);
+                allows.push(entry);
                 match covered(&traffic, &allowed, &mut budget) {
-                    None => return Verdict::Unknown,
-                    Some(true) => return Verdict::Allowed,
+                    None => return (Verdict::Unknown, Vec::new()),
+                    Some(true) => return (Verdict::Allowed, allows),
                     Some(false) => {}
                 }
             }
         }
     }
-    Verdict::Denied(None)
+    (Verdict::Denied(None), Vec::new())
+}
+
+/// Which value of an entry makes an ACL's verdict unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownPart {
+    RuleNumber,
+    Cidr,
+    Protocol,
+    Ports,
+    Action,
+    /// Entries that could not be read at all.
+    Entries,
+}
+
+impl UnknownPart {
+    /// How messages name it: "the CIDR of this entry".
+    pub fn name(self) -> &'static str {
+        match self {
+            UnknownPart::RuleNumber => "the rule number of this entry",
+            UnknownPart::Cidr => "the CIDR of this entry",
+            UnknownPart::Protocol => "the protocol of this entry",
+            UnknownPart::Ports => "the ports of this entry",
+            UnknownPart::Action => "the action of this entry",
+            UnknownPart::Entries => "some of its entries",
+        }
+    }
+
+    /// Is the name plural ("the ports", "some of its entries")?
+    pub fn plural(self) -> bool {
+        matches!(self, UnknownPart::Ports | UnknownPart::Entries)
+    }
+}
+
+/// Where an ACL's verdict becomes unknown in one direction: the first entry, in rule-number
+/// order, with a value the evaluation needs that is unknown (any entry with an unknown rule
+/// number comes first), and what that value is; the ACL itself when its entries cannot be read.
+pub fn first_unknown(acl: &NetworkAcl, egress: bool) -> (Span, UnknownPart) {
+    let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
+    if let Some(e) = entries.iter().find(|e| e.rule_number.known().is_none()) {
+        return (e.rule_number.span, UnknownPart::RuleNumber);
+    }
+    entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
+    for e in entries {
+        if e.cidr.known().is_none() {
+            return (e.cidr.span, UnknownPart::Cidr);
+        }
+        match e.protocol.known() {
+            None => return (e.protocol.span, UnknownPart::Protocol),
+            Some(Protocol::Tcp) if e.ports.known().is_none() => {
+                return (e.ports.span, UnknownPart::Ports);
+            }
+            Some(_) => {}
+        }
+        if e.allow.known().is_none() {
+            return (e.allow.span, UnknownPart::Action);
+        }
+    }
+    (acl.meta.span, UnknownPart::Entries)
+}
+
+impl NaclEntry {
+    /// The entry in words: "rule 100 allows ingress tcp 5439 from 0.0.0.0/0".
+    pub fn describe(&self) -> String {
+        let number = self
+            .rule_number
+            .known()
+            .map_or_else(|| "an entry".to_string(), |n| format!("rule {n}"));
+        let action = match self.allow.known() {
+            Some(true) => "allows",
+            Some(false) => "denies",
+            None => "allows or denies",
+        };
+        let (direction, to) = if self.egress {
+            ("egress", "to")
+        } else {
+            ("ingress", "from")
+        };
+        let traffic = super::net::traffic(self.protocol.known(), self.ports.known());
+        let cidr = self
+            .cidr
+            .known()
+            .map_or_else(|| "an unknown CIDR".to_string(), ToString::to_string);
+        format!("{number} {action} {direction} {traffic} {to} {cidr}")
+    }
 }
 
 #[cfg(test)]

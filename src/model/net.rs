@@ -2,8 +2,8 @@
 //! internet, which routes make a subnet public.
 
 use super::{
-    Destination, Model, Named, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule, Span,
-    Subnet, Truth, Val,
+    Destination, Model, Named, Peer, PortRange, Protocol, Route, RouteTarget, SecurityGroupRule,
+    Span, Subnet, Truth, Val,
 };
 use ipnet::IpNet;
 
@@ -76,6 +76,69 @@ pub fn internet_routes<'m>(model: &'m Model, subnet: &Subnet) -> (Vec<&'m Route>
             let truth = Truth::any(answers.iter().map(|(t, _)| *t)).or(!table.routes_complete);
             (found, truth)
         }
+    }
+}
+
+/// Traffic as hops and messages name it: `tcp 5439`, `tcp 1024-65535`, `all traffic`, `udp`;
+/// `traffic of an unknown protocol`, `tcp on unknown ports`.
+pub fn traffic(protocol: Option<&Protocol>, ports: Option<&PortRange>) -> String {
+    let range = |name: &str| match ports {
+        Some(p) if *p == PortRange::ALL => format!("{name} on every port"),
+        Some(p) if p.from == p.to => format!("{name} {}", p.from),
+        Some(p) => format!("{name} {}-{}", p.from, p.to),
+        None => format!("{name} on unknown ports"),
+    };
+    match protocol {
+        None => "traffic of an unknown protocol".into(),
+        Some(Protocol::All) => "all traffic".into(),
+        Some(Protocol::Tcp) => range("tcp"),
+        Some(Protocol::Udp) => range("udp"),
+        Some(Protocol::Icmp) => "icmp".into(),
+        Some(Protocol::Icmpv6) => "icmpv6".into(),
+        Some(Protocol::Other(n)) => format!("protocol {n}"),
+    }
+}
+
+/// A security group rule's peer in words: `0.0.0.0/0`, `a prefix list`, `another security
+/// group`, `the group itself`, `an unknown peer`.
+pub fn peer(peer: Option<&Peer>) -> String {
+    match peer {
+        Some(Peer::Cidr(net)) => net.to_string(),
+        Some(Peer::PrefixList) => "a prefix list".into(),
+        Some(Peer::SecurityGroup) => "another security group".into(),
+        Some(Peer::Itself) => "the group itself".into(),
+        None => "an unknown peer".into(),
+    }
+}
+
+/// An ingress rule in words: `allows tcp 5439 from 0.0.0.0/0`.
+pub fn describe_ingress(rule: &SecurityGroupRule) -> String {
+    format!(
+        "allows {} from {}",
+        traffic(rule.protocol.known(), rule.ports.known()),
+        peer(rule.peer.known())
+    )
+}
+
+/// A route in words: `route 0.0.0.0/0 to internet gateway aws_internet_gateway.main`.
+pub fn describe_route(route: &Route) -> String {
+    let destination = match route.destination.known() {
+        Some(Destination::Cidr(net)) => net.to_string(),
+        Some(Destination::PrefixList) => "a prefix list".into(),
+        None => "an unknown destination".into(),
+    };
+    let target = match route.target.known() {
+        Some(RouteTarget::InternetGateway) => "internet gateway",
+        Some(RouteTarget::EgressOnlyInternetGateway) => "egress-only internet gateway",
+        Some(RouteTarget::NatGateway) => "NAT gateway",
+        Some(RouteTarget::VpcEndpoint) => "VPC endpoint",
+        Some(RouteTarget::Local) => "the VPC (local)",
+        Some(RouteTarget::Other) => "a gateway or interface",
+        None => "an unknown target",
+    };
+    match &route.gateway {
+        Some(gateway) => format!("route {destination} to {target} {}", gateway.address),
+        None => format!("route {destination} to {target}"),
     }
 }
 

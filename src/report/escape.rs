@@ -19,7 +19,7 @@
 //! A line from an escaped string therefore never starts a workflow command: lines the human
 //! formats print start with text of ours, and an input never ends a line.
 
-use super::{BaselineEntry, Report, ReportFinding};
+use super::{BaselineEntry, Report, ReportFinding, ReportHop};
 use crate::fix::FixOutcome;
 use crate::ir::{Diagnostic, Location};
 use std::borrow::Cow;
@@ -179,6 +179,7 @@ fn finding(f: &ReportFinding) -> ReportFinding {
         suppressed,
         fix,
         fix_outcome,
+        evidence,
     } = f;
     ReportFinding {
         // Ours: the rule catalog.
@@ -200,6 +201,24 @@ fn finding(f: &ReportFinding) -> ReportFinding {
         // In model terms; no human format renders it (they render `fix_outcome`).
         fix: fix.clone(),
         fix_outcome: fix_outcome.as_ref().map(outcome),
+        evidence: evidence.iter().map(hop).collect(),
+    }
+}
+
+fn hop(h: &ReportHop) -> ReportHop {
+    let ReportHop {
+        address,
+        kind,
+        location,
+        span,
+        message,
+    } = h;
+    ReportHop {
+        address: owned(address),
+        kind: owned(kind),
+        location: self::location(location),
+        span: *span,
+        message: owned(message),
     }
 }
 

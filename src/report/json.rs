@@ -40,6 +40,16 @@ struct JsonFinding<'a> {
     /// The proposed fix, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<JsonFix<'a>>,
+    /// The path the finding rests on, hop by hop, in order (reachability rules).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    evidence: Vec<Hop<'a>>,
+}
+
+#[derive(Serialize)]
+struct Hop<'a> {
+    resource: Resource<'a>,
+    location: &'a Location,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -105,6 +115,18 @@ fn finding(f: &super::ReportFinding) -> JsonFinding<'_> {
                 diff,
             })
         }),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|hop| Hop {
+                resource: Resource {
+                    address: &hop.address,
+                    kind: &hop.kind,
+                },
+                location: &hop.location,
+                message: &hop.message,
+            })
+            .collect(),
     }
 }
 

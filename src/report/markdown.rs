@@ -35,6 +35,9 @@ fn render(report: &Report, with_details: bool) -> String {
     } else {
         out.push_str(&format!("Analyzed {}.\n\n", summary.analyzed));
         out.push_str(&table(report));
+        if !with_details {
+            out.push_str(&paths(report));
+        }
         if with_details {
             out.push('\n');
             for finding in &report.findings {
@@ -104,6 +107,10 @@ fn details(finding: &ReportFinding) -> String {
             out.push_str(&format!("- {}: {}\n", inline(message), code(&place)));
         }
     }
+    if !finding.evidence.is_empty() {
+        out.push_str("\nEvidence, hop by hop:\n\n");
+        out.push_str(&hops(finding));
+    }
     if let Some(diff) = fix_diff(finding) {
         let fence = "`".repeat(longest_backtick_run(&diff).max(2) + 1);
         out.push_str(&format!(
@@ -115,6 +122,41 @@ fn details(finding: &ReportFinding) -> String {
         "\nRun `redshield explain {}` for the requirement and a fix.\n\n</details>\n\n",
         finding.rule.id
     ));
+    out
+}
+
+/// The finding's hops as a numbered list: what each contributes, and where.
+fn hops(finding: &ReportFinding) -> String {
+    let mut out = String::new();
+    for (i, hop) in finding.evidence.iter().enumerate() {
+        let at = &hop.location;
+        let place = format!("{}:{}:{}", at.path, at.start_line, at.start_column);
+        out.push_str(&format!(
+            "{}. {}: {}\n",
+            i + 1,
+            inline(&hop.message),
+            code(&place)
+        ));
+    }
+    out
+}
+
+/// For the step summary, which has no per-finding sections: the evidence of each finding that
+/// has some, as a list under the table.
+fn paths(report: &Report) -> String {
+    let mut out = String::new();
+    for finding in report.findings.iter().filter(|f| !f.evidence.is_empty()) {
+        if out.is_empty() {
+            out.push_str("\n### Evidence\n");
+        }
+        out.push_str(&format!(
+            "\n{} {} on {}:\n\n{}",
+            finding.rule.id,
+            code(finding.rule.name),
+            code(&finding.address),
+            hops(finding)
+        ));
+    }
     out
 }
 

@@ -38,6 +38,19 @@ pub struct ReportFinding {
     pub fix: Option<FixIntent>,
     /// The fix as a description and a diff (or why there is none).
     pub fix_outcome: Option<crate::fix::FixOutcome>,
+    /// The path the finding rests on, hop by hop, in order.
+    pub evidence: Vec<ReportHop>,
+}
+
+/// One hop of a finding's evidence, located.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportHop {
+    pub address: String,
+    pub kind: String,
+    pub location: Location,
+    pub span: Span,
+    /// What the hop contributes to the path.
+    pub message: String,
 }
 
 /// A finding as collected from the rules, before locations are resolved.
@@ -71,6 +84,42 @@ impl Summary {
         match &self.unreadable {
             None => format!("in {}", self.analyzed),
             Some(inputs) => format!("in {}; {inputs} could not be read or parsed", self.analyzed),
+        }
+    }
+}
+
+/// Relates each finding of `linking` (by index, with its hops' spans) to the reported findings
+/// of other rules at those hops: the component findings a conjunction (RS100) rests on stay
+/// findings of their own and are named from it.
+fn link_findings_on_paths(merged: &mut [ReportFinding], linking: &[(usize, Vec<Span>)]) {
+    if linking.is_empty() {
+        return;
+    }
+    let mut at: HashMap<Span, Vec<usize>> = HashMap::new();
+    for (i, f) in merged.iter().enumerate() {
+        if f.suppressed.is_none() {
+            at.entry(f.span).or_default().push(i);
+        }
+    }
+    for (i, spans) in linking {
+        let mut links = Vec::new();
+        for span in spans {
+            for &j in at.get(span).into_iter().flatten() {
+                let (Some(this), Some(other)) = (merged.get(*i), merged.get(j)) else {
+                    continue;
+                };
+                if other.rule.id == this.rule.id {
+                    continue;
+                }
+                let message = format!("{} {} reports this hop", other.rule.id, other.rule.name);
+                let link = (message, other.location.clone(), other.span);
+                if !links.contains(&link) && !this.related.contains(&link) {
+                    links.push(link);
+                }
+            }
+        }
+        if let Some(this) = merged.get_mut(*i) {
+            this.related.extend(links);
         }
     }
 }
@@ -127,6 +176,9 @@ impl Report {
         // The related locations each merged finding already has: many findings of one rule at
         // one place (a subnet shared by thousands of warehouses) merge in linear time.
         let mut related_of: HashMap<usize, HashSet<(String, Location)>> = HashMap::new();
+        // Findings that relate to the other rules' findings at their hops (RS100), with the
+        // spans of those hops.
+        let mut linking: Vec<(usize, Vec<Span>)> = Vec::new();
         for Collected {
             finding,
             threshold,
@@ -154,6 +206,23 @@ impl Report {
                 related.iter().map(|r| (r.0.clone(), r.1.clone())).collect(),
             );
             seen.insert((finding.rule.id, finding.span), merged.len());
+            if finding.links_findings_on_path {
+                linking.push((
+                    merged.len(),
+                    finding.evidence.iter().map(|h| h.span).collect(),
+                ));
+            }
+            let evidence = finding
+                .evidence
+                .iter()
+                .map(|hop| ReportHop {
+                    address: hop.address.clone(),
+                    kind: hop.kind.clone(),
+                    location: sources.location(hop.span),
+                    span: hop.span,
+                    message: hop.says.clone(),
+                })
+                .collect();
             merged.push(ReportFinding {
                 rule: finding.rule,
                 fails: finding.severity >= threshold,
@@ -167,8 +236,10 @@ impl Report {
                 suppressed,
                 fix_outcome: finding.fix.as_ref().map(fix_outcome),
                 fix: finding.fix,
+                evidence,
             });
         }
+        link_findings_on_paths(&mut merged, &linking);
         merged.sort_by(|a, b| {
             (
                 &a.location.path,
@@ -230,6 +301,9 @@ impl Report {
             rebase(&mut finding.location.path);
             for (_, location, _) in &mut finding.related {
                 rebase(&mut location.path);
+            }
+            for hop in &mut finding.evidence {
+                rebase(&mut hop.location.path);
             }
             if let Some(outcome) = &mut finding.fix_outcome {
                 for (location, _) in &mut outcome.replacements {

@@ -189,6 +189,10 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: Fingerprints,
+    /// The path the finding rests on (reachability rules): one thread flow, its hops in order,
+    /// which GitHub code scanning shows as the alert's path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow<'a>>,
     /// The proposed fix, when there is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix<'a>>,
@@ -196,6 +200,30 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression<'a>>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeFlow<'a> {
+    message: MessageRef<'a>,
+    thread_flows: [ThreadFlow<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct ThreadFlow<'a> {
+    locations: Vec<ThreadFlowLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlowLocation<'a> {
+    location: HopLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HopLocation<'a> {
+    physical_location: PhysicalLocation,
+    message: MessageRef<'a>,
 }
 
 #[derive(Serialize)]
@@ -384,7 +412,7 @@ fn descriptor(rule: &'static Rule) -> ReportingDescriptor {
             level: level(rule.severity),
         },
         properties: RuleProperties {
-            security_severity: security_severity(rule.severity),
+            security_severity: security_severity(rule, rule.severity),
             tags,
             precision: "high",
         },
@@ -444,6 +472,7 @@ fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
             })
             .collect(),
         partial_fingerprints: Fingerprints { v1: fingerprint },
+        code_flows: code_flows(finding),
         suppressions: finding
             .suppressed
             .as_ref()
@@ -455,11 +484,35 @@ fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
             .collect(),
         fixes: sarif_fixes(finding),
         properties: ResultProperties {
-            security_severity: security_severity(finding.severity),
+            security_severity: security_severity(finding.rule, finding.severity),
             resource: &finding.address,
             resource_type: &finding.kind,
         },
     }
+}
+
+/// The finding's evidence as one code flow with one thread flow, a location per hop.
+fn code_flows(finding: &ReportFinding) -> Vec<CodeFlow<'_>> {
+    if finding.evidence.is_empty() {
+        return Vec::new();
+    }
+    vec![CodeFlow {
+        message: MessageRef {
+            text: "the path this finding rests on, hop by hop",
+        },
+        thread_flows: [ThreadFlow {
+            locations: finding
+                .evidence
+                .iter()
+                .map(|hop| ThreadFlowLocation {
+                    location: HopLocation {
+                        physical_location: physical(&hop.location),
+                        message: MessageRef { text: &hop.message },
+                    },
+                })
+                .collect(),
+        }],
+    }]
 }
 
 fn notification(error: &Diagnostic) -> Notification<'_> {
@@ -587,8 +640,13 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// GitHub code scanning maps these to its own critical/high/medium/low bands.
-fn security_severity(severity: Severity) -> &'static str {
+/// GitHub code scanning maps these to its own critical/high/medium/low bands: the rule's own
+/// score where it has one (and the finding keeps the rule's severity), else the band's.
+fn security_severity(rule: &Rule, severity: Severity) -> &'static str {
+    match rule.security_severity {
+        Some(score) if severity == rule.severity => return score,
+        _ => {}
+    }
     match severity {
         Severity::High => "8.0",
         Severity::Medium => "5.0",

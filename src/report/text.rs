@@ -117,6 +117,7 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             finding.rule.id
         ));
         let _ = builder.finish().write(&mut cache, &mut out);
+        out.extend_from_slice(evidence(finding).as_bytes());
         out.push(b'\n');
     }
     let mut text = String::from_utf8_lossy(&out).into_owned();
@@ -236,9 +237,32 @@ fn plain_finding(finding: &super::ReportFinding) -> String {
         ));
     }
     out.push_str(&format!(
-        "  help: run `redshield explain {}` for the requirement and a fix\n\n",
+        "  help: run `redshield explain {}` for the requirement and a fix\n",
         finding.rule.id
     ));
+    out.push_str(&evidence(finding));
+    out.push('\n');
+    out
+}
+
+/// The finding's path, hop by hop, indented under it: `  evidence:` then `    1. what
+/// (path:line:col)`. Empty without evidence.
+fn evidence(finding: &super::ReportFinding) -> String {
+    if finding.evidence.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("  evidence:\n");
+    for (i, hop) in finding.evidence.iter().enumerate() {
+        let at = &hop.location;
+        out.push_str(&format!(
+            "    {}. {} ({}:{}:{})\n",
+            i + 1,
+            hop.message,
+            at.path,
+            at.start_line,
+            at.start_column
+        ));
+    }
     out
 }
 

@@ -86,7 +86,16 @@ pub(crate) fn findings<'m>(
                 match ingress.peer.known() {
                     Some(Peer::Cidr(cidr)) if config.reports(reaches) && offends(cidr) => {
                         if reaches.is_true() {
-                            findings.push(definite(&site, ingress, cidr));
+                            let says = format!(
+                                "security group {}: an ingress rule {}",
+                                group.meta.address,
+                                net::describe_ingress(ingress)
+                            );
+                            findings.push(
+                                definite(&site, ingress, cidr)
+                                    .with_group_hop(warehouse, group)
+                                    .with_hop(&ingress.meta, ingress.peer.span, says),
+                            );
                             continue;
                         }
                         let (what, span) = net::unknown_reach(ingress, &warehouse.port);

@@ -13,6 +13,8 @@ use std::hash::{Hash, Hasher};
 
 /// Declares a rule: the `///` lines become its documentation, shown by `redshield explain`.
 macro_rules! declare_rule {
+    (@security_severity) => { None };
+    (@security_severity $score:literal) => { Some($score) };
     (
         $(#[doc = $doc:literal])*
         id: $id:literal,
@@ -20,7 +22,8 @@ macro_rules! declare_rule {
         severity: $severity:ident,
         summary: $summary:literal,
         fix: $fix:ident,
-        opt_in: $opt_in:literal $(,)?
+        opt_in: $opt_in:literal
+        $(, security_severity: $score:literal)? $(,)?
     ) => {
         pub(crate) static RULE: $crate::rules::Rule = $crate::rules::Rule {
             id: $id,
@@ -29,6 +32,7 @@ macro_rules! declare_rule {
             summary: $summary,
             fix: $crate::rules::FixAvailability::$fix,
             opt_in: $opt_in,
+            security_severity: declare_rule!(@security_severity $($score)?),
             doc: concat!($($doc, "\n"),*),
             check,
         };
@@ -36,6 +40,7 @@ macro_rules! declare_rule {
 }
 
 mod ingress;
+mod rs100_warehouse_reachable_from_internet;
 mod rs101_warehouse_outside_vpc;
 mod rs102_subnet_group_single_az;
 mod rs103_warehouse_in_public_subnet;
@@ -68,6 +73,7 @@ mod toolkit;
 
 /// Every rule, sorted by ID.
 pub static ALL: &[&Rule] = &[
+    &rs100_warehouse_reachable_from_internet::RULE,
     &rs101_warehouse_outside_vpc::RULE,
     &rs102_subnet_group_single_az::RULE,
     &rs103_warehouse_in_public_subnet::RULE,
@@ -154,6 +160,10 @@ pub struct Rule {
     pub fix: FixAvailability,
     /// Runs only when its configuration enables it.
     pub opt_in: bool,
+    /// The SARIF `security-severity` of its findings at the rule's severity, when the band of
+    /// that severity does not say how severe it is (RS100, the most severe finding redshield
+    /// makes: "9.5").
+    pub security_severity: Option<&'static str>,
     /// Markdown documentation (What it does, Why is this bad?, Example, …).
     pub doc: &'static str,
     pub check: fn(&Model, &RuleConfig) -> Vec<Finding>,
@@ -186,6 +196,8 @@ impl Rule {
             span,
             related: Vec::new(),
             fix: None,
+            evidence: Vec::new(),
+            links_findings_on_path: false,
             related_index: HashMap::new(),
         };
         if let Some(origin) = resource.origin {
@@ -233,6 +245,18 @@ pub struct Related {
     pub span: Span,
 }
 
+/// One step of the path a finding rests on: the resource, where, and what it contributes to
+/// the path ("route 0.0.0.0/0 → aws_internet_gateway.main", "rule 100 allows tcp 5439 from
+/// 0.0.0.0/0"). A finding's hops are in path order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    pub address: String,
+    pub kind: String,
+    pub span: Span,
+    /// One clause, lower-case start, no trailing period.
+    pub says: String,
+}
+
 /// One problem found by one rule.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -248,6 +272,11 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The change that removes the finding, when the rule knows one.
     pub fix: Option<FixIntent>,
+    /// The path the finding rests on, hop by hop, in order (reachability rules).
+    pub evidence: Vec<Hop>,
+    /// The finding is the conjunction of what other rules report one by one (RS100): the
+    /// report relates it to the findings of other rules at its hops.
+    pub links_findings_on_path: bool,
     /// Where each entry of `related` is, by its hash: one finding may name thousands of
     /// resources (every warehouse of a module, every group of a warehouse), and
     /// [`Finding::with_related`] skips duplicates without comparing with each of them.
@@ -290,6 +319,23 @@ impl Finding {
         }
         same.push(self.related.len());
         self.related.push(related);
+    }
+
+    /// Adds the next hop of the finding's path: `resource`, at `span`, contributing `says`.
+    pub fn with_hop(mut self, resource: &Meta, span: Span, says: impl Into<String>) -> Finding {
+        self.evidence.push(Hop {
+            address: resource.address.clone(),
+            kind: resource.kind.clone(),
+            span,
+            says: says.into(),
+        });
+        self
+    }
+
+    /// Marks the finding as the conjunction of other rules' findings at its hops.
+    pub fn linking_findings_on_path(mut self) -> Finding {
+        self.links_findings_on_path = true;
+        self
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Finding {

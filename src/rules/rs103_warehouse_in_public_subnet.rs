@@ -303,14 +303,52 @@ fn check_subnet(
             (true, false) => "routes to an internet gateway",
             _ => "assigns public IP addresses on launch",
         };
-        let mut finding = RULE.finding(
-            &subnet.meta,
-            subnet.meta.span,
-            format!(
-                "subnet {} of {} {causes}, so the warehouse is in a public subnet",
-                subnet.meta.address, warehouse.meta.address
-            ),
-        );
+        let mut finding = RULE
+            .finding(
+                &subnet.meta,
+                subnet.meta.span,
+                format!(
+                    "subnet {} of {} {causes}, so the warehouse is in a public subnet",
+                    subnet.meta.address, warehouse.meta.address
+                ),
+            )
+            .with_placement_hops(model, warehouse, subnet);
+        let table = subnet
+            .route_table
+            .in_scope()
+            .and_then(|t| model.route_tables.get(t));
+        if let (Some(table), false) = (table, routes.is_empty()) {
+            finding = finding.with_hop(
+                &subnet.meta,
+                subnet.meta.span,
+                format!(
+                    "subnet {} uses route table {}",
+                    subnet.meta.address, table.meta.address
+                ),
+            );
+            for route in &routes {
+                finding = finding.with_hop(
+                    &route.meta,
+                    route.target.span,
+                    format!(
+                        "route table {}: {}",
+                        table.meta.address,
+                        net::describe_route(route)
+                    ),
+                );
+            }
+        }
+        if public_ips.is_true() {
+            let field = field_name(&subnet.map_public_ip_on_launch, PUBLIC_IPS);
+            finding = finding.with_hop(
+                &subnet.meta,
+                subnet.map_public_ip_on_launch.span,
+                format!(
+                    "subnet {} gives instances public IP addresses ({field} = true)",
+                    subnet.meta.address
+                ),
+            );
+        }
         for route in routes {
             finding = finding.with_related(
                 format!("route in {} to an internet gateway", route.meta.address),

@@ -1,10 +1,9 @@
 //! RS108 nacl-blocks-s3.
 
 use crate::model::defaults::{self, EPHEMERAL_PORTS, HTTPS_PORT};
-use crate::model::nacl::{NaclEntry, Verdict, Written, evaluate};
+use crate::model::nacl::{self, NaclEntry, Verdict, Written, evaluate};
 use crate::model::{
-    FixIntent, Id, Meta, Model, Named, NetworkAcl, PortRange, Protocol, Span, Subnet, Truth,
-    Warehouse,
+    FixIntent, Id, Meta, Model, Named, NetworkAcl, PortRange, Span, Subnet, Truth, Warehouse,
 };
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
@@ -371,6 +370,8 @@ struct Blocked<'m> {
     at: BlockedAt<'m>,
     /// The first warehouse concerned (the message names it).
     warehouse: &'m Warehouse,
+    /// The first subnet of that warehouse found with the ACL (the evidence goes through it).
+    subnet: &'m Subnet,
     /// The warehouse's region is unknown: what the ACL blocks in every region (no prefixes
     /// listed, no fix).
     every_region: bool,
@@ -534,7 +535,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             ),
         }
     }
-    let mut findings: Vec<Finding> = blocked.into_values().map(blocked_finding).collect();
+    let mut findings: Vec<Finding> = blocked
+        .into_values()
+        .map(|b| blocked_finding(model, b))
+        .collect();
     findings.extend(unsure.into_values().map(|u| {
         let finding = RULE.finding(u.resource, u.site, u.message());
         u.related
@@ -636,6 +640,7 @@ fn judge_region<'m>(
                         acl,
                         at: BlockedAt::new(blocker),
                         warehouse,
+                        subnet,
                         every_region: false,
                     })
                     .at
@@ -646,11 +651,12 @@ fn judge_region<'m>(
 }
 
 /// The finding for what an ACL blocks at one site.
-fn blocked_finding(blocked: Blocked) -> Finding {
+fn blocked_finding(model: &Model, blocked: Blocked) -> Finding {
     let Blocked {
         acl,
         at: BlockedAt { blocker, prefixes },
         warehouse,
+        subnet,
         every_region,
     } = &blocked;
     let mut parts = Vec::new();
@@ -692,7 +698,29 @@ fn blocked_finding(blocked: Blocked) -> Finding {
         warehouse.meta.address,
         parts.join("; ")
     );
-    RULE.finding(&acl.meta, blocker.site(acl), message)
+    let associated = format!(
+        "subnet {} is associated with network ACL {}",
+        subnet.meta.address, acl.meta.address
+    );
+    let finding = RULE
+        .finding(&acl.meta, blocker.site(acl), message)
+        .with_placement_hops(model, warehouse, subnet)
+        .with_hop(&subnet.meta, subnet.meta.span, associated);
+    let finding = match blocker {
+        Blocker::Entry(entry) => {
+            let says = format!("network ACL {}: {}", acl.meta.address, entry.describe());
+            finding.with_hop(&entry.meta, entry.allow.span, says)
+        }
+        Blocker::FinalDeny => {
+            let says = format!(
+                "network ACL {}: no entry allows {}, so its implicit final deny blocks it",
+                acl.meta.address,
+                parts.join("; ")
+            );
+            finding.with_hop(&acl.meta, acl.meta.span, says)
+        }
+    };
+    finding
         .related_to("network ACL", &acl.meta)
         .about_warehouse(warehouse)
         .with_fix(fix)
@@ -730,6 +758,7 @@ fn judge_every_region<'m>(
                         acl,
                         at: BlockedAt::new(found.blocker),
                         warehouse,
+                        subnet,
                         every_region: true,
                     });
                 for (direction, prefix) in &found.prefixes {
@@ -854,34 +883,15 @@ fn unknown_entries<'m>(
     entry.related.push(("warehouse", &warehouse.meta));
 }
 
-/// Where an ACL's verdict becomes unknown in one direction: the first entry, in rule-number
-/// order, with a value the evaluation needs that is unknown (any entry with an unknown rule
-/// number comes first), and what that value is; the ACL itself when its entries cannot be read.
+/// Where an ACL's verdict becomes unknown in one direction, and what is unknown there.
 fn unknown_site(acl: &NetworkAcl, egress: bool) -> (Span, Unknown) {
-    let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
-    if let Some(e) = entries.iter().find(|e| e.rule_number.known().is_none()) {
-        return (
-            e.rule_number.span,
-            Unknown::is("the rule number of this entry"),
-        );
-    }
-    entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
-    for e in entries {
-        if e.cidr.known().is_none() {
-            return (e.cidr.span, Unknown::is("the CIDR of this entry"));
-        }
-        match e.protocol.known() {
-            None => return (e.protocol.span, Unknown::is("the protocol of this entry")),
-            Some(Protocol::Tcp) if e.ports.known().is_none() => {
-                return (e.ports.span, Unknown::are("the ports of this entry"));
-            }
-            Some(_) => {}
-        }
-        if e.allow.known().is_none() {
-            return (e.allow.span, Unknown::is("the action of this entry"));
-        }
-    }
-    (acl.meta.span, Unknown::are("some of its entries"))
+    let (span, part) = nacl::first_unknown(acl, egress);
+    let unknown = if part.plural() {
+        Unknown::are(part.name())
+    } else {
+        Unknown::is(part.name())
+    };
+    (span, unknown)
 }
 
 /// The fix: allow entries for each blocked prefix, numbered before the blocking deny (or

@@ -1,7 +1,7 @@
 //! RS204 catalog-unreachable.
 
-use crate::model::{Model, Truth};
-use crate::rules::toolkit::{Unknown, field_name};
+use crate::model::{Model, Truth, Warehouse};
+use crate::rules::toolkit::{Unknown, field_name, noun};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -308,7 +308,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             let message = format!(
                 "warehouse {address} routes through its VPC, but {no_path} to reach the data catalog"
             );
-            findings.push(RULE.finding(&warehouse.meta, evr.span, message));
+            let finding = RULE.finding(&warehouse.meta, evr.span, message);
+            findings.push(with_no_path_hops(finding, model, warehouse));
             continue;
         }
         // What is unknown, under which condition the catalog is out of reach, and where.
@@ -338,4 +339,32 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         findings.push(RULE.finding(&warehouse.meta, span, message));
     }
     findings
+}
+
+/// The evidence of a definite finding: the warehouse routes through its VPC, and each of its
+/// subnets has no way out (the path it lacks).
+fn with_no_path_hops(finding: Finding, model: &Model, warehouse: &Warehouse) -> Finding {
+    let evr = &warehouse.enhanced_vpc_routing;
+    let says = format!(
+        "{} {} routes its traffic through its VPC ({} = true)",
+        noun(warehouse),
+        warehouse.meta.address,
+        field_name(evr, "enhanced VPC routing")
+    );
+    let mut finding = finding.with_hop(&warehouse.meta, evr.span, says);
+    if let Some(role) = model.spectrum_roles(warehouse).first() {
+        let says = format!(
+            "IAM role {} is attached: Spectrum reads the data catalog with it",
+            role.meta.address
+        );
+        finding = finding.with_hop(&role.meta, role.meta.span, says);
+    }
+    for subnet in model.warehouse_subnets(warehouse) {
+        let says = format!(
+            "subnet {} has no route to a NAT gateway, no internet path with a public address and no Glue interface endpoint in its VPC",
+            subnet.meta.address
+        );
+        finding = finding.with_hop(&subnet.meta, subnet.meta.span, says);
+    }
+    finding
 }

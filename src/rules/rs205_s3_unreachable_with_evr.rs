@@ -1,7 +1,7 @@
 //! RS205 s3-unreachable-with-evr.
 
-use crate::model::{Model, Truth};
-use crate::rules::toolkit::{Unknown, field_name};
+use crate::model::{Model, Truth, Warehouse};
+use crate::rules::toolkit::{Unknown, field_name, noun};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -286,7 +286,33 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                 .when(format!("they have {no_path}"))
                 .of(&subject, fail),
         };
-        findings.push(RULE.finding(&warehouse.meta, evr.span, message));
+        let finding = RULE.finding(&warehouse.meta, evr.span, message);
+        findings.push(if (routed, path) == (Truth::True, Truth::False) {
+            with_no_path_hops(finding, model, warehouse)
+        } else {
+            finding
+        });
     }
     findings
+}
+
+/// The evidence of a definite finding: the warehouse routes through its VPC, and each of its
+/// subnets has no way out (the path it lacks).
+fn with_no_path_hops(finding: Finding, model: &Model, warehouse: &Warehouse) -> Finding {
+    let evr = &warehouse.enhanced_vpc_routing;
+    let says = format!(
+        "{} {} routes its traffic through its VPC ({} = true)",
+        noun(warehouse),
+        warehouse.meta.address,
+        field_name(evr, "enhanced VPC routing")
+    );
+    let mut finding = finding.with_hop(&warehouse.meta, evr.span, says);
+    for subnet in model.warehouse_subnets(warehouse) {
+        let says = format!(
+            "subnet {} has no S3 gateway or interface endpoint, no route to a NAT gateway and no internet path with a public address",
+            subnet.meta.address
+        );
+        finding = finding.with_hop(&subnet.meta, subnet.meta.span, says);
+    }
+    finding
 }

@@ -245,9 +245,19 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
                         warehouse.meta.address
                     ),
                 };
-                let finding = RULE
-                    .finding(&first.meta, first.meta.span, message)
-                    .with_fix(first.add_https_egress.clone());
+                let finding = groups.iter().fold(
+                    RULE.finding(&first.meta, first.meta.span, message)
+                        .with_fix(first.add_https_egress.clone()),
+                    |finding, group| {
+                        let says = format!(
+                            "security group {} allows no egress tcp {HTTPS} to the internet, a prefix list or a VPC endpoint",
+                            group.meta.address
+                        );
+                        finding
+                            .with_group_hop(warehouse, group)
+                            .with_hop(&group.meta, group.meta.span, says)
+                    },
+                );
                 match within_vpc {
                     Some((_, vpc)) => finding.related_to("VPC", &vpc.meta),
                     None => finding,

@@ -8,7 +8,7 @@
 //! `publicly_accessible`. (`tests/meta.rs`: `rule_messages_take_field_names_from_the_model`)
 
 use crate::model::spectrum::{UnsureCause, UnsureReads};
-use crate::model::{Id, Meta, Model, Truth, Val, Warehouse, WarehouseKind};
+use crate::model::{Id, Meta, Model, SecurityGroup, Subnet, Truth, Val, Warehouse, WarehouseKind};
 use crate::rules::Finding;
 use crate::rules::RuleConfig;
 use std::fmt::Display;
@@ -36,6 +36,61 @@ impl Finding {
             }
         };
         self.with_related(label, reads.statement)
+    }
+
+    /// The first hops of a path from a warehouse: the warehouse uses `subnet`, through its
+    /// subnet group when one is in scope.
+    pub(crate) fn with_placement_hops(
+        self,
+        model: &Model,
+        warehouse: &Warehouse,
+        subnet: &Subnet,
+    ) -> Finding {
+        let (address, subnet_address) = (&warehouse.meta.address, &subnet.meta.address);
+        let group = warehouse
+            .subnet_group
+            .known()
+            .copied()
+            .flatten()
+            .and_then(|l| l.target)
+            .and_then(|g| model.subnet_groups.get(g));
+        match group {
+            Some(group) => self
+                .with_hop(
+                    &warehouse.meta,
+                    warehouse.subnet_group.span,
+                    format!(
+                        "{} {address} uses subnet group {}",
+                        noun(warehouse),
+                        group.meta.address
+                    ),
+                )
+                .with_hop(
+                    &group.meta,
+                    group.meta.span,
+                    format!(
+                        "subnet group {} holds subnet {subnet_address}",
+                        group.meta.address
+                    ),
+                ),
+            None => self.with_hop(
+                &warehouse.meta,
+                warehouse.subnets.span,
+                format!("{} {address} uses subnet {subnet_address}", noun(warehouse)),
+            ),
+        }
+    }
+
+    /// The first hop of a path through the warehouse's security groups: the warehouse
+    /// attaches `group`.
+    pub(crate) fn with_group_hop(self, warehouse: &Warehouse, group: &SecurityGroup) -> Finding {
+        let says = format!(
+            "{} {} attaches security group {}",
+            noun(warehouse),
+            warehouse.meta.address,
+            group.meta.address
+        );
+        self.with_hop(&warehouse.meta, warehouse.security_groups.span, says)
     }
 
     /// Relates the finding to another resource, named by what it is: "NOUN ADDRESS" at the

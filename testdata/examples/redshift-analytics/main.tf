@@ -46,7 +46,7 @@ resource "aws_redshift_parameter_group" "main" {
 }
 
 # Problem (RS104): publicly_accessible is unset; provider ~> 5.0 defaults it to true.
-resource "aws_redshift_cluster" "main" { # expect: RS104
+resource "aws_redshift_cluster" "main" { # expect: RS104 RS100
   cluster_identifier           = var.project
   node_type                    = var.node_type
   cluster_type                 = "multi-node"
