@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod fix;
 pub mod frontend;
+pub mod graph;
 pub mod ir;
 pub mod limits;
 pub mod model;
@@ -60,6 +61,9 @@ pub struct Settings {
     pub limits: limits::Limits,
     /// Paths not analyzed (`--exclude`, the run's configuration's `exclude`).
     pub exclude: discover::Exclude,
+    /// Build the network graph of each warehouse (`redshield graph`, and the Markdown
+    /// report's diagrams); other runs do not pay for it.
+    pub graphs: bool,
 }
 
 /// What to analyze: paths, and standard input when `-` was given.
@@ -86,6 +90,9 @@ impl Inputs {
 pub struct Analysis {
     pub report: Report,
     pub sources: SourceMap,
+    /// The network around each warehouse, when [`Settings::graphs`] asks for it, in input
+    /// order.
+    pub graphs: Vec<graph::Graph>,
 }
 
 /// Collects units' findings and errors while a run goes on.
@@ -95,6 +102,7 @@ struct Run<'a> {
     sources: SourceMap,
     errors: Vec<Diagnostic>,
     findings: Vec<Collected>,
+    graphs: Vec<graph::Graph>,
     warnings: Vec<Diagnostic>,
     /// Plan files: findings that still point into them (no source found) get no fix.
     plan_files: std::collections::HashSet<crate::ir::FileId>,
@@ -373,7 +381,9 @@ impl Run<'_> {
             self.decided.report_rules_error(&unit.origin, decided);
             return;
         };
-        for finding in unit_findings(unit, region, rules) {
+        let (findings, graphs) = unit_findings(unit, region, rules, self.settings.graphs);
+        self.graphs.extend(graphs);
+        for finding in findings {
             let suppressed = unit
                 .suppressions
                 .iter()
@@ -517,6 +527,7 @@ struct JobOutput {
     sources: SourceMap,
     errors: Vec<Diagnostic>,
     findings: Vec<Collected>,
+    graphs: Vec<graph::Graph>,
     warnings: Vec<Diagnostic>,
     plan_files: HashSet<crate::ir::FileId>,
     resources: usize,
@@ -696,11 +707,13 @@ impl<'a> Jobs<'a> {
         let mut errors = self.errors.clone();
         let (mut findings, mut warnings, mut plan_files, mut resources) =
             (Vec::new(), self.warnings.clone(), HashSet::new(), 0);
+        let mut graphs = Vec::new();
         let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
         for output in outputs {
             sources.absorb(output.sources);
             errors.extend(not_reported_before(&mut earlier_errors, output.errors));
             findings.extend(output.findings);
+            graphs.extend(output.graphs);
             warnings.extend(not_reported_before(&mut earlier_warnings, output.warnings));
             plan_files.extend(output.plan_files);
             resources += output.resources;
@@ -730,7 +743,11 @@ impl<'a> Jobs<'a> {
             &sources,
             &|intent| fix::outcome(intent, &sources, &plan_files),
         );
-        Analysis { report, sources }
+        Analysis {
+            report,
+            sources,
+            graphs,
+        }
     }
 }
 
@@ -860,6 +877,7 @@ fn run_job(
         sources: SourceMap::starting_at(base),
         errors: Vec::new(),
         findings: Vec::new(),
+        graphs: Vec::new(),
         warnings: Vec::new(),
         plan_files: std::collections::HashSet::new(),
         resources: 0,
@@ -875,6 +893,7 @@ fn run_job(
             .map(|id| run.sources.display(id).to_string())
             .unwrap_or_default();
         run.findings.clear();
+        run.graphs.clear();
         run.errors = vec![Diagnostic {
             path,
             line: None,
@@ -886,6 +905,7 @@ fn run_job(
         sources: run.sources,
         errors: run.errors,
         findings: run.findings,
+        graphs: run.graphs,
         warnings: run.warnings,
         plan_files: run.plan_files,
         resources: run.resources,
@@ -944,13 +964,24 @@ impl Run<'_> {
 }
 
 /// Runs the enabled rules over one unit; returns the findings at or above the severity
-/// threshold.
-fn unit_findings(unit: &Unit, region: UnitRegion, rules: &RuleSettings) -> Vec<Finding> {
+/// threshold and, when `graphs` asks, the network graph of each warehouse marked by them.
+fn unit_findings(
+    unit: &Unit,
+    region: UnitRegion,
+    rules: &RuleSettings,
+    graphs: bool,
+) -> (Vec<Finding>, Vec<graph::Graph>) {
     let model = adapt(unit, &AdaptOptions { region });
-    rules::run(&model, &rules.config, &rules.enabled)
+    let findings: Vec<Finding> = rules::run(&model, &rules.config, &rules.enabled)
         .into_iter()
         .filter(|f| f.severity >= rules.threshold)
-        .collect()
+        .collect();
+    let graphs = if graphs {
+        graph::build(&model, &findings)
+    } else {
+        Vec::new()
+    };
+    (findings, graphs)
 }
 
 /// The rules `select` and `ignore` leave enabled. Both take IDs or ID prefixes. Opt-in rules

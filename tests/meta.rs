@@ -630,8 +630,8 @@ struct Layers {
 const TOP_LEVEL: Layers = Layers {
     module: &[],
     order: &[
-        "limits", "ir", "frontend", "discover", "model", "rules", "suppress", "config", "fix",
-        "report", "baseline", "lib", "cli",
+        "limits", "ir", "frontend", "discover", "model", "rules", "graph", "suppress", "config",
+        "fix", "report", "baseline", "lib", "cli",
     ],
 };
 

@@ -30,9 +30,92 @@ pub enum Command {
         /// Rule ID, e.g. RS105.
         rule: String,
     },
+    /// Draw the network around each warehouse (subnets, route tables, gateways, endpoints,
+    /// network ACLs, security groups, roles, buckets), the failing hops highlighted. Exit
+    /// status: 0, or 2 for a usage error or an input that could not be read or parsed.
+    Graph(Box<GraphArgs>),
 }
 
+/// `redshield graph`: the inputs as `check` reads them, and the picture's format.
 #[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Files or directories to analyze [default: .], as `check` reads them.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    /// Write the graph to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Region to assume where the source does not say (a provider block's region wins).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Use this configuration file instead of looking for redshield.toml above each input.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Highlight only these rules' findings (IDs or prefixes, comma-separated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not highlight these rules' findings (IDs or prefixes, comma-separated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Skip files and directories matching GLOB (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Also highlight what rests on values unknown here (as `check --strict` reports it).
+    #[arg(long)]
+    pub strict: bool,
+    /// Set a Terraform root-module variable (repeatable); overrides tfvars files.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read Terraform variable values from a .tfvars file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Set a CloudFormation template parameter (repeatable); overrides its Default.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Where the .tf configuration of a plan JSON is, when it is not beside the plan.
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+    /// Use AWS's ip-ranges.json instead of the S3 prefixes built into redshield (RS108).
+    #[arg(long, value_name = "FILE")]
+    pub ip_ranges: Option<PathBuf>,
+}
+
+impl GraphArgs {
+    /// The same inputs as `check` flags, to validate and read them as `check` does.
+    pub fn as_check(&self) -> CheckArgs {
+        CheckArgs {
+            paths: self.paths.clone(),
+            output: self.output.clone(),
+            region: self.region.clone(),
+            config: self.config.clone(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            exclude: self.exclude.clone(),
+            strict: self.strict,
+            vars: self.vars.clone(),
+            var_files: self.var_files.clone(),
+            params: self.params.clone(),
+            source_dir: self.source_dir.clone(),
+            ip_ranges: self.ip_ranges.clone(),
+            ..CheckArgs::default()
+        }
+    }
+}
+
+/// `redshield graph --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (GitHub draws it in Markdown).
+    Mermaid,
+    /// A Graphviz digraph (`dot -Tsvg`).
+    Dot,
+    /// The graph data (schemas/graph.schema.json).
+    Json,
+}
+
+#[derive(Debug, Default, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to analyze [default: .]: .tf files, plan JSON
     /// (`terraform show -json PLANFILE`), CloudFormation YAML/JSON; `-` reads a plan or a

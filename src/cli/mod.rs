@@ -9,14 +9,15 @@ use crate::discover::OsFileSystem;
 use crate::report::{
     codequality::render_codequality,
     github::{render_github, render_github_quiet},
+    graph::{diagrams, render_dot, render_graph_json, render_mermaid},
     json::render_json,
     junit::render_junit,
-    markdown::{render_markdown, render_markdown_summary},
+    markdown::{render_markdown_summary_with, render_markdown_with},
     sarif::{Repository, render_sarif_in},
     text::{render_text, render_text_quiet},
 };
 use crate::rules;
-use args::{Args, Command, Format, ListFormat, ReportTarget};
+use args::{Args, Command, Format, GraphFormat, ListFormat, ReportTarget};
 use clap::Parser;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ pub fn run() -> ExitCode {
     };
     match args.command {
         Command::Check(check) => run_check(&check),
+        Command::Graph(graph) => run_graph(&graph),
         Command::Rules { format } => write_stdout(&render_rules(format)),
         Command::Explain { rule } => match rules::by_id(&rule) {
             Some(rule) => write_stdout(&format!(
@@ -61,34 +63,14 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (settings, targets) = settings;
-    let mut inputs = crate::Inputs::default();
-    let named = if check.whole_modules {
-        whole_modules(&check.paths)
-    } else {
-        check.paths.clone()
-    };
-    for path in &named {
-        if path.as_os_str() == "-" {
-            if inputs.stdin.is_none() && inputs.errors.is_empty() {
-                match read_stdin(&mut std::io::stdin().lock(), settings.limits.file_bytes) {
-                    Ok(text) => inputs.stdin = Some(text),
-                    Err(message) => inputs.errors.push(crate::ir::Diagnostic {
-                        path: STDIN.into(),
-                        line: None,
-                        column: None,
-                        message,
-                    }),
-                }
-            }
-        } else {
-            inputs.paths.push(path.clone());
-        }
-    }
-    // With --whole-modules, named files that all no longer exist leave nothing to analyze.
-    if check.paths.is_empty() {
-        inputs.paths.push(PathBuf::from("."));
-    }
+    let (mut settings, targets) = settings;
+    // The Markdown report and the step summary draw the network around each warehouse with
+    // findings; no other report pays for the graphs.
+    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY").is_some_and(|p| !p.is_empty());
+    settings.graphs = targets
+        .iter()
+        .any(|t| t.format == Format::Markdown || (t.format == Format::Github && step_summary));
+    let inputs = inputs(check, &settings);
     let fs = OsFileSystem::limited(settings.limits.file_bytes);
     let baseline = match &check.baseline {
         None => None,
@@ -249,6 +231,97 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     status
 }
 
+/// What `check` (or `graph`) names: paths, and standard input for `-` (read once).
+fn inputs(check: &args::CheckArgs, settings: &crate::Settings) -> crate::Inputs {
+    let mut inputs = crate::Inputs::default();
+    let named = if check.whole_modules {
+        whole_modules(&check.paths)
+    } else {
+        check.paths.clone()
+    };
+    for path in &named {
+        if path.as_os_str() == "-" {
+            if inputs.stdin.is_none() && inputs.errors.is_empty() {
+                match read_stdin(&mut std::io::stdin().lock(), settings.limits.file_bytes) {
+                    Ok(text) => inputs.stdin = Some(text),
+                    Err(message) => inputs.errors.push(crate::ir::Diagnostic {
+                        path: STDIN.into(),
+                        line: None,
+                        column: None,
+                        message,
+                    }),
+                }
+            }
+        } else {
+            inputs.paths.push(path.clone());
+        }
+    }
+    // With --whole-modules, named files that all no longer exist leave nothing to analyze.
+    if check.paths.is_empty() {
+        inputs.paths.push(PathBuf::from("."));
+    }
+    inputs
+}
+
+/// `redshield graph`: one analysis of the inputs, as `check` makes it, drawn. Input errors and
+/// warnings go to standard error; any input error makes the status 2.
+fn run_graph(graph: &args::GraphArgs) -> ExitCode {
+    let check = graph.as_check();
+    let mut settings = match settings::settings(&check) {
+        Ok(settings) => settings,
+        Err(message) => {
+            warn(&format!("error: {message}"));
+            return ExitCode::from(2);
+        }
+    };
+    settings.graphs = true;
+    let inputs = inputs(&check, &settings);
+    let fs = OsFileSystem::limited(settings.limits.file_bytes);
+    let analysis = crate::analyze(&inputs, &settings, &fs);
+    if let Some(output) = &graph.output {
+        if let Some(input) = overwritten_input(output, &check, &analysis.sources) {
+            warn(&format!(
+                "error: --output {}: {input} is an input; the graph would overwrite it (write \
+                 it elsewhere)",
+                output.display()
+            ));
+            return ExitCode::from(2);
+        }
+    }
+    let report = &analysis.report;
+    for (level, diagnostics) in [("error", &report.errors), ("warning", &report.warnings)] {
+        for d in diagnostics {
+            let place = match (d.line, d.column) {
+                (Some(line), Some(column)) => format!("{}:{line}:{column}", d.path),
+                (Some(line), None) => format!("{}:{line}", d.path),
+                _ => d.path.clone(),
+            };
+            warn(&format!("{level}: {place}: {}", d.message));
+        }
+    }
+    let rendered = match graph.format {
+        GraphFormat::Mermaid => render_mermaid(&analysis.graphs, report, &analysis.sources),
+        GraphFormat::Dot => render_dot(&analysis.graphs, report, &analysis.sources),
+        GraphFormat::Json => render_graph_json(&analysis.graphs, report, &analysis.sources),
+    };
+    let mut status = ExitCode::from(if report.errors.is_empty() { 0 } else { 2 });
+    match &graph.output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, rendered) {
+                warn(&format!("error: cannot write {}: {err}", path.display()));
+                status = ExitCode::from(2);
+            }
+        }
+        None => {
+            let written = write_stdout(&rendered);
+            if written != ExitCode::SUCCESS {
+                status = written;
+            }
+        }
+    }
+    status
+}
+
 /// `--whole-modules`: each named Terraform file (`.tf`, `.tf.json`, `.tfvars`,
 /// `.tfvars.json`) becomes its directory, the module it belongs to, so that a change is judged
 /// with the files it is read with; other files stay themselves. A named file that does not
@@ -363,14 +436,17 @@ fn render(
         Format::Github => {
             let rebased = in_repository();
             let report = rebased.as_ref().unwrap_or(report);
-            append_step_summary(&render_markdown_summary(report));
+            append_step_summary(&render_markdown_summary_with(
+                report,
+                &diagrams(&analysis.graphs, report),
+            ));
             if quiet {
                 render_github_quiet(report)
             } else {
                 render_github(report)
             }
         }
-        Format::Markdown => render_markdown(report),
+        Format::Markdown => render_markdown_with(report, &diagrams(&analysis.graphs, report)),
         Format::Junit => render_junit(report),
         Format::Gitlab => render_codequality(in_repository().as_ref().unwrap_or(report)),
     }

@@ -127,6 +127,8 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
         ignore: args.ignore.clone(),
         severity: args.severity.map(severity),
         strict: args.strict,
+        // Decided by the command and the reports it writes.
+        graphs: false,
     })
 }
 

@@ -28,10 +28,21 @@ impl Model {
     /// unknown is not known to read (see [`Model::possible_spectrum_buckets`]).
     pub fn spectrum_buckets(&self, warehouse: &Warehouse) -> Vec<Id> {
         let mut out: Vec<Id> = Vec::new();
-        for (_, statement) in self
-            .reading_statements(warehouse)
-            .filter(|(_, s)| reads_s3(s).is_true())
-        {
+        for role in self.spectrum_roles(warehouse) {
+            for id in self.buckets_read_by(role) {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    /// The buckets in scope that a policy of `role` lets it read, as
+    /// [`Model::spectrum_buckets`] judges them (the role's part of them).
+    pub fn buckets_read_by(&self, role: &IamRole) -> Vec<Id> {
+        let mut out: Vec<Id> = Vec::new();
+        for statement in role_reading_statements(role).filter(|s| reads_s3(s).is_true()) {
             for id in self.named_buckets(statement) {
                 if !out.contains(&id) {
                     out.push(id);
@@ -102,13 +113,9 @@ impl Model {
         &'m self,
         warehouse: &Warehouse,
     ) -> impl Iterator<Item = (&'m IamRole, &'m Statement)> + 'm {
-        self.spectrum_roles(warehouse).into_iter().flat_map(|role| {
-            role.policies
-                .iter()
-                .flat_map(|p| &p.statements)
-                .filter(|s| !s.is_deny().is_true() && !s.covers_s3().is_false() && !s.not_resource)
-                .map(move |s| (role, s))
-        })
+        self.spectrum_roles(warehouse)
+            .into_iter()
+            .flat_map(|role| role_reading_statements(role).map(move |s| (role, s)))
     }
 
     /// A statement of one of the warehouse's roles (in scope) that may let it read S3 resources
@@ -281,6 +288,15 @@ pub enum UnsureCause {
 }
 
 /// Whether a statement allows S3 actions: its effect is Allow and its actions cover S3.
+/// The `Allow` statements (or statements whose effect is unknown) of `role` that may cover S3
+/// actions; `NotResource` statements excluded.
+fn role_reading_statements(role: &IamRole) -> impl Iterator<Item = &Statement> {
+    role.policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .filter(|s| !s.is_deny().is_true() && !s.covers_s3().is_false() && !s.not_resource)
+}
+
 fn reads_s3(statement: &Statement) -> Truth {
     statement.is_allow().and(statement.covers_s3())
 }

@@ -1,6 +1,8 @@
 //! `--format markdown`: a report ready to post as a pull-request comment or to append to a
 //! GitHub step summary: a heading with counts by severity, one table row per finding, then a
-//! collapsible section per finding with its related locations, and the input errors.
+//! collapsible section per finding with its related locations, a Mermaid diagram of the
+//! network around each warehouse with findings ([`super::graph::diagrams`]), and the input
+//! errors.
 //!
 //! Strings from inputs are escaped like every human format first ([`super::escape`]), then
 //! for Markdown by where they go: prose has HTML (`<`, `>`, `&`) and the Markdown that builds
@@ -8,20 +10,32 @@
 //! spans delimited by more backticks than they hold; table cells escape `|`; a diff is fenced
 //! with more backticks than any run in it.
 
+use super::graph::Diagram;
 use super::{Report, ReportFinding};
 
 /// Renders the report as GitHub-flavoured Markdown with a trailing newline.
 pub fn render_markdown(report: &Report) -> String {
-    render(report, true)
+    render(report, true, &(Vec::new(), 0))
+}
+
+/// [`render_markdown`] with the diagrams of the warehouses with findings, and how many were
+/// left out, after the findings.
+pub fn render_markdown_with(report: &Report, diagrams: &(Vec<Diagram>, usize)) -> String {
+    render(report, true, diagrams)
 }
 
 /// The compact form for a GitHub step summary: heading, table and input errors, without the
 /// per-finding sections.
 pub fn render_markdown_summary(report: &Report) -> String {
-    render(report, false)
+    render(report, false, &(Vec::new(), 0))
 }
 
-fn render(report: &Report, with_details: bool) -> String {
+/// [`render_markdown_summary`] with the diagrams, after the findings.
+pub fn render_markdown_summary_with(report: &Report, diagrams: &(Vec<Diagram>, usize)) -> String {
+    render(report, false, diagrams)
+}
+
+fn render(report: &Report, with_details: bool, diagrams: &(Vec<Diagram>, usize)) -> String {
     let report = &super::escape::for_humans(report);
     let summary = report.summary();
     let mut out = String::new();
@@ -44,6 +58,7 @@ fn render(report: &Report, with_details: bool) -> String {
                 out.push_str(&details(finding));
             }
         }
+        out.push_str(&pictures(diagrams));
     }
     if let Some(inputs) = &summary.unreadable {
         out.truncate(out.trim_end().len());
@@ -155,6 +170,29 @@ fn paths(report: &Report) -> String {
             code(finding.rule.name),
             code(&finding.address),
             hops(finding)
+        ));
+    }
+    out
+}
+
+/// The network around each warehouse with findings, one Mermaid block each (GitHub draws
+/// them), and how many were left out. The diagrams are escaped for Mermaid already.
+fn pictures((diagrams, left_out): &(Vec<Diagram>, usize)) -> String {
+    if diagrams.is_empty() && *left_out == 0 {
+        return String::new();
+    }
+    let mut out = String::from("\n### Network around the warehouses with findings\n");
+    for diagram in diagrams {
+        out.push_str(&format!(
+            "\n#### {}\n\n```mermaid\n{}```\n",
+            code(&super::escape::line(&diagram.warehouse)),
+            diagram.mermaid
+        ));
+    }
+    if *left_out > 0 {
+        out.push_str(&format!(
+            "\n{} with findings not drawn here: `redshield graph` draws them all.\n",
+            super::plural(*left_out, "more warehouse")
         ));
     }
     out

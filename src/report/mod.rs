@@ -6,6 +6,7 @@
 pub mod codequality;
 pub mod escape;
 pub mod github;
+pub mod graph;
 pub mod json;
 pub mod junit;
 pub mod markdown;
