@@ -424,8 +424,8 @@ fn dot(views: &[View]) -> String {
     let mut ids = Ids(0);
     const RED: &str = ", color=\"#cc0000\", fontcolor=\"#660000\", penwidth=3";
     let mut out = String::from(
-        "digraph \"redshield\" {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n  \
-         edge [fontname=\"Helvetica\", fontsize=10];\n",
+        "digraph \"redshield\" {\n  rankdir=LR;\n  graph [fontname=\"Helvetica\"];\n  \
+         node [shape=box, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
     let mut edges = String::new();
     if views.is_empty() {

@@ -58,7 +58,12 @@ fn render(report: &Report, with_details: bool, diagrams: &(Vec<Diagram>, usize))
                 out.push_str(&details(finding));
             }
         }
-        out.push_str(&pictures(diagrams));
+        let pictures = pictures(diagrams);
+        if !pictures.is_empty() {
+            out.truncate(out.trim_end().len());
+            out.push_str("\n\n");
+            out.push_str(&pictures);
+        }
     }
     if let Some(inputs) = &summary.unreadable {
         out.truncate(out.trim_end().len());
@@ -181,7 +186,7 @@ fn pictures((diagrams, left_out): &(Vec<Diagram>, usize)) -> String {
     if diagrams.is_empty() && *left_out == 0 {
         return String::new();
     }
-    let mut out = String::from("\n### Network around the warehouses with findings\n");
+    let mut out = String::from("### Network around the warehouses with findings\n");
     for diagram in diagrams {
         out.push_str(&format!(
             "\n#### {}\n\n```mermaid\n{}```\n",
