@@ -148,7 +148,7 @@ impl Graph {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum NodeKey {
     Resource(Span),
-    Other(NodeKind, String),
+    Other(NodeKind, &'static str),
 }
 
 struct Builder {
@@ -171,9 +171,9 @@ impl Builder {
         )
     }
 
-    fn other(&mut self, kind: NodeKind, note: &str) -> usize {
+    fn other(&mut self, kind: NodeKind, note: &'static str) -> usize {
         self.node(
-            NodeKey::Other(kind, note.to_string()),
+            NodeKey::Other(kind, note),
             Node {
                 kind,
                 address: None,
@@ -241,14 +241,25 @@ impl Builder {
 
 /// The graph of each warehouse of the model, in model order, marked by `findings` (the unit's).
 pub fn build(model: &Model, findings: &[Finding]) -> Vec<Graph> {
+    // By the address they are about: one unit may hold many warehouses and many findings.
+    let mut about: Findings = HashMap::new();
+    for finding in findings {
+        about
+            .entry(finding.address.as_str())
+            .or_default()
+            .push(finding);
+    }
     model
         .warehouses
         .iter()
-        .map(|warehouse| warehouse_graph(model, warehouse, findings))
+        .map(|warehouse| warehouse_graph(model, warehouse, &about))
         .collect()
 }
 
-fn warehouse_graph(model: &Model, warehouse: &Warehouse, findings: &[Finding]) -> Graph {
+/// A unit's findings by the address of the resource each is about.
+type Findings<'f> = HashMap<&'f str, Vec<&'f Finding>>;
+
+fn warehouse_graph(model: &Model, warehouse: &Warehouse, findings: &Findings) -> Graph {
     let mut b = Builder {
         graph: Graph {
             nodes: Vec::new(),
@@ -334,11 +345,15 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
     };
     let table_node = match (subnet.route_table.value, table) {
         (_, Some((table_id, table))) => {
+            let known = b.graph.nodes.len();
             let t = b.resource(NodeKind::RouteTable, &table.meta, None);
-            routes(b, t, table);
-            gateway_endpoints(b, model, t, |e| {
-                e.route_tables.iter().any(|l| l.target == Some(table_id))
-            });
+            // A table many subnets share is expanded once.
+            if t == known {
+                routes(b, t, table);
+                gateway_endpoints(b, model, t, |e| {
+                    e.route_tables.iter().any(|l| l.target == Some(table_id))
+                });
+            }
             t
         }
         (Some(Named::Other), _) => {
@@ -453,11 +468,13 @@ fn mark_path(
     model: &Model,
     warehouse: &Warehouse,
     center: usize,
-    findings: &[Finding],
+    findings: &Findings,
 ) {
     let Some(finding) = findings
-        .iter()
-        .find(|f| f.rule.id == PATH_RULE && f.address == warehouse.meta.address)
+        .get(warehouse.meta.address.as_str())
+        .into_iter()
+        .flatten()
+        .find(|f| f.rule.id == PATH_RULE)
     else {
         return;
     };
@@ -490,19 +507,13 @@ fn mark_path(
                 Some(meta) => b.nodes.get(&NodeKey::Resource(meta.span)).copied(),
                 None => b
                     .nodes
-                    .get(&NodeKey::Other(
-                        NodeKind::InternetGateway,
-                        "not in scope".into(),
-                    ))
+                    .get(&NodeKey::Other(NodeKind::InternetGateway, "not in scope"))
                     .copied(),
             };
             if let Some(target) = target {
                 b.mark_node(target, key);
                 b.mark_edge(table, target, key);
-                if let Some(&internet) = b
-                    .nodes
-                    .get(&NodeKey::Other(NodeKind::Internet, String::new()))
-                {
+                if let Some(&internet) = b.nodes.get(&NodeKey::Other(NodeKind::Internet, "")) {
                     b.mark_node(internet, key);
                     b.mark_edge(target, internet, key);
                 }
@@ -542,17 +553,13 @@ fn internet_gateway<'m>(model: &'m Model, subnet: &Subnet, span: Span) -> Option
 
 /// Marks the resource each finding of [`MARKING_RULES`] is about, and the edges that lead to
 /// it; records every finding about a resource of the graph.
-fn mark_findings(b: &mut Builder, findings: &[Finding]) {
-    let mut by_address: HashMap<String, Vec<usize>> = HashMap::new();
+fn mark_findings(b: &mut Builder, findings: &Findings) {
+    let mut about: Vec<(usize, &Finding)> = Vec::new();
     for (i, node) in b.graph.nodes.iter().enumerate() {
-        if let Some(address) = &node.address {
-            by_address.entry(address.clone()).or_default().push(i);
-        }
+        let found = node.address.as_deref().and_then(|a| findings.get(a));
+        about.extend(found.into_iter().flatten().map(|f| (i, *f)));
     }
-    for finding in findings {
-        let Some(nodes) = by_address.get(&finding.address) else {
-            continue;
-        };
+    for (node, finding) in about {
         let key = (finding.rule.id, finding.span);
         if !b.graph.findings.contains(&key) {
             b.graph.findings.push(key);
@@ -560,18 +567,16 @@ fn mark_findings(b: &mut Builder, findings: &[Finding]) {
         if !MARKING_RULES.contains(&finding.rule.id) {
             continue;
         }
-        for &node in nodes {
-            b.mark_node(node, key);
-            let into: Vec<usize> = b
-                .graph
-                .edges
-                .iter()
-                .filter(|e| e.to == node)
-                .map(|e| e.from)
-                .collect();
-            for from in into {
-                b.mark_edge(from, node, key);
-            }
+        b.mark_node(node, key);
+        let into: Vec<usize> = b
+            .graph
+            .edges
+            .iter()
+            .filter(|e| e.to == node)
+            .map(|e| e.from)
+            .collect();
+        for from in into {
+            b.mark_edge(from, node, key);
         }
     }
 }

@@ -198,11 +198,17 @@ impl View {
         if let Some(v) = visited.get_mut(0) {
             *v = true;
         }
+        let mut out: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for &(from, to, _, _) in &self.edges {
+            if let Some(o) = out.get_mut(from) {
+                o.push(to);
+            }
+        }
         let mut at = 0;
         while let Some(&node) = order.get(at) {
             at += 1;
-            for &(from, to, _, _) in &self.edges {
-                if from == node && !visited.get(to).copied().unwrap_or(true) {
+            for &to in out.get(node).into_iter().flatten() {
+                if !visited.get(to).copied().unwrap_or(true) {
                     if let Some(v) = visited.get_mut(to) {
                         *v = true;
                     }
@@ -511,9 +517,13 @@ pub fn diagrams(graphs: &[Graph], report: &Report) -> (Vec<Diagram>, usize) {
         if !failing(&graph.findings, &reported) {
             continue;
         }
+        if out.len() >= DIAGRAMS || bytes >= DIAGRAM_BYTES {
+            left_out += 1;
+            continue;
+        }
         let warehouse = graph.warehouse().map(|w| w.label()).unwrap_or_default();
         let mermaid = mermaid(&[View::new(graph, &reported, None)]);
-        if out.len() >= DIAGRAMS || bytes + mermaid.len() > DIAGRAM_BYTES {
+        if bytes + mermaid.len() > DIAGRAM_BYTES {
             left_out += 1;
             continue;
         }
