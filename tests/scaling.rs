@@ -196,7 +196,11 @@ fn cpu_seconds() -> f64 {
 /// The median CPU time of analyzing `path`, and the report of one run.
 fn measure(path: &Path) -> (f64, Report) {
     let inputs = Inputs::paths(&[path.to_path_buf()]);
-    let settings = Settings::default();
+    // With the graphs a Markdown report or `redshield graph` builds.
+    let settings = Settings {
+        graphs: true,
+        ..Settings::default()
+    };
     let fs = OsFileSystem::new();
     let mut times = Vec::new();
     let mut report = Report::default();
@@ -216,17 +220,22 @@ fn measure(path: &Path) -> (f64, Report) {
 /// prints: a format may lay out findings slower than the analysis found them); the bytes
 /// written.
 fn render_every_format(analysis: &redshield::Analysis) -> usize {
-    use redshield::report::{codequality, github, json, junit, markdown, sarif, text};
+    use redshield::report::{codequality, github, graph, json, junit, markdown, sarif, text};
     let report = &analysis.report;
+    let (graphs, sources) = (&analysis.graphs, &analysis.sources);
+    let diagrams = graph::diagrams(graphs, report);
     [
-        text::render_text(report, &analysis.sources, false),
+        text::render_text(report, sources, false),
         json::render_json(report),
         sarif::render_sarif(report),
-        markdown::render_markdown(report),
-        markdown::render_markdown_summary(report),
+        markdown::render_markdown_with(report, &diagrams),
+        markdown::render_markdown_summary_with(report, &diagrams),
         github::render_github(report),
         junit::render_junit(report),
         codequality::render_codequality(report),
+        graph::render_mermaid(graphs, report, sources),
+        graph::render_dot(graphs, report, sources),
+        graph::render_graph_json(graphs, report, sources),
     ]
     .iter()
     .map(String::len)
