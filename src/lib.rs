@@ -26,6 +26,7 @@ use crate::ir::region::UnitRegion;
 use crate::ir::{Diagnostic, SourceMap, Unit};
 use crate::model::adapt::{AdaptOptions, adapt};
 use crate::model::s3_ranges::S3Ranges;
+use crate::model::secret::{Secret, Secrets};
 use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
 use std::collections::{HashMap, HashSet};
@@ -100,6 +101,8 @@ struct Run<'a> {
     plan_files: std::collections::HashSet<crate::ir::FileId>,
     resources: usize,
     decided: &'a DecidedSettings<'a>,
+    /// What the units' sources hold that no report may show.
+    secrets: Vec<Secret>,
 }
 
 /// What the units of one directory are analyzed with, decided once per run, the first time a
@@ -372,7 +375,9 @@ impl Run<'_> {
             self.decided.report_rules_error(&unit.origin, decided);
             return;
         };
-        for finding in unit_findings(unit, region, rules) {
+        let (findings, secrets) = unit_findings(unit, region, rules);
+        self.secrets.extend(secrets);
+        for finding in findings {
             let suppressed = unit
                 .suppressions
                 .iter()
@@ -557,6 +562,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
                     plan_files: std::collections::HashSet::new(),
                     resources: 0,
                     decided: &decided,
+                    secrets: Vec::new(),
                 };
                 run.job(job);
                 if run.sources.next_id() - base > FILES_PER_JOB {
@@ -591,6 +597,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
     errors.extend(inputs.errors.iter().cloned());
     let (mut findings, mut warnings, mut plan_files, mut resources) =
         (Vec::new(), discovered.warnings, HashSet::new(), 0);
+    let mut secrets = Vec::new();
     let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
     for run in runs {
         sources.absorb(run.sources);
@@ -599,6 +606,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         warnings.extend(not_reported_before(&mut earlier_warnings, run.warnings));
         plan_files.extend(run.plan_files);
         resources += run.resources;
+        secrets.extend(run.secrets);
     }
     drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
     if let Ok(reported) = decided.reported.into_inner() {
@@ -618,6 +626,7 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
             });
         }
     }
+    let secrets = Secrets::new(secrets, &sources);
     let report = Report::new(
         findings,
         errors,
@@ -625,8 +634,9 @@ pub fn analyze(inputs: &Inputs, settings: &Settings, fs: &dyn FileSystem) -> Ana
         sources.len(),
         resources,
         &sources,
-        &|intent| fix::outcome(intent, &sources, &plan_files),
-    );
+        &|intent| fix::outcome(intent, &sources, &plan_files, &secrets),
+    )
+    .hiding(secrets);
     Analysis { report, sources }
 }
 
@@ -682,13 +692,18 @@ impl Run<'_> {
 }
 
 /// Runs the enabled rules over one unit; returns the findings at or above the severity
-/// threshold.
-fn unit_findings(unit: &Unit, region: UnitRegion, rules: &RuleSettings) -> Vec<Finding> {
-    let model = adapt(unit, &AdaptOptions { region });
-    rules::run(&model, &rules.config, &rules.enabled)
+/// threshold, and the secrets the unit holds (which every report masks).
+fn unit_findings(
+    unit: &Unit,
+    region: UnitRegion,
+    rules: &RuleSettings,
+) -> (Vec<Finding>, Vec<Secret>) {
+    let mut model = adapt(unit, &AdaptOptions { region });
+    let findings = rules::run(&model, &rules.config, &rules.enabled)
         .into_iter()
         .filter(|f| f.severity >= rules.threshold)
-        .collect()
+        .collect();
+    (findings, std::mem::take(&mut model.secrets))
 }
 
 /// The rules `select` and `ignore` leave enabled. Both take IDs or ID prefixes. Opt-in rules
