@@ -26,6 +26,7 @@ use crate::ir::region::UnitRegion;
 use crate::ir::{Diagnostic, SourceMap, Unit};
 use crate::model::adapt::{AdaptOptions, adapt};
 use crate::model::s3_ranges::S3Ranges;
+use crate::model::secret::{Secret, Secrets};
 use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
 use std::collections::{HashMap, HashSet};
@@ -100,6 +101,8 @@ struct Run<'a> {
     plan_files: std::collections::HashSet<crate::ir::FileId>,
     resources: usize,
     decided: &'a DecidedSettings<'a>,
+    /// What the units' sources hold that no report may show.
+    secrets: Vec<Secret>,
 }
 
 /// What the units of one directory are analyzed with, decided once per run, the first time a
@@ -373,7 +376,9 @@ impl Run<'_> {
             self.decided.report_rules_error(&unit.origin, decided);
             return;
         };
-        for finding in unit_findings(unit, region, rules) {
+        let (findings, secrets) = unit_findings(unit, region, rules);
+        self.secrets.extend(secrets);
+        for finding in findings {
             let suppressed = unit
                 .suppressions
                 .iter()
@@ -520,6 +525,8 @@ struct JobOutput {
     warnings: Vec<Diagnostic>,
     plan_files: HashSet<crate::ir::FileId>,
     resources: usize,
+    /// The secrets the job's units hold (every report masks them).
+    secrets: Vec<Secret>,
 }
 
 /// An analysis kept job by job, so that jobs can be run again on changed text: `--fix`
@@ -697,6 +704,7 @@ impl<'a> Jobs<'a> {
         let (mut findings, mut warnings, mut plan_files, mut resources) =
             (Vec::new(), self.warnings.clone(), HashSet::new(), 0);
         let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
+        let mut secrets = Vec::new();
         for output in outputs {
             sources.absorb(output.sources);
             errors.extend(not_reported_before(&mut earlier_errors, output.errors));
@@ -704,6 +712,7 @@ impl<'a> Jobs<'a> {
             warnings.extend(not_reported_before(&mut earlier_warnings, output.warnings));
             plan_files.extend(output.plan_files);
             resources += output.resources;
+            secrets.extend(output.secrets);
         }
         drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
         errors.extend(self.reported.errors.iter().cloned());
@@ -721,6 +730,7 @@ impl<'a> Jobs<'a> {
                 });
             }
         }
+        let secrets = Secrets::new(secrets, &sources);
         let report = Report::new(
             findings,
             errors,
@@ -728,8 +738,9 @@ impl<'a> Jobs<'a> {
             sources.len(),
             resources,
             &sources,
-            &|intent| fix::outcome(intent, &sources, &plan_files),
-        );
+            &|intent| fix::outcome(intent, &sources, &plan_files, &secrets),
+        )
+        .hiding(secrets);
         Analysis { report, sources }
     }
 }
@@ -864,6 +875,7 @@ fn run_job(
         plan_files: std::collections::HashSet::new(),
         resources: 0,
         decided,
+        secrets: Vec::new(),
     };
     run.job(job);
     if run.sources.next_id() - base > FILES_PER_JOB {
@@ -889,6 +901,7 @@ fn run_job(
         warnings: run.warnings,
         plan_files: run.plan_files,
         resources: run.resources,
+        secrets: run.secrets,
     }
 }
 
@@ -944,13 +957,18 @@ impl Run<'_> {
 }
 
 /// Runs the enabled rules over one unit; returns the findings at or above the severity
-/// threshold.
-fn unit_findings(unit: &Unit, region: UnitRegion, rules: &RuleSettings) -> Vec<Finding> {
-    let model = adapt(unit, &AdaptOptions { region });
-    rules::run(&model, &rules.config, &rules.enabled)
+/// threshold, and the secrets the unit holds (which every report masks).
+fn unit_findings(
+    unit: &Unit,
+    region: UnitRegion,
+    rules: &RuleSettings,
+) -> (Vec<Finding>, Vec<Secret>) {
+    let mut model = adapt(unit, &AdaptOptions { region });
+    let findings = rules::run(&model, &rules.config, &rules.enabled)
         .into_iter()
         .filter(|f| f.severity >= rules.threshold)
-        .collect()
+        .collect();
+    (findings, std::mem::take(&mut model.secrets))
 }
 
 /// The rules `select` and `ignore` leave enabled. Both take IDs or ID prefixes. Opt-in rules

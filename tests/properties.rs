@@ -821,7 +821,7 @@ proptest! {
             .collect();
         let no_plans = Default::default();
         let report = Report::new(collected, Vec::new(), Vec::new(), 1, 6, &sources, &|intent| {
-            redshield::fix::outcome(intent, &sources, &no_plans)
+            redshield::fix::outcome(intent, &sources, &no_plans, &Default::default())
         });
         let plan = redshield::fix::plan(report.fixables(), &sources, &Default::default());
 

@@ -28,6 +28,9 @@ pub const CHECKOV_CHECKS: &[(&str, &str)] = &[
     ("CKV_AWS_321", "RS112"),
     ("CKV_AWS_343", "RS403"),
     ("CKV_AWS_391", "RS405"),
+    ("CKV_SECRET_6", "RS407"),
+    ("CKV_SECRET_19", "RS407"),
+    ("CKV_SECRET_80", "RS407"),
 ];
 
 /// The redshield rule a checkov check maps to, if it is one of [`CHECKOV_CHECKS`].

@@ -147,6 +147,7 @@ pub fn for_humans(report: &Report) -> Report {
         baselined,
         baseline_gone,
         baseline_used,
+        secrets,
     } = report;
     Report {
         findings: findings.iter().map(finding).collect(),
@@ -158,6 +159,8 @@ pub fn for_humans(report: &Report) -> Report {
         baselined: *baselined,
         baseline_gone: baseline_gone.iter().map(baseline_entry).collect(),
         baseline_used: *baseline_used,
+        // Ours: what renderers mask in the source text they quote.
+        secrets: secrets.clone(),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::fix::apply::Census;
 use crate::fix::{FixOutcome, Fixable};
 use crate::ir::{Diagnostic, Location, SourceMap, Span};
 use crate::model::FixIntent;
+use crate::model::secret::Secrets;
 use crate::rules::{Finding, Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
@@ -155,6 +156,8 @@ pub struct Report {
     pub baselined: usize,
     pub baseline_gone: Vec<BaselineEntry>,
     pub baseline_used: bool,
+    /// What no format may show: renderers that quote source text mask these in it.
+    pub secrets: Secrets,
 }
 
 impl Report {
@@ -274,7 +277,38 @@ impl Report {
             baselined: 0,
             baseline_gone: Vec::new(),
             baseline_used: false,
+            secrets: Secrets::default(),
         }
+    }
+
+    /// The report with `secrets` masked in every string from the run (messages, related
+    /// messages, fix descriptions and reasons, errors and warnings), kept for the renderers
+    /// that quote source text. Fix diffs are masked when they are made ([`crate::fix::outcome`]).
+    pub fn hiding(mut self, secrets: Secrets) -> Report {
+        if !secrets.is_empty() {
+            let mask = |text: &mut String| {
+                if let std::borrow::Cow::Owned(masked) = secrets.mask(text) {
+                    *text = masked;
+                }
+            };
+            for finding in self.findings.iter_mut().chain(self.suppressed.iter_mut()) {
+                mask(&mut finding.message);
+                for (message, _, _) in &mut finding.related {
+                    mask(message);
+                }
+                if let Some(outcome) = &mut finding.fix_outcome {
+                    mask(&mut outcome.description);
+                    if let Err(reason) = &mut outcome.diff {
+                        mask(reason);
+                    }
+                }
+            }
+            for diagnostic in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
+                mask(&mut diagnostic.message);
+            }
+        }
+        self.secrets = secrets;
+        self
     }
 
     /// The report with its paths relative to `root` (a repository's top level) instead of the

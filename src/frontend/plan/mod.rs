@@ -178,6 +178,8 @@ pub fn load_plan(
         settings,
         suppressions,
         warnings,
+        copies: std::collections::HashMap::new(),
+        from_plan: true,
     };
     (Some(unit), errors)
 }
