@@ -836,3 +836,68 @@ fn the_action_passes_its_inputs_as_redshield_flags() {
         run.step("run")
     );
 }
+
+/// Runs git in `dir` with a fixed identity.
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The release step that publishes the fast pre-commit hook, run on a local checkout.
+fn publish_mirror(mirror: &Path, version: &str) -> std::process::Output {
+    Command::new("bash")
+        .arg(manifest_dir().join(".github/scripts/publish-pre-commit-mirror.sh"))
+        .args([mirror.to_str().unwrap(), version])
+        .env("GIT_AUTHOR_NAME", "release")
+        .env("GIT_AUTHOR_EMAIL", "release@example.com")
+        .env("GIT_COMMITTER_NAME", "release")
+        .env("GIT_COMMITTER_EMAIL", "release@example.com")
+        .output()
+        .unwrap()
+}
+
+/// A release tags the pre-commit mirror with the hook of pre-commit-mirror/ and the wheel of
+/// its own version pinned; publishing the same release again changes nothing, and a published
+/// version is never moved to other content.
+#[test]
+fn the_release_tags_the_pre_commit_mirror_with_its_own_wheel_pinned() {
+    let mirror = tempfile::tempdir().unwrap();
+    git_in(mirror.path(), &["init", "-q"]);
+    let out = publish_mirror(mirror.path(), "9.8.7");
+    assert!(out.status.success(), "{out:?}");
+    let pyproject = std::fs::read_to_string(mirror.path().join("pyproject.toml")).unwrap();
+    assert!(pyproject.contains("\nversion = \"9.8.7\"\n"), "{pyproject}");
+    assert!(pyproject.contains("\"redshield==9.8.7\""), "{pyproject}");
+    assert_eq!(
+        std::fs::read_to_string(mirror.path().join(".pre-commit-hooks.yaml")).unwrap(),
+        std::fs::read_to_string(manifest_dir().join("pre-commit-mirror/.pre-commit-hooks.yaml"))
+            .unwrap()
+    );
+    assert_eq!(git_in(mirror.path(), &["tag", "--list"]), "v9.8.7\n");
+    assert_eq!(git_in(mirror.path(), &["status", "--porcelain"]), "");
+
+    let again = publish_mirror(mirror.path(), "9.8.7");
+    assert!(again.status.success(), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already published"));
+    assert_eq!(
+        git_in(mirror.path(), &["rev-list", "--count", "HEAD"]),
+        "1\n"
+    );
+
+    // A tag someone made by hand on other content is not overwritten.
+    std::fs::write(mirror.path().join("README.md"), "other\n").unwrap();
+    git_in(mirror.path(), &["commit", "-qam", "other"]);
+    git_in(mirror.path(), &["tag", "-a", "v1.0.0", "-m", "other"]);
+    let moved = publish_mirror(mirror.path(), "1.0.0");
+    assert_eq!(moved.status.code(), Some(1), "{moved:?}");
+    assert!(String::from_utf8_lossy(&moved.stderr).contains("never moved"));
+
+    let bad = publish_mirror(mirror.path(), "latest");
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+}
