@@ -5,9 +5,10 @@
 use crate::frontend::hcl::module_sources;
 use crate::frontend::{FileSystem, is_tf};
 use crate::ir::Diagnostic;
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Paths not to analyze: `--exclude` globs (relative to the working directory) and the run's
 /// configuration's `exclude` (relative to its directory), in gitignore syntax. A directory
@@ -107,6 +108,9 @@ pub struct OsFileSystem {
     /// Every plan looks for `.tf` files beside it; ten thousand plans in one directory must
     /// not list it ten thousand times.
     listings: ListingCache,
+    /// Texts discovery read, each kept for the next read of its file (the analysis), which
+    /// takes it: a `.tf` file is read from disk once per run.
+    read_ahead: Arc<Mutex<HashMap<PathBuf, String>>>,
 }
 
 impl OsFileSystem {
@@ -120,6 +124,7 @@ impl OsFileSystem {
             cwd: std::env::current_dir().unwrap_or_default(),
             max_file_bytes,
             listings: ListingCache::default(),
+            read_ahead: Arc::default(),
         }
     }
 }
@@ -132,6 +137,9 @@ impl Default for OsFileSystem {
 
 impl FileSystem for OsFileSystem {
     fn read_to_string(&self, path: &Path) -> Result<String, String> {
+        if let Some(text) = self.read_ahead.lock().ok().and_then(|mut t| t.remove(path)) {
+            return Ok(text);
+        }
         let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
         if meta.is_dir() {
             return Err("is a directory, expected a file".into());
@@ -158,6 +166,12 @@ impl FileSystem for OsFileSystem {
 
     fn list_dir(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
         self.listing(dir).map(|l| l.files)
+    }
+
+    fn read_ahead(&self, path: &Path, text: String) {
+        if let Ok(mut texts) = self.read_ahead.lock() {
+            texts.insert(path.to_path_buf(), text);
+        }
     }
 
     fn tf_files(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
@@ -546,5 +560,47 @@ fn error(fs: &dyn FileSystem, path: &Path, message: String) -> Diagnostic {
         line: None,
         column: None,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A text discovery read ahead is what the next read gets, once; later reads read the
+    /// disk.
+    #[test]
+    fn a_text_read_ahead_serves_the_next_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "on disk\n").unwrap();
+        let fs = OsFileSystem::new();
+        fs.read_ahead(&path, "read ahead\n".into());
+        assert_eq!(fs.read_to_string(&path).unwrap(), "read ahead\n");
+        assert_eq!(fs.read_to_string(&path).unwrap(), "on disk\n");
+    }
+
+    /// Discovery hands back every `.tf` file it reads for module calls: the analysis that
+    /// follows reads none of them from disk again.
+    #[test]
+    fn discovery_reads_each_terraform_file_ahead_of_the_analysis() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.tf"), "resource \"x\" \"y\" {}\n").unwrap();
+        std::fs::write(
+            dir.path().join("b.tf"),
+            "module \"m\" {\n  source = \"./m\"\n}\n",
+        )
+        .unwrap();
+        let fs = OsFileSystem::new();
+        let found = discover(&[dir.path().to_path_buf()], &fs, &Exclude::default());
+        assert_eq!(found.terraform.len(), 1);
+        let ahead = fs.read_ahead.lock().unwrap();
+        let mut names: Vec<String> = ahead
+            .keys()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.tf", "b.tf"]);
     }
 }

@@ -71,6 +71,10 @@ pub trait FileSystem: Sync {
     }
     /// The path as reports show it: relative to the working directory, `/`-separated.
     fn display(&self, path: &Path) -> String;
+    /// Hands back a text read ahead of the analysis (discovery reads every `.tf` file for its
+    /// module calls), so that the next read of `path` need not read the disk again. A file
+    /// system may ignore it.
+    fn read_ahead(&self, _path: &Path, _text: String) {}
     /// Is there a file (or a link to one) at `path`? By default: does its directory's listing
     /// hold it.
     fn is_file(&self, path: &Path) -> bool {

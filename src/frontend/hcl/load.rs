@@ -478,6 +478,7 @@ pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
         // Most files call no module: they are spared a second parse (analysis parses every
         // file anyway).
         if !text.contains("module") {
+            fs.read_ahead(path, text);
             continue;
         }
         let bodies: Vec<hcl_edit::structure::Body> = if super::json::is_json_syntax(path) {
@@ -513,6 +514,8 @@ pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
                 out.push(normalize(&dir.join(source)));
             }
         }
+        drop(bodies);
+        fs.read_ahead(path, text);
     }
     out
 }
