@@ -516,7 +516,29 @@ fn nacl_hop<'m>(
     };
     let address = &subnet.meta.address;
     let condition = format!("it allows {traffic}");
-    match subnet.network_acl.value {
+    let acl = match subnet.network_acl.value {
+        Some(Named::Other) => {
+            return hop(
+                kind,
+                Truth::True,
+                &subnet.meta,
+                subnet.meta.span,
+                format!(
+                    "subnet {address} uses its VPC's default network ACL as AWS created it, which allows {traffic}"
+                ),
+            );
+        }
+        Some(Named::InScope(id)) => model.network_acls.get(id).map(|acl| (id, acl)),
+        None => None,
+    };
+    match acl {
+        Some((id, acl)) => {
+            let key = (id, egress, family, ports.map(|p| (p.from, p.to)));
+            memo.acl_hops
+                .entry(key)
+                .or_insert_with(|| acl_hop(acl, kind, egress, world, ports, &traffic, condition))
+                .clone()
+        }
         None => unknown_hop(
             kind,
             &subnet.meta,
@@ -525,34 +547,6 @@ fn nacl_hop<'m>(
             "it is not in scope",
             condition,
         ),
-        Some(Named::Other) => hop(
-            kind,
-            Truth::True,
-            &subnet.meta,
-            subnet.meta.span,
-            format!(
-                "subnet {address} uses its VPC's default network ACL as AWS created it, which allows {traffic}"
-            ),
-        ),
-        Some(Named::InScope(id)) => match model.network_acls.get(id) {
-            Some(acl) => {
-                let key = (id, egress, family, ports.map(|p| (p.from, p.to)));
-                memo.acl_hops
-                    .entry(key)
-                    .or_insert_with(|| {
-                        acl_hop(acl, kind, egress, world, ports, &traffic, condition)
-                    })
-                    .clone()
-            }
-            None => unknown_hop(
-                kind,
-                &subnet.meta,
-                subnet.meta.span,
-                format!("the network ACL of subnet {address}"),
-                "it is not in scope",
-                condition,
-            ),
-        },
     }
 }
 
