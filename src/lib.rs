@@ -6,6 +6,7 @@
 //! [`rules`] → a [`report::Report`]. It prints nothing; [`cli`] renders the report.
 
 pub mod baseline;
+pub mod change;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -103,6 +104,10 @@ struct Run<'a> {
     decided: &'a DecidedSettings<'a>,
     /// What the units' sources hold that no report may show.
     secrets: Vec<Secret>,
+    /// Findings of plans' prior states that their planned states no longer have.
+    resolved: Vec<Finding>,
+    /// Whether a plan was compared with its prior state.
+    compared: bool,
 }
 
 /// What the units of one directory are analyzed with, decided once per run, the first time a
@@ -388,6 +393,7 @@ impl Run<'_> {
                 finding,
                 threshold: rules.threshold,
                 suppressed,
+                change: None,
             });
         }
     }
@@ -425,9 +431,10 @@ impl Run<'_> {
         if kind == DocumentKind::Plan {
             self.plan_files.insert(file);
         }
+        let mut prior = None;
         let (unit, diags, decided) = match kind {
             DocumentKind::Plan => {
-                let (unit, diags) = frontend::plan::load_plan(
+                let (unit, before, diags) = frontend::plan::load_plan_and_prior(
                     self.fs,
                     &mut self.sources,
                     file,
@@ -435,6 +442,7 @@ impl Run<'_> {
                     &self.settings.plan,
                     &self.settings.limits,
                 );
+                prior = before;
                 (unit, diags, None)
             }
             DocumentKind::Template { json } => {
@@ -454,8 +462,45 @@ impl Run<'_> {
         if let Some(mut unit) = unit {
             unit.origin = dir.to_path_buf();
             let decided = decided.unwrap_or_else(|| self.decided.for_dir(dir));
+            let first = self.findings.len();
             self.check_unit(&unit, &decided);
+            if let (Some(prior), Ok(rules)) = (prior, &decided.rules) {
+                self.compare_with_prior(&prior, &decided, rules, first);
+            }
         }
+    }
+
+    /// Labels the findings of a plan's planned state (from position `first` on) by whether its
+    /// prior state has them too, and keeps the prior state's findings the plan resolves.
+    fn compare_with_prior(
+        &mut self,
+        prior: &Unit,
+        decided: &UnitSettings,
+        rules: &RuleSettings,
+        first: usize,
+    ) {
+        let region = UnitRegion::decide(&prior.settings, decided.given_region.as_deref());
+        let (before, secrets) = unit_findings(prior, region, rules);
+        // What the prior state holds in clear is masked like the planned state's.
+        self.secrets.extend(secrets);
+        let planned = self.findings.get_mut(first..).unwrap_or_default();
+        fn identity(f: &Finding) -> change::Identity<'_> {
+            change::Identity::in_plan(f.rule.id, &f.address, &f.message)
+        }
+        let before_ids: Vec<_> = before.iter().map(identity).collect();
+        let after_ids: Vec<_> = planned.iter().map(|c| identity(&c.finding)).collect();
+        let pairing = change::pair(&before_ids, &after_ids);
+        for (collected, state) in planned.iter_mut().zip(pairing.after) {
+            collected.change = Some(state);
+        }
+        let mut before: Vec<Option<Finding>> = before.into_iter().map(Some).collect();
+        self.resolved.extend(
+            pairing
+                .resolved
+                .iter()
+                .filter_map(|&i| before.get_mut(i).and_then(Option::take)),
+        );
+        self.compared = true;
     }
 }
 
@@ -527,6 +572,8 @@ struct JobOutput {
     resources: usize,
     /// The secrets the job's units hold (every report masks them).
     secrets: Vec<Secret>,
+    resolved: Vec<Finding>,
+    compared: bool,
 }
 
 /// An analysis kept job by job, so that jobs can be run again on changed text: `--fix`
@@ -703,6 +750,7 @@ impl<'a> Jobs<'a> {
         let mut errors = self.errors.clone();
         let (mut findings, mut warnings, mut plan_files, mut resources) =
             (Vec::new(), self.warnings.clone(), HashSet::new(), 0);
+        let (mut resolved, mut compared) = (Vec::new(), false);
         let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
         let mut secrets = Vec::new();
         for output in outputs {
@@ -713,6 +761,8 @@ impl<'a> Jobs<'a> {
             plan_files.extend(output.plan_files);
             resources += output.resources;
             secrets.extend(output.secrets);
+            resolved.extend(output.resolved);
+            compared |= output.compared;
         }
         drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
         errors.extend(self.reported.errors.iter().cloned());
@@ -739,8 +789,14 @@ impl<'a> Jobs<'a> {
             resources,
             &sources,
             &|intent| fix::outcome(intent, &sources, &plan_files, &secrets),
-        )
-        .hiding(secrets);
+        );
+        let report = if compared {
+            report.with_resolved(change::Comparison::PriorState, resolved, &sources)
+        } else {
+            report
+        };
+        // Resolved findings are masked too.
+        let report = report.hiding(secrets);
         Analysis { report, sources }
     }
 }
@@ -876,6 +932,8 @@ fn run_job(
         resources: 0,
         decided,
         secrets: Vec::new(),
+        resolved: Vec::new(),
+        compared: false,
     };
     run.job(job);
     if run.sources.next_id() - base > FILES_PER_JOB {
@@ -887,6 +945,7 @@ fn run_job(
             .map(|id| run.sources.display(id).to_string())
             .unwrap_or_default();
         run.findings.clear();
+        run.resolved.clear();
         run.errors = vec![Diagnostic {
             path,
             line: None,
@@ -902,6 +961,8 @@ fn run_job(
         plan_files: run.plan_files,
         resources: run.resources,
         secrets: run.secrets,
+        resolved: run.resolved,
+        compared: run.compared,
     }
 }
 

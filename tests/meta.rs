@@ -635,7 +635,7 @@ const TOP_LEVEL: Layers = Layers {
     module: &[],
     order: &[
         "limits", "ir", "frontend", "discover", "model", "rules", "suppress", "config", "fix",
-        "report", "baseline", "lib", "cli",
+        "change", "report", "baseline", "lib", "cli",
     ],
 };
 

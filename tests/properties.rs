@@ -816,7 +816,7 @@ proptest! {
                         old: format!("v{i}"),
                         value: FixValue::Str((*new).to_string()),
                     }));
-                Collected { finding, threshold: Severity::Low, suppressed: None }
+                Collected { finding, threshold: Severity::Low, suppressed: None, change: None }
             })
             .collect();
         let no_plans = Default::default();

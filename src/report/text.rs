@@ -69,6 +69,7 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             // Minified JSON (a plan from `terraform show -json`) has one enormous line: an
             // excerpt would be unreadable, so show locations only.
             out.extend_from_slice(plain_finding(finding).as_bytes());
+            out.extend_from_slice(change_line(report, finding).as_bytes());
             continue;
         }
         let (kind, colour) = match finding.severity {
@@ -129,6 +130,7 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             finding.rule.id
         ));
         let _ = builder.finish().write(&mut cache, &mut out);
+        out.extend_from_slice(change_line(report, finding).as_bytes());
         out.extend_from_slice(evidence(finding).as_bytes());
         out.push(b'\n');
     }
@@ -141,6 +143,19 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
     }
     for warning in &report.warnings {
         text.push_str(&format!("warning: {warning}\n"));
+    }
+    for resolved in &report.resolved {
+        let at = &resolved.location;
+        text.push_str(&format!(
+            "resolved: {} {} {} ({}:{}:{}): {}\n",
+            resolved.rule.id,
+            resolved.rule.name,
+            resolved.address,
+            at.path,
+            at.start_line,
+            at.start_column,
+            resolved.message
+        ));
     }
     for gone in &report.baseline_gone {
         text.push_str(&format!(
@@ -278,12 +293,29 @@ fn evidence(finding: &super::ReportFinding) -> String {
     out
 }
 
+/// `  change: introduced by this plan`, under a finding of a change-aware run.
+fn change_line(report: &Report, finding: &super::ReportFinding) -> String {
+    match (&report.comparison, finding.change) {
+        (Some(comparison), Some(state)) => format!("  change: {}\n", state.describe(comparison)),
+        _ => String::new(),
+    }
+}
+
 fn summary_line(report: &Report) -> String {
     let summary = report.summary();
-    let mut line = match &summary.findings {
+    let mut line = match &summary.change {
+        // The headline first: what the change does.
+        Some(change) => {
+            let mut chars = change.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            format!("{}{}.\n", first.unwrap_or_default(), chars.as_str())
+        }
+        None => String::new(),
+    };
+    line.push_str(&match &summary.findings {
         Some(findings) => format!("Found {findings} {}", summary.scope()),
         None => format!("No findings {}", summary.scope()),
-    };
+    });
     if !summary.quiet.is_empty() {
         line.push_str(&format!(" ({})", summary.quiet.join(", ")));
     }

@@ -305,6 +305,20 @@ if selected "$id"; then
   cp "$HCL_DIR/rs407/passes_unknown_variable.tf" "$PLAN_DIR/$id/main.tf"
 fi
 
+# 5. Change cases (testdata/change/plan/<case>/main.tf, planned against the one hand-written
+#    state testdata/change/plan/terraform.tfstate): plan.json is written beside main.tf, so
+#    the planned findings map to its lines while the prior state's stay in the plan.
+CHANGE_DIR=$(cd "$PLAN_DIR/../change/plan" && pwd)
+for case_dir in "$CHANGE_DIR"/*/; do
+  name=$(basename "$case_dir")
+  id=change/$name
+  selected "$id" || continue
+  tmpsrc=$(mktemp -d "$WORK/src.XXXXXX")
+  cp "$case_dir"/*.tf "$tmpsrc/"
+  cp "$CHANGE_DIR/terraform.tfstate" "$tmpsrc/terraform.tfstate"
+  plan_dir "$id" "$tmpsrc" "$case_dir/plan.json"
+done
+
 if ((${#regenerated_hand_edited[@]})); then
   echo
   echo "HAND EDITS NEEDED: these fixtures were regenerated from a relaxed configuration."
