@@ -418,25 +418,34 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
     let mut walked: BTreeSet<PathBuf> = BTreeSet::new();
     // Canonical paths of what is already an input: named paths, walked .tf directories and
     // documents.
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let snapshot = fs.snapshot();
+    // A snapshot holds no symlinks: its paths are their own canonical form.
+    let canonical = |p: &Path| match snapshot {
+        Some(_) => lexical_absolute(p),
+        None => std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()),
+    };
+    let is_dir = |p: &Path| match snapshot {
+        Some(tree) => tree.entry(p) == Some(true),
+        None => p.is_dir(),
+    };
     let mut seen_named: BTreeSet<PathBuf> = BTreeSet::new();
     let mut walked_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut walked_documents: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     // Named directories first: then a named file can tell whether a walk found it.
-    let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
-    ordered.extend(paths.iter().filter(|p| !p.is_dir()));
+    let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| is_dir(p)).collect();
+    ordered.extend(paths.iter().filter(|p| !is_dir(p)));
     for path in ordered {
-        if !seen_named.insert(canonical(path)) || exclude.excludes(path, path.is_dir()) {
+        if !seen_named.insert(canonical(path)) || exclude.excludes(path, is_dir(path)) {
             continue;
         }
-        let meta = match std::fs::metadata(path) {
+        let meta = match entry(snapshot, path) {
             Ok(meta) => meta,
-            Err(e) => {
-                out.errors.push(error(fs, path, describe_io(&e)));
+            Err(message) => {
+                out.errors.push(error(fs, path, message));
                 continue;
             }
         };
-        if !meta.is_dir() {
+        if !meta.is_dir {
             let in_walk = |dirs: &BTreeSet<PathBuf>| {
                 path.parent()
                     .map(|d| {
@@ -448,13 +457,13 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
                     })
                     .is_some_and(|d| dirs.contains(&canonical(d)))
             };
-            if meta.is_file() && is_tf(path) && in_walk(&walked_dirs) {
+            if meta.is_file && is_tf(path) && in_walk(&walked_dirs) {
                 // Analyzed with its module, which the walk of a named directory found.
                 continue;
             } else if let Some(walked_path) = walked_documents.get(&canonical(path)) {
                 out.named_documents.insert(walked_path.clone());
                 continue;
-            } else if meta.is_file() && is_tf(path) {
+            } else if meta.is_file && is_tf(path) {
                 let dir = path
                     .parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -476,6 +485,22 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
                 out.named_documents.insert(path.clone());
                 out.documents.push(path.clone());
             }
+            continue;
+        }
+        if let Some(tree) = snapshot {
+            for p in files_in_snapshot(tree, path, exclude) {
+                if is_tf(&p) {
+                    if let Some(dir) = p.parent() {
+                        if !walked.contains(dir) && walked_dirs.insert(canonical(dir)) {
+                            walked.insert(dir.to_path_buf());
+                        }
+                    }
+                } else if is_document(&p) && !walked_documents.contains_key(&canonical(&p)) {
+                    walked_documents.insert(canonical(&p), p.clone());
+                    out.documents.push(p);
+                }
+            }
+            out.named_dirs.push(path.clone());
             continue;
         }
         let exclude = exclude.clone();
@@ -542,6 +567,61 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
         });
     }
     out
+}
+
+/// What a named path is.
+struct Entry {
+    is_dir: bool,
+    is_file: bool,
+}
+
+/// What is at `path`, on the disk or in `snapshot`; the error says why nothing is.
+fn entry(snapshot: Option<&dyn crate::frontend::Snapshot>, path: &Path) -> Result<Entry, String> {
+    match snapshot {
+        Some(tree) => match tree.entry(path) {
+            Some(is_dir) => Ok(Entry {
+                is_dir,
+                is_file: !is_dir,
+            }),
+            None => Err("no such file or directory".to_string()),
+        },
+        None => std::fs::metadata(path)
+            .map(|meta| Entry {
+                is_dir: meta.is_dir(),
+                is_file: meta.is_file(),
+            })
+            .map_err(|e| describe_io(&e)),
+    }
+}
+
+/// The files below `dir` in a snapshot that a walk of the disk would find: none under the
+/// skipped directories or an excluded one, and no excluded file.
+fn files_in_snapshot(
+    tree: &dyn crate::frontend::Snapshot,
+    dir: &Path,
+    exclude: &Exclude,
+) -> Vec<PathBuf> {
+    tree.files_below(dir)
+        .into_iter()
+        .filter(|file| {
+            let Ok(below) = file.strip_prefix(dir) else {
+                return false;
+            };
+            let mut at = dir.to_path_buf();
+            let mut parts = below.components().peekable();
+            while let Some(part) = parts.next() {
+                at.push(part);
+                let last = parts.peek().is_none();
+                if !last && SKIPPED_DIRS.iter().any(|s| part.as_os_str() == *s) {
+                    return false;
+                }
+                if exclude.excludes(&at, !last) {
+                    return false;
+                }
+            }
+            true
+        })
+        .collect()
 }
 
 /// Why a named file is not analyzed on its own, for the files that never are.

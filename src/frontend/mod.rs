@@ -85,6 +85,20 @@ pub trait FileSystem: Sync {
         self.list_dir(dir)
             .is_ok_and(|files| files.iter().any(|f| f.as_path() == path))
     }
+    /// A snapshot of a tree that is not the disk (a git revision), which discovery lists
+    /// instead of walking the disk; None (the default) for the disk.
+    fn snapshot(&self) -> Option<&dyn Snapshot> {
+        None
+    }
+}
+
+/// A tree of files that is not the disk (the paths as they are at a git revision): what
+/// discovery needs to find the inputs in it.
+pub trait Snapshot: Sync {
+    /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, None nothing.
+    fn entry(&self, path: &Path) -> Option<bool>;
+    /// Every file below the directory `dir`, at any depth, as paths under `dir`, sorted.
+    fn files_below(&self, dir: &Path) -> Vec<PathBuf>;
 }
 
 /// Is this a Terraform configuration file: `.tf`, or `.tf.json` (Terraform's JSON syntax)?
