@@ -268,6 +268,16 @@ print(digest)
             .iter()
             .map(|(k, v)| (k.clone(), v["default"].as_str().unwrap_or("").to_string()))
             .collect();
+        // Defaults may be expressions (diff-base: the pull request's base), as on GitHub.
+        let defaults = Context {
+            inputs: BTreeMap::new(),
+            github: self.github.clone(),
+            runner_temp: String::new(),
+            steps: BTreeMap::new(),
+        };
+        for value in input_values.values_mut() {
+            *value = defaults.substitute(value);
+        }
         for (k, v) in inputs {
             assert!(input_values.contains_key(*k), "the action has no input {k}");
             input_values.insert(k.to_string(), v.to_string());
@@ -900,4 +910,80 @@ fn the_release_tags_the_pre_commit_mirror_with_its_own_wheel_pinned() {
 
     let bad = publish_mirror(mirror.path(), "latest");
     assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+}
+
+#[test]
+fn on_a_pull_request_the_action_compares_with_its_base_and_leads_with_what_it_introduces() {
+    let mut runner = Runner::new("main");
+    runner.github.insert("action_ref".into(), "main".into());
+    let ws = runner.workspace.clone();
+    let config =
+        std::fs::read_to_string(manifest_dir().join("testdata/change/plan/unchanged/main.tf"))
+            .unwrap();
+    std::fs::create_dir_all(ws.join("infra")).unwrap();
+    std::fs::write(ws.join("infra/main.tf"), &config).unwrap();
+    git(&ws, &["init", "--quiet"]);
+    git(&ws, &["add", "."]);
+    git(&ws, &["commit", "--quiet", "-m", "base"]);
+    let base = git(&ws, &["rev-parse", "HEAD"]);
+    // The pull request opens the security group.
+    let opened = config.replace("[\"10.0.0.0/8\"]", "[\"0.0.0.0/0\"]");
+    assert_ne!(opened, config);
+    std::fs::write(ws.join("infra/main.tf"), &opened).unwrap();
+    git(&ws, &["commit", "--quiet", "-am", "open"]);
+    runner
+        .github
+        .insert("event.pull_request.base.sha".into(), base.clone());
+
+    let run = runner.run(&[("paths", "infra"), ("fail-on-new", "true")]);
+    let checks = runner.checks();
+    assert!(
+        checks[0].contains(&format!("--diff-base {base} --fail-on-new -- infra")),
+        "{checks:?}"
+    );
+    assert_eq!(run.step("run").outcome, "failure", "RS105 is introduced");
+    assert_eq!(run.outputs["introduced"], "1");
+    assert!(
+        run.step("run")
+            .stdout
+            .contains("redshield: 1 finding(s) the change introduces fail the step"),
+        "{:?}",
+        run.step("run")
+    );
+    let short = &base[..12];
+    assert!(
+        run.summary.starts_with(&format!(
+            "## redshield: the change since {short} introduces 1 finding and resolves none\n"
+        )),
+        "{}",
+        run.summary
+    );
+    let introduced = run.summary.find("### Introduced (1)").unwrap();
+    let unchanged = run.summary.find("### Unchanged").unwrap();
+    assert!(introduced < unchanged, "{}", run.summary);
+    assert!(
+        run.step("run")
+            .stdout
+            .contains(&format!("change: introduced since {short}")),
+        "{:?}",
+        run.step("run")
+    );
+
+    // Without failing on new findings: all findings fail, as before.
+    let run = runner.run(&[("paths", "infra"), ("fail-on", "high")]);
+    assert_eq!(run.step("run").outcome, "failure");
+    // Turned off: no comparison, nothing labelled.
+    let run = runner.run(&[
+        ("paths", "infra"),
+        ("diff-base", "none"),
+        ("fail-on", "never"),
+    ]);
+    let checks = runner.checks();
+    assert!(!checks[2].contains("--diff-base"), "{checks:?}");
+    assert_eq!(run.outputs["introduced"], "");
+    assert!(!run.summary.contains("introduces"), "{}", run.summary);
+    // A push (no pull request): no base to compare with.
+    runner.github.remove("event.pull_request.base.sha");
+    runner.run(&[("paths", "infra"), ("fail-on", "never")]);
+    assert!(!runner.checks()[3].contains("--diff-base"));
 }
