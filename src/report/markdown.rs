@@ -26,14 +26,12 @@ fn render(report: &Report, with_details: bool) -> String {
     let report = &super::escape::for_humans(report);
     let summary = report.summary();
     let mut out = String::new();
-    out.push_str(&format!(
-        "## redshield: {}",
-        summary
-            .change
-            .as_deref()
-            .or(summary.findings.as_deref())
-            .unwrap_or("no findings")
-    ));
+    // The headline names the revision as the user gave it: prose, escaped.
+    let heading = match &summary.change {
+        Some(change) => inline(change),
+        None => summary.findings.clone().unwrap_or("no findings".into()),
+    };
+    out.push_str(&format!("## redshield: {heading}"));
     out.push_str("\n\n");
     if report.comparison.is_some() {
         out.push_str(&change_sections(report, &summary, with_details));
