@@ -21,6 +21,11 @@ if [ "$status" -ne 2 ]; then
   echo "redshield exited $status on the example and a syntax error (expected 2)" >&2
   exit 1
 fi
+# A change-aware run too: plans compared with their prior state (results with baselineState
+# new, unchanged and absent).
+"$redshield" check --quiet --exit-zero \
+  --report "sarif:$work/change.sarif" --report "json:$work/change.json" \
+  testdata/change/plan/opens_security_group/plan.json testdata/change/plan/removes_igw_route/plan.json
 
 # The multitool (a .NET program shipped in npm packages) writes what it finds as SARIF and
 # exits 0 either way: its error-level results are counted. Its launcher passes the arguments
@@ -58,13 +63,15 @@ PY
     echo "the SARIF multitool found no error in a broken SARIF log: the check below would prove nothing" >&2
     exit 1
   fi
-  multitool "$work/report.sarif" "$work/validation.sarif" > "$work/validation.txt"
-  errors=$(tail -n 1 "$work/validation.txt")
-  sed '$d' "$work/validation.txt"
-  if [ "$errors" -ne 0 ]; then
-    echo "the SARIF multitool (--rule-kind Sarif;Gh) found $errors error(s) in redshield's SARIF" >&2
-    exit 1
-  fi
+  for log in report change; do
+    multitool "$work/$log.sarif" "$work/validation.sarif" > "$work/validation.txt"
+    errors=$(tail -n 1 "$work/validation.txt")
+    sed '$d' "$work/validation.txt"
+    if [ "$errors" -ne 0 ]; then
+      echo "the SARIF multitool (--rule-kind Sarif;Gh) found $errors error(s) in redshield's SARIF ($log)" >&2
+      exit 1
+    fi
+  done
   echo "SARIF: sarif-multitool validate --rule-kind Sarif;Gh: no errors (a broken log: $broken)"
 else
   echo "npx or python3 not found: the SARIF multitool check is skipped" >&2
@@ -73,7 +80,7 @@ fi
 if command -v python3 > /dev/null && python3 -c 'import venv, ensurepip' 2> /dev/null; then
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install --quiet --disable-pip-version-check 'check-jsonschema>=0.28,<1' 'xmlschema>=3,<5'
-  "$work/venv/bin/check-jsonschema" --schemafile schemas/report.schema.json "$work/report.json"
+  "$work/venv/bin/check-jsonschema" --schemafile schemas/report.schema.json "$work/report.json" "$work/change.json"
   "$work/venv/bin/check-jsonschema" --schemafile schemas/gitlab-codequality.schema.json "$work/codequality.json"
   "$work/venv/bin/xmlschema-validate" --schema schemas/junit.xsd "$work/report.xml"
   echo "JSON, Code Quality and JUnit reports: valid against their schemas"

@@ -104,6 +104,8 @@ def _tags(suffix: str) -> list:
 
 
 def cfn_resources(st) -> dict:
+    from gen_corpus import literal_password
+
     f = st.flags
     o = st.octet
     R: dict = {}
@@ -362,7 +364,11 @@ def cfn_resources(st) -> dict:
                 "NamespaceName": st.name,
                 "DbName": "analytics",
                 "AdminUsername": "analytics_admin",
-                "ManageAdminPassword": True,
+                **(
+                    {"AdminUserPassword": literal_password(st)}
+                    if f.literal_password
+                    else {"ManageAdminPassword": True}
+                ),
                 "IamRoles": [GetAtt("SpectrumRole.Arn")],
                 "DefaultIamRoleArn": GetAtt("SpectrumRole.Arn"),
                 **({"LogExports": ["userlog", "connectionlog", "useractivitylog"]} if f.logs_exported else {}),
@@ -407,8 +413,12 @@ def cfn_resources(st) -> dict:
         if st.nodes > 1:
             cluster["NumberOfNodes"] = st.nodes
         cluster.update(
-            {"DBName": "analytics", "MasterUsername": "analytics_admin", "ManageMasterPassword": True, "Encrypted": True}
+            {"DBName": "analytics", "MasterUsername": "analytics_admin", "Encrypted": True}
         )
+        if f.literal_password:
+            cluster["MasterUserPassword"] = literal_password(st)
+        else:
+            cluster["ManageMasterPassword"] = True
         if not f.no_subnet_group:
             cluster["ClusterSubnetGroupName"] = Ref("ClusterSubnetGroup")
         if not f.no_sg:

@@ -35,7 +35,7 @@ from tfast import Blk, Json, Local, Ref, Res, Tmpl, render_hcl  # noqa: E402
 RULES = [
     "RS100", "RS101", "RS102", "RS103", "RS104", "RS105", "RS106", "RS107", "RS108", "RS109", "RS110",
     "RS111", "RS112", "RS201", "RS202", "RS203", "RS204", "RS205", "RS206", "RS301", "RS302",
-    "RS303", "RS401", "RS402", "RS403", "RS404", "RS405", "RS406", "RS408",
+    "RS303", "RS401", "RS402", "RS403", "RS404", "RS405", "RS406", "RS407", "RS408",
 ]  # fmt: skip
 FORMATS = ["hcl", "plan", "cfn"]
 
@@ -78,6 +78,7 @@ class Flags:
     split_policy: bool  # CFN: separate AWS::IAM::Policy instead of inline Policies
     snapshots_kept: bool  # clusters: automated snapshots kept 7 days (else the 1-day default: RS403)
     logs_exported: bool  # Serverless: userlog and connectionlog exported (else RS408)
+    literal_password: bool  # RS407: the admin password is a literal (else managed by Redshift)
 
 
 def flags_for(i: int) -> Flags:
@@ -114,6 +115,7 @@ def flags_for(i: int) -> Flags:
         split_policy=(i // 2) % 2 == 0,
         snapshots_kept=i % 3 != 0,
         logs_exported=i % 12 == 5,
+        literal_password=i % 7 == 4,
     )
 
 
@@ -252,6 +254,8 @@ def predict_stack(st: Stack, fmt: str) -> Counter:
         c["RS403"] += 1
     if f.serverless and not f.logs_exported:
         c["RS408"] += 1
+    if f.literal_password:
+        c["RS407"] += 1
     return c
 
 
@@ -679,7 +683,7 @@ def tf_resources(st: Stack) -> tuple[dict, list[Res]]:
                     ("namespace_name", L("name")),
                     ("db_name", "analytics"),
                     ("admin_username", "analytics_admin"),
-                    ("manage_admin_password", True),
+                    password_attr(st, "admin_user_password", "manage_admin_password"),
                 ]
                 + ([("log_exports", ["userlog", "connectionlog", "useractivitylog"])] if f.logs_exported else [])
                 + [
@@ -732,7 +736,7 @@ def tf_resources(st: Stack) -> tuple[dict, list[Res]]:
         body += [
             ("database_name", "analytics"),
             ("master_username", "analytics_admin"),
-            ("manage_master_password", True),
+            password_attr(st, "master_password", "manage_master_password"),
             ("encrypted", True),
         ]
         if not f.no_subnet_group:
@@ -763,6 +767,18 @@ def tf_resources(st: Stack) -> tuple[dict, list[Res]]:
                 )
             )
     return loc, rs
+
+
+def literal_password(st: Stack) -> str:
+    """The admin password a stack with `literal_password` writes (a made-up one)."""
+    return f"Corpus-{st.i}-Passw0rd"
+
+
+def password_attr(st: Stack, literal: str, managed: str) -> tuple:
+    """The admin password: a literal (RS407), or managed by Amazon Redshift."""
+    if st.flags.literal_password:
+        return (literal, literal_password(st))
+    return (managed, True)
 
 
 def hcl_text(st: Stack) -> str:

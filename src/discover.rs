@@ -5,9 +5,10 @@
 use crate::frontend::hcl::module_sources;
 use crate::frontend::{FileSystem, is_tf};
 use crate::ir::Diagnostic;
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Paths not to analyze: `--exclude` globs (relative to the working directory) and the run's
 /// configuration's `exclude` (relative to its directory), in gitignore syntax. A directory
@@ -107,6 +108,9 @@ pub struct OsFileSystem {
     /// Every plan looks for `.tf` files beside it; ten thousand plans in one directory must
     /// not list it ten thousand times.
     listings: ListingCache,
+    /// Texts discovery read, each kept for the next read of its file (the analysis), which
+    /// takes it: a `.tf` file is read from disk once per run.
+    read_ahead: Arc<Mutex<HashMap<PathBuf, String>>>,
 }
 
 impl OsFileSystem {
@@ -120,6 +124,7 @@ impl OsFileSystem {
             cwd: std::env::current_dir().unwrap_or_default(),
             max_file_bytes,
             listings: ListingCache::default(),
+            read_ahead: Arc::default(),
         }
     }
 }
@@ -132,6 +137,9 @@ impl Default for OsFileSystem {
 
 impl FileSystem for OsFileSystem {
     fn read_to_string(&self, path: &Path) -> Result<String, String> {
+        if let Some(text) = self.read_ahead.lock().ok().and_then(|mut t| t.remove(path)) {
+            return Ok(text);
+        }
         let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
         if meta.is_dir() {
             return Err("is a directory, expected a file".into());
@@ -158,6 +166,12 @@ impl FileSystem for OsFileSystem {
 
     fn list_dir(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
         self.listing(dir).map(|l| l.files)
+    }
+
+    fn read_ahead(&self, path: &Path, text: String) {
+        if let Ok(mut texts) = self.read_ahead.lock() {
+            texts.insert(path.to_path_buf(), text);
+        }
     }
 
     fn tf_files(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
@@ -404,25 +418,34 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
     let mut walked: BTreeSet<PathBuf> = BTreeSet::new();
     // Canonical paths of what is already an input: named paths, walked .tf directories and
     // documents.
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let snapshot = fs.snapshot();
+    // A snapshot holds no symlinks: its paths are their own canonical form.
+    let canonical = |p: &Path| match snapshot {
+        Some(_) => lexical_absolute(p),
+        None => std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()),
+    };
+    let is_dir = |p: &Path| match snapshot {
+        Some(tree) => tree.entry(p) == Some(true),
+        None => p.is_dir(),
+    };
     let mut seen_named: BTreeSet<PathBuf> = BTreeSet::new();
     let mut walked_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut walked_documents: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     // Named directories first: then a named file can tell whether a walk found it.
-    let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
-    ordered.extend(paths.iter().filter(|p| !p.is_dir()));
+    let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| is_dir(p)).collect();
+    ordered.extend(paths.iter().filter(|p| !is_dir(p)));
     for path in ordered {
-        if !seen_named.insert(canonical(path)) || exclude.excludes(path, path.is_dir()) {
+        if !seen_named.insert(canonical(path)) || exclude.excludes(path, is_dir(path)) {
             continue;
         }
-        let meta = match std::fs::metadata(path) {
+        let meta = match entry(snapshot, path) {
             Ok(meta) => meta,
-            Err(e) => {
-                out.errors.push(error(fs, path, describe_io(&e)));
+            Err(message) => {
+                out.errors.push(error(fs, path, message));
                 continue;
             }
         };
-        if !meta.is_dir() {
+        if !meta.is_dir {
             let in_walk = |dirs: &BTreeSet<PathBuf>| {
                 path.parent()
                     .map(|d| {
@@ -434,13 +457,13 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
                     })
                     .is_some_and(|d| dirs.contains(&canonical(d)))
             };
-            if meta.is_file() && is_tf(path) && in_walk(&walked_dirs) {
+            if meta.is_file && is_tf(path) && in_walk(&walked_dirs) {
                 // Analyzed with its module, which the walk of a named directory found.
                 continue;
             } else if let Some(walked_path) = walked_documents.get(&canonical(path)) {
                 out.named_documents.insert(walked_path.clone());
                 continue;
-            } else if meta.is_file() && is_tf(path) {
+            } else if meta.is_file && is_tf(path) {
                 let dir = path
                     .parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -462,6 +485,22 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
                 out.named_documents.insert(path.clone());
                 out.documents.push(path.clone());
             }
+            continue;
+        }
+        if let Some(tree) = snapshot {
+            for p in files_in_snapshot(tree, path, exclude) {
+                if is_tf(&p) {
+                    if let Some(dir) = p.parent() {
+                        if !walked.contains(dir) && walked_dirs.insert(canonical(dir)) {
+                            walked.insert(dir.to_path_buf());
+                        }
+                    }
+                } else if is_document(&p) && !walked_documents.contains_key(&canonical(&p)) {
+                    walked_documents.insert(canonical(&p), p.clone());
+                    out.documents.push(p);
+                }
+            }
+            out.named_dirs.push(path.clone());
             continue;
         }
         let exclude = exclude.clone();
@@ -530,6 +569,61 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
     out
 }
 
+/// What a named path is.
+struct Entry {
+    is_dir: bool,
+    is_file: bool,
+}
+
+/// What is at `path`, on the disk or in `snapshot`; the error says why nothing is.
+fn entry(snapshot: Option<&dyn crate::frontend::Snapshot>, path: &Path) -> Result<Entry, String> {
+    match snapshot {
+        Some(tree) => match tree.entry(path) {
+            Some(is_dir) => Ok(Entry {
+                is_dir,
+                is_file: !is_dir,
+            }),
+            None => Err("no such file or directory".to_string()),
+        },
+        None => std::fs::metadata(path)
+            .map(|meta| Entry {
+                is_dir: meta.is_dir(),
+                is_file: meta.is_file(),
+            })
+            .map_err(|e| describe_io(&e)),
+    }
+}
+
+/// The files below `dir` in a snapshot that a walk of the disk would find: none under the
+/// skipped directories or an excluded one, and no excluded file.
+fn files_in_snapshot(
+    tree: &dyn crate::frontend::Snapshot,
+    dir: &Path,
+    exclude: &Exclude,
+) -> Vec<PathBuf> {
+    tree.files_below(dir)
+        .into_iter()
+        .filter(|file| {
+            let Ok(below) = file.strip_prefix(dir) else {
+                return false;
+            };
+            let mut at = dir.to_path_buf();
+            let mut parts = below.components().peekable();
+            while let Some(part) = parts.next() {
+                at.push(part);
+                let last = parts.peek().is_none();
+                if !last && SKIPPED_DIRS.iter().any(|s| part.as_os_str() == *s) {
+                    return false;
+                }
+                if exclude.excludes(&at, !last) {
+                    return false;
+                }
+            }
+            true
+        })
+        .collect()
+}
+
 /// Why a named file is not analyzed on its own, for the files that never are.
 fn not_analyzed_alone(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_string_lossy();
@@ -546,5 +640,47 @@ fn error(fs: &dyn FileSystem, path: &Path, message: String) -> Diagnostic {
         line: None,
         column: None,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A text discovery read ahead is what the next read gets, once; later reads read the
+    /// disk.
+    #[test]
+    fn a_text_read_ahead_serves_the_next_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "on disk\n").unwrap();
+        let fs = OsFileSystem::new();
+        fs.read_ahead(&path, "read ahead\n".into());
+        assert_eq!(fs.read_to_string(&path).unwrap(), "read ahead\n");
+        assert_eq!(fs.read_to_string(&path).unwrap(), "on disk\n");
+    }
+
+    /// Discovery hands back every `.tf` file it reads for module calls: the analysis that
+    /// follows reads none of them from disk again.
+    #[test]
+    fn discovery_reads_each_terraform_file_ahead_of_the_analysis() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.tf"), "resource \"x\" \"y\" {}\n").unwrap();
+        std::fs::write(
+            dir.path().join("b.tf"),
+            "module \"m\" {\n  source = \"./m\"\n}\n",
+        )
+        .unwrap();
+        let fs = OsFileSystem::new();
+        let found = discover(&[dir.path().to_path_buf()], &fs, &Exclude::default());
+        assert_eq!(found.terraform.len(), 1);
+        let ahead = fs.read_ahead.lock().unwrap();
+        let mut names: Vec<String> = ahead
+            .keys()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.tf", "b.tf"]);
     }
 }

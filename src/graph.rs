@@ -13,7 +13,7 @@
 //! Labels hold text from the inputs as it is; renderers ([`crate::report::graph`]) escape it.
 //! The graph knows no syntax of any output format, and no report.
 
-use crate::model::reach::HopKind;
+use crate::model::reach::{HopKind, ReachMemo};
 use crate::model::{
     Destination, EndpointType, Id, Meta, Model, Named, RouteTable, RouteTarget, Span, Subnet,
     Warehouse, WarehouseKind,
@@ -249,17 +249,24 @@ pub fn build(model: &Model, findings: &[Finding]) -> Vec<Graph> {
             .or_default()
             .push(finding);
     }
+    // RS100's decisions shared by the warehouses of the model, as the rule shares them.
+    let mut memo = ReachMemo::default();
     model
         .warehouses
         .iter()
-        .map(|warehouse| warehouse_graph(model, warehouse, &about))
+        .map(|warehouse| warehouse_graph(model, warehouse, &about, &mut memo))
         .collect()
 }
 
 /// A unit's findings by the address of the resource each is about.
 type Findings<'f> = HashMap<&'f str, Vec<&'f Finding>>;
 
-fn warehouse_graph(model: &Model, warehouse: &Warehouse, findings: &Findings) -> Graph {
+fn warehouse_graph<'m>(
+    model: &'m Model,
+    warehouse: &'m Warehouse,
+    findings: &Findings,
+    memo: &mut ReachMemo<'m>,
+) -> Graph {
     let mut b = Builder {
         graph: Graph {
             nodes: Vec::new(),
@@ -326,7 +333,7 @@ fn warehouse_graph(model: &Model, warehouse: &Warehouse, findings: &Findings) ->
             }
         }
     }
-    mark_path(&mut b, model, warehouse, center, findings);
+    mark_path(&mut b, model, warehouse, center, findings, memo);
     mark_findings(&mut b, findings);
     b.graph
 }
@@ -463,12 +470,13 @@ fn gateway_endpoints(
 /// Marks each path from the internet that holds with the warehouse's RS100 finding: the
 /// subnet, its route table, the internet gateway its route names and the internet, its
 /// network ACL, and the security group whose rule admits the internet.
-fn mark_path(
+fn mark_path<'m>(
     b: &mut Builder,
-    model: &Model,
-    warehouse: &Warehouse,
+    model: &'m Model,
+    warehouse: &'m Warehouse,
     center: usize,
     findings: &Findings,
+    memo: &mut ReachMemo<'m>,
 ) {
     let Some(finding) = findings
         .get(warehouse.meta.address.as_str())
@@ -479,7 +487,7 @@ fn mark_path(
         return;
     };
     let key = (finding.rule.id, finding.span);
-    let reach = model.internet_reach(warehouse);
+    let reach = model.internet_reach(warehouse, memo);
     for path in reach.holding() {
         let Some(subnet) = path.subnet else {
             continue;

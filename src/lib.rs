@@ -6,6 +6,7 @@
 //! [`rules`] → a [`report::Report`]. It prints nothing; [`cli`] renders the report.
 
 pub mod baseline;
+pub mod change;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -27,6 +28,7 @@ use crate::ir::region::UnitRegion;
 use crate::ir::{Diagnostic, SourceMap, Unit};
 use crate::model::adapt::{AdaptOptions, adapt};
 use crate::model::s3_ranges::S3Ranges;
+use crate::model::secret::{Secret, Secrets};
 use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
 use std::collections::{HashMap, HashSet};
@@ -108,6 +110,12 @@ struct Run<'a> {
     plan_files: std::collections::HashSet<crate::ir::FileId>,
     resources: usize,
     decided: &'a DecidedSettings<'a>,
+    /// What the units' sources hold that no report may show.
+    secrets: Vec<Secret>,
+    /// Findings of plans' prior states that their planned states no longer have.
+    resolved: Vec<Finding>,
+    /// Whether a plan was compared with its prior state.
+    compared: bool,
 }
 
 /// What the units of one directory are analyzed with, decided once per run, the first time a
@@ -381,7 +389,8 @@ impl Run<'_> {
             self.decided.report_rules_error(&unit.origin, decided);
             return;
         };
-        let (findings, graphs) = unit_findings(unit, region, rules, self.settings.graphs);
+        let (findings, secrets, graphs) = unit_findings(unit, region, rules, self.settings.graphs);
+        self.secrets.extend(secrets);
         self.graphs.extend(graphs);
         for finding in findings {
             let suppressed = unit
@@ -393,6 +402,7 @@ impl Run<'_> {
                 finding,
                 threshold: rules.threshold,
                 suppressed,
+                change: None,
             });
         }
     }
@@ -430,9 +440,10 @@ impl Run<'_> {
         if kind == DocumentKind::Plan {
             self.plan_files.insert(file);
         }
+        let mut prior = None;
         let (unit, diags, decided) = match kind {
             DocumentKind::Plan => {
-                let (unit, diags) = frontend::plan::load_plan(
+                let (unit, before, diags) = frontend::plan::load_plan_and_prior(
                     self.fs,
                     &mut self.sources,
                     file,
@@ -440,6 +451,7 @@ impl Run<'_> {
                     &self.settings.plan,
                     &self.settings.limits,
                 );
+                prior = before;
                 (unit, diags, None)
             }
             DocumentKind::Template { json } => {
@@ -459,8 +471,46 @@ impl Run<'_> {
         if let Some(mut unit) = unit {
             unit.origin = dir.to_path_buf();
             let decided = decided.unwrap_or_else(|| self.decided.for_dir(dir));
+            let first = self.findings.len();
             self.check_unit(&unit, &decided);
+            if let (Some(prior), Ok(rules)) = (prior, &decided.rules) {
+                self.compare_with_prior(&prior, &decided, rules, first);
+            }
         }
+    }
+
+    /// Labels the findings of a plan's planned state (from position `first` on) by whether its
+    /// prior state has them too, and keeps the prior state's findings the plan resolves.
+    fn compare_with_prior(
+        &mut self,
+        prior: &Unit,
+        decided: &UnitSettings,
+        rules: &RuleSettings,
+        first: usize,
+    ) {
+        let region = UnitRegion::decide(&prior.settings, decided.given_region.as_deref());
+        // The prior state is not drawn.
+        let (before, secrets, _) = unit_findings(prior, region, rules, false);
+        // What the prior state holds in clear is masked like the planned state's.
+        self.secrets.extend(secrets);
+        let planned = self.findings.get_mut(first..).unwrap_or_default();
+        fn identity(f: &Finding) -> change::Identity<'_> {
+            change::Identity::in_plan(f.rule.id, &f.address, &f.message)
+        }
+        let before_ids: Vec<_> = before.iter().map(identity).collect();
+        let after_ids: Vec<_> = planned.iter().map(|c| identity(&c.finding)).collect();
+        let pairing = change::pair(&before_ids, &after_ids);
+        for (collected, state) in planned.iter_mut().zip(pairing.after) {
+            collected.change = Some(state);
+        }
+        let mut before: Vec<Option<Finding>> = before.into_iter().map(Some).collect();
+        self.resolved.extend(
+            pairing
+                .resolved
+                .iter()
+                .filter_map(|&i| before.get_mut(i).and_then(Option::take)),
+        );
+        self.compared = true;
     }
 }
 
@@ -531,6 +581,10 @@ struct JobOutput {
     warnings: Vec<Diagnostic>,
     plan_files: HashSet<crate::ir::FileId>,
     resources: usize,
+    /// The secrets the job's units hold (every report masks them).
+    secrets: Vec<Secret>,
+    resolved: Vec<Finding>,
+    compared: bool,
 }
 
 /// An analysis kept job by job, so that jobs can be run again on changed text: `--fix`
@@ -708,7 +762,9 @@ impl<'a> Jobs<'a> {
         let (mut findings, mut warnings, mut plan_files, mut resources) =
             (Vec::new(), self.warnings.clone(), HashSet::new(), 0);
         let mut graphs = Vec::new();
+        let (mut resolved, mut compared) = (Vec::new(), false);
         let (mut earlier_errors, mut earlier_warnings) = (HashSet::new(), HashSet::new());
+        let mut secrets = Vec::new();
         for output in outputs {
             sources.absorb(output.sources);
             errors.extend(not_reported_before(&mut earlier_errors, output.errors));
@@ -717,6 +773,9 @@ impl<'a> Jobs<'a> {
             warnings.extend(not_reported_before(&mut earlier_warnings, output.warnings));
             plan_files.extend(output.plan_files);
             resources += output.resources;
+            secrets.extend(output.secrets);
+            resolved.extend(output.resolved);
+            compared |= output.compared;
         }
         drop_findings_a_plan_repeats(&mut findings, &sources, &plan_files);
         errors.extend(self.reported.errors.iter().cloned());
@@ -734,6 +793,7 @@ impl<'a> Jobs<'a> {
                 });
             }
         }
+        let secrets = Secrets::new(secrets, &sources);
         let report = Report::new(
             findings,
             errors,
@@ -741,8 +801,15 @@ impl<'a> Jobs<'a> {
             sources.len(),
             resources,
             &sources,
-            &|intent| fix::outcome(intent, &sources, &plan_files),
+            &|intent| fix::outcome(intent, &sources, &plan_files, &secrets),
         );
+        let report = if compared {
+            report.with_resolved(change::Comparison::PriorState, resolved, &sources)
+        } else {
+            report
+        };
+        // Resolved findings are masked too.
+        let report = report.hiding(secrets);
         Analysis {
             report,
             sources,
@@ -882,6 +949,9 @@ fn run_job(
         plan_files: std::collections::HashSet::new(),
         resources: 0,
         decided,
+        secrets: Vec::new(),
+        resolved: Vec::new(),
+        compared: false,
     };
     run.job(job);
     if run.sources.next_id() - base > FILES_PER_JOB {
@@ -894,6 +964,7 @@ fn run_job(
             .unwrap_or_default();
         run.findings.clear();
         run.graphs.clear();
+        run.resolved.clear();
         run.errors = vec![Diagnostic {
             path,
             line: None,
@@ -909,6 +980,9 @@ fn run_job(
         warnings: run.warnings,
         plan_files: run.plan_files,
         resources: run.resources,
+        secrets: run.secrets,
+        resolved: run.resolved,
+        compared: run.compared,
     }
 }
 
@@ -964,14 +1038,15 @@ impl Run<'_> {
 }
 
 /// Runs the enabled rules over one unit; returns the findings at or above the severity
-/// threshold and, when `graphs` asks, the network graph of each warehouse marked by them.
+/// threshold, the secrets the unit holds (which every report masks) and, when `graphs` asks,
+/// the network graph of each warehouse marked by the findings.
 fn unit_findings(
     unit: &Unit,
     region: UnitRegion,
     rules: &RuleSettings,
     graphs: bool,
-) -> (Vec<Finding>, Vec<graph::Graph>) {
-    let model = adapt(unit, &AdaptOptions { region });
+) -> (Vec<Finding>, Vec<Secret>, Vec<graph::Graph>) {
+    let mut model = adapt(unit, &AdaptOptions { region });
     let findings: Vec<Finding> = rules::run(&model, &rules.config, &rules.enabled)
         .into_iter()
         .filter(|f| f.severity >= rules.threshold)
@@ -981,7 +1056,7 @@ fn unit_findings(
     } else {
         Vec::new()
     };
-    (findings, graphs)
+    (findings, std::mem::take(&mut model.secrets), graphs)
 }
 
 /// The rules `select` and `ignore` leave enabled. Both take IDs or ID prefixes. Opt-in rules

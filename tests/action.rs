@@ -268,6 +268,16 @@ print(digest)
             .iter()
             .map(|(k, v)| (k.clone(), v["default"].as_str().unwrap_or("").to_string()))
             .collect();
+        // Defaults may be expressions (diff-base: the pull request's base), as on GitHub.
+        let defaults = Context {
+            inputs: BTreeMap::new(),
+            github: self.github.clone(),
+            runner_temp: String::new(),
+            steps: BTreeMap::new(),
+        };
+        for value in input_values.values_mut() {
+            *value = defaults.substitute(value);
+        }
         for (k, v) in inputs {
             assert!(input_values.contains_key(*k), "the action has no input {k}");
             input_values.insert(k.to_string(), v.to_string());
@@ -835,4 +845,145 @@ fn the_action_passes_its_inputs_as_redshield_flags() {
         "{:?}",
         run.step("run")
     );
+}
+
+/// Runs git in `dir` with a fixed identity.
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The release step that publishes the fast pre-commit hook, run on a local checkout.
+fn publish_mirror(mirror: &Path, version: &str) -> std::process::Output {
+    Command::new("bash")
+        .arg(manifest_dir().join(".github/scripts/publish-pre-commit-mirror.sh"))
+        .args([mirror.to_str().unwrap(), version])
+        .env("GIT_AUTHOR_NAME", "release")
+        .env("GIT_AUTHOR_EMAIL", "release@example.com")
+        .env("GIT_COMMITTER_NAME", "release")
+        .env("GIT_COMMITTER_EMAIL", "release@example.com")
+        .output()
+        .unwrap()
+}
+
+/// A release tags the pre-commit mirror with the hook of pre-commit-mirror/ and the wheel of
+/// its own version pinned; publishing the same release again changes nothing, and a published
+/// version is never moved to other content.
+#[test]
+fn the_release_tags_the_pre_commit_mirror_with_its_own_wheel_pinned() {
+    let mirror = tempfile::tempdir().unwrap();
+    git_in(mirror.path(), &["init", "-q"]);
+    let out = publish_mirror(mirror.path(), "9.8.7");
+    assert!(out.status.success(), "{out:?}");
+    let pyproject = std::fs::read_to_string(mirror.path().join("pyproject.toml")).unwrap();
+    assert!(pyproject.contains("\nversion = \"9.8.7\"\n"), "{pyproject}");
+    assert!(pyproject.contains("\"redshield==9.8.7\""), "{pyproject}");
+    assert_eq!(
+        std::fs::read_to_string(mirror.path().join(".pre-commit-hooks.yaml")).unwrap(),
+        std::fs::read_to_string(manifest_dir().join("pre-commit-mirror/.pre-commit-hooks.yaml"))
+            .unwrap()
+    );
+    assert_eq!(git_in(mirror.path(), &["tag", "--list"]), "v9.8.7\n");
+    assert_eq!(git_in(mirror.path(), &["status", "--porcelain"]), "");
+
+    let again = publish_mirror(mirror.path(), "9.8.7");
+    assert!(again.status.success(), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already published"));
+    assert_eq!(
+        git_in(mirror.path(), &["rev-list", "--count", "HEAD"]),
+        "1\n"
+    );
+
+    // A tag someone made by hand on other content is not overwritten.
+    std::fs::write(mirror.path().join("README.md"), "other\n").unwrap();
+    git_in(mirror.path(), &["commit", "-qam", "other"]);
+    git_in(mirror.path(), &["tag", "-a", "v1.0.0", "-m", "other"]);
+    let moved = publish_mirror(mirror.path(), "1.0.0");
+    assert_eq!(moved.status.code(), Some(1), "{moved:?}");
+    assert!(String::from_utf8_lossy(&moved.stderr).contains("never moved"));
+
+    let bad = publish_mirror(mirror.path(), "latest");
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+}
+
+#[test]
+fn on_a_pull_request_the_action_compares_with_its_base_and_leads_with_what_it_introduces() {
+    let mut runner = Runner::new("main");
+    runner.github.insert("action_ref".into(), "main".into());
+    let ws = runner.workspace.clone();
+    let config =
+        std::fs::read_to_string(manifest_dir().join("testdata/change/plan/unchanged/main.tf"))
+            .unwrap();
+    std::fs::create_dir_all(ws.join("infra")).unwrap();
+    std::fs::write(ws.join("infra/main.tf"), &config).unwrap();
+    git(&ws, &["init", "--quiet"]);
+    git(&ws, &["add", "."]);
+    git(&ws, &["commit", "--quiet", "-m", "base"]);
+    let base = git(&ws, &["rev-parse", "HEAD"]);
+    // The pull request opens the security group.
+    let opened = config.replace("[\"10.0.0.0/8\"]", "[\"0.0.0.0/0\"]");
+    assert_ne!(opened, config);
+    std::fs::write(ws.join("infra/main.tf"), &opened).unwrap();
+    git(&ws, &["commit", "--quiet", "-am", "open"]);
+    runner
+        .github
+        .insert("event.pull_request.base.sha".into(), base.clone());
+
+    let run = runner.run(&[("paths", "infra"), ("fail-on-new", "true")]);
+    let checks = runner.checks();
+    assert!(
+        checks[0].contains(&format!("--diff-base {base} --fail-on-new -- infra")),
+        "{checks:?}"
+    );
+    assert_eq!(run.step("run").outcome, "failure", "RS105 is introduced");
+    assert_eq!(run.outputs["introduced"], "1");
+    assert!(
+        run.step("run")
+            .stdout
+            .contains("redshield: 1 finding(s) the change introduces fail the step"),
+        "{:?}",
+        run.step("run")
+    );
+    let short = &base[..12];
+    assert!(
+        run.summary.starts_with(&format!(
+            "## redshield: the change since {short} introduces 1 finding and resolves none\n"
+        )),
+        "{}",
+        run.summary
+    );
+    let introduced = run.summary.find("### Introduced (1)").unwrap();
+    let unchanged = run.summary.find("### Unchanged").unwrap();
+    assert!(introduced < unchanged, "{}", run.summary);
+    assert!(
+        run.step("run")
+            .stdout
+            .contains(&format!("change: introduced since {short}")),
+        "{:?}",
+        run.step("run")
+    );
+
+    // Without failing on new findings: all findings fail, as before.
+    let run = runner.run(&[("paths", "infra"), ("fail-on", "high")]);
+    assert_eq!(run.step("run").outcome, "failure");
+    // Turned off: no comparison, nothing labelled.
+    let run = runner.run(&[
+        ("paths", "infra"),
+        ("diff-base", "none"),
+        ("fail-on", "never"),
+    ]);
+    let checks = runner.checks();
+    assert!(!checks[2].contains("--diff-base"), "{checks:?}");
+    assert_eq!(run.outputs["introduced"], "");
+    assert!(!run.summary.contains("introduces"), "{}", run.summary);
+    // A push (no pull request): no base to compare with.
+    runner.github.remove("event.pull_request.base.sha");
+    runner.run(&[("paths", "infra"), ("fail-on", "never")]);
+    assert!(!runner.checks()[3].contains("--diff-base"));
 }

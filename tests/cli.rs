@@ -1566,7 +1566,7 @@ fn far_apart_places_of_one_file_are_quoted_as_separate_excerpts() {
     std::fs::write(dir.path().join("main.tf"), shared_group(1, 300)).unwrap();
     let path = dir.path().to_str().unwrap();
     let text = stdout(&redshield(&["check", "--select", "RS206", path]));
-    assert_eq!(text.matches("main.tf:").count(), 2, "{text}");
+    assert_eq!(text.matches("─[ ").count(), 2, "{text}");
     let near = tempfile::tempdir().unwrap();
     std::fs::write(near.path().join("main.tf"), shared_group(1, 0)).unwrap();
     let text = stdout(&redshield(&[
@@ -1575,5 +1575,96 @@ fn far_apart_places_of_one_file_are_quoted_as_separate_excerpts() {
         "RS206",
         near.path().to_str().unwrap(),
     ]));
-    assert_eq!(text.matches("main.tf:").count(), 1, "{text}");
+    assert_eq!(text.matches("─[ ").count(), 1, "{text}");
+}
+
+/// The passwords `testdata/secrets` writes (and its plan holds).
+const PASSWORDS: [&str; 5] = [
+    "Cli-Secret-Literal-1",
+    "Cli-Secret-Default-2",
+    "Cli-Secret-Yaml-3",
+    "Cli-Secret-Param-4",
+    "Rs407-Fixture-Given-1",
+];
+
+/// Every report format, with fix diffs, a baseline and a report written to a file, shows no
+/// password: not in source excerpts (the password lines are quoted by RS407 and by the
+/// findings beside them), not in diffs (a fix next to a password line shows it as context, and
+/// RS407's fix removes it), not in messages; with RS407 ignored too (the masking does not
+/// depend on the rule), and while `--fix` rewrites the files.
+#[test]
+fn a_password_is_printed_by_no_report_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["main.tf", "template.yaml"] {
+        std::fs::copy(
+            Path::new("testdata/secrets").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir(dir.path().join("plan")).unwrap();
+    std::fs::copy(
+        "testdata/secrets/plan/plan.json",
+        dir.path().join("plan/plan.json"),
+    )
+    .unwrap();
+    let root = dir.path().to_str().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let written = dir.path().join("report.sarif");
+    let leaks = |what: &str, text: &str| -> Vec<String> {
+        PASSWORDS
+            .iter()
+            .filter(|p| text.contains(*p))
+            .map(|p| format!("{what} shows {p}"))
+            .collect()
+    };
+    let mut problems = Vec::new();
+    let mut masked = 0;
+    for format in [
+        "text", "json", "sarif", "github", "markdown", "junit", "gitlab",
+    ] {
+        for ignore in [None, Some("RS407")] {
+            let mut args = vec!["check", "--format", format, "--diff", root];
+            if let Some(id) = ignore {
+                args.extend(["--ignore", id]);
+            }
+            let out = redshield(&args);
+            assert_eq!(out.status.code(), Some(1), "{format}: {out:?}");
+            let shown = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+            masked += shown.matches("********").count();
+            problems.extend(leaks(
+                &format!("--format {format} (ignore {ignore:?})"),
+                &shown,
+            ));
+        }
+    }
+    assert!(
+        masked > 20,
+        "only {masked} masks: the reports quote little source"
+    );
+    let out = redshield(&[
+        "check",
+        "--write-baseline",
+        baseline.to_str().unwrap(),
+        "--report",
+        &format!("sarif:{}", written.display()),
+        root,
+    ]);
+    problems.extend(leaks("text with --report", &stdout(&out)));
+    problems.extend(leaks(
+        "the baseline",
+        &std::fs::read_to_string(&baseline).unwrap(),
+    ));
+    problems.extend(leaks(
+        "the SARIF file",
+        &std::fs::read_to_string(&written).unwrap(),
+    ));
+    let out = redshield(&["check", "--fix", root]);
+    let shown = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    problems.extend(leaks("--fix", &shown));
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The fix removed the literal that was the attribute's own value.
+    let fixed = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    assert!(!fixed.contains("Cli-Secret-Literal-1"), "{fixed}");
+    assert!(fixed.contains("manage_master_password = true"), "{fixed}");
 }

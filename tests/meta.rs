@@ -177,7 +177,7 @@ fn rules_decide_what_to_report_only_through_rule_config_reports() {
 /// Public fields of model structs that are `bool` or `Option<…>` and do not stand for a value
 /// the source may leave unknown (that is a `Val`, a `Truth` or a `Link`), with the reason. (The
 /// check reads `pub` field lines; fields of enum variants are not covered.)
-const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 20] = [
+const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 21] = [
     ("value: Option<T>", "the vocabulary itself: a Val's value"),
     ("field: Option<FieldSite>", "where a fix writes the field"),
     (
@@ -246,6 +246,10 @@ const KNOWN_OPTIONS_AND_FLAGS: [(&str, &str); 20] = [
         "subnet: Option<&'m Subnet>",
         "a reachability path's subnet: None for the path through subnets that are unknown or \
          not in scope, which the path's Subnet hop says is unknown",
+    ),
+    (
+        "span: Option<Span>",
+        "where a secret is written, when known: not a value of the deployment",
     ),
 ];
 
@@ -631,7 +635,7 @@ const TOP_LEVEL: Layers = Layers {
     module: &[],
     order: &[
         "limits", "ir", "frontend", "discover", "model", "rules", "graph", "suppress", "config",
-        "fix", "report", "baseline", "lib", "cli",
+        "fix", "change", "report", "baseline", "lib", "cli",
     ],
 };
 

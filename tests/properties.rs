@@ -816,12 +816,12 @@ proptest! {
                         old: format!("v{i}"),
                         value: FixValue::Str((*new).to_string()),
                     }));
-                Collected { finding, threshold: Severity::Low, suppressed: None }
+                Collected { finding, threshold: Severity::Low, suppressed: None, change: None }
             })
             .collect();
         let no_plans = Default::default();
         let report = Report::new(collected, Vec::new(), Vec::new(), 1, 6, &sources, &|intent| {
-            redshield::fix::outcome(intent, &sources, &no_plans)
+            redshield::fix::outcome(intent, &sources, &no_plans, &Default::default())
         });
         let plan = redshield::fix::plan(report.fixables(), &sources, &Default::default());
 

@@ -26,7 +26,7 @@ const MARKED: [(&str, &[&str]); 2] = [("hcl", &["tf"]), ("cfn", &["yaml", "yml"]
 per_rule!(check; [hcl, cfn, plan, tfjson, docs];
     rs100, rs101, rs102, rs103, rs104, rs105, rs106, rs107, rs108, rs109, rs110, rs111, rs112,
     rs201, rs202, rs203, rs204, rs205, rs206, rs301, rs302, rs303,
-    rs401, rs402, rs403, rs404, rs405, rs406, rs408);
+    rs401, rs402, rs403, rs404, rs405, rs406, rs407, rs408);
 
 /// One rule's cases in one format (`docs`: the examples in its documentation); fails with
 /// every problem found.
@@ -341,7 +341,12 @@ fn compare_twins(original: &Path, twin: &Path) -> Option<String> {
             b.report.errors
         ));
     }
-    let (fa, fb) = (findings_by_resource(&a), findings_by_resource(&b));
+    let (fa, mut fb) = (findings_by_resource(&a), findings_by_resource(&b));
+    if twin.starts_with("testdata/plan") {
+        // What a plan shows that its source does not: a password given when Terraform runs
+        // (`-var`) is in the plan file in clear (RS407), and unknown in the source.
+        fb.retain(|f| f.0 != "RS407" || fa.contains(f));
+    }
     (fa != fb).then(|| {
         format!(
             "{} and its twin {} differ:\n  only in the original: {:?}\n  only in the twin: {:?}",

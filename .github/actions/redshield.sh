@@ -110,14 +110,21 @@ install_source() {
   printf '%s\n' "$root/bin"
 }
 
+# Makes sure the commit $1 is in the repository, fetching it (alone) when the checkout lacks
+# it; returns 1 when it cannot be had.
+have_commit() {
+  local commit=$1
+  if [ -z "$commit" ] || [[ $commit =~ ^0+$ ]]; then return 1; fi
+  if ! git cat-file -e "$commit^{commit}" 2> /dev/null; then
+    git fetch --quiet --no-tags --depth=1 origin "$commit" >&2 || return 1
+  fi
+}
+
 # Prints, NUL-separated, the files the pull request (or push) changes, relative to the working
 # directory; returns 1 when the base commit cannot be had.
 changed_files() {
   local base=${BASE_SHA:-}
-  if [ -z "$base" ] || [[ $base =~ ^0+$ ]]; then return 1; fi
-  if ! git cat-file -e "$base^{commit}" 2> /dev/null; then
-    git fetch --quiet --no-tags --depth=1 origin "$base" >&2 || return 1
-  fi
+  have_commit "$base" || return 1
   local top
   top=$(git rev-parse --show-toplevel)
   # --no-renames: a moved file's old directory is analyzed too (what remains there changed).
@@ -194,6 +201,16 @@ run() {
   if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi
   if [ -n "${INPUT_BASELINE:-}" ]; then args+=(--baseline "$INPUT_BASELINE"); fi
   if [ "${INPUT_STRICT:-false}" = true ]; then args+=(--strict); fi
+  local diff_base=${INPUT_DIFF_BASE:-}
+  case "$diff_base" in none | false) diff_base="" ;; esac
+  if [ -n "$diff_base" ]; then
+    if have_commit "$diff_base"; then
+      args+=(--diff-base "$diff_base")
+    else
+      echo "::warning title=redshield::diff-base: $diff_base cannot be fetched; findings are not compared with it"
+    fi
+  fi
+  if [ "${INPUT_FAIL_ON_NEW:-false}" = true ]; then args+=(--fail-on-new); fi
   local var_file
   for var_file in "${var_files[@]}"; do args+=(--var-file "$var_file"); done
   args+=("${extra[@]}")
@@ -219,6 +236,7 @@ run() {
       if [ "${#paths[@]}" -eq 0 ]; then
         echo "redshield: no Terraform or CloudFormation file under ${INPUT_PATHS:-.} changed; nothing to analyze"
         output findings 0
+        output introduced ""
         output sarif-file ""
         return 0
       fi
@@ -233,17 +251,22 @@ run() {
   local status=0
   "$redshield" "${args[@]}" -- "${paths[@]}" || status=$?
 
-  local findings=0
+  local findings=0 introduced=""
   if [ -f "$json" ]; then
     if command -v jq > /dev/null; then
       findings=$(jq '.summary.findings' "$json")
+      introduced=$(jq -r '.summary.introduced // empty' "$json")
     else
       findings=$(sed -n 's/.*"findings": \([0-9][0-9]*\),.*/\1/p' "$json" | tail -n 1)
+      introduced=$(sed -n 's/.*"introduced": \([0-9][0-9]*\),*$/\1/p' "$json" | tail -n 1)
     fi
   fi
   output findings "${findings:-0}"
+  output introduced "$introduced"
   if [ -n "$sarif" ] && [ -f "$sarif" ]; then output sarif-file "$sarif"; else output sarif-file ""; fi
-  if [ "$status" -eq 1 ]; then
+  if [ "$status" -eq 1 ] && [ "${INPUT_FAIL_ON_NEW:-false}" = true ]; then
+    echo "redshield: ${introduced:-some} finding(s) the change introduces fail the step (fail-on: ${INPUT_FAIL_ON:-any reported}); fail-on: never only reports them"
+  elif [ "$status" -eq 1 ]; then
     echo "redshield: ${findings:-some} finding(s) fail the step (fail-on: ${INPUT_FAIL_ON:-any reported}); fail-on: never only reports them"
   fi
   return "$status"

@@ -189,6 +189,20 @@ pub struct CheckArgs {
     /// --write-baseline); its entries that no finding matches any more are listed as gone.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Compare with the same paths as they are at git revision REF (a branch, tag or commit,
+    /// read from the repository; nothing is checked out): findings are labelled introduced or
+    /// unchanged, and those REF has that are gone are listed as resolved.
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
+    /// Exit 1 only for findings the change introduces (since --diff-base, or a plan's since its
+    /// prior state); with --fail-on, only those at or above its level. Findings a comparison
+    /// finds unchanged are still reported.
+    #[arg(long)]
+    pub fail_on_new: bool,
+    /// Do not compare a plan with its prior state: no change labels, nothing listed as
+    /// resolved (a plan whose prior state holds resources is compared by default).
+    #[arg(long)]
+    pub no_change_labels: bool,
     /// Write the current findings to FILE as a baseline, and exit 0 unless an input failed.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,

@@ -2,6 +2,7 @@
 //! turns the outcome into an exit status. The only layer that prints.
 
 mod args;
+mod git;
 mod repo;
 mod settings;
 
@@ -72,6 +73,23 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         .any(|t| t.format == Format::Markdown || (t.format == Format::Github && step_summary));
     let inputs = inputs(check, &settings);
     let fs = OsFileSystem::limited(settings.limits.file_bytes);
+    // --diff-base: the same paths at a git revision, read from the repository.
+    let revision = match &check.diff_base {
+        None => None,
+        Some(_) if inputs.stdin.is_some() || !inputs.errors.is_empty() => {
+            warn(
+                "error: --diff-base compares files with their version in git; standard input (-) has none",
+            );
+            return ExitCode::from(2);
+        }
+        Some(rev) => match git::Revision::open(rev, settings.limits.file_bytes) {
+            Ok(tree) => Some((rev, tree)),
+            Err(message) => {
+                warn(&format!("error: {message}"));
+                return ExitCode::from(2);
+            }
+        },
+    };
     let baseline = match &check.baseline {
         None => None,
         Some(path) => match crate::baseline::load(path, &path.display().to_string()) {
@@ -168,6 +186,11 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
             analysis = jobs.into_analysis();
         }
     }
+    // Compared after fixing: the findings as the working tree now has them. --fix fixed the
+    // working tree only; the revision is read, never written.
+    if let Some((rev, tree)) = &revision {
+        compare_with_revision(&mut analysis.report, rev, tree, &inputs, &settings);
+    }
     if let Some(entries) = &baseline {
         crate::baseline::apply(&mut analysis.report, entries);
     }
@@ -184,6 +207,13 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         let level = settings::severity(level);
         for finding in &mut analysis.report.findings {
             finding.fails = finding.severity >= level;
+        }
+    }
+    if check.fail_on_new {
+        // Only what the change brings fails the run. A finding no comparison labelled (a
+        // plan of a new workspace, where everything is new) is new.
+        for finding in &mut analysis.report.findings {
+            finding.fails &= finding.change != Some(crate::change::ChangeState::Unchanged);
         }
     }
     if check.exit_zero || (check.write_baseline.is_some() && analysis.report.exit_code() == 1) {
@@ -320,6 +350,29 @@ fn run_graph(graph: &args::GraphArgs) -> ExitCode {
         }
     }
     status
+}
+
+/// Labels the report's findings against the same inputs at git revision `rev` (read through
+/// `tree`). What could not be read there is said in a warning: its findings count as
+/// introduced.
+fn compare_with_revision(
+    report: &mut crate::report::Report,
+    rev: &str,
+    tree: &git::Revision,
+    inputs: &crate::Inputs,
+    settings: &crate::Settings,
+) {
+    let before = crate::analyze(inputs, settings, tree).report;
+    for error in &before.errors {
+        report.warnings.push(crate::ir::Diagnostic {
+            message: format!(
+                "at {rev}: {}; findings here count as introduced",
+                error.message
+            ),
+            ..error.clone()
+        });
+    }
+    report.compare_with_revision(rev, before);
 }
 
 /// `--whole-modules`: each named Terraform file (`.tf`, `.tf.json`, `.tfvars`,

@@ -116,6 +116,8 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
         params,
         plan: PlanOptions {
             source_dir: args.source_dir.clone(),
+            // With --diff-base, a plan is compared with its version at the revision instead.
+            prior: !args.no_change_labels && args.diff_base.is_none(),
         },
         hcl: HclOptions {
             vars,

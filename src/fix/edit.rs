@@ -50,6 +50,9 @@ pub fn describe(intent: &FixIntent) -> String {
             )
         }
         FixIntent::AddField { site, value } => format!("set {} to {}", site.name, plain(value)),
+        FixIntent::ReplaceField { site, name, value } => {
+            format!("replace {} with {name} set to {}", site.name, plain(value))
+        }
         FixIntent::AddEntry { site, entry } => format!(
             "add to {}: {}",
             site.name,
@@ -100,9 +103,9 @@ pub fn target_file(intent: &FixIntent) -> Option<FileId> {
         FixIntent::All(parts) => parts.first().and_then(target_file),
         FixIntent::Noted { fix, .. } => target_file(fix),
         FixIntent::Replace { span, .. } | FixIntent::ReplaceElement { span, .. } => Some(span.file),
-        FixIntent::AddField { site, .. } | FixIntent::AddEntry { site, .. } => {
-            Some(site.owner.file)
-        }
+        FixIntent::AddField { site, .. }
+        | FixIntent::AddEntry { site, .. }
+        | FixIntent::ReplaceField { site, .. } => Some(site.owner.file),
         FixIntent::AddResource { body, .. } => Some(body.file),
     }
 }
@@ -150,6 +153,9 @@ pub fn edits(intent: &FixIntent, sources: &SourceMap) -> Result<Vec<Edit>, Strin
         }
         FixIntent::AddField { site, value } => vec![add_field(text, site, value, syntax)?],
         FixIntent::AddEntry { site, entry } => vec![add_entry(text, site, entry, syntax)?],
+        FixIntent::ReplaceField { site, name, value } => {
+            vec![replace_field(text, site, name, value, syntax)?]
+        }
         FixIntent::AddResource {
             header,
             body,
@@ -362,6 +368,67 @@ fn hcl_block_end(text: &str, owner: Span) -> Result<(usize, String, bool), Strin
         .filter(|i| i.len() > open_line.len())
         .unwrap_or_else(|| format!("{open_line}  "));
     Ok((if alone { line_start } else { close }, inner, alone))
+}
+
+/// Replaces a written field, name and value, with another: `master_password = "…"` becomes
+/// `manage_master_password = true`, the name quoted as the old one was and, in HCL, the `=`
+/// kept in its column where the new name fits.
+fn replace_field(
+    text: &str,
+    site: &FieldSite,
+    name: &str,
+    value: &FixValue,
+    syntax: Syntax,
+) -> Result<Edit, String> {
+    let value_span = site.value.ok_or("the field is not written")?;
+    let (value_start, value_end) = (value_span.start as usize, value_span.end as usize);
+    let before = text
+        .get(..value_start)
+        .ok_or("the field's position is outside the file")?;
+    let separator = if syntax == Syntax::Hcl { '=' } else { ':' };
+    let sep_start = before
+        .trim_end_matches([' ', '\t'])
+        .strip_suffix(separator)
+        .ok_or("the field's name is not written before its value")?
+        .trim_end_matches([' ', '\t'])
+        .len();
+    let head = before.get(..sep_start).unwrap_or("");
+    let (key_start, quote) = match head.chars().last() {
+        Some(q @ ('"' | '\'')) => {
+            let open = head
+                .get(..head.len() - 1)
+                .and_then(|h| h.rfind(q))
+                .ok_or("the field's name is not closed")?;
+            (open, Some(q))
+        }
+        _ => (
+            head.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .map_or(0, |i| i + 1),
+            None,
+        ),
+    };
+    let written = head.get(key_start..).unwrap_or("");
+    if written.trim_matches(['"', '\'']) != site.name {
+        return Err(format!("the field before the value is not {}", site.name));
+    }
+    let mut gap = before.get(sep_start..).unwrap_or("").to_string();
+    if syntax == Syntax::Hcl {
+        // Keep the `=` where it is when the new name fits in the padding before it.
+        let padding = gap.len() - gap.trim_start_matches(' ').len();
+        let longer = name.len().saturating_sub(site.name.len());
+        let shorter = site.name.len().saturating_sub(name.len());
+        let keep = (padding + shorter).saturating_sub(longer).max(1);
+        gap = format!("{}{}", " ".repeat(keep), gap.trim_start_matches(' '));
+    }
+    let key = match quote {
+        Some(q) => format!("{q}{name}{q}"),
+        None => name.to_string(),
+    };
+    Ok(Edit {
+        file: value_span.file,
+        range: key_start..value_end,
+        text: format!("{key}{gap}{}", render(value, syntax, Quote::None)),
+    })
 }
 
 fn add_field(

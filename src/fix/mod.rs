@@ -11,6 +11,7 @@ pub mod apply;
 pub mod edit;
 
 use crate::ir::{FileId, SourceMap};
+use crate::model::secret::{Masked, Secrets, merge};
 use edit::Edit;
 use std::collections::{BTreeMap, HashSet};
 
@@ -85,7 +86,11 @@ const CONTEXT: usize = 3;
 /// around them, so that a fix in a file of many thousand lines costs what it costs in a small
 /// one (a report of many findings in one file stays linear). The same diff as
 /// [`unified_diff`] of the whole texts: it differs only in lines both sides share.
-pub fn edits_diff(sources: &SourceMap, file: FileId, edits: &[&Edit]) -> String {
+///
+/// Secrets ([`Secrets`]) are masked on both sides, so the diff of a fix that removes one, or
+/// changes a line near one, does not show it (and does not apply with `git apply`: `--fix`
+/// applies the edits themselves).
+pub fn edits_diff(sources: &SourceMap, file: FileId, edits: &[&Edit], secrets: &Secrets) -> String {
     let text = sources.text(file);
     let path = sources.display(file);
     let first = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
@@ -94,8 +99,9 @@ pub fn edits_diff(sources: &SourceMap, file: FileId, edits: &[&Edit]) -> String 
     // are then never the ones a change touches.
     let lo = lines_before(text, first, CONTEXT + 1);
     let hi = lines_after(text, last, CONTEXT + 1);
-    let Some(window) = text.get(lo..hi) else {
-        return unified_diff(path, text, &apply_edits(text, edits));
+    let (lo, window) = match text.get(lo..hi) {
+        Some(window) => (lo, window),
+        None => (0, text),
     };
     let shifted: Vec<Edit> = edits
         .iter()
@@ -106,7 +112,19 @@ pub fn edits_diff(sources: &SourceMap, file: FileId, edits: &[&Edit]) -> String 
         })
         .collect();
     let refs: Vec<&Edit> = shifted.iter().collect();
-    let diff = unified_diff(path, window, &apply_edits(window, &refs));
+    let fixed = apply_edits(window, &refs);
+    let diff = if secrets.is_empty() {
+        unified_diff(path, window, &fixed)
+    } else {
+        let file_path = sources.path(file);
+        let old = secrets.masked(file_path, window, lo);
+        // The secrets written in the window, where the edits move them (or gone, where an
+        // edit replaces them), and secret values wherever the fixed text holds them.
+        let mut moved = shift_through(&secrets.written(file_path, lo, window.len()), &refs);
+        moved.extend(secrets.found(&fixed));
+        let new = Masked::new(&fixed, &merge(moved));
+        unified_diff(path, &old.text, &new.text)
+    };
     let offset = sources.line_col(file, lo).0.saturating_sub(1);
     if offset == 0 {
         return diff;
@@ -115,6 +133,32 @@ pub fn edits_diff(sources: &SourceMap, file: FileId, edits: &[&Edit]) -> String 
         .map(|line| match line.strip_prefix("@@ ") {
             Some(rest) => format!("@@ {}", shift_hunk_header(rest, offset)),
             None => line.to_string(),
+        })
+        .collect()
+}
+
+/// Where `ranges` of a text are once `edits` (sorted, not overlapping) are applied to it; a
+/// range an edit touches is gone.
+fn shift_through(
+    ranges: &[std::ops::Range<usize>],
+    edits: &[&Edit],
+) -> Vec<std::ops::Range<usize>> {
+    ranges
+        .iter()
+        .filter(|r| {
+            !edits.iter().any(|e| {
+                e.range.start < r.end && r.start < e.range.end
+                    || (e.range.is_empty() && r.start < e.range.start && e.range.start < r.end)
+            })
+        })
+        .map(|r| {
+            let delta: isize = edits
+                .iter()
+                .filter(|e| e.range.end <= r.start)
+                .map(|e| e.text.len() as isize - e.range.len() as isize)
+                .sum();
+            let start = r.start.saturating_add_signed(delta);
+            start..start + r.len()
         })
         .collect()
 }
@@ -189,6 +233,7 @@ pub fn outcome(
     intent: &crate::model::FixIntent,
     sources: &SourceMap,
     not_editable: &HashSet<FileId>,
+    secrets: &Secrets,
 ) -> FixOutcome {
     let description = edit::describe(intent);
     let planned = planned_edits(intent, sources, not_editable);
@@ -200,7 +245,7 @@ pub fn outcome(
                 .map(|e| {
                     (
                         sources.location(crate::ir::Span::new(e.file, e.range.clone())),
-                        e.text.clone(),
+                        secrets.mask(&e.text).into_owned(),
                     )
                 })
                 .collect()
@@ -208,7 +253,7 @@ pub fn outcome(
         .unwrap_or_default();
     let diff = planned.map(|(file, edits)| {
         let refs: Vec<&Edit> = edits.iter().collect();
-        edits_diff(sources, file, &refs)
+        edits_diff(sources, file, &refs, secrets)
     });
     FixOutcome {
         description,
@@ -348,7 +393,7 @@ fn overlap(a: &Edit, b: &Edit) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Edit, apply_edits, edits_diff, git_quoted, unified_diff};
+    use super::{Edit, Secrets, apply_edits, edits_diff, git_quoted, unified_diff};
     use crate::ir::SourceMap;
 
     #[test]
@@ -391,7 +436,7 @@ mod tests {
                     .collect();
                 let refs: Vec<&Edit> = edits.iter().collect();
                 assert_eq!(
-                    edits_diff(&sources, file, &refs),
+                    edits_diff(&sources, file, &refs, &Secrets::default()),
                     unified_diff("f.tf", text, &apply_edits(text, &refs)),
                     "{edits:?} in {text:?}"
                 );

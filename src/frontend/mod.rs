@@ -28,6 +28,9 @@ pub const CHECKOV_CHECKS: &[(&str, &str)] = &[
     ("CKV_AWS_321", "RS112"),
     ("CKV_AWS_343", "RS403"),
     ("CKV_AWS_391", "RS405"),
+    ("CKV_SECRET_6", "RS407"),
+    ("CKV_SECRET_19", "RS407"),
+    ("CKV_SECRET_80", "RS407"),
 ];
 
 /// The redshield rule a checkov check maps to, if it is one of [`CHECKOV_CHECKS`].
@@ -68,6 +71,10 @@ pub trait FileSystem: Sync {
     }
     /// The path as reports show it: relative to the working directory, `/`-separated.
     fn display(&self, path: &Path) -> String;
+    /// Hands back a text read ahead of the analysis (discovery reads every `.tf` file for its
+    /// module calls), so that the next read of `path` need not read the disk again. A file
+    /// system may ignore it.
+    fn read_ahead(&self, _path: &Path, _text: String) {}
     /// Is there a file (or a link to one) at `path`? By default: does its directory's listing
     /// hold it.
     fn is_file(&self, path: &Path) -> bool {
@@ -78,6 +85,20 @@ pub trait FileSystem: Sync {
         self.list_dir(dir)
             .is_ok_and(|files| files.iter().any(|f| f.as_path() == path))
     }
+    /// A snapshot of a tree that is not the disk (a git revision), which discovery lists
+    /// instead of walking the disk; None (the default) for the disk.
+    fn snapshot(&self) -> Option<&dyn Snapshot> {
+        None
+    }
+}
+
+/// A tree of files that is not the disk (the paths as they are at a git revision): what
+/// discovery needs to find the inputs in it.
+pub trait Snapshot: Sync {
+    /// What is at `path`: `Some(true)` a directory, `Some(false)` a file, None nothing.
+    fn entry(&self, path: &Path) -> Option<bool>;
+    /// Every file below the directory `dir`, at any depth, as paths under `dir`, sorted.
+    fn files_below(&self, dir: &Path) -> Vec<PathBuf>;
 }
 
 /// Is this a Terraform configuration file: `.tf`, or `.tf.json` (Terraform's JSON syntax)?

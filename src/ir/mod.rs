@@ -13,7 +13,7 @@ mod source_map;
 
 pub use source_map::{FileId, Location, SourceMap, Span, SpanTable};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The family a resource's kind string belongs to. Defaults differ per family, so the model
 /// picks its adapter (and defaults table entries) by this.
@@ -259,6 +259,50 @@ pub struct Unit {
     pub suppressions: Vec<Suppression>,
     /// What the front end warns about without stopping: reference cycles.
     pub warnings: Vec<Diagnostic>,
+    /// Where the strings that are reported where they are used were written: a variable's,
+    /// local's, module output's, parameter's or mapping's string value is reported at the
+    /// expression that uses it ([`Node::respan`]), and this says what that expression copies.
+    /// Keyed by the use and the copied string's [`Copied::key`] (a module instantiated twice
+    /// copies different strings at one use). Empty for plans.
+    pub copies: HashMap<(Span, u64), Copied>,
+    /// Read from a plan: its values are what the plan file shows (a sensitive value too).
+    pub from_plan: bool,
+}
+
+/// Where a string a [`Unit::copies`] entry describes was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Copied {
+    /// At this span (itself perhaps a use with an entry of its own, when the value was copied
+    /// more than once: a local that reads a variable).
+    From(Span),
+    /// Nowhere in the sources: the run was given it (`--var`, `--param`).
+    Given,
+}
+
+impl Copied {
+    /// The key a copied string is recorded under beside its use's span: a hash of the string,
+    /// the same in every run.
+    pub fn key(value: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        value.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Records that the node `copied`, reported from now on at `at`, was written at its own
+    /// span (`given`: was given to the run); only strings are recorded.
+    pub fn record(copies: &mut HashMap<(Span, u64), Copied>, at: Span, copied: &Node, given: bool) {
+        if let Value::String(s) = &copied.value {
+            if at != copied.span || given {
+                let from = if given {
+                    Copied::Given
+                } else {
+                    Copied::From(copied.span)
+                };
+                copies.insert((at, Copied::key(s)), from);
+            }
+        }
+    }
 }
 
 /// An input that could not be read or parsed, with its location when it has one.

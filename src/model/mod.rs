@@ -18,8 +18,11 @@ pub mod policy;
 pub mod reach;
 pub mod region;
 pub mod s3_ranges;
+pub mod secret;
 pub mod spectrum;
 mod truth;
+
+pub use secret::Secret;
 
 pub use nacl::{NaclEntry, NetworkAcl};
 pub use policy::PolicyDocument;
@@ -111,6 +114,13 @@ pub enum FixIntent {
         kind: &'static str,
         name: String,
         fields: Vec<(&'static str, FixValue)>,
+    },
+    /// Replace the written field `site` (its name and value) with the field `name` set to
+    /// `value`: a field that conflicts with the one it replaces.
+    ReplaceField {
+        site: FieldSite,
+        name: &'static str,
+        value: FixValue,
     },
     /// Several changes that together remove the finding.
     All(Vec<FixIntent>),
@@ -318,6 +328,28 @@ pub struct Posture {
     pub database_name: Val<String>,
     /// Serverless: the logs the namespace exports.
     pub log_exports: Val<Vec<String>>,
+    /// How the admin password is given (`master_password` / `admin_user_password`), at the
+    /// attribute (the resource's header when it is not written).
+    pub admin_password: Val<AdminPassword>,
+}
+
+/// How a warehouse's admin password is given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AdminPassword {
+    /// Not written in the source: managed by Amazon Redshift in Secrets Manager, written
+    /// write-only, not set (a restored cluster), or read from elsewhere (a secret store, a
+    /// generated password, a dynamic reference, a value the run was given).
+    NotWritten,
+    /// Written as a literal at `written`: the attribute's own value, or the variable
+    /// default, tfvars value, local, module argument or parameter `Default` it reads.
+    /// `manage` is the fix that has Amazon Redshift manage the password instead, where it
+    /// removes the literal from the source (the literal is the attribute's own value).
+    Literal {
+        written: Span,
+        manage: Option<FixIntent>,
+    },
+    /// Shown in clear by a plan: a plan file holds the values of sensitive attributes.
+    InPlan,
 }
 
 #[derive(Debug, Clone)]
@@ -580,6 +612,8 @@ pub struct Model {
     pub conditional: Vec<Conditional>,
     /// How many resources the unit had (for the report summary).
     pub resource_count: usize,
+    /// The secrets the unit's sources (or plan) hold: admin passwords.
+    pub secrets: Vec<Secret>,
     /// Buckets by lower-cased known name, built on first use: a policy naming a bucket finds it
     /// without a scan of every bucket (a plan can hold thousands of stacks).
     bucket_names: std::sync::OnceLock<HashMap<String, Vec<Id>>>,

@@ -12,13 +12,14 @@
 
 use super::nacl::{self, UnknownPart, Verdict};
 use super::{
-    Destination, Meta, Model, Named, Origin, Peer, PortRange, Protocol, RouteTarget, Span, Subnet,
-    Truth, Val, Warehouse, defaults, net,
+    Destination, Id, Meta, Model, Named, NetworkAcl, Origin, Peer, PortRange, Protocol,
+    RouteTarget, Span, Subnet, Truth, Val, Warehouse, defaults, net,
 };
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::collections::HashMap;
 
 /// An address family, and its whole internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     V4,
     V6,
@@ -116,10 +117,26 @@ impl<'m> Reach<'m> {
     }
 }
 
+/// The network ACL hops already decided, by ACL, direction, address family and ports: subnets
+/// share ACLs and warehouses share subnets, and an ACL's decision walks all its entries, so
+/// each is decided once per model (N subnets on one ACL of N entries would cost N²).
+#[derive(Default)]
+pub struct ReachMemo<'m> {
+    acl_hops: HashMap<AclQuestion, ReachHop<'m>>,
+}
+
+/// A network ACL, egress or not, the family of the internet, and the ports (from, to).
+type AclQuestion = (Id, bool, Family, Option<(u16, u16)>);
+
 impl Model {
     /// Can the internet reach the warehouse's port? Every path, through each subnet of the
-    /// warehouse in scope and each address family.
-    pub fn internet_reach<'m>(&'m self, warehouse: &'m Warehouse) -> Reach<'m> {
+    /// warehouse in scope and each address family. `memo` keeps what one warehouse's paths
+    /// decided for the next (pass the same one for every warehouse of the model).
+    pub fn internet_reach<'m>(
+        &'m self,
+        warehouse: &'m Warehouse,
+        memo: &mut ReachMemo<'m>,
+    ) -> Reach<'m> {
         let families = [Family::V4, Family::V6];
         let public = families.map(|f| public_hop(warehouse, f));
         let guarded = families.map(|f| security_group_hop(self, warehouse, f));
@@ -140,7 +157,8 @@ impl Model {
         };
         match warehouse.subnets.known() {
             Some(links) if !links.is_empty() => {
-                let mut seen = Vec::new();
+                // A group may list thousands of subnets: each is looked up once.
+                let mut seen = std::collections::HashSet::new();
                 for link in links {
                     let Some(subnet) = self.subnet(link) else {
                         unplaced(
@@ -156,21 +174,21 @@ impl Model {
                         );
                         continue;
                     };
-                    if seen.contains(&link.target) {
+                    if !seen.insert(link.target) {
                         continue;
                     }
-                    seen.push(link.target);
                     for (i, family) in families.into_iter().enumerate() {
                         let mut hops: Vec<ReachHop<'m>> = Vec::new();
                         hops.extend(public.get(i).cloned());
                         hops.extend(route_hops(self, subnet, family));
-                        hops.push(nacl_hop(self, subnet, family, false, port));
+                        hops.push(nacl_hop(self, subnet, family, false, port, memo));
                         hops.push(nacl_hop(
                             self,
                             subnet,
                             family,
                             true,
                             Some(defaults::EPHEMERAL_PORTS),
+                            memo,
                         ));
                         hops.extend(guarded.get(i).cloned());
                         paths.push(path(Some(subnet), family, hops));
@@ -475,6 +493,7 @@ fn nacl_hop<'m>(
     family: Family,
     egress: bool,
     ports: Option<PortRange>,
+    memo: &mut ReachMemo<'m>,
 ) -> ReachHop<'m> {
     let world = family.world();
     let (kind, traffic) = if egress {
@@ -498,16 +517,6 @@ fn nacl_hop<'m>(
     let address = &subnet.meta.address;
     let condition = format!("it allows {traffic}");
     let acl = match subnet.network_acl.value {
-        None => {
-            return unknown_hop(
-                kind,
-                &subnet.meta,
-                subnet.meta.span,
-                format!("the network ACL of subnet {address}"),
-                "it is not in scope",
-                condition,
-            );
-        }
         Some(Named::Other) => {
             return hop(
                 kind,
@@ -519,20 +528,41 @@ fn nacl_hop<'m>(
                 ),
             );
         }
-        Some(Named::InScope(id)) => match model.network_acls.get(id) {
-            Some(acl) => acl,
-            None => {
-                return unknown_hop(
-                    kind,
-                    &subnet.meta,
-                    subnet.meta.span,
-                    format!("the network ACL of subnet {address}"),
-                    "it is not in scope",
-                    condition,
-                );
-            }
-        },
+        Some(Named::InScope(id)) => model.network_acls.get(id).map(|acl| (id, acl)),
+        None => None,
     };
+    match acl {
+        Some((id, acl)) => {
+            let key = (id, egress, family, ports.map(|p| (p.from, p.to)));
+            memo.acl_hops
+                .entry(key)
+                .or_insert_with(|| acl_hop(acl, kind, egress, world, ports, &traffic, condition))
+                .clone()
+        }
+        None => unknown_hop(
+            kind,
+            &subnet.meta,
+            subnet.meta.span,
+            format!("the network ACL of subnet {address}"),
+            "it is not in scope",
+            condition,
+        ),
+    }
+}
+
+/// Allow entries a hop names; more are counted.
+const NAMED_ENTRIES: usize = 4;
+
+/// The hop of a network ACL in scope: whether it lets `traffic` through.
+fn acl_hop<'m>(
+    acl: &'m NetworkAcl,
+    kind: HopKind,
+    egress: bool,
+    world: IpNet,
+    ports: Option<PortRange>,
+    traffic: &str,
+    condition: String,
+) -> ReachHop<'m> {
     let name = &acl.meta.address;
     let (verdict, allows) = nacl::allowing(acl, egress, ports.unwrap_or(PortRange::ALL), world);
     match (verdict, ports) {
@@ -540,7 +570,15 @@ fn nacl_hop<'m>(
             let (resource, span) = allows
                 .first()
                 .map_or((&acl.meta, acl.meta.span), |e| (&e.meta, e.allow.span));
-            let entries: Vec<String> = allows.iter().map(|e| e.describe()).collect();
+            // Named up to a few: an ACL may allow the internet in many pieces.
+            let mut entries: Vec<String> = allows
+                .iter()
+                .take(NAMED_ENTRIES)
+                .map(|e| e.describe())
+                .collect();
+            if allows.len() > NAMED_ENTRIES {
+                entries.push(format!("{} more entries", allows.len() - NAMED_ENTRIES));
+            }
             hop(
                 kind,
                 Truth::True,

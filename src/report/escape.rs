@@ -20,6 +20,7 @@
 //! formats print start with text of ours, and an input never ends a line.
 
 use super::{BaselineEntry, Report, ReportFinding, ReportHop};
+use crate::change::Comparison;
 use crate::fix::FixOutcome;
 use crate::ir::{Diagnostic, Location};
 use std::borrow::Cow;
@@ -147,6 +148,9 @@ pub fn for_humans(report: &Report) -> Report {
         baselined,
         baseline_gone,
         baseline_used,
+        secrets,
+        comparison,
+        resolved,
     } = report;
     Report {
         findings: findings.iter().map(finding).collect(),
@@ -158,6 +162,14 @@ pub fn for_humans(report: &Report) -> Report {
         baselined: *baselined,
         baseline_gone: baseline_gone.iter().map(baseline_entry).collect(),
         baseline_used: *baseline_used,
+        // Ours: what renderers mask in the source text they quote.
+        secrets: secrets.clone(),
+        // A revision is what the user typed.
+        comparison: comparison.as_ref().map(|c| match c {
+            Comparison::PriorState => Comparison::PriorState,
+            Comparison::Revision(revision) => Comparison::Revision(owned(revision)),
+        }),
+        resolved: resolved.iter().map(finding).collect(),
     }
 }
 
@@ -180,6 +192,7 @@ fn finding(f: &ReportFinding) -> ReportFinding {
         fix,
         fix_outcome,
         evidence,
+        change,
     } = f;
     ReportFinding {
         // Ours: the rule catalog.
@@ -202,6 +215,7 @@ fn finding(f: &ReportFinding) -> ReportFinding {
         fix: fix.clone(),
         fix_outcome: fix_outcome.as_ref().map(outcome),
         evidence: evidence.iter().map(hop).collect(),
+        change: *change,
     }
 }
 

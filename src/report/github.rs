@@ -10,6 +10,7 @@
 //! the command line's IO (see `cli::run_check`).
 
 use super::{Report, ReportFinding};
+use crate::change::Comparison;
 use crate::ir::Diagnostic;
 use crate::rules::Severity;
 
@@ -25,7 +26,7 @@ pub fn render_github_quiet(report: &Report) -> String {
     let report = &super::escape::for_humans(report);
     let mut out = String::new();
     for finding in &report.findings {
-        out.push_str(&finding_command(finding));
+        out.push_str(&finding_command(finding, report.comparison.as_ref()));
         out.push('\n');
     }
     for error in &report.errors {
@@ -35,7 +36,7 @@ pub fn render_github_quiet(report: &Report) -> String {
     out
 }
 
-fn finding_command(finding: &ReportFinding) -> String {
+fn finding_command(finding: &ReportFinding, comparison: Option<&Comparison>) -> String {
     let command = match finding.severity {
         Severity::High => "error",
         Severity::Medium => "warning",
@@ -64,6 +65,9 @@ fn finding_command(finding: &ReportFinding) -> String {
             "\n  related: {related} ({}:{}:{})",
             location.path, location.start_line, location.start_column
         ));
+    }
+    if let (Some(comparison), Some(state)) = (comparison, finding.change) {
+        message.push_str(&format!("\n  change: {}", state.describe(comparison)));
     }
     message.push_str(&format!(
         "\n  help: run `redshield explain {}` for the requirement and a fix",
@@ -108,7 +112,10 @@ pub fn escape_property(text: &str) -> String {
 fn summary_line(report: &Report) -> String {
     let summary = report.summary();
     let findings = summary.findings.as_deref().unwrap_or("no findings");
-    format!("redshield: {findings} {}.\n", summary.scope())
+    match &summary.change {
+        Some(change) => format!("redshield: {change}; {findings} {}.\n", summary.scope()),
+        None => format!("redshield: {findings} {}.\n", summary.scope()),
+    }
 }
 
 #[cfg(test)]

@@ -15,12 +15,13 @@
 //! syntax — Mermaid: quoted, with every character but letters, digits, spaces and
 //! `.,:/-_()[]'=+*@!?$^~` written as an entity code (`"` as `#quot;`, `<` as `#60;`), so no
 //! quote, bracket of its own, backtick, `%%` or HTML survives; DOT: quoted, with `\` and `"`
-//! escaped.
+//! escaped. Secrets the inputs hold are masked in labels as in every report.
 
 use super::Report;
 use super::escape;
 use crate::graph::{FindingKey, Graph, NodeKind};
 use crate::ir::{Location, SourceMap, Span};
+use crate::model::secret::Secrets;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -74,7 +75,13 @@ fn title(graph: &Graph, sources: &SourceMap) -> String {
 }
 
 impl View {
-    fn new(graph: &Graph, reported: &HashSet<FindingKey>, title: Option<String>) -> View {
+    /// The picture of `graph`; `secrets` are masked in its labels as in every report.
+    fn new(
+        graph: &Graph,
+        reported: &HashSet<FindingKey>,
+        secrets: &Secrets,
+        title: Option<String>,
+    ) -> View {
         let node_failing: Vec<bool> = graph
             .nodes
             .iter()
@@ -149,7 +156,7 @@ impl View {
                     }
                     _ => String::new(),
                 };
-                (label, failing)
+                (secrets.mask(&label).into_owned(), failing)
             })
             .collect();
         let mut edges: Vec<(usize, usize, String, bool)> = Vec::new();
@@ -171,14 +178,14 @@ impl View {
                 }
                 None => {
                     seen.insert((from, to), edges.len());
-                    edges.push((from, to, edge.label.clone(), is_failing));
+                    edges.push((from, to, secrets.mask(&edge.label).into_owned(), is_failing));
                 }
             }
         }
         // From the warehouse outwards, in node order.
         edges.sort_by_key(|e| (e.0, e.1));
         View {
-            title,
+            title: title.map(|t| secrets.mask(&t).into_owned()),
             nodes,
             edges,
         }
@@ -483,7 +490,7 @@ fn views(graphs: &[Graph], report: &Report, sources: &SourceMap) -> Vec<View> {
     let reported = reported(report);
     graphs
         .iter()
-        .map(|g| View::new(g, &reported, Some(title(g, sources))))
+        .map(|g| View::new(g, &reported, &report.secrets, Some(title(g, sources))))
         .collect()
 }
 
@@ -521,8 +528,11 @@ pub fn diagrams(graphs: &[Graph], report: &Report) -> (Vec<Diagram>, usize) {
             left_out += 1;
             continue;
         }
-        let warehouse = graph.warehouse().map(|w| w.label()).unwrap_or_default();
-        let mermaid = mermaid(&[View::new(graph, &reported, None)]);
+        let warehouse = graph
+            .warehouse()
+            .map(|w| report.secrets.mask(&w.label()).into_owned())
+            .unwrap_or_default();
+        let mermaid = mermaid(&[View::new(graph, &reported, &report.secrets, None)]);
         if bytes + mermaid.len() > DIAGRAM_BYTES {
             left_out += 1;
             continue;
@@ -610,7 +620,7 @@ pub fn render_graph_json(graphs: &[Graph], report: &Report, sources: &SourceMap)
                     .map(|(i, node)| JsonNode {
                         id: id(i),
                         kind: node.kind.name().replace([' ', '-'], "_").to_lowercase(),
-                        label: node.label(),
+                        label: report.secrets.mask(&node.label()).into_owned(),
                         address: node.address.clone(),
                         location: located(node.span),
                         failing: failing(&node.failing, &reported),
@@ -622,7 +632,7 @@ pub fn render_graph_json(graphs: &[Graph], report: &Report, sources: &SourceMap)
                     .map(|edge| JsonEdge {
                         from: id(edge.from),
                         to: id(edge.to),
-                        label: edge.label.clone(),
+                        label: report.secrets.mask(&edge.label).into_owned(),
                         failing: failing(&edge.failing, &reported),
                     })
                     .collect(),

@@ -16,6 +16,9 @@ struct JsonReport<'a> {
     /// With `--baseline`: entries no finding matches any more.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_gone: Option<&'a [super::BaselineEntry]>,
+    /// In a change-aware run: the findings there before the change and gone after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<Vec<JsonFinding<'a>>>,
     summary: Summary,
 }
 
@@ -43,6 +46,9 @@ struct JsonFinding<'a> {
     /// The path the finding rests on, hop by hop, in order (reachability rules).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     evidence: Vec<Hop<'a>>,
+    /// In a change-aware run: `introduced` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -90,6 +96,11 @@ struct Summary {
     suppressed: usize,
     baselined: usize,
     warnings: usize,
+    /// In a change-aware run: the findings the change introduces, and those it resolves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    introduced: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<usize>,
 }
 
 fn finding(f: &super::ReportFinding) -> JsonFinding<'_> {
@@ -127,6 +138,7 @@ fn finding(f: &super::ReportFinding) -> JsonFinding<'_> {
                 message: &hop.message,
             })
             .collect(),
+        change: f.change.map(crate::change::ChangeState::as_str),
     }
 }
 
@@ -154,6 +166,10 @@ pub fn render_json(report: &Report) -> String {
         baseline_gone: report
             .baseline_used
             .then_some(report.baseline_gone.as_slice()),
+        resolved: report
+            .comparison
+            .is_some()
+            .then(|| report.resolved.iter().map(finding).collect()),
         summary: Summary {
             files: report.files,
             resources: report.resources,
@@ -162,6 +178,14 @@ pub fn render_json(report: &Report) -> String {
             suppressed: report.suppressed.len(),
             baselined: report.baselined,
             warnings: report.warnings.len(),
+            introduced: report.comparison.is_some().then(|| {
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.change == Some(crate::change::ChangeState::Introduced))
+                    .count()
+            }),
+            resolved: report.comparison.is_some().then_some(report.resolved.len()),
         },
     };
     let mut out =

@@ -12,6 +12,7 @@
 
 use super::graph::Diagram;
 use super::{Report, ReportFinding};
+use crate::change::ChangeState;
 
 /// Renders the report as GitHub-flavoured Markdown with a trailing newline.
 pub fn render_markdown(report: &Report) -> String {
@@ -39,12 +40,16 @@ fn render(report: &Report, with_details: bool, diagrams: &(Vec<Diagram>, usize))
     let report = &super::escape::for_humans(report);
     let summary = report.summary();
     let mut out = String::new();
-    out.push_str(&format!(
-        "## redshield: {}",
-        summary.findings.as_deref().unwrap_or("no findings")
-    ));
+    // The headline names the revision as the user gave it: prose, escaped.
+    let heading = match &summary.change {
+        Some(change) => inline(change),
+        None => summary.findings.clone().unwrap_or("no findings".into()),
+    };
+    out.push_str(&format!("## redshield: {heading}"));
     out.push_str("\n\n");
-    if report.findings.is_empty() {
+    if report.comparison.is_some() {
+        out.push_str(&change_sections(report, &summary, with_details));
+    } else if report.findings.is_empty() {
         out.push_str(&format!("No findings in {}.\n", summary.analyzed));
     } else {
         out.push_str(&format!("Analyzed {}.\n\n", summary.analyzed));
@@ -85,12 +90,63 @@ fn render(report: &Report, with_details: bool, diagrams: &(Vec<Diagram>, usize))
     out
 }
 
+/// A change-aware run's body: what the change introduces first, then what it resolves, then
+/// what it leaves as it was (and findings of inputs not compared).
+fn change_sections(report: &Report, summary: &super::Summary, with_details: bool) -> String {
+    let mut out = match &summary.findings {
+        Some(findings) => format!("Found {findings} in {}.\n", summary.analyzed),
+        None => format!("No findings in {}.\n", summary.analyzed),
+    };
+    let of = |state: Option<ChangeState>| -> Vec<&ReportFinding> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.change == state)
+            .collect()
+    };
+    let sections = [
+        ("Introduced", of(Some(ChangeState::Introduced)), "Location"),
+        (
+            "Resolved",
+            report.resolved.iter().collect(),
+            "Location before",
+        ),
+        ("Unchanged", of(Some(ChangeState::Unchanged)), "Location"),
+        ("Not compared", of(None), "Location"),
+    ];
+    for (title, findings, location) in &sections {
+        if findings.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {title} ({})\n\n", findings.len()));
+        out.push_str(&rows(findings, location));
+    }
+    if !with_details {
+        out.push_str(&paths(report));
+    } else {
+        out.push('\n');
+        // In the order of the sections: what the change introduces first.
+        for (title, findings, _) in &sections {
+            if *title != "Resolved" {
+                for finding in findings {
+                    out.push_str(&details(finding));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The findings table (also what the GitHub step summary shows).
 fn table(report: &Report) -> String {
-    let mut out = String::from(
-        "| Severity | Rule | Location | Resource | Message |\n|---|---|---|---|---|\n",
-    );
-    for finding in &report.findings {
+    rows(&report.findings.iter().collect::<Vec<_>>(), "Location")
+}
+
+/// A table of findings, its location column named `location`.
+fn rows(findings: &[&ReportFinding], location: &str) -> String {
+    let mut out =
+        format!("| Severity | Rule | {location} | Resource | Message |\n|---|---|---|---|---|\n");
+    for finding in findings {
         let location = format!("{}:{}", finding.location.path, finding.location.start_line);
         out.push_str(&format!(
             "| {} | {} {} | {} | {} | {} |\n",

@@ -13,10 +13,12 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
+use crate::change::{ChangeState, Comparison, Identity};
 use crate::fix::apply::Census;
 use crate::fix::{FixOutcome, Fixable};
 use crate::ir::{Diagnostic, Location, SourceMap, Span};
 use crate::model::FixIntent;
+use crate::model::secret::Secrets;
 use crate::rules::{Finding, Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
@@ -41,6 +43,8 @@ pub struct ReportFinding {
     pub fix_outcome: Option<crate::fix::FixOutcome>,
     /// The path the finding rests on, hop by hop, in order.
     pub evidence: Vec<ReportHop>,
+    /// In a change-aware run: whether the change introduces the finding (None: not compared).
+    pub change: Option<ChangeState>,
 }
 
 /// One hop of a finding's evidence, located.
@@ -62,6 +66,8 @@ pub struct Collected {
     pub threshold: Severity,
     /// The reason of the suppression that covers it (outer Some: suppressed).
     pub suppressed: Option<Option<String>>,
+    /// In a change-aware run: whether the change introduces it (None: not compared).
+    pub change: Option<ChangeState>,
 }
 
 /// What a run comes to, in the words every human format (text, github, markdown) uses for its
@@ -77,6 +83,8 @@ pub struct Summary {
     /// Findings not shown: `1 suppressed inline`, `2 in the baseline`, `1 baseline entries
     /// gone`.
     pub quiet: Vec<String>,
+    /// In a change-aware run, the headline: `this plan introduces 2 findings and resolves 1`.
+    pub change: Option<String>,
 }
 
 impl Summary {
@@ -125,6 +133,26 @@ fn link_findings_on_paths(merged: &mut [ReportFinding], linking: &[(usize, Vec<S
     }
 }
 
+/// Orders findings by path, line, column, rule and message.
+fn sort_findings(findings: &mut [ReportFinding]) {
+    findings.sort_by(|a, b| {
+        (
+            &a.location.path,
+            a.location.start_line,
+            a.location.start_column,
+            a.rule.id,
+            &a.message,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.start_line,
+                b.location.start_column,
+                b.rule.id,
+                &b.message,
+            ))
+    });
+}
+
 /// `1 finding`, `2 findings`.
 pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -156,6 +184,13 @@ pub struct Report {
     pub baselined: usize,
     pub baseline_gone: Vec<BaselineEntry>,
     pub baseline_used: bool,
+    /// What no format may show: renderers that quote source text mask these in it.
+    pub secrets: Secrets,
+    /// What the findings were compared with, in a change-aware run.
+    pub comparison: Option<Comparison>,
+    /// In a change-aware run: the findings there before the change and gone after it, located
+    /// where they were before.
+    pub resolved: Vec<ReportFinding>,
 }
 
 impl Report {
@@ -184,6 +219,7 @@ impl Report {
             finding,
             threshold,
             suppressed,
+            change,
         } in findings
         {
             let related: Vec<(String, Location, Span)> = finding
@@ -193,6 +229,7 @@ impl Report {
                 .collect();
             if let Some(&i) = seen.get(&(finding.rule.id, finding.span)) {
                 if let Some(existing) = merged.get_mut(i) {
+                    existing.change = ChangeState::merge(existing.change, change);
                     let known = related_of.entry(i).or_default();
                     for r in related {
                         if known.insert((r.0.clone(), r.1.clone())) {
@@ -238,25 +275,11 @@ impl Report {
                 fix_outcome: finding.fix.as_ref().map(fix_outcome),
                 fix: finding.fix,
                 evidence,
+                change,
             });
         }
         link_findings_on_paths(&mut merged, &linking);
-        merged.sort_by(|a, b| {
-            (
-                &a.location.path,
-                a.location.start_line,
-                a.location.start_column,
-                a.rule.id,
-                &a.message,
-            )
-                .cmp(&(
-                    &b.location.path,
-                    b.location.start_line,
-                    b.location.start_column,
-                    b.rule.id,
-                    &b.message,
-                ))
-        });
+        sort_findings(&mut merged);
         errors.sort_by(|a, b| {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
@@ -275,7 +298,136 @@ impl Report {
             baselined: 0,
             baseline_gone: Vec::new(),
             baseline_used: false,
+            secrets: Secrets::default(),
+            comparison: None,
+            resolved: Vec::new(),
         }
+    }
+
+    /// The report with `secrets` masked in every string from the run (messages, related
+    /// messages, fix descriptions and reasons, errors and warnings), kept for the renderers
+    /// that quote source text. Fix diffs are masked when they are made ([`crate::fix::outcome`]).
+    pub fn hiding(mut self, secrets: Secrets) -> Report {
+        if !secrets.is_empty() {
+            let mask = |text: &mut String| {
+                if let std::borrow::Cow::Owned(masked) = secrets.mask(text) {
+                    *text = masked;
+                }
+            };
+            for finding in self
+                .findings
+                .iter_mut()
+                .chain(self.suppressed.iter_mut())
+                .chain(self.resolved.iter_mut())
+            {
+                mask(&mut finding.message);
+                for (message, _, _) in &mut finding.related {
+                    mask(message);
+                }
+                if let Some(outcome) = &mut finding.fix_outcome {
+                    mask(&mut outcome.description);
+                    if let Err(reason) = &mut outcome.diff {
+                        mask(reason);
+                    }
+                }
+            }
+            for diagnostic in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
+                mask(&mut diagnostic.message);
+            }
+        }
+        self.secrets = secrets;
+        self
+    }
+
+    /// The report of a change-aware run: what the findings were compared with, and the
+    /// findings the change resolves (located in `sources`, where they were before), ordered
+    /// like findings.
+    pub fn with_resolved(
+        mut self,
+        comparison: Comparison,
+        resolved: Vec<Finding>,
+        sources: &SourceMap,
+    ) -> Report {
+        let mut resolved: Vec<ReportFinding> = resolved
+            .into_iter()
+            .map(|finding| ReportFinding {
+                rule: finding.rule,
+                severity: finding.severity,
+                location: sources.location(finding.span),
+                span: finding.span,
+                related: Vec::new(),
+                fails: false,
+                suppressed: None,
+                fix: None,
+                fix_outcome: None,
+                evidence: Vec::new(),
+                change: None,
+                message: finding.message,
+                address: finding.address,
+                kind: finding.kind,
+            })
+            .collect();
+        sort_findings(&mut resolved);
+        resolved.dedup_by(|a, b| {
+            (a.rule.id, &a.address, &a.location, &a.message)
+                == (b.rule.id, &b.address, &b.location, &b.message)
+        });
+        self.comparison = Some(comparison);
+        self.resolved = resolved;
+        self
+    }
+
+    /// Labels this report's findings (and suppressed findings) by comparing them with the
+    /// report of the same paths at a git revision (`--diff-base`), whose findings no longer
+    /// found here become the resolved ones. Findings are the same by rule, resource and file
+    /// ([`crate::change`]); their lines do not matter.
+    pub fn compare_with_revision(&mut self, revision: &str, before: Report) {
+        let before_all: Vec<ReportFinding> = before
+            .findings
+            .into_iter()
+            .chain(before.suppressed)
+            .collect();
+        // Two versions of one file have the same relative path.
+        fn identity(f: &ReportFinding) -> Identity<'_> {
+            Identity::in_file(f.rule.id, &f.address, &f.location.path, &f.message)
+        }
+        let before_ids: Vec<Identity<'_>> = before_all.iter().map(identity).collect();
+        let after_ids: Vec<Identity<'_>> = self
+            .findings
+            .iter()
+            .chain(&self.suppressed)
+            .map(identity)
+            .collect();
+        let pairing = crate::change::pair(&before_ids, &after_ids);
+        for (finding, state) in self
+            .findings
+            .iter_mut()
+            .chain(self.suppressed.iter_mut())
+            .zip(pairing.after)
+        {
+            finding.change = Some(state);
+        }
+        let mut resolved: Vec<ReportFinding> = pairing
+            .resolved
+            .iter()
+            .filter_map(|&i| before_all.get(i).cloned())
+            // A finding suppressed before was not reported: its going is no news.
+            .filter(|f| f.suppressed.is_none())
+            .map(|mut f| {
+                // What a resolved finding was: no fix, no failure, no suppression to show.
+                f.fails = false;
+                f.fix = None;
+                f.fix_outcome = None;
+                f.suppressed = None;
+                f.related = Vec::new();
+                f.evidence = Vec::new();
+                f.change = None;
+                f
+            })
+            .collect();
+        sort_findings(&mut resolved);
+        self.comparison = Some(Comparison::Revision(revision.to_string()));
+        self.resolved = resolved;
     }
 
     /// The report with its paths relative to `root` (a repository's top level) instead of the
@@ -298,6 +450,7 @@ impl Report {
             .findings
             .iter_mut()
             .chain(report.suppressed.iter_mut())
+            .chain(report.resolved.iter_mut())
         {
             rebase(&mut finding.location.path);
             for (_, location, _) in &mut finding.related {
@@ -346,7 +499,31 @@ impl Report {
                 self.baseline_gone.len()
             ));
         }
+        let change = self.comparison.as_ref().map(|comparison| {
+            let introduced = self
+                .findings
+                .iter()
+                .filter(|f| f.change == Some(ChangeState::Introduced))
+                .count();
+            let resolved = match self.resolved.len() {
+                0 => "none".to_string(),
+                n => n.to_string(),
+            };
+            let introduced = match introduced {
+                0 => "no findings".to_string(),
+                n => plural(n, "finding"),
+            };
+            let against = match comparison {
+                Comparison::PriorState => String::new(),
+                Comparison::Revision(_) => format!(" since {}", comparison.against()),
+            };
+            format!(
+                "{}{against} introduces {introduced} and resolves {resolved}",
+                comparison.subject()
+            )
+        });
         Summary {
+            change,
             findings,
             analyzed: format!(
                 "{}, {}",

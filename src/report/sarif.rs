@@ -11,6 +11,7 @@
 //! inputs at the same commit give the same bytes.
 
 use super::{Report, ReportFinding};
+use crate::change::ChangeState;
 use crate::ir::{Diagnostic, Location};
 use crate::rules::{self, Rule, Severity};
 use serde::Serialize;
@@ -183,6 +184,9 @@ struct MessageRef<'a> {
 struct SarifResult<'a> {
     rule_id: &'static str,
     rule_index: usize,
+    /// `pass` for a resolved finding (absent from this run); omitted (`fail`) otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     level: &'static str,
     message: MessageRef<'a>,
     locations: [SarifLocation; 1],
@@ -199,6 +203,9 @@ struct SarifResult<'a> {
     /// Present for findings an inline suppression covers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression<'a>>,
+    /// In a change-aware run: `new` (introduced), `unchanged`, or `absent` (resolved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     properties: ResultProperties<'a>,
 }
 
@@ -323,17 +330,39 @@ pub fn render_sarif(report: &Report) -> String {
 /// `%SRCROOT%` is then its top level, and the log names its version when known.
 pub fn render_sarif_in(report: &Report, repository: Option<Repository<'_>>) -> String {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let results = report
+    let mut fingerprint = |finding: &ReportFinding| {
+        let hash = fingerprint_hash(finding);
+        let occurrence = seen.entry(hash.clone()).or_insert(0);
+        *occurrence += 1;
+        format!("{hash}:{occurrence}")
+    };
+    let compared = report.comparison.is_some();
+    let mut results: Vec<SarifResult<'_>> = report
         .findings
         .iter()
         .chain(&report.suppressed)
         .map(|finding| {
-            let hash = fingerprint_hash(finding);
-            let occurrence = seen.entry(hash.clone()).or_insert(0);
-            *occurrence += 1;
-            result(finding, format!("{hash}:{occurrence}"))
+            let state = compared.then_some(match finding.change {
+                Some(ChangeState::Unchanged) => "unchanged",
+                // Findings of inputs not compared are new to this run as far as it knows.
+                Some(ChangeState::Introduced) | None => "new",
+            });
+            result(finding, fingerprint(finding), state)
         })
         .collect();
+    // Resolved findings, where they were before: `absent`, and no problem any more (`pass`,
+    // level `none`). GitHub code scanning makes an alert of every result whatever its kind,
+    // so they are also marked suppressed: a resolved finding never opens an alert there.
+    results.extend(report.resolved.iter().map(|finding| {
+        let mut absent = result(finding, fingerprint(finding), Some("absent"));
+        absent.kind = Some("pass");
+        absent.level = "none";
+        absent.suppressions = vec![SarifSuppression {
+            kind: "external",
+            justification: Some("resolved: the analyzed change removes this finding"),
+        }];
+        absent
+    }));
     let log = Log {
         schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -447,13 +476,19 @@ fn what_it_does(documentation: &str) -> Option<String> {
     }
 }
 
-fn result(finding: &ReportFinding, fingerprint: String) -> SarifResult<'_> {
+fn result<'a>(
+    finding: &'a ReportFinding,
+    fingerprint: String,
+    baseline_state: Option<&'static str>,
+) -> SarifResult<'a> {
     SarifResult {
         rule_id: finding.rule.id,
         rule_index: rules::ALL
             .iter()
             .position(|rule| rule.id == finding.rule.id)
             .unwrap_or(0),
+        kind: None,
+        baseline_state,
         level: level(finding.severity),
         message: MessageRef {
             text: &finding.message,

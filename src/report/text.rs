@@ -1,11 +1,13 @@
 //! `--format text`: each finding with its source excerpt (ariadne), the offending span
 //! underlined and related resources as secondary labels; then input errors and a summary.
 //! Everything from an input (names, messages, paths, and the quoted source lines) is escaped
-//! ([`super::escape`]): the output holds no control character of an input's.
+//! ([`super::escape`]): the output holds no control character of an input's. Secrets are
+//! masked in the quoted source ([`crate::model::secret`]).
 
 use super::Report;
 use super::escape::{self, EscapedSource};
 use crate::ir::SourceMap;
+use crate::model::secret::Masked;
 use crate::rules::Severity;
 use ariadne::{Color, Config, IndexType, Label, ReportKind};
 use std::collections::HashMap;
@@ -24,15 +26,22 @@ pub fn render_text_quiet(report: &Report, sources: &SourceMap, color: bool) -> S
 fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> String {
     let report = &escape::for_humans(report);
     let mut out = Vec::new();
-    // Only the files findings point into are quoted; each escaped once, with its offsets.
-    let mut quoted: HashMap<crate::ir::FileId, EscapedSource<'_>> = HashMap::new();
+    // Only the files findings point into are quoted; each masked (secrets) and escaped once,
+    // with its offsets.
+    let mut masked: HashMap<crate::ir::FileId, Masked<'_>> = HashMap::new();
     for finding in &report.findings {
         for span in std::iter::once(finding.span).chain(finding.related.iter().map(|r| r.2)) {
-            quoted
-                .entry(span.file)
-                .or_insert_with(|| EscapedSource::new(sources.text(span.file)));
+            masked.entry(span.file).or_insert_with(|| {
+                report
+                    .secrets
+                    .masked(sources.path(span.file), sources.text(span.file), 0)
+            });
         }
     }
+    let quoted: HashMap<crate::ir::FileId, EscapedSource<'_>> = masked
+        .iter()
+        .map(|(id, m)| (*id, EscapedSource::new(&m.text)))
+        .collect();
     let mut cache = Quoted(
         quoted
             .iter()
@@ -44,10 +53,13 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             })
             .collect(),
     );
-    let escaped_range = |span: crate::ir::Span| match quoted.get(&span.file) {
-        Some(source) => source.map(span.start as usize)..source.map(span.end as usize),
-        None => span.range(),
-    };
+    let escaped_range =
+        |span: crate::ir::Span| match (masked.get(&span.file), quoted.get(&span.file)) {
+            (Some(m), Some(source)) => {
+                source.map(m.map(span.start as usize))..source.map(m.map(span.end as usize))
+            }
+            _ => span.range(),
+        };
     for finding in &report.findings {
         let spans = std::iter::once(finding.span).chain(finding.related.iter().map(|r| r.2));
         if spans
@@ -57,6 +69,7 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             // Minified JSON (a plan from `terraform show -json`) has one enormous line: an
             // excerpt would be unreadable, so show locations only.
             out.extend_from_slice(plain_finding(finding).as_bytes());
+            out.extend_from_slice(change_line(report, finding).as_bytes());
             continue;
         }
         let (kind, colour) = match finding.severity {
@@ -117,6 +130,7 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
             finding.rule.id
         ));
         let _ = builder.finish().write(&mut cache, &mut out);
+        out.extend_from_slice(change_line(report, finding).as_bytes());
         out.extend_from_slice(evidence(finding).as_bytes());
         out.push(b'\n');
     }
@@ -129,6 +143,19 @@ fn render(report: &Report, sources: &SourceMap, color: bool, quiet: bool) -> Str
     }
     for warning in &report.warnings {
         text.push_str(&format!("warning: {warning}\n"));
+    }
+    for resolved in &report.resolved {
+        let at = &resolved.location;
+        text.push_str(&format!(
+            "resolved: {} {} {} ({}:{}:{}): {}\n",
+            resolved.rule.id,
+            resolved.rule.name,
+            resolved.address,
+            at.path,
+            at.start_line,
+            at.start_column,
+            resolved.message
+        ));
     }
     for gone in &report.baseline_gone {
         text.push_str(&format!(
@@ -266,12 +293,29 @@ fn evidence(finding: &super::ReportFinding) -> String {
     out
 }
 
+/// `  change: introduced by this plan`, under a finding of a change-aware run.
+fn change_line(report: &Report, finding: &super::ReportFinding) -> String {
+    match (&report.comparison, finding.change) {
+        (Some(comparison), Some(state)) => format!("  change: {}\n", state.describe(comparison)),
+        _ => String::new(),
+    }
+}
+
 fn summary_line(report: &Report) -> String {
     let summary = report.summary();
-    let mut line = match &summary.findings {
+    let mut line = match &summary.change {
+        // The headline first: what the change does.
+        Some(change) => {
+            let mut chars = change.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            format!("{}{}.\n", first.unwrap_or_default(), chars.as_str())
+        }
+        None => String::new(),
+    };
+    line.push_str(&match &summary.findings {
         Some(findings) => format!("Found {findings} {}", summary.scope()),
         None => format!("No findings {}", summary.scope()),
-    };
+    });
     if !summary.quiet.is_empty() {
         line.push_str(&format!(" ({})", summary.quiet.join(", ")));
     }

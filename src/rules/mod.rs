@@ -68,6 +68,7 @@ mod rs403_automated_snapshots_disabled;
 mod rs404_major_version_upgrade_disabled;
 mod rs405_default_admin_username;
 mod rs406_default_database_name;
+mod rs407_plaintext_admin_password;
 mod rs408_serverless_logs_not_exported;
 mod toolkit;
 
@@ -101,6 +102,7 @@ pub static ALL: &[&Rule] = &[
     &rs404_major_version_upgrade_disabled::RULE,
     &rs405_default_admin_username::RULE,
     &rs406_default_database_name::RULE,
+    &rs407_plaintext_admin_password::RULE,
     &rs408_serverless_logs_not_exported::RULE,
 ];
 

@@ -327,8 +327,9 @@ declare_rule! {
 
 pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let mut memo = crate::model::reach::ReachMemo::default();
     for warehouse in &model.warehouses {
-        let reach = model.internet_reach(warehouse);
+        let reach = model.internet_reach(warehouse, &mut memo);
         if !config.reports(reach.truth) {
             continue;
         }

@@ -266,15 +266,15 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let Some(links) = warehouse.subnets.known() else {
             continue;
         };
-        let mut seen = Vec::new();
+        // A group may list thousands of subnets: each is looked up once.
+        let mut seen = std::collections::HashSet::new();
         for (id, subnet) in links
             .iter()
             .filter_map(|l| Some((l.target?, model.subnet(l)?)))
         {
-            if seen.contains(&id) {
+            if !seen.insert(id) {
                 continue;
             }
-            seen.push(id);
             findings.extend(check_subnet(model, config, warehouse, subnet));
         }
     }

@@ -14,12 +14,15 @@ declare_rule! {
     /// ## Why is this bad?
     /// The default name is the one every scanner and every tutorial tries first; a name of
     /// your own is one thing less an attacker knows, and it says what the database holds.
-    /// Security Hub flags it as Redshift.9 (checkov: CKV_AWS_320).
+    /// Security Hub flags it as Redshift.9 (clusters) and RedshiftServerless.7 (namespaces);
+    /// checkov as CKV_AWS_320 (clusters).
     ///
     /// Source: "Security in Amazon Redshift"
     /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/iam-redshift-user-mgmt.html>);
     /// "Security Hub controls for Amazon Redshift", Redshift.9
-    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>).
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshift-controls.html>);
+    /// "Security Hub controls for Amazon Redshift Serverless", RedshiftServerless.7
+    /// (<https://docs.aws.amazon.com/securityhub/latest/userguide/redshiftserverless-controls.html>).
     ///
     /// ## Example
     /// ```hcl

@@ -100,6 +100,19 @@ impl Finding {
     }
 }
 
+/// The first hop of a Spectrum path finding: the warehouse sends its traffic through its VPC
+/// (enhanced VPC routing on), so what the VPC lacks is what it lacks.
+pub(crate) fn with_vpc_routing_hop(finding: Finding, warehouse: &Warehouse) -> Finding {
+    let evr = &warehouse.enhanced_vpc_routing;
+    let says = format!(
+        "{} {} routes its traffic through its VPC ({} = true)",
+        noun(warehouse),
+        warehouse.meta.address,
+        field_name(evr, "enhanced VPC routing")
+    );
+    finding.with_hop(&warehouse.meta, evr.span, says)
+}
+
 /// What a warehouse is called in messages that tell the two kinds apart.
 pub(crate) fn noun(warehouse: &Warehouse) -> &'static str {
     match warehouse.kind {

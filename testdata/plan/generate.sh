@@ -88,6 +88,8 @@ case_vars() {
     rs110/passes_vpc_out_of_scope)     echo "-var=vpc_id=vpc-0123456789abcdef0" ;;
     rs107/passes_unknown_group)        echo "-var=redshift_security_group_id=sg-0123456789abcdef0" ;;
     rs101/fires_legacy_security_groups) echo "-var=master_password=Not-a-real-passw0rd" ;;
+    rs407/passes_write_only_ephemeral) echo "-var=master_password=Rs407-Fixture-Ephemeral-1" ;;
+    rs407/fires_variable_given)        echo "-var=master_password=Rs407-Fixture-Given-1" ;;
   esac
 }
 
@@ -212,6 +214,10 @@ HCL_ONLY=(
   "rs108/passes_region_unknown"
   "rs108/strict_fires_region_unknown"
   "rs205/passes_region_data_source"
+  "rs407/fires_write_only"
+  "rs407/passes_random_password"
+  "rs407/passes_secret_data_source"
+  "rs407/passes_unknown_variable"
 )
 
 selected() {
@@ -287,6 +293,31 @@ if selected "$id"; then
   plan_dir "$id" "$tmpsrc" "$PLAN_DIR/$id/plan.json"
   cp "$HCL_DIR/rs105/fires.tf" "$PLAN_DIR/$id/main.tf"
 fi
+
+# 4. rs407/fires_variable_given/: the plan of testdata/hcl/rs407/passes_unknown_variable.tf
+#    with the password given on the command line, beside that source: the source writes no
+#    password, the plan holds it in clear (in `variables` and in the cluster's values).
+id=rs407/fires_variable_given
+if selected "$id"; then
+  tmpsrc=$(mktemp -d "$WORK/src.XXXXXX")
+  cp "$HCL_DIR/rs407/passes_unknown_variable.tf" "$tmpsrc/main.tf"
+  plan_dir "$id" "$tmpsrc" "$PLAN_DIR/$id/plan.json"
+  cp "$HCL_DIR/rs407/passes_unknown_variable.tf" "$PLAN_DIR/$id/main.tf"
+fi
+
+# 5. Change cases (testdata/change/plan/<case>/main.tf, planned against the one hand-written
+#    state testdata/change/plan/terraform.tfstate): plan.json is written beside main.tf, so
+#    the planned findings map to its lines while the prior state's stay in the plan.
+CHANGE_DIR=$(cd "$PLAN_DIR/../change/plan" && pwd)
+for case_dir in "$CHANGE_DIR"/*/; do
+  name=$(basename "$case_dir")
+  id=change/$name
+  selected "$id" || continue
+  tmpsrc=$(mktemp -d "$WORK/src.XXXXXX")
+  cp "$case_dir"/*.tf "$tmpsrc/"
+  cp "$CHANGE_DIR/terraform.tfstate" "$tmpsrc/terraform.tfstate"
+  plan_dir "$id" "$tmpsrc" "$case_dir/plan.json"
+done
 
 if ((${#regenerated_hand_edited[@]})); then
   echo

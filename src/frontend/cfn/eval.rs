@@ -5,7 +5,7 @@
 use super::CfnOptions;
 use super::tree::{Kind, TNode, TreeWarning};
 use crate::ir::region::{STACK_REGION, is_region_name};
-use crate::ir::{Node, Reference, Span, Value};
+use crate::ir::{Copied, Node, Reference, Span, Value};
 use ipnet::IpNet;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -24,6 +24,11 @@ const STRING_BYTES_PER_STEP: usize = 64;
 
 pub(super) struct Template<'t> {
     params: HashMap<String, Node>,
+    /// The parameters `--param` gives a value (not their `Default`).
+    given: HashSet<String>,
+    /// Where the strings read through parameters and mappings were written
+    /// ([`crate::ir::Unit::copies`]).
+    copies: RefCell<HashMap<(Span, u64), Copied>>,
     resources: HashSet<&'t str>,
     region: Option<String>,
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
@@ -46,6 +51,7 @@ impl<'t> Template<'t> {
             .map(|r| r.entries().iter().map(|(k, _, _)| k.as_str()).collect())
             .unwrap_or_default();
         let mut params = HashMap::new();
+        let mut given_params = HashSet::new();
         if let Some(section) = root.get("Parameters") {
             for (name, key_span, decl) in section.entries() {
                 let is_list = decl
@@ -66,7 +72,10 @@ impl<'t> Template<'t> {
                     .and_then(TNode::as_str)
                     .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("List<AWS::"));
                 let node = match (given, decl.get("Default")) {
-                    (Some(value), _) => Some(Node::new(Value::String(value), *key_span)),
+                    (Some(value), _) => {
+                        given_params.insert(name.clone());
+                        Some(Node::new(Value::String(value), *key_span))
+                    }
                     (None, Some(default)) => Some(Node::new(scalar_value(default), default.span)),
                     (None, None) => None,
                 }
@@ -91,6 +100,8 @@ impl<'t> Template<'t> {
         }
         Template {
             params,
+            given: given_params,
+            copies: RefCell::new(HashMap::new()),
             resources,
             region: options.region.clone(),
             conditions: RefCell::new(HashMap::new()),
@@ -122,6 +133,11 @@ impl<'t> Template<'t> {
                 .unwrap_or_default(),
             warnings: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Where the strings read through parameters and mappings were written.
+    pub fn take_copies(&self) -> HashMap<(Span, u64), Copied> {
+        self.copies.take()
     }
 
     /// What evaluation found the reader should be told.
@@ -266,6 +282,8 @@ impl<'t> Template<'t> {
                     }
                     _ if self.params.contains_key(target) => {
                         let mut node = self.params.get(target)?.clone();
+                        let given = self.given.contains(target);
+                        Copied::record(&mut self.copies.borrow_mut(), span, &node, given);
                         node.respan(span);
                         Some(node)
                     }
@@ -453,6 +471,7 @@ impl<'t> Template<'t> {
                     .copied()
                 {
                     Some(found) => self.eval_in(found, depth).map(|mut n| {
+                        Copied::record(&mut self.copies.borrow_mut(), span, &n, false);
                         n.respan(span);
                         n
                     }),

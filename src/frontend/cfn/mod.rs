@@ -355,6 +355,8 @@ pub fn load_template(
         },
         suppressions,
         warnings,
+        copies: template.take_copies(),
+        from_plan: false,
     };
     (Some(unit), diags)
 }

@@ -8,7 +8,7 @@ use super::load::{
     normalize, value_span,
 };
 use super::pieces::Origin;
-use crate::ir::{Diagnostic, FileId, Mode, Node, Reference, Span, Value};
+use crate::ir::{Copied, Diagnostic, FileId, Mode, Node, Reference, Span, Value};
 use crate::limits::Limits;
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
@@ -96,6 +96,9 @@ pub(crate) struct Evaluator<'a> {
     pub warnings: Vec<Diagnostic>,
     /// Where the command line's `--var` values are recorded, so their nodes have a span.
     pub cli_file: Option<FileId>,
+    /// Where the strings read through variables, locals and module outputs were written
+    /// ([`crate::ir::Unit::copies`]).
+    pub copies: HashMap<(Span, u64), Copied>,
 }
 
 impl Evaluator<'_> {
@@ -859,11 +862,14 @@ impl Evaluator<'_> {
                     Some(value) => self.budget.copy(value, span),
                     None => Node::unknown(span),
                 };
+                let given = self.cli_file.is_some_and(|f| f == node.span.file);
+                Copied::record(&mut self.copies, span, &node, given);
                 node.respan(span);
                 (node, 1)
             }
             ("local", Some(name)) => {
                 let mut node = self.local(m, name, span);
+                Copied::record(&mut self.copies, span, &node, false);
                 node.respan(span);
                 (node, 1)
             }
@@ -1037,6 +1043,7 @@ impl Evaluator<'_> {
             ChildInstances::Single(child) => {
                 if let Some(TraversalOperator::GetAttr(out)) = ops.first() {
                     let mut node = self.output(child, out.as_str(), span);
+                    Copied::record(&mut self.copies, span, &node, false);
                     node.respan(span);
                     return Some((node, 1));
                 }

@@ -478,21 +478,33 @@ pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
         // Most files call no module: they are spared a second parse (analysis parses every
         // file anyway).
         if !text.contains("module") {
+            fs.read_ahead(path, text);
             continue;
         }
-        let body = if super::json::is_json_syntax(path) {
+        let bodies: Vec<hcl_edit::structure::Body> = if super::json::is_json_syntax(path) {
             let limits = Limits::default();
             let content = super::json::Content::Configuration;
             super::json::translate(&text, FileId(0), content, &limits)
                 .ok()
                 .and_then(|t| hcl_edit::parser::parse_body(&t.text).ok())
+                .into_iter()
+                .collect()
         } else {
-            hcl_edit::parser::parse_body(&text).ok()
+            // Only the module blocks are parsed; analysis parses the whole file.
+            match super::pieces::module_blocks(&text) {
+                Some(blocks) => blocks
+                    .into_iter()
+                    .filter_map(|range| text.get(range))
+                    .filter_map(|block| hcl_edit::parser::parse_body(block).ok())
+                    .collect(),
+                None => hcl_edit::parser::parse_body(&text)
+                    .ok()
+                    .into_iter()
+                    .collect(),
+            }
         };
-        let Some(body) = body else {
-            continue;
-        };
-        for block in body.blocks().filter(|b| b.ident.as_str() == "module") {
+        let blocks = bodies.iter().flat_map(|body| body.blocks());
+        for block in blocks.filter(|b| b.ident.as_str() == "module") {
             if let Some(source) = block
                 .body
                 .get_attribute("source")
@@ -502,6 +514,8 @@ pub fn module_sources(fs: &dyn FileSystem, dir: &Path) -> Vec<PathBuf> {
                 out.push(normalize(&dir.join(source)));
             }
         }
+        drop(bodies);
+        fs.read_ahead(path, text);
     }
     out
 }

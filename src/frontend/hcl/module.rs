@@ -8,7 +8,9 @@ use super::eval::{Evaluator, ModuleInst, Scope, quote_key};
 use super::load::{Kept, Loader, ModuleDecl, NamedExpr, ParsedBody, block_span, header_span};
 use super::pieces::Origin;
 use crate::frontend::FileSystem;
-use crate::ir::{Diagnostic, Family, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value};
+use crate::ir::{
+    Copied, Diagnostic, Family, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
+};
 use crate::limits::Limits;
 use hcl_edit::structure::Structure;
 use std::collections::HashMap;
@@ -48,6 +50,7 @@ pub fn load_root_module(
         diags: Vec::new(),
         warnings: Vec::new(),
         cli_file: None,
+        copies: HashMap::new(),
     };
     let decl = ev.loader.load_decl(dir, only);
     let vars = ev.root_variables(&decl, dir, options);
@@ -94,6 +97,7 @@ pub fn load_root_module(
         loader,
         mut diags,
         mut warnings,
+        mut copies,
         ..
     } = ev;
     diags.extend(loader.diags);
@@ -113,6 +117,20 @@ pub fn load_root_module(
         for suppression in &mut suppressions {
             resolve(&mut suppression.span);
         }
+        copies = copies
+            .into_iter()
+            .map(|((mut at, key), copied)| {
+                resolve(&mut at);
+                let copied = match copied {
+                    Copied::From(mut from) => {
+                        resolve(&mut from);
+                        Copied::From(from)
+                    }
+                    Copied::Given => Copied::Given,
+                };
+                ((at, key), copied)
+            })
+            .collect();
     }
     warnings.extend(crate::ir::cycles::resource_cycles(
         &resources,
@@ -127,6 +145,8 @@ pub fn load_root_module(
         settings,
         suppressions,
         warnings,
+        copies,
+        from_plan: false,
     };
     (unit, diags)
 }

@@ -81,6 +81,25 @@ pub(crate) fn pieces(text: &str, piece_bytes: usize) -> Option<Vec<Piece>> {
     Some(out)
 }
 
+/// The top-level `module` blocks of `text`, each a range that parses as a body alone; None when
+/// the scanner cannot tell where items end (then the whole text must be parsed). Discovery
+/// reads module calls with it, sparing a second parse of everything else in the file.
+pub(crate) fn module_blocks(text: &str) -> Option<Vec<Range<usize>>> {
+    Some(
+        items(text, 0)?
+            .into_iter()
+            .filter(|item| {
+                text.get(item.range.clone()).is_some_and(|t| {
+                    t.trim_start()
+                        .strip_prefix("module")
+                        .is_some_and(|rest| rest.starts_with([' ', '\t', '"']))
+                })
+            })
+            .map(|item| item.range)
+            .collect(),
+    )
+}
+
 /// Consecutive items gathered into one piece until it is large enough.
 struct Group {
     start: usize,
@@ -329,6 +348,31 @@ mod tests {
             .into_iter()
             .filter_map(|item| text.get(item.range))
             .collect()
+    }
+
+    /// Only top-level `module` blocks are found: not a heredoc or comment that writes one, not
+    /// an attribute whose name starts with `module`, not a block nested in another.
+    #[test]
+    fn module_blocks_are_the_top_level_module_calls() {
+        let text = "# module \"commented\" {}\n\
+                    resource \"x\" \"y\" {\n  doc = <<EOT\nmodule \"in_heredoc\" {\n}\nEOT\n  \
+                    module \"nested\" {}\n}\n\
+                    module_name = \"z\"\n\
+                    module \"net\" {\n  source = \"./net\"\n}\n\
+                    module\"tight\" { source = \"../t\" }\n";
+        let blocks: Vec<&str> = module_blocks(text)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| text.get(r))
+            .collect();
+        assert_eq!(
+            blocks,
+            vec![
+                "module \"net\" {\n  source = \"./net\"\n}\n",
+                "module\"tight\" { source = \"../t\" }\n"
+            ]
+        );
+        assert_eq!(module_blocks("module \"open\" {\n"), None);
     }
 
     #[test]

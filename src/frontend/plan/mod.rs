@@ -121,6 +121,8 @@ struct StateResource<'a> {
 pub struct PlanOptions {
     /// Where the `.tf` configuration is, when not beside the plan (`--source-dir`).
     pub source_dir: Option<std::path::PathBuf>,
+    /// Also read the deployment as it is before the plan ([`load_plan_and_prior`]).
+    pub prior: bool,
 }
 
 /// Reads the plan in `file` (already in `sources`). `dir` is where the plan came from (its
@@ -133,18 +135,57 @@ pub fn load_plan(
     options: &PlanOptions,
     limits: &crate::limits::Limits,
 ) -> (Option<Unit>, Vec<Diagnostic>) {
+    let options = PlanOptions {
+        prior: false,
+        ..options.clone()
+    };
+    let (planned, _, diags) = load_plan_and_prior(fs, sources, file, dir, &options, limits);
+    (planned, diags)
+}
+
+/// Reads the plan in `file` like [`load_plan`] and, with `options.prior`, the deployment as it
+/// is before the plan too: the second unit holds every existing object with its `before`
+/// values (data sources as read for the plan), spans in the plan, no unknowns. None when the
+/// prior state holds no managed resource: a plan of a new workspace changes nothing that was
+/// there.
+pub fn load_plan_and_prior(
+    fs: &dyn FileSystem,
+    sources: &mut SourceMap,
+    file: FileId,
+    dir: &Path,
+    options: &PlanOptions,
+    limits: &crate::limits::Limits,
+) -> (Option<Unit>, Option<Unit>, Vec<Diagnostic>) {
     // Read in place: the plan text is the largest thing held, and is not copied.
     let PlanRead {
         mut resources,
         destroyed,
+        prior,
         settings,
         variables,
         errors,
         warnings,
-    } = match read_plan(sources.text(file), sources.display(file), file, limits) {
+    } = match read_plan(
+        sources.text(file),
+        sources.display(file),
+        file,
+        limits,
+        options.prior,
+    ) {
         Ok(read) => read,
-        Err(error) => return (None, vec![error]),
+        Err(error) => return (None, None, vec![error]),
     };
+    let prior = prior.map(|resources| Unit {
+        family: Family::Terraform,
+        origin: dir.to_path_buf(),
+        resources,
+        destroyed: Vec::new(),
+        settings: settings.clone(),
+        suppressions: Vec::new(),
+        warnings: Vec::new(),
+        copies: std::collections::HashMap::new(),
+        from_plan: true,
+    });
     let source_dir = options
         .source_dir
         .clone()
@@ -178,8 +219,10 @@ pub fn load_plan(
         settings,
         suppressions,
         warnings,
+        copies: std::collections::HashMap::new(),
+        from_plan: true,
     };
-    (Some(unit), errors)
+    (Some(unit), prior, errors)
 }
 
 /// What a plan holds: its resources, what it destroys, its settings, the root variables'
@@ -188,6 +231,8 @@ pub fn load_plan(
 struct PlanRead {
     resources: Vec<Resource>,
     destroyed: Vec<Resource>,
+    /// The resources before the plan, when asked for and the prior state holds any.
+    prior: Option<Vec<Resource>>,
     settings: Settings,
     variables: BTreeMap<String, serde_json::Value>,
     errors: Vec<Diagnostic>,
@@ -199,6 +244,7 @@ fn read_plan(
     display: &str,
     file: FileId,
     limits: &crate::limits::Limits,
+    read_prior: bool,
 ) -> Result<PlanRead, Diagnostic> {
     let error = |line: Option<usize>, column: Option<usize>, message: String| Diagnostic {
         path: display.to_string(),
@@ -257,6 +303,8 @@ fn read_plan(
 
     let mut resources = Vec::new();
     let mut destroyed = Vec::new();
+    // The world before the plan: only for a plan whose prior state holds managed resources.
+    let mut prior: Option<Vec<Resource>> = (read_prior && has_managed_prior(&plan)).then(Vec::new);
     let mut diags = Vec::new();
     let mut addresses: std::collections::HashSet<&str> = std::collections::HashSet::new();
     // Where a byte offset of the plan is, for messages.
@@ -269,6 +317,25 @@ fn read_plan(
     for change in &plan.resource_changes {
         if change.deposed.is_some() {
             continue;
+        }
+        if let (Some(prior), Some(before)) = (prior.as_mut(), change.change.before) {
+            let body = reader.node(before);
+            // Existing objects only (`null` before a create); a data source is read below.
+            if matches!(body.value, Value::Map(_)) && change.mode != "data" {
+                let module = change.module_address.as_deref().unwrap_or("");
+                prior.push(Resource {
+                    family: Family::Terraform,
+                    mode: Mode::Managed,
+                    kind: change.kind.clone(),
+                    address: change.address.clone(),
+                    span: reader.span_of(before),
+                    // What the configuration does not write is state there as it is here.
+                    state_only: index.unwritten_blocks(&body, &change.address, module),
+                    body,
+                    origin: None,
+                    deployed_if: None,
+                });
+            }
         }
         let actions = &change.change.actions;
         // The old object goes away and nothing replaces it: not deployed, but recorded with
@@ -381,7 +448,7 @@ fn read_plan(
                 let Some(values) = res.values else { continue };
                 let span = reader.span_of(values);
                 planned.insert(res.address.clone());
-                resources.push(Resource {
+                let data = Resource {
                     family: Family::Terraform,
                     mode: Mode::Data,
                     kind: res.kind.clone(),
@@ -391,7 +458,11 @@ fn read_plan(
                     origin: None,
                     deployed_if: None,
                     state_only: Vec::new(),
-                });
+                };
+                if let Some(prior) = prior.as_mut() {
+                    prior.push(data.clone());
+                }
+                resources.push(data);
             }
             stack.extend(module.child_modules.iter());
         }
@@ -418,11 +489,33 @@ fn read_plan(
     Ok(PlanRead {
         resources,
         destroyed,
+        prior,
         settings,
         variables,
         errors: diags,
         warnings,
     })
+}
+
+/// Does the plan's prior state hold a managed resource (an existing deployment)? A plan of a
+/// new workspace has no prior state, or one holding only the data sources read for the plan.
+fn has_managed_prior(plan: &Plan<'_>) -> bool {
+    let Some(root) = plan
+        .prior_state
+        .as_ref()
+        .and_then(|s| s.values.as_ref())
+        .and_then(|v| v.root_module.as_ref())
+    else {
+        return false;
+    };
+    let mut stack = vec![root];
+    while let Some(module) = stack.pop() {
+        if module.resources.iter().any(|r| r.mode == "managed") {
+            return true;
+        }
+        stack.extend(module.child_modules.iter());
+    }
+    false
 }
 
 /// A warning for a plan `format_version` this front end was not written for, if it is one.

@@ -261,6 +261,7 @@ impl<'a> Adapter<'a> {
             Pass::Warehouses => {
                 let region = self.region.clone();
                 self.warehouses(&region);
+                self.secrets();
             }
             Pass::FlowLogs => self.flow_logs(),
         }

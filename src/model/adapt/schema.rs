@@ -144,6 +144,15 @@ pub(crate) struct PostureFields {
     pub admin_username: &'static str,
     pub database_name: &'static str,
     pub log_exports: Option<&'static str>,
+    /// The admin password, and the flag that has Amazon Redshift manage it in Secrets Manager
+    /// instead (the two conflict).
+    pub admin_password: &'static str,
+    pub manage_password: &'static str,
+    /// The write-only form of the password (Terraform 1.11 keeps it out of state and plan).
+    pub write_only_password: Option<&'static str>,
+    /// How a string that the deployment resolves from a secret store starts (CloudFormation's
+    /// dynamic references, `{{resolve:secretsmanager:…}}`): not a literal.
+    pub resolved_reference: Option<&'static str>,
 }
 
 pub(crate) struct Schema {

@@ -4,13 +4,18 @@
 use super::engine::{Adapter, Arena, items, meta, present};
 use super::resolve::{Resolver, Target};
 use super::schema::PostureFields;
+use crate::ir::Copied;
 use crate::ir::region::UnitRegion;
 use crate::ir::{Node, Resource, Value};
 use crate::model::defaults;
 use crate::model::{
-    FieldSite, FixIntent, FixValue, Link, Origin, ParameterGroup, ParameterGroupChoice, Posture,
-    Span, SubnetGroup, Truth, Val, Warehouse, WarehouseKind,
+    AdminPassword, FieldSite, FixIntent, FixValue, Link, Origin, ParameterGroup,
+    ParameterGroupChoice, Posture, Secret, Span, SubnetGroup, Truth, Val, Warehouse, WarehouseKind,
 };
+
+/// How many copies (a local reading a variable reading a module argument …) are followed back
+/// to a literal; a longer chain ends where it is.
+const MAX_COPIES: usize = 64;
 use std::collections::HashMap;
 
 /// The resources of one kind that name a cluster (role attachments, audit logging), by what
@@ -499,6 +504,7 @@ impl<'a> Adapter<'a> {
                 admin_username: Val::unknown(span),
                 database_name: Val::unknown(span),
                 log_exports: Val::unknown(span),
+                admin_password: Val::unknown(span),
             },
         }
     }
@@ -536,7 +542,124 @@ impl<'a> Adapter<'a> {
             admin_username,
             database_name,
             log_exports: Val::unknown(res.span),
+            admin_password: self.admin_password(res, f).0,
         }
+    }
+
+    /// The admin passwords of clusters and Serverless namespaces (a namespace no workgroup in
+    /// scope names too) that the unit's sources or plan hold: the model's secrets.
+    pub(super) fn secrets(&mut self) {
+        let s = self.s;
+        let (ns_kind, _, _) = s.namespace;
+        let secrets: Vec<Secret> = self
+            .managed()
+            .filter_map(|(_, res)| {
+                let fields = if res.kind == s.cluster {
+                    s.cluster_posture
+                } else if res.kind == ns_kind {
+                    s.namespace_posture
+                } else {
+                    return None;
+                };
+                self.admin_password(res, fields).1
+            })
+            .collect();
+        self.model.secrets = secrets;
+    }
+
+    /// How the admin password of a cluster or namespace is given, and the secret it is when
+    /// the unit holds its value. A literal is traced back through the variables, locals,
+    /// module outputs, parameters and mappings that copy it to where it is written
+    /// ([`crate::ir::Unit::copies`]).
+    fn admin_password(
+        &self,
+        res: &'a Resource,
+        f: &'static PostureFields,
+    ) -> (Val<AdminPassword>, Option<Secret>) {
+        // The password, else its write-only form (a literal there is in the source too).
+        let (field, node) = match present(&res.body, f.admin_password) {
+            Some(node) => (f.admin_password, Some(node)),
+            None => match f
+                .write_only_password
+                .and_then(|wo| Some((wo, present(&res.body, wo)?)))
+            {
+                Some((wo, node)) => (wo, Some(node)),
+                None => (f.admin_password, None),
+            },
+        };
+        let site = FieldSite {
+            name: field,
+            owner: res.body.span,
+            value: node.map(|n| n.span),
+        };
+        let not_written = |span| {
+            (
+                Val::explicit(AdminPassword::NotWritten, span).at(site),
+                None,
+            )
+        };
+        let Some(node) = node else {
+            return (
+                Val::default(AdminPassword::NotWritten, res.span).at(site),
+                None,
+            );
+        };
+        // A value read from another resource in scope is written there.
+        let Target::Value(value) = self.r.follow(node) else {
+            // Unknown until apply, or read from a resource (a generated password, a secret):
+            // not a literal.
+            return not_written(node.span);
+        };
+        let Some(text) = value.as_str() else {
+            return not_written(node.span);
+        };
+        if f.resolved_reference
+            .is_some_and(|prefix| text.trim_start().starts_with(prefix))
+        {
+            return not_written(node.span);
+        }
+        let secret = |span| Secret {
+            value: text.to_string(),
+            span,
+        };
+        if self.unit.from_plan {
+            // Where the plan holds it, unless the resource is located in its `.tf` source.
+            let span = res.origin.is_none().then_some(value.span);
+            return (
+                Val::explicit(AdminPassword::InPlan, node.span).at(site),
+                Some(secret(span)),
+            );
+        }
+        let key = Copied::key(text);
+        let mut written = value.span;
+        for _ in 0..MAX_COPIES {
+            match self.unit.copies.get(&(written, key)) {
+                None => break,
+                Some(Copied::Given) => {
+                    return (
+                        Val::explicit(AdminPassword::NotWritten, node.span).at(site),
+                        Some(secret(None)),
+                    );
+                }
+                Some(Copied::From(from)) if *from == written => break,
+                Some(Copied::From(from)) => written = *from,
+            }
+        }
+        // The fix removes the literal only when it is the attribute's own value; a field
+        // that has Amazon Redshift manage the password, written already, is the user's choice;
+        // a write-only password comes with its version, which needs it.
+        let manage = (written == node.span
+            && field == f.admin_password
+            && present(&res.body, f.manage_password).is_none())
+        .then_some(FixIntent::ReplaceField {
+            site,
+            name: f.manage_password,
+            value: FixValue::Bool(true),
+        });
+        (
+            Val::explicit(AdminPassword::Literal { written, manage }, node.span).at(site),
+            Some(secret(Some(written))),
+        )
     }
 
     /// A boolean attribute with its default.
