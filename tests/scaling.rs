@@ -99,7 +99,7 @@ const DIMENSIONS: &[Dimension] = &[
     },
     Dimension {
         name: "security-group-rules",
-        n: 96,
+        n: 160,
         ext: "",
         expect: |r, n| equal("RS105 findings", findings_of(r, "RS105"), n / 4),
     },
