@@ -84,13 +84,13 @@ const DIMENSIONS: &[Dimension] = &[
     },
     Dimension {
         name: "acl-entries",
-        n: 240,
+        n: 400,
         ext: "",
         expect: |r, _| equal("RS108 findings", findings_of(r, "RS108"), 2),
     },
     Dimension {
         name: "acl-shared-and-entries",
-        n: 120,
+        n: 160,
         ext: "",
         expect: |r, n| {
             equal("RS108 findings", findings_of(r, "RS108"), 2)?;
@@ -117,13 +117,13 @@ const DIMENSIONS: &[Dimension] = &[
     },
     Dimension {
         name: "buckets-and-policies",
-        n: 60,
+        n: 90,
         ext: "",
         expect: |r, n| equal("RS301 findings", findings_of(r, "RS301"), n),
     },
     Dimension {
         name: "modules",
-        n: 60,
+        n: 80,
         ext: "",
         // The warehouse and the open rule of each.
         expect: |r, n| equal("RS105 related", related_of(r, "RS105"), 2 * n),
