@@ -35,13 +35,16 @@ pub struct Secret {
 #[derive(Debug, Clone, Default)]
 pub struct Secrets {
     spans: HashMap<PathBuf, Vec<Range<usize>>>,
-    /// The values, and the forms JSON and YAML quoting write them in, longest first.
-    needles: Vec<String>,
+    /// The values, and the forms JSON and YAML quoting write them in, found in one pass
+    /// over a text however many there are (a run may hold a password per stack, and every
+    /// message and excerpt is searched).
+    needles: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Secrets {
     pub fn new(secrets: impl IntoIterator<Item = Secret>, sources: &SourceMap) -> Secrets {
         let mut out = Secrets::default();
+        let mut needles: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for secret in secrets {
             if let Some(span) = secret.span {
                 out.spans
@@ -59,28 +62,28 @@ impl Secrets {
                 .unwrap_or(&secret.value)
                 .to_string();
             let yaml = secret.value.replace('\'', "''");
-            for needle in [secret.value, json, yaml] {
-                if !out.needles.contains(&needle) {
-                    out.needles.push(needle);
-                }
-            }
+            needles.extend([secret.value, json, yaml]);
         }
         for ranges in out.spans.values_mut() {
             ranges.sort_by_key(|r| (r.start, r.end));
             ranges.dedup();
         }
-        out.needles
-            .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        if !needles.is_empty() {
+            // Built from a few short strings: it cannot fail (a pattern set too large for
+            // the automaton would be), and a secret not searched would still be masked where
+            // it is written.
+            out.needles = aho_corasick::AhoCorasick::new(&needles).ok();
+        }
         out
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty() && self.needles.is_empty()
+        self.spans.is_empty() && self.needles.is_none()
     }
 
     /// A string (a message, a description) with every secret value in it masked.
     pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if self.needles.is_empty() {
+        if self.needles.is_none() {
             return Cow::Borrowed(text);
         }
         let found = self.found(text);
@@ -115,16 +118,16 @@ impl Secrets {
 
     /// Where secret values occur in `text`, merged.
     pub fn found(&self, text: &str) -> Vec<Range<usize>> {
-        let mut ranges = Vec::new();
-        for needle in &self.needles {
-            let finder = memchr::memmem::Finder::new(needle.as_bytes());
-            ranges.extend(
-                finder
-                    .find_iter(text.as_bytes())
-                    .map(|at| at..at + needle.len()),
-            );
-        }
-        merge(ranges)
+        let Some(needles) = &self.needles else {
+            return Vec::new();
+        };
+        // Overlapping matches too: one value may hold another.
+        merge(
+            needles
+                .find_overlapping_iter(text)
+                .map(|m| m.start()..m.end())
+                .collect(),
+        )
     }
 }
 
