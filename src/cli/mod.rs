@@ -21,7 +21,7 @@ use crate::rules;
 use args::{Args, Command, Format, GraphFormat, ListFormat, ReportTarget};
 use clap::Parser;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs the command line and returns the exit status.
@@ -243,22 +243,26 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         if check.diff && target.format == Format::Text {
             rendered.push_str(&render_diffs(&analysis.report));
         }
-        match &target.file {
-            Some(path) => {
-                if let Err(err) = std::fs::write(path, rendered) {
-                    warn(&format!("error: cannot write {}: {err}", path.display()));
-                    status = ExitCode::from(2);
-                }
-            }
-            None => {
-                let written = write_stdout(&rendered);
-                if written != ExitCode::SUCCESS {
-                    status = written;
-                }
-            }
+        if let Err(failed) = emit(target.file.as_deref(), &rendered) {
+            status = failed;
         }
     }
     status
+}
+
+/// Writes a rendered report to `file`, or to standard output; the exit status to end with when
+/// it could not be written.
+fn emit(file: Option<&Path>, rendered: &str) -> Result<(), ExitCode> {
+    match file {
+        Some(path) => std::fs::write(path, rendered).map_err(|err| {
+            warn(&format!("error: cannot write {}: {err}", path.display()));
+            ExitCode::from(2)
+        }),
+        None => match write_stdout(rendered) {
+            written if written == ExitCode::SUCCESS => Ok(()),
+            written => Err(written),
+        },
+    }
 }
 
 /// What `check` (or `graph`) names: paths, and standard input for `-` (read once).
@@ -335,19 +339,8 @@ fn run_graph(graph: &args::GraphArgs) -> ExitCode {
         GraphFormat::Json => render_graph_json(&analysis.graphs, report, &analysis.sources),
     };
     let mut status = ExitCode::from(if report.errors.is_empty() { 0 } else { 2 });
-    match &graph.output {
-        Some(path) => {
-            if let Err(err) = std::fs::write(path, rendered) {
-                warn(&format!("error: cannot write {}: {err}", path.display()));
-                status = ExitCode::from(2);
-            }
-        }
-        None => {
-            let written = write_stdout(&rendered);
-            if written != ExitCode::SUCCESS {
-                status = written;
-            }
-        }
+    if let Err(failed) = emit(graph.output.as_deref(), &rendered) {
+        status = failed;
     }
     status
 }
