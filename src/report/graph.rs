@@ -19,6 +19,7 @@
 
 use super::Report;
 use super::escape;
+use super::json::JsonError;
 use crate::graph::{FindingKey, Graph, NodeKind};
 use crate::ir::{Location, SourceMap, Span};
 use crate::model::secret::Secrets;
@@ -585,16 +586,6 @@ struct JsonEdge {
     failing: bool,
 }
 
-#[derive(Serialize)]
-struct JsonError<'a> {
-    path: &'a str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<usize>,
-}
-
 /// `redshield graph --format json`: every warehouse's whole graph (see
 /// `schemas/graph.schema.json`). Strings are the inputs' own; JSON escapes them.
 pub fn render_graph_json(graphs: &[Graph], report: &Report, sources: &SourceMap) -> String {
@@ -646,16 +637,7 @@ pub fn render_graph_json(graphs: &[Graph], report: &Report, sources: &SourceMap)
             version: env!("CARGO_PKG_VERSION"),
         },
         warehouses,
-        errors: report
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                path: &e.path,
-                message: &e.message,
-                line: e.line,
-                column: e.column,
-            })
-            .collect(),
+        errors: report.errors.iter().map(super::json::error).collect(),
     };
     let mut out = serde_json::to_string_pretty(&json).unwrap_or_default();
     out.push('\n');

@@ -77,8 +77,9 @@ struct Related<'a> {
     location: &'a Location,
 }
 
+/// An input error or warning, as the JSON report and the JSON graph write it.
 #[derive(Serialize)]
-struct JsonError<'a> {
+pub(super) struct JsonError<'a> {
     path: &'a str,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,7 +143,7 @@ fn finding(f: &super::ReportFinding) -> JsonFinding<'_> {
     }
 }
 
-fn error(e: &crate::ir::Diagnostic) -> JsonError<'_> {
+pub(super) fn error(e: &crate::ir::Diagnostic) -> JsonError<'_> {
     JsonError {
         path: &e.path,
         message: &e.message,

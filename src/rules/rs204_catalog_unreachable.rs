@@ -1,7 +1,7 @@
 //! RS204 catalog-unreachable.
 
 use crate::model::{Model, Truth, Warehouse};
-use crate::rules::toolkit::{Unknown, field_name, with_vpc_routing_hop};
+use crate::rules::toolkit::{Unknown, field_name, with_hop_per_subnet, with_vpc_routing_hop};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -352,12 +352,10 @@ fn with_no_path_hops(finding: Finding, model: &Model, warehouse: &Warehouse) -> 
         );
         finding = finding.with_hop(&role.meta, role.meta.span, says);
     }
-    for subnet in model.warehouse_subnets(warehouse) {
-        let says = format!(
-            "subnet {} has no route to a NAT gateway, no internet path with a public address and no Glue interface endpoint in its VPC",
-            subnet.meta.address
-        );
-        finding = finding.with_hop(&subnet.meta, subnet.meta.span, says);
-    }
-    finding
+    with_hop_per_subnet(
+        finding,
+        model,
+        warehouse,
+        "no route to a NAT gateway, no internet path with a public address and no Glue interface endpoint in its VPC",
+    )
 }

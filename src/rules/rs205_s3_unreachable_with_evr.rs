@@ -1,7 +1,7 @@
 //! RS205 s3-unreachable-with-evr.
 
 use crate::model::{Model, Truth, Warehouse};
-use crate::rules::toolkit::{Unknown, field_name, with_vpc_routing_hop};
+use crate::rules::toolkit::{Unknown, field_name, with_hop_per_subnet, with_vpc_routing_hop};
 use crate::rules::{Finding, RuleConfig};
 
 declare_rule! {
@@ -299,13 +299,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
 /// The evidence of a definite finding: the warehouse routes through its VPC, and each of its
 /// subnets has no way out (the path it lacks).
 fn with_no_path_hops(finding: Finding, model: &Model, warehouse: &Warehouse) -> Finding {
-    let mut finding = with_vpc_routing_hop(finding, warehouse);
-    for subnet in model.warehouse_subnets(warehouse) {
-        let says = format!(
-            "subnet {} has no S3 gateway or interface endpoint, no route to a NAT gateway and no internet path with a public address",
-            subnet.meta.address
-        );
-        finding = finding.with_hop(&subnet.meta, subnet.meta.span, says);
-    }
-    finding
+    with_hop_per_subnet(
+        with_vpc_routing_hop(finding, warehouse),
+        model,
+        warehouse,
+        "no S3 gateway or interface endpoint, no route to a NAT gateway and no internet path with a public address",
+    )
 }

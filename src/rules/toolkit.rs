@@ -100,6 +100,21 @@ impl Finding {
     }
 }
 
+/// A hop for each subnet of the warehouse saying what it `lacks` (a Spectrum path finding's
+/// last hops: no subnet has the way out).
+pub(crate) fn with_hop_per_subnet(
+    mut finding: Finding,
+    model: &Model,
+    warehouse: &Warehouse,
+    lacks: &str,
+) -> Finding {
+    for subnet in model.warehouse_subnets(warehouse) {
+        let says = format!("subnet {} has {lacks}", subnet.meta.address);
+        finding = finding.with_hop(&subnet.meta, subnet.meta.span, says);
+    }
+    finding
+}
+
 /// The first hop of a Spectrum path finding: the warehouse sends its traffic through its VPC
 /// (enhanced VPC routing on), so what the VPC lacks is what it lacks.
 pub(crate) fn with_vpc_routing_hop(finding: Finding, warehouse: &Warehouse) -> Finding {
