@@ -503,43 +503,33 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
             out.named_dirs.push(path.clone());
             continue;
         }
-        let exclude = exclude.clone();
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(false)
-            .filter_entry(move |e| {
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
-                    && (e.depth() == 0 || !exclude.excludes(e.path(), is_dir))
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    let p = entry.path();
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && is_tf(p) {
+        // The walk follows no symbolic link (and takes no link for a file), so the canonical
+        // path of what it finds is the named directory's joined with the rest: one `realpath`
+        // per named directory, not one per directory and document found.
+        let root = canonical(path);
+        let canonical_below = |p: &Path| match p.strip_prefix(path) {
+            Ok(rest) => root.join(rest),
+            Err(_) => canonical(p),
+        };
+        for found in walk(path, exclude) {
+            match found {
+                Ok((p, is_file)) => {
+                    if is_file && is_tf(&p) {
                         if let Some(dir) = p.parent() {
-                            if !walked.contains(dir) && walked_dirs.insert(canonical(dir)) {
+                            if !walked.contains(dir) && walked_dirs.insert(canonical_below(dir)) {
                                 walked.insert(dir.to_path_buf());
                             }
                         }
-                    } else if is_file && is_document(p) {
+                    } else if is_file && is_document(&p) {
                         if let std::collections::btree_map::Entry::Vacant(entry) =
-                            walked_documents.entry(canonical(p))
+                            walked_documents.entry(canonical_below(&p))
                         {
-                            entry.insert(p.to_path_buf());
-                            out.documents.push(p.to_path_buf());
+                            entry.insert(p.clone());
+                            out.documents.push(p);
                         }
                     }
                 }
-                Err(err) => {
-                    let p = match &err {
-                        ignore::Error::WithPath { path, .. } => path.clone(),
-                        _ => path.clone(),
-                    };
-                    let message = err.io_error().map_or_else(|| err.to_string(), describe_io);
-                    out.errors.push(error(fs, &p, message));
-                }
+                Err((p, message)) => out.errors.push(error(fs, &p, message)),
             }
         }
         out.named_dirs.push(path.clone());
@@ -567,6 +557,66 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
         });
     }
     out
+}
+
+/// What a walk of the named directory `root` finds. The walk runs on several threads (a
+/// thousand stacks are a thousand directories to list); what it finds is sorted by path.
+fn walk(root: &Path, exclude: &Exclude) -> Vec<Found> {
+    let found = Mutex::new(Vec::new());
+    let exclude = exclude.clone();
+    ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+                && (e.depth() == 0 || !exclude.excludes(e.path(), is_dir))
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let item = match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        Ok((entry.into_path(), is_file))
+                    }
+                    Err(err) => {
+                        let p = error_path(&err).unwrap_or(root).to_path_buf();
+                        Err((
+                            p,
+                            err.io_error().map_or_else(|| err.to_string(), describe_io),
+                        ))
+                    }
+                };
+                if let Ok(mut found) = found.lock() {
+                    found.push(item);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut found = found.into_inner().unwrap_or_default();
+    found.sort_by(|a, b| found_path(a).cmp(found_path(b)));
+    found
+}
+
+/// The path a walk's error is about (the parallel walker wraps it in the depth it was at).
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+/// A path a walk found, with whether it is a regular file; or one it could not read, and why.
+type Found = Result<(PathBuf, bool), (PathBuf, String)>;
+
+fn found_path(found: &Found) -> &Path {
+    match found {
+        Ok((path, _)) | Err((path, _)) => path,
+    }
 }
 
 /// What a named path is.

@@ -358,6 +358,15 @@ fn worker_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
+/// Runs `work` on the worker pool (its parallel iterators use the workers), or on the calling
+/// thread if there is none.
+pub(crate) fn on_workers<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    match worker_pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// How many files one job may read (its file ids are a range of their own).
 const FILES_PER_JOB: u32 = 4096;
 
@@ -794,15 +803,19 @@ impl<'a> Jobs<'a> {
             }
         }
         let secrets = Secrets::new(secrets, &sources);
-        let report = Report::new(
-            findings,
-            errors,
-            warnings,
-            sources.len(),
-            resources,
-            &sources,
-            &|intent| fix::outcome(intent, &sources, &plan_files, &secrets),
-        );
+        let new_report = || {
+            Report::new(
+                findings,
+                errors,
+                warnings,
+                sources.len(),
+                resources,
+                &sources,
+                &|intent| fix::outcome(intent, &sources, &plan_files, &secrets),
+            )
+        };
+        // Findings are located and their fixes made in parallel, on the workers.
+        let report = on_workers(new_report);
         let report = if compared {
             report.with_resolved(change::Comparison::PriorState, resolved, &sources)
         } else {

@@ -130,7 +130,7 @@ impl SourceMap {
     /// Adds a text. `display` is the path as reports show it.
     pub fn add(&mut self, path: &Path, display: String, text: String) -> FileId {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let id = FileId(self.next);
         self.next = self.next.saturating_add(1);
         self.files.insert(

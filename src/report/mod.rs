@@ -193,6 +193,49 @@ pub struct Report {
     pub resolved: Vec<ReportFinding>,
 }
 
+/// A collected finding with what locating it and its fix cost: made for every finding in
+/// parallel, before findings are merged.
+struct Prepared {
+    collected: Collected,
+    related: Vec<(String, Location, Span)>,
+    location: Location,
+    evidence: Vec<ReportHop>,
+    fix_outcome: Option<FixOutcome>,
+}
+
+impl Prepared {
+    fn new(
+        collected: Collected,
+        sources: &SourceMap,
+        fix_outcome: &(dyn Fn(&FixIntent) -> FixOutcome + Sync),
+    ) -> Prepared {
+        let finding = &collected.finding;
+        let related = finding
+            .related
+            .iter()
+            .map(|r| (r.message.clone(), sources.location(r.span), r.span))
+            .collect();
+        let evidence = finding
+            .evidence
+            .iter()
+            .map(|hop| ReportHop {
+                address: hop.address.clone(),
+                kind: hop.kind.clone(),
+                location: sources.location(hop.span),
+                span: hop.span,
+                message: hop.says.clone(),
+            })
+            .collect();
+        Prepared {
+            related,
+            location: sources.location(finding.span),
+            evidence,
+            fix_outcome: finding.fix.as_ref().map(fix_outcome),
+            collected,
+        }
+    }
+}
+
 impl Report {
     /// Resolves, merges and orders findings. Findings of one rule at one place (one CIDR
     /// shared by several instances or warehouses) are reported once, with the others' related
@@ -205,32 +248,50 @@ impl Report {
         files: usize,
         resources: usize,
         sources: &SourceMap,
-        fix_outcome: &dyn Fn(&FixIntent) -> FixOutcome,
+        fix_outcome: &(dyn Fn(&FixIntent) -> FixOutcome + Sync),
     ) -> Report {
+        // Locating a finding and making its fix's diff are the costly parts, and each
+        // finding's own: done in parallel (on the caller's rayon pool), before the merge.
+        let prepared: Vec<Prepared> = {
+            use rayon::prelude::*;
+            findings
+                .into_par_iter()
+                .map(|collected| Prepared::new(collected, sources, fix_outcome))
+                .collect()
+        };
         let mut merged: Vec<ReportFinding> = Vec::new();
         let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
-        // The related locations each merged finding already has: many findings of one rule at
-        // one place (a subnet shared by thousands of warehouses) merge in linear time.
+        // The related locations each merged finding already has, made when a second finding
+        // merges into it: many findings of one rule at one place (a subnet shared by thousands
+        // of warehouses) merge in linear time.
         let mut related_of: HashMap<usize, HashSet<(String, Location)>> = HashMap::new();
         // Findings that relate to the other rules' findings at their hops (RS100), with the
         // spans of those hops.
         let mut linking: Vec<(usize, Vec<Span>)> = Vec::new();
-        for Collected {
-            finding,
-            threshold,
-            suppressed,
-            change,
-        } in findings
+        for Prepared {
+            collected:
+                Collected {
+                    finding,
+                    threshold,
+                    suppressed,
+                    change,
+                },
+            related,
+            location,
+            evidence,
+            fix_outcome,
+        } in prepared
         {
-            let related: Vec<(String, Location, Span)> = finding
-                .related
-                .iter()
-                .map(|r| (r.message.clone(), sources.location(r.span), r.span))
-                .collect();
             if let Some(&i) = seen.get(&(finding.rule.id, finding.span)) {
                 if let Some(existing) = merged.get_mut(i) {
                     existing.change = ChangeState::merge(existing.change, change);
-                    let known = related_of.entry(i).or_default();
+                    let known = related_of.entry(i).or_insert_with(|| {
+                        existing
+                            .related
+                            .iter()
+                            .map(|r| (r.0.clone(), r.1.clone()))
+                            .collect()
+                    });
                     for r in related {
                         if known.insert((r.0.clone(), r.1.clone())) {
                             existing.related.push(r);
@@ -239,10 +300,6 @@ impl Report {
                 }
                 continue;
             }
-            related_of.insert(
-                merged.len(),
-                related.iter().map(|r| (r.0.clone(), r.1.clone())).collect(),
-            );
             seen.insert((finding.rule.id, finding.span), merged.len());
             if finding.links_findings_on_path {
                 linking.push((
@@ -250,17 +307,6 @@ impl Report {
                     finding.evidence.iter().map(|h| h.span).collect(),
                 ));
             }
-            let evidence = finding
-                .evidence
-                .iter()
-                .map(|hop| ReportHop {
-                    address: hop.address.clone(),
-                    kind: hop.kind.clone(),
-                    location: sources.location(hop.span),
-                    span: hop.span,
-                    message: hop.says.clone(),
-                })
-                .collect();
             merged.push(ReportFinding {
                 rule: finding.rule,
                 fails: finding.severity >= threshold,
@@ -268,11 +314,11 @@ impl Report {
                 message: finding.message,
                 address: finding.address,
                 kind: finding.kind,
-                location: sources.location(finding.span),
+                location,
                 span: finding.span,
                 related,
                 suppressed,
-                fix_outcome: finding.fix.as_ref().map(fix_outcome),
+                fix_outcome,
                 fix: finding.fix,
                 evidence,
                 change,

@@ -471,6 +471,9 @@ fn parse_read(
     })
 }
 
+/// Up to how many keys a mapping's keys are compared one by one for duplicates.
+const SCANNED_KEYS: usize = 16;
+
 type Spanned<'i> = (Event<'i>, saphyr_parser::Span);
 
 struct YamlBuilder<'o> {
@@ -617,13 +620,13 @@ impl YamlBuilder<'_> {
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
                 let kind = match (&tag, style) {
                     (Some((handle, suffix)), _) if handle == "!" => {
-                        (Kind::String(value.to_string()), Some(suffix.clone()))
+                        (Kind::String(value.into_owned()), Some(suffix.clone()))
                     }
                     (Some((_, suffix)), _) if suffix == "str" => {
-                        (Kind::String(value.to_string()), None)
+                        (Kind::String(value.into_owned()), None)
                     }
-                    (_, ScalarStyle::Plain) => (plain_scalar(&value), None),
-                    _ => (Kind::String(value.to_string()), None),
+                    (_, ScalarStyle::Plain) => (plain_scalar(value), None),
+                    _ => (Kind::String(value.into_owned()), None),
                 };
                 (
                     TNode {
@@ -652,7 +655,9 @@ impl YamlBuilder<'_> {
             Event::MappingStart(anchor, tag) => {
                 let start = span.start.index();
                 let mut entries: Vec<(String, Span, TNode)> = Vec::new();
-                let mut keys: HashSet<String> = HashSet::new();
+                // Duplicate keys are found by a scan while a mapping is small (most are), by a
+                // set once it is not.
+                let mut keys: Option<HashSet<String>> = None;
                 loop {
                     let (ev, sp) = self.next(parser)?;
                     if let Event::MappingEnd = ev {
@@ -663,14 +668,27 @@ impl YamlBuilder<'_> {
                         break (node, anchor, local_tag(tag.as_deref()));
                     }
                     let key = self.node(parser, ev, sp, depth + 1)?;
-                    let key_text = match &key.kind {
-                        Kind::String(s) => s.clone(),
-                        Kind::Number(n) => crate::frontend::cfn::format_number(*n),
+                    let key_text = match key.kind {
+                        Kind::String(s) => s,
+                        Kind::Number(n) => crate::frontend::cfn::format_number(n),
                         Kind::Bool(b) => b.to_string(),
                         Kind::Null => "null".into(),
                         _ => return Err(self.error(&sp, "mapping keys must be scalars")),
                     };
-                    if !keys.insert(key_text.clone()) {
+                    let duplicate = match &mut keys {
+                        Some(keys) => !keys.insert(key_text.clone()),
+                        None if entries.len() < SCANNED_KEYS => {
+                            entries.iter().any(|(k, _, _)| *k == key_text)
+                        }
+                        None => {
+                            let mut set: HashSet<String> =
+                                entries.iter().map(|(k, _, _)| k.clone()).collect();
+                            let duplicate = !set.insert(key_text.clone());
+                            keys = Some(set);
+                            duplicate
+                        }
+                    };
+                    if duplicate {
                         return Err(self.error(&sp, &format!("duplicate key `{key_text}`")));
                     }
                     let (ev, sp) = self.next(parser)?;
@@ -743,8 +761,8 @@ fn size(node: &TNode) -> usize {
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
-fn plain_scalar(value: &str) -> Kind {
-    match value {
+fn plain_scalar(value: std::borrow::Cow<'_, str>) -> Kind {
+    match &*value {
         "" | "~" | "null" | "Null" | "NULL" => Kind::Null,
         "true" | "True" | "TRUE" => Kind::Bool(true),
         "false" | "False" | "FALSE" => Kind::Bool(false),
@@ -754,9 +772,9 @@ fn plain_scalar(value: &str) -> Kind {
                 && !value.contains(':')
                 && value != "-"
                 && value != ".";
-            match value.parse::<f64>() {
-                Ok(n) if numeric && n.is_finite() => Kind::Number(n),
-                _ => Kind::String(value.to_string()),
+            match numeric.then(|| value.parse::<f64>()) {
+                Some(Ok(n)) if n.is_finite() => Kind::Number(n),
+                _ => Kind::String(value.into_owned()),
             }
         }
     }
@@ -1017,6 +1035,31 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((err.line, err.message.as_str()), (2, "duplicate key `b`"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_mappings() {
+        // Keys are compared one by one up to SCANNED_KEYS, then through a set: a duplicate
+        // of an early key is found on either side of that switch, and distinct keys pass.
+        for n in [
+            SCANNED_KEYS - 1,
+            SCANNED_KEYS,
+            SCANNED_KEYS + 1,
+            3 * SCANNED_KEYS,
+        ] {
+            let keys: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            let parsed = parse_yaml(&keys, FileId(0), &Limits::default()).unwrap();
+            assert_eq!(parsed.root.entries().len(), n);
+            let text = format!("{keys}k0: again\n");
+            let err = parse_yaml(&text, FileId(0), &Limits::default()).unwrap_err();
+            assert_eq!(
+                (err.line, err.message.as_str()),
+                (n + 1, "duplicate key `k0`")
+            );
+            let text = format!("{keys}k{}: again\n", n - 1);
+            let err = parse_yaml(&text, FileId(0), &Limits::default()).unwrap_err();
+            assert_eq!(err.message, format!("duplicate key `k{}`", n - 1));
+        }
     }
 
     fn yaml(text: &str) -> Parsed {
