@@ -15,8 +15,8 @@
 
 use crate::model::reach::{HopKind, ReachMemo};
 use crate::model::{
-    Destination, EndpointType, Id, Meta, Model, Named, RouteTable, RouteTarget, Span, Subnet,
-    Warehouse, WarehouseKind,
+    Attachment, Destination, EndpointType, Id, Meta, Model, Named, RouteTable, RouteTarget, Span,
+    Subnet, Warehouse, WarehouseKind,
 };
 use crate::rules::Finding;
 use std::collections::HashMap;
@@ -357,9 +357,7 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
             // A table many subnets share is expanded once.
             if t == known {
                 routes(b, t, table);
-                gateway_endpoints(b, model, t, |e| {
-                    e.route_tables.iter().any(|l| l.target == Some(table_id))
-                });
+                gateway_endpoints(b, model, t, Attachment::RouteTable(table_id));
             }
             t
         }
@@ -368,10 +366,9 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
                 NodeKind::RouteTable,
                 "the VPC's main table as AWS creates it",
             );
-            let vpc = subnet.vpc.and_then(|v| v.target);
-            gateway_endpoints(b, model, t, |e| {
-                vpc.is_some_and(|v| e.main_tables_of.contains(&v))
-            });
+            if let Some(vpc) = subnet.vpc.and_then(|v| v.target) {
+                gateway_endpoints(b, model, t, Attachment::MainTableOf(vpc));
+            }
             t
         }
         _ => b.other(NodeKind::RouteTable, "unknown"),
@@ -386,12 +383,12 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
         None => b.other(NodeKind::NetworkAcl, "unknown"),
     };
     b.edge(node, acl, "network ACL");
-    for endpoint in &model.endpoints {
+    for endpoint in model.endpoints_attached(Attachment::Subnet(id)) {
         let interface = endpoint
             .endpoint_type
             .known()
             .is_some_and(|t| *t != EndpointType::Gateway);
-        if interface && endpoint.subnets.iter().any(|l| l.target == Some(id)) {
+        if interface {
             let e = b.resource(
                 NodeKind::VpcEndpoint,
                 &endpoint.meta,
@@ -444,19 +441,14 @@ fn destination(destination: Option<&Destination>) -> String {
     }
 }
 
-/// The gateway endpoints associated with a table (`associated` says which).
-fn gateway_endpoints(
-    b: &mut Builder,
-    model: &Model,
-    table: usize,
-    associated: impl Fn(&crate::model::VpcEndpoint) -> bool,
-) {
-    for endpoint in &model.endpoints {
+/// The gateway endpoints associated with a table (`associated`: how they name it).
+fn gateway_endpoints(b: &mut Builder, model: &Model, table: usize, associated: Attachment) {
+    for endpoint in model.endpoints_attached(associated) {
         let gateway = endpoint
             .endpoint_type
             .known()
             .is_some_and(|t| *t == EndpointType::Gateway);
-        if gateway && associated(endpoint) {
+        if gateway {
             let e = b.resource(
                 NodeKind::VpcEndpoint,
                 &endpoint.meta,

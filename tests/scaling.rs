@@ -136,6 +136,17 @@ const DIMENSIONS: &[Dimension] = &[
         expect: |r, n| equal("RS105 related", related_of(r, "RS105"), 2 * n),
     },
     Dimension {
+        name: "vpcs-with-endpoints",
+        n: 100,
+        ext: "",
+        // Every warehouse finds its own VPC's S3 endpoint (else RS205 fires), and each VPC
+        // lacks a flow log.
+        expect: |r, n| {
+            equal("RS205 findings", findings_of(r, "RS205"), 0)?;
+            equal("RS110 related", related_of(r, "RS110"), n)
+        },
+    },
+    Dimension {
         name: "cfn-resources",
         n: 72,
         ext: ".yaml",

@@ -617,6 +617,30 @@ pub struct Model {
     /// Buckets by lower-cased known name, built on first use: a policy naming a bucket finds it
     /// without a scan of every bucket (a plan can hold thousands of stacks).
     bucket_names: std::sync::OnceLock<HashMap<String, Vec<Id>>>,
+    /// Endpoints by the VPC they are known to be in, built on first use: a warehouse's
+    /// endpoints are found without a scan of every endpoint of the unit (see
+    /// [`Model::endpoints_maybe_in`]).
+    endpoint_vpcs: std::sync::OnceLock<EndpointVpcs>,
+}
+
+/// The positions of a unit's endpoints by VPC, and by what they are attached to.
+#[derive(Debug, Clone, Default)]
+struct EndpointVpcs {
+    known: HashMap<Id, Vec<usize>>,
+    /// Endpoints whose VPC is not known: they may be in any.
+    unknown: Vec<usize>,
+    attached: HashMap<Attachment, Vec<usize>>,
+}
+
+/// What an endpoint names as attached to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attachment {
+    /// A subnet in scope (an interface endpoint's network interface is in it).
+    Subnet(Id),
+    /// A route table in scope (a gateway endpoint's route is in it).
+    RouteTable(Id),
+    /// The original main route table of a VPC in scope.
+    MainTableOf(Id),
 }
 
 impl Model {
@@ -683,16 +707,143 @@ impl Model {
             .find_map(|s| s.vpc.and_then(|v| v.target))
     }
 
+    /// The endpoints that may be in `vpc` (None: a VPC not known): those known to be in it and
+    /// those whose VPC is not known, in the order of [`Model::endpoints`]; every endpoint for
+    /// an unknown VPC. Each endpoint left out is known to be in another VPC.
+    pub fn endpoints_maybe_in(&self, vpc: Option<Id>) -> Vec<&VpcEndpoint> {
+        let Some(vpc) = vpc else {
+            return self.endpoints.iter().collect();
+        };
+        let index = self.endpoint_index();
+        let mut positions: Vec<usize> = index
+            .known
+            .get(&vpc)
+            .into_iter()
+            .flatten()
+            .chain(&index.unknown)
+            .copied()
+            .collect();
+        positions.sort_unstable();
+        positions
+            .into_iter()
+            .filter_map(|i| self.endpoints.get(i))
+            .collect()
+    }
+
+    /// The endpoints that name `to` as attached to them, in the order of [`Model::endpoints`].
+    pub fn endpoints_attached(&self, to: Attachment) -> Vec<&VpcEndpoint> {
+        self.endpoint_index()
+            .attached
+            .get(&to)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.endpoints.get(i))
+            .collect()
+    }
+
+    fn endpoint_index(&self) -> &EndpointVpcs {
+        self.endpoint_vpcs.get_or_init(|| {
+            let mut index = EndpointVpcs::default();
+            for (i, endpoint) in self.endpoints.iter().enumerate() {
+                match endpoint.vpc.and_then(|l| l.target) {
+                    Some(v) => index.known.entry(v).or_default().push(i),
+                    None => index.unknown.push(i),
+                }
+                let attachments = (endpoint.subnets.iter().filter_map(|l| l.target))
+                    .map(Attachment::Subnet)
+                    .chain(
+                        (endpoint.route_tables.iter().filter_map(|l| l.target))
+                            .map(Attachment::RouteTable),
+                    )
+                    .chain(
+                        endpoint
+                            .main_tables_of
+                            .iter()
+                            .map(|&v| Attachment::MainTableOf(v)),
+                    );
+                for attachment in attachments {
+                    let positions = index.attached.entry(attachment).or_default();
+                    // An endpoint naming one subnet twice is attached once.
+                    if positions.last() != Some(&i) {
+                        positions.push(i);
+                    }
+                }
+            }
+            index
+        })
+    }
+
     /// Does the VPC (in scope) have an interface VPC endpoint? The endpoints of a VPC in scope
     /// are taken to be in scope, as its flow logs are; an endpoint whose VPC or type cannot be
     /// known may be one.
     pub fn has_interface_endpoint(&self, vpc: Id) -> Truth {
-        Truth::any(self.endpoints.iter().map(|e| {
+        Truth::any(self.endpoints_maybe_in(Some(vpc)).into_iter().map(|e| {
             let same_vpc = match e.vpc.and_then(|l| l.target) {
                 Some(v) => Truth::from_known(v == vpc),
                 None => Truth::Unknown,
             };
             same_vpc.and(e.endpoint_type.test(|t| *t == EndpointType::Interface))
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::FileId;
+
+    fn endpoint(n: u32, vpc: Option<Id>) -> VpcEndpoint {
+        let span = Span::new(FileId(0), n as usize..n as usize + 1);
+        VpcEndpoint {
+            meta: Meta {
+                address: format!("aws_vpc_endpoint.e{n}"),
+                kind: "aws_vpc_endpoint".into(),
+                span,
+                origin: None,
+            },
+            vpc: Some(Link { target: vpc, span }),
+            service: Val::explicit("com.amazonaws.us-east-1.s3".into(), span),
+            endpoint_type: Val::explicit(EndpointType::Gateway, span),
+            route_tables: Vec::new(),
+            main_tables_of: Vec::new(),
+            subnets: Vec::new(),
+        }
+    }
+
+    fn addresses(endpoints: Vec<&VpcEndpoint>) -> Vec<&str> {
+        endpoints.iter().map(|e| e.meta.address.as_str()).collect()
+    }
+
+    #[test]
+    fn the_endpoints_that_may_be_in_a_vpc_leave_out_only_those_known_to_be_in_another() {
+        let model = Model {
+            endpoints: vec![
+                endpoint(0, Some(1)),
+                endpoint(1, None),
+                endpoint(2, Some(0)),
+                endpoint(3, Some(1)),
+            ],
+            ..Model::default()
+        };
+        assert_eq!(
+            addresses(model.endpoints_maybe_in(Some(1))),
+            [
+                "aws_vpc_endpoint.e0",
+                "aws_vpc_endpoint.e1",
+                "aws_vpc_endpoint.e3"
+            ]
+        );
+        assert_eq!(
+            addresses(model.endpoints_maybe_in(Some(0))),
+            ["aws_vpc_endpoint.e1", "aws_vpc_endpoint.e2"]
+        );
+        assert_eq!(
+            addresses(model.endpoints_maybe_in(Some(7))),
+            ["aws_vpc_endpoint.e1"]
+        );
+        // A VPC that is not known may be any: every endpoint.
+        assert_eq!(model.endpoints_maybe_in(None).len(), 4);
+        // Whether a VPC has an interface endpoint: e1 (VPC unknown) is a gateway, so no.
+        assert_eq!(model.has_interface_endpoint(7), Truth::False);
     }
 }

@@ -205,7 +205,8 @@ impl Model {
     ) -> Truth {
         let region = warehouse.region.known().map(String::as_str);
         let vpc = subnet.vpc.and_then(|v| v.target);
-        let answers = self.endpoints.iter().map(|e| {
+        // An endpoint known to be in another VPC answers no: only the others are asked.
+        let answers = self.endpoints_maybe_in(vpc).into_iter().map(|e| {
             let same_vpc = match (e.vpc.and_then(|v| v.target), vpc) {
                 (Some(a), Some(b)) => Truth::from_known(a == b),
                 _ => Truth::Unknown,
