@@ -57,6 +57,7 @@ SCALE = {
     "buckets-and-policies": 0.5,
     "modules": 0.5,
     "module-instances": 1.0,
+    "vpcs-with-endpoints": 0.5,
     "cfn-resources": 1.0,
     "plan-resources": 0.25,
 }

@@ -542,6 +542,37 @@ fn the_markdown_report_draws_only_warehouses_with_reported_findings() {
 }
 
 #[test]
+fn warehouses_are_drawn_in_the_order_of_their_paths() {
+    // Templates written in an order that is not their names': the order a file system lists
+    // them in (on ext4, by hash) must not decide the order of the pictures, nor which ten the
+    // Markdown report draws. (Terraform directories were always taken in order.)
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let names = ["q", "c", "x", "a", "m", "f", "k", "b"].map(|n| format!("stack_{n}.yaml"));
+    for name in &names {
+        std::fs::copy(
+            root.join("testdata/cfn/rs100/fires.yaml"),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&graph("json", dir.path().to_str().unwrap())).unwrap();
+    let drawn: Vec<&str> = json["warehouses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            let path = w["nodes"][0]["location"]["path"].as_str().unwrap();
+            path.rsplit('/').next().unwrap()
+        })
+        .collect();
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    assert_eq!(drawn, sorted);
+}
+
+#[test]
 fn the_step_summary_embeds_the_diagrams() {
     let temp = tempfile::tempdir().unwrap();
     let summary = temp.path().join("summary.md");
