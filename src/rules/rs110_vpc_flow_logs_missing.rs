@@ -3,6 +3,7 @@
 use crate::model::{FlowLog, Id, Model, Truth, Vpc, Warehouse};
 use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -175,7 +176,14 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
     }
     // Warehouse VPCs in scope that no flow log is known to target, each with the first
     // warehouse in it.
+    // Sets, not scans: a unit of many stacks has a VPC, a flow log and a warehouse per stack.
+    let logged: HashSet<Id> = model
+        .flow_logs
+        .iter()
+        .filter_map(|f| f.vpc.in_scope())
+        .collect();
     let mut unlogged: Vec<(Id, &Vpc, &Warehouse)> = Vec::new();
+    let mut named: HashSet<Id> = HashSet::new();
     for warehouse in &model.warehouses {
         let Some(vpc_id) = model.warehouse_vpc_id(warehouse) else {
             continue;
@@ -183,11 +191,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         let Some(vpc) = model.vpcs.get(vpc_id) else {
             continue;
         };
-        let logged = model
-            .flow_logs
-            .iter()
-            .any(|f| f.vpc.in_scope() == Some(vpc_id));
-        if !logged && !unlogged.iter().any(|(id, _, _)| *id == vpc_id) {
+        if !logged.contains(&vpc_id) && named.insert(vpc_id) {
             unlogged.push((vpc_id, vpc, warehouse));
         }
     }
