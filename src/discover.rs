@@ -559,46 +559,39 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
     out
 }
 
-/// What a walk of the named directory `root` finds. The walk runs on several threads (a
-/// thousand stacks are a thousand directories to list); what it finds is sorted by path.
+/// What a walk of the named directory `root` finds, sorted by path: the order a file system
+/// lists a directory in (on ext4, by hash) must not decide the order of anything reported.
+/// (The walk runs on one thread: `ignore`'s parallel walker starts threads, which costs a small
+/// directory more than it saves a large one.)
 fn walk(root: &Path, exclude: &Exclude) -> Vec<Found> {
-    let found = Mutex::new(Vec::new());
     let exclude = exclude.clone();
-    ignore::WalkBuilder::new(root)
+    let mut found: Vec<Found> = ignore::WalkBuilder::new(root)
         .hidden(false)
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
                 && (e.depth() == 0 || !exclude.excludes(e.path(), is_dir))
         })
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                let item = match entry {
-                    Ok(entry) => {
-                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        Ok((entry.into_path(), is_file))
-                    }
-                    Err(err) => {
-                        let p = error_path(&err).unwrap_or(root).to_path_buf();
-                        Err((
-                            p,
-                            err.io_error().map_or_else(|| err.to_string(), describe_io),
-                        ))
-                    }
-                };
-                if let Ok(mut found) = found.lock() {
-                    found.push(item);
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    let mut found = found.into_inner().unwrap_or_default();
+        .build()
+        .map(|entry| match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                Ok((entry.into_path(), is_file))
+            }
+            Err(err) => {
+                let p = error_path(&err).unwrap_or(root).to_path_buf();
+                Err((
+                    p,
+                    err.io_error().map_or_else(|| err.to_string(), describe_io),
+                ))
+            }
+        })
+        .collect();
     found.sort_by(|a, b| found_path(a).cmp(found_path(b)));
     found
 }
 
-/// The path a walk's error is about (the parallel walker wraps it in the depth it was at).
+/// The path a walk's error is about (which may be wrapped in the depth it was found at).
 fn error_path(err: &ignore::Error) -> Option<&Path> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path),
