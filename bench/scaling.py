@@ -55,6 +55,7 @@ SCALE = {
     "security-groups-per-warehouse": 1.0,
     "route-tables": 1.0,
     "buckets-and-policies": 0.5,
+    "trails-and-buckets": 0.25,
     "modules": 0.5,
     "module-instances": 1.0,
     "vpcs-with-endpoints": 0.5,

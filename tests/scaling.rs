@@ -122,6 +122,13 @@ const DIMENSIONS: &[Dimension] = &[
         expect: |r, n| equal("RS301 findings", findings_of(r, "RS301"), n),
     },
     Dimension {
+        name: "trails-and-buckets",
+        n: 250,
+        ext: "",
+        // The odd buckets' trails record writes only: those buckets and the warehouse.
+        expect: |r, n| equal("RS302 related", related_of(r, "RS302"), n / 2 + 1),
+    },
+    Dimension {
         name: "modules",
         n: 80,
         ext: "",

@@ -621,6 +621,9 @@ pub struct Model {
     /// endpoints are found without a scan of every endpoint of the unit (see
     /// [`Model::endpoints_maybe_in`]).
     endpoint_vpcs: std::sync::OnceLock<EndpointVpcs>,
+    /// Trails by the one bucket each can record reads of, built on first use (see
+    /// [`Model::trails_maybe_recording`]).
+    trail_buckets: std::sync::OnceLock<spectrum::TrailBuckets>,
 }
 
 /// The positions of a unit's endpoints by VPC, and by what they are attached to.
@@ -796,8 +799,8 @@ mod tests {
         let span = Span::new(FileId(0), n as usize..n as usize + 1);
         VpcEndpoint {
             meta: Meta {
-                address: format!("aws_vpc_endpoint.e{n}"),
-                kind: "aws_vpc_endpoint".into(),
+                address: format!("endpoint e{n}"),
+                kind: "VPC endpoint".into(),
                 span,
                 origin: None,
             },
@@ -827,19 +830,15 @@ mod tests {
         };
         assert_eq!(
             addresses(model.endpoints_maybe_in(Some(1))),
-            [
-                "aws_vpc_endpoint.e0",
-                "aws_vpc_endpoint.e1",
-                "aws_vpc_endpoint.e3"
-            ]
+            ["endpoint e0", "endpoint e1", "endpoint e3"]
         );
         assert_eq!(
             addresses(model.endpoints_maybe_in(Some(0))),
-            ["aws_vpc_endpoint.e1", "aws_vpc_endpoint.e2"]
+            ["endpoint e1", "endpoint e2"]
         );
         assert_eq!(
             addresses(model.endpoints_maybe_in(Some(7))),
-            ["aws_vpc_endpoint.e1"]
+            ["endpoint e1"]
         );
         // A VPC that is not known may be any: every endpoint.
         assert_eq!(model.endpoints_maybe_in(None).len(), 4);

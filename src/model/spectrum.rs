@@ -6,8 +6,44 @@ use super::{
     Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, Named, RouteTarget, Span,
     Subnet, Trail, Truth, Warehouse, net, region,
 };
+use std::collections::HashMap;
 
 impl Model {
+    /// The trails that may record reads of the bucket named `bucket`, in the order of
+    /// [`Model::trails`]: every other trail is known not to (its
+    /// [`Trail::records_reads_of`] is no).
+    pub fn trails_maybe_recording(&self, bucket: &str) -> Vec<&Trail> {
+        let index = self.trail_buckets.get_or_init(|| {
+            let mut index = TrailBuckets::default();
+            for (i, trail) in self.trails.iter().enumerate() {
+                match trail.buckets_recorded() {
+                    None => index.any.push(i),
+                    Some(mut names) => {
+                        names.sort();
+                        names.dedup();
+                        for name in names {
+                            index.by_bucket.entry(name).or_default().push(i);
+                        }
+                    }
+                }
+            }
+            index
+        });
+        let mut positions: Vec<usize> = index
+            .by_bucket
+            .get(bucket)
+            .into_iter()
+            .flatten()
+            .chain(&index.any)
+            .copied()
+            .collect();
+        positions.sort_unstable();
+        positions
+            .into_iter()
+            .filter_map(|i| self.trails.get(i))
+            .collect()
+    }
+
     /// The warehouse's IAM roles that are in scope.
     pub fn spectrum_roles(&self, warehouse: &Warehouse) -> Vec<&IamRole> {
         warehouse
@@ -323,7 +359,111 @@ impl Bucket {
     }
 }
 
+/// The trails of a model by the buckets whose reads they may record: a unit of many stacks may
+/// have a trail and a bucket per stack, and each bucket asks about every trail otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct TrailBuckets {
+    /// Trails that may record reads of the named buckets only.
+    by_bucket: HashMap<String, Vec<usize>>,
+    /// Trails that may record reads of any bucket (or whose selectors are not known).
+    any: Vec<usize>,
+}
+
+/// Which buckets a test on a bucket's object ARN (`arn:aws:s3:::NAME/`) can hold for.
+enum Buckets {
+    None,
+    One(String),
+    Any,
+}
+
+/// The buckets whose object ARN starts with `prefix`.
+fn object_arn_starts_with(prefix: &str) -> Buckets {
+    if S3_ARN.starts_with(prefix) {
+        return Buckets::Any;
+    }
+    let Some(rest) = prefix.strip_prefix(S3_ARN) else {
+        return Buckets::None;
+    };
+    match rest.find('/') {
+        // A prefix of names (`arn:aws:s3:::logs-`): any bucket may have it.
+        None => Buckets::Any,
+        Some(i) if i + 1 == rest.len() => Buckets::One(rest[..i].to_string()),
+        // Longer than any object ARN of the form above.
+        Some(_) => Buckets::None,
+    }
+}
+
+/// The buckets whose object ARN `text` starts with.
+fn starts_with_object_arn(text: &str) -> Buckets {
+    match text
+        .strip_prefix(S3_ARN)
+        .and_then(|rest| rest.split_once('/'))
+    {
+        Some((name, _)) => Buckets::One(name.to_string()),
+        None => Buckets::None,
+    }
+}
+
+const S3_ARN: &str = "arn:aws:s3:::";
+
 impl Trail {
+    /// The buckets [`Trail::records_reads_of`] may answer other than no for: None for any.
+    /// A superset (exclusions are not read): the answer is still asked of each.
+    fn buckets_recorded(&self) -> Option<Vec<String>> {
+        let selectors = self.selectors.known()?;
+        if self.logging.known() == Some(&false) {
+            return Some(Vec::new());
+        }
+        let mut names = Vec::new();
+        let mut add = |buckets: Buckets| match buckets {
+            Buckets::None => Some(()),
+            Buckets::One(name) => {
+                names.push(name);
+                Some(())
+            }
+            Buckets::Any => None,
+        };
+        for selector in selectors {
+            match selector {
+                DataSelector::Basic { reads, resources } => {
+                    if *reads == Truth::False {
+                        continue;
+                    }
+                    for (objects, values) in resources {
+                        if *objects == Truth::False {
+                            continue;
+                        }
+                        for value in values {
+                            add(object_arn_starts_with(value.known()?))?;
+                        }
+                    }
+                }
+                DataSelector::Advanced {
+                    s3_objects,
+                    reads,
+                    arns,
+                } => {
+                    if *s3_objects == Truth::False || *reads == Truth::False {
+                        continue;
+                    }
+                    let f = arns.as_ref()?;
+                    if !f.ends_with.is_empty() || (f.equals.is_empty() && f.starts_with.is_empty())
+                    {
+                        return None;
+                    }
+                    for prefix in &f.starts_with {
+                        add(object_arn_starts_with(prefix))?;
+                        add(starts_with_object_arn(prefix))?;
+                    }
+                    for equal in &f.equals {
+                        add(starts_with_object_arn(equal))?;
+                    }
+                }
+            }
+        }
+        Some(names)
+    }
+
     /// Does the trail record S3 object-level read events for the bucket?
     pub fn records_reads_of(&self, bucket: &str) -> Truth {
         let Some(selectors) = self.selectors.known() else {
@@ -370,5 +510,151 @@ impl Trail {
             }
         }));
         self.logging.test(|b| *b).and(recorded)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::ir::FileId;
+    use crate::model::{ArnSelector, Meta, Val};
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0..1)
+    }
+
+    fn trail(n: usize, logging: Val<bool>, selectors: Val<Vec<DataSelector>>) -> Trail {
+        Trail {
+            meta: Meta {
+                address: format!("trail t{n}"),
+                kind: "trail".into(),
+                span: span(),
+                origin: None,
+            },
+            logging,
+            selectors,
+        }
+    }
+
+    fn basic(values: Vec<Val<String>>) -> DataSelector {
+        DataSelector::Basic {
+            reads: Truth::True,
+            resources: vec![(Truth::True, values)],
+        }
+    }
+
+    fn advanced(arns: Option<ArnSelector>) -> DataSelector {
+        DataSelector::Advanced {
+            s3_objects: Truth::True,
+            reads: Truth::True,
+            arns,
+        }
+    }
+
+    fn arns(equals: &[&str], starts_with: &[&str], ends_with: &[&str]) -> ArnSelector {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        ArnSelector {
+            equals: strings(equals),
+            not_equals: Vec::new(),
+            starts_with: strings(starts_with),
+            not_starts_with: Vec::new(),
+            ends_with: strings(ends_with),
+            not_ends_with: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn trails_left_out_for_a_bucket_are_those_that_cannot_record_it() {
+        let known = |s: &str| Val::explicit(s.to_string(), span());
+        let on = || Val::explicit(true, span());
+        let prefixes = [
+            "arn:aws:s3",
+            "arn:aws:s3:::",
+            "arn:aws:s3:::data/",
+            "arn:aws:s3:::data",
+            "arn:aws:s3:::data/sub/",
+            "arn:aws:s3:::other/",
+            "arn:aws:s3:::da",
+            "arn:aws:s3:::Data/",
+            "arn:aws:lambda",
+        ];
+        let mut selectors: Vec<Val<Vec<DataSelector>>> = prefixes
+            .iter()
+            .map(|p| Val::explicit(vec![basic(vec![known(p)])], span()))
+            .collect();
+        selectors.push(Val::explicit(
+            vec![basic(vec![Val::unknown(span())])],
+            span(),
+        ));
+        selectors.push(Val::unknown(span()));
+        selectors.push(Val::explicit(vec![advanced(None)], span()));
+        for (equals, starts, ends) in [
+            (&[][..], &[][..], &[][..]),
+            (&["arn:aws:s3:::data/x.csv"][..], &[][..], &[][..]),
+            (&[], &["arn:aws:s3:::data/"], &[]),
+            (&[], &["arn:aws:s3:::data/part/"], &[]),
+            (&[], &["arn:aws:s3:::da"], &[]),
+            (&[], &["arn:aws:s3:::other/"], &[]),
+            (&[], &[], &[".csv"]),
+        ] {
+            let selector = advanced(Some(arns(equals, starts, ends)));
+            selectors.push(Val::explicit(vec![selector], span()));
+        }
+        selectors.push(Val::explicit(
+            vec![
+                basic(vec![known("arn:aws:s3:::other/")]),
+                basic(vec![known("arn:aws:s3:::data/")]),
+            ],
+            span(),
+        ));
+        let mut trails: Vec<Trail> = selectors
+            .iter()
+            .enumerate()
+            .map(|(n, s)| trail(n, on(), s.clone()))
+            .collect();
+        // Not logging: records nothing; logging unknown: may record.
+        trails.push(trail(
+            100,
+            Val::explicit(false, span()),
+            selectors[0].clone(),
+        ));
+        trails.push(trail(101, Val::unknown(span()), selectors[2].clone()));
+        let model = Model {
+            trails,
+            ..Model::default()
+        };
+        let mut narrowed = false;
+        for bucket in ["data", "data2", "other", "da", "Data", "x", ""] {
+            let candidates: Vec<&str> = model
+                .trails_maybe_recording(bucket)
+                .iter()
+                .map(|t| t.meta.address.as_str())
+                .collect();
+            for t in &model.trails {
+                let answer = t.records_reads_of(bucket);
+                assert!(
+                    answer == Truth::False || candidates.contains(&t.meta.address.as_str()),
+                    "{} answers {answer:?} for {bucket:?} but is left out",
+                    t.meta.address
+                );
+            }
+            narrowed |= candidates.len() < model.trails.len();
+            // In the model's order.
+            let order: Vec<&str> = model
+                .trails
+                .iter()
+                .map(|t| t.meta.address.as_str())
+                .filter(|a| candidates.contains(a))
+                .collect();
+            assert_eq!(candidates, order);
+        }
+        assert!(narrowed, "the index left no trail out");
+        // A trail pinned to `data` is not asked about `other`.
+        let for_other = model.trails_maybe_recording("other");
+        assert!(
+            !for_other.iter().any(|t| t.meta.address == "trail t2"),
+            "{for_other:?}"
+        );
     }
 }

@@ -241,9 +241,10 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             let Some(name) = bucket.name.known() else {
                 continue;
             };
+            // Only the trails that may record it: the others answer no.
             let answers: Vec<(&Trail, Truth)> = model
-                .trails
-                .iter()
+                .trails_maybe_recording(name)
+                .into_iter()
                 .map(|t| (t, t.records_reads_of(name)))
                 .collect();
             let recorded = Truth::any(answers.iter().map(|(_, t)| *t));
