@@ -273,13 +273,12 @@ def tf_route_tables(n: int) -> str:
     return "".join(out)
 
 
-def tf_buckets_and_policies(n: int) -> str:
-    """N buckets, each with a bucket policy (deny without TLS); the warehouse's Spectrum role
-    reads all of them. No bucket has access logging: RS301 once per bucket (N)."""
-    arns = "".join(f'          "${{aws_s3_bucket.b{i:06d}.arn}}/*",\n' for i in range(n))
-    out = [
-        base(4, "  iam_roles                 = [aws_iam_role.spectrum.arn]\n"),
-        '\nresource "aws_iam_role" "spectrum" {\n'
+def warehouse_reading(arns: str) -> str:
+    """The base network and warehouse, with a Spectrum role whose policy lets it read the
+    objects of `arns` (lines of a list)."""
+    return (
+        base(4, "  iam_roles                 = [aws_iam_role.spectrum.arn]\n")
+        + '\nresource "aws_iam_role" "spectrum" {\n'
         '  name = "spectrum"\n'
         "  assume_role_policy = jsonencode({\n"
         '    Version = "2012-10-17"\n'
@@ -296,7 +295,16 @@ def tf_buckets_and_policies(n: int) -> str:
         "      Resource = [\n" + arns + "      ]\n"
         "    }]\n"
         "  })\n"
-        "}\n",
+        "}\n"
+    )
+
+
+def tf_buckets_and_policies(n: int) -> str:
+    """N buckets, each with a bucket policy (deny without TLS); the warehouse's Spectrum role
+    reads all of them. No bucket has access logging: RS301 once per bucket (N)."""
+    arns = "".join(f'          "${{aws_s3_bucket.b{i:06d}.arn}}/*",\n' for i in range(n))
+    out = [
+        warehouse_reading(arns),
     ]
     for i in range(n):
         out.append(
@@ -327,25 +335,7 @@ def tf_trails_and_buckets(n: int) -> str:
     against the trails that may record it."""
     arns = "".join(f'          "arn:aws:s3:::spectrum-data-{i:06d}/*",\n' for i in range(n))
     out = [
-        base(4, "  iam_roles                 = [aws_iam_role.spectrum.arn]\n"),
-        '\nresource "aws_iam_role" "spectrum" {\n'
-        '  name = "spectrum"\n'
-        "  assume_role_policy = jsonencode({\n"
-        '    Version = "2012-10-17"\n'
-        '    Statement = [{ Effect = "Allow", Principal = { Service = "redshift.amazonaws.com" }, Action = "sts:AssumeRole" }]\n'
-        "  })\n"
-        "}\n"
-        '\nresource "aws_iam_role_policy" "spectrum" {\n'
-        "  role = aws_iam_role.spectrum.id\n"
-        "  policy = jsonencode({\n"
-        '    Version = "2012-10-17"\n'
-        "    Statement = [{\n"
-        '      Effect   = "Allow"\n'
-        '      Action   = ["s3:GetObject"]\n'
-        "      Resource = [\n" + arns + "      ]\n"
-        "    }]\n"
-        "  })\n"
-        "}\n",
+        warehouse_reading(arns),
     ]
     for i in range(n):
         read_write = "All" if i % 2 == 0 else "WriteOnly"
