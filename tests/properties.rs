@@ -1495,3 +1495,65 @@ proptest! {
         }
     }
 }
+
+/// Findings one rule repeats at one place (a module's rule, once per instance) are reported as
+/// one, whose fix is made once: the repeats only add their related places.
+#[test]
+fn a_finding_repeated_at_one_place_has_its_fix_made_once() {
+    use redshield::model::{FixIntent, FixValue};
+    use redshield::report::{Collected, Report};
+    use redshield::rules::{self, Severity};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let text = literals_file(2, false);
+    let mut sources = SourceMap::new();
+    let file = sources.add(Path::new("main.tf"), "main.tf".into(), text.clone());
+    let start = text.find("\"v0\"").unwrap();
+    let literal = Span::new(file, start..start + 4);
+    let other = text.find("\"v1\"").unwrap();
+    let rule = rules::ALL[0];
+    let collected: Vec<Collected> = (0..500)
+        .map(|i| {
+            let finding = rule
+                .finding(&meta(format!("m[{i}].r")), literal, "literal 0".into())
+                .with_related("an instance", Span::new(file, other..other + 4 + i % 2))
+                .with_fix(Some(FixIntent::Replace {
+                    span: literal,
+                    old: "v0".into(),
+                    value: FixValue::Str("fixed".into()),
+                }));
+            Collected {
+                finding,
+                threshold: Severity::Low,
+                suppressed: None,
+                change: None,
+            }
+        })
+        .collect();
+    let made = AtomicUsize::new(0);
+    let no_plans = Default::default();
+    let report = Report::new(
+        collected,
+        Vec::new(),
+        Vec::new(),
+        1,
+        1,
+        &sources,
+        &|intent| {
+            made.fetch_add(1, Ordering::Relaxed);
+            redshield::fix::outcome(intent, &sources, &no_plans, &Default::default())
+        },
+    );
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!(made.load(Ordering::Relaxed), 1);
+    // The two distinct related places of the 500 repeats, each once.
+    assert_eq!(report.findings[0].related.len(), 2);
+    assert!(
+        report.findings[0]
+            .fix_outcome
+            .as_ref()
+            .unwrap()
+            .diff
+            .is_ok()
+    );
+}

@@ -233,17 +233,13 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     for target in &targets {
         let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
         let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        // On the workers: renderers may work in parallel (the JSON report renders findings
-        // so).
-        let mut rendered = crate::on_workers(|| {
-            render(
-                target.format,
-                &analysis,
-                repository.as_ref(),
-                color,
-                check.quiet,
-            )
-        });
+        let mut rendered = render(
+            target.format,
+            &analysis,
+            repository.as_ref(),
+            color,
+            check.quiet,
+        );
         if check.diff && target.format == Format::Text {
             rendered.push_str(&render_diffs(&analysis.report));
         }

@@ -1,18 +1,16 @@
 //! `--format json`: the stable machine-readable report (see `schemas/report.schema.json`).
 
-use super::{Report, ReportFinding};
+use super::Report;
 use crate::ir::Location;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
     tool: Tool,
-    /// Each finding rendered on its own (see [`rendered_apart`]).
-    findings: Vec<Box<RawValue>>,
+    findings: Vec<JsonFinding<'a>>,
     /// Findings covered by inline suppressions.
-    suppressed: Vec<Box<RawValue>>,
+    suppressed: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
     warnings: Vec<JsonError<'a>>,
     /// With `--baseline`: entries no finding matches any more.
@@ -154,42 +152,16 @@ pub(super) fn error(e: &crate::ir::Diagnostic) -> JsonError<'_> {
     }
 }
 
-/// Findings rendered in parallel (on the caller's rayon pool), each pretty-printed as the report's pretty printer would
-/// print it as an item of a top-level array: its lines indented by two levels more. (A JSON
-/// text has no newline but between tokens: strings escape theirs.)
-fn rendered_apart(findings: &[ReportFinding]) -> serde_json::Result<Vec<Box<RawValue>>> {
-    use rayon::prelude::*;
-    findings
-        .par_iter()
-        .map(|f| {
-            let text = serde_json::to_string_pretty(&finding(f))?;
-            RawValue::from_string(text.replace('\n', "\n    "))
-        })
-        .collect()
-}
-
 /// Renders the report as pretty-printed JSON with a trailing newline.
 pub fn render_json(report: &Report) -> String {
-    json_document(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
-}
-
-fn json_document(report: &Report) -> serde_json::Result<String> {
-    let findings = rendered_apart(&report.findings)?;
-    let suppressed = rendered_apart(&report.suppressed)?;
-    // The pieces are most of the text: room for them up front, not a text grown by copies.
-    let pieces: usize = findings
-        .iter()
-        .chain(&suppressed)
-        .map(|r| r.get().len() + 8)
-        .sum();
     let doc = JsonReport {
         version: 1,
         tool: Tool {
             name: "redshield",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings,
-        suppressed,
+        findings: report.findings.iter().map(finding).collect(),
+        suppressed: report.suppressed.iter().map(finding).collect(),
         errors: report.errors.iter().map(error).collect(),
         warnings: report.warnings.iter().map(error).collect(),
         baseline_gone: report
@@ -217,10 +189,8 @@ fn json_document(report: &Report) -> serde_json::Result<String> {
             resolved: report.comparison.is_some().then_some(report.resolved.len()),
         },
     };
-    let mut out = Vec::with_capacity(pieces + 4096);
-    serde_json::to_writer_pretty(&mut out, &doc)?;
-    out.push(b'\n');
-    // serde_json writes UTF-8 only.
-    Ok(String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    let mut out =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
 }

@@ -193,45 +193,59 @@ pub struct Report {
     pub resolved: Vec<ReportFinding>,
 }
 
-/// A collected finding with what locating it and its fix cost: made for every finding in
-/// parallel, before findings are merged.
+/// A collected finding with its related locations, and for the first finding of its rule at its
+/// place (the one reported: later ones only add related locations) what locating it and its fix
+/// cost: made for every finding in parallel, before findings are merged.
 struct Prepared {
     collected: Collected,
     related: Vec<(String, Location, Span)>,
+    first: Option<FirstOfPlace>,
+}
+
+struct FirstOfPlace {
     location: Location,
     evidence: Vec<ReportHop>,
     fix_outcome: Option<FixOutcome>,
 }
 
+type FixOutcomeOf<'a> = &'a (dyn Fn(&FixIntent) -> FixOutcome + Sync);
+
 impl Prepared {
     fn new(
         collected: Collected,
+        first: bool,
         sources: &SourceMap,
-        fix_outcome: &(dyn Fn(&FixIntent) -> FixOutcome + Sync),
+        fix_outcome: FixOutcomeOf<'_>,
     ) -> Prepared {
         let finding = &collected.finding;
-        let related = finding
-            .related
-            .iter()
-            .map(|r| (r.message.clone(), sources.location(r.span), r.span))
-            .collect();
-        let evidence = finding
-            .evidence
-            .iter()
-            .map(|hop| ReportHop {
-                address: hop.address.clone(),
-                kind: hop.kind.clone(),
-                location: sources.location(hop.span),
-                span: hop.span,
-                message: hop.says.clone(),
-            })
-            .collect();
         Prepared {
-            related,
-            location: sources.location(finding.span),
-            evidence,
-            fix_outcome: finding.fix.as_ref().map(fix_outcome),
+            related: finding
+                .related
+                .iter()
+                .map(|r| (r.message.clone(), sources.location(r.span), r.span))
+                .collect(),
+            first: first.then(|| FirstOfPlace::new(finding, sources, fix_outcome)),
             collected,
+        }
+    }
+}
+
+impl FirstOfPlace {
+    fn new(finding: &Finding, sources: &SourceMap, fix_outcome: FixOutcomeOf<'_>) -> FirstOfPlace {
+        FirstOfPlace {
+            location: sources.location(finding.span),
+            evidence: finding
+                .evidence
+                .iter()
+                .map(|hop| ReportHop {
+                    address: hop.address.clone(),
+                    kind: hop.kind.clone(),
+                    location: sources.location(hop.span),
+                    span: hop.span,
+                    message: hop.says.clone(),
+                })
+                .collect(),
+            fix_outcome: finding.fix.as_ref().map(fix_outcome),
         }
     }
 }
@@ -248,15 +262,23 @@ impl Report {
         files: usize,
         resources: usize,
         sources: &SourceMap,
-        fix_outcome: &(dyn Fn(&FixIntent) -> FixOutcome + Sync),
+        fix_outcome: FixOutcomeOf<'_>,
     ) -> Report {
         // Locating a finding and making its fix's diff are the costly parts, and each
         // finding's own: done in parallel (on the caller's rayon pool), before the merge.
         let prepared: Vec<Prepared> = {
             use rayon::prelude::*;
+            // Only the first finding of a rule at a place is reported: thousands of module
+            // instances may repeat one, and the others' fixes are not made.
+            let mut places = HashSet::new();
+            let first: Vec<bool> = findings
+                .iter()
+                .map(|c| places.insert((c.finding.rule.id, c.finding.span)))
+                .collect();
             findings
                 .into_par_iter()
-                .map(|collected| Prepared::new(collected, sources, fix_outcome))
+                .zip(first)
+                .map(|(collected, first)| Prepared::new(collected, first, sources, fix_outcome))
                 .collect()
         };
         let mut merged: Vec<ReportFinding> = Vec::new();
@@ -277,9 +299,7 @@ impl Report {
                     change,
                 },
             related,
-            location,
-            evidence,
-            fix_outcome,
+            first,
         } in prepared
         {
             if let Some(&i) = seen.get(&(finding.rule.id, finding.span)) {
@@ -300,6 +320,11 @@ impl Report {
                 }
                 continue;
             }
+            let FirstOfPlace {
+                location,
+                evidence,
+                fix_outcome: outcome,
+            } = first.unwrap_or_else(|| FirstOfPlace::new(&finding, sources, fix_outcome));
             seen.insert((finding.rule.id, finding.span), merged.len());
             if finding.links_findings_on_path {
                 linking.push((
@@ -318,7 +343,7 @@ impl Report {
                 span: finding.span,
                 related,
                 suppressed,
-                fix_outcome,
+                fix_outcome: outcome,
                 fix: finding.fix,
                 evidence,
                 change,
