@@ -845,4 +845,44 @@ mod tests {
         // Whether a VPC has an interface endpoint: e1 (VPC unknown) is a gateway, so no.
         assert_eq!(model.has_interface_endpoint(7), Truth::False);
     }
+
+    #[test]
+    fn endpoints_are_found_by_what_they_are_attached_to() {
+        let span = Span::new(FileId(0), 0..1);
+        let link = |target| Link {
+            target: Some(target),
+            span,
+        };
+        let mut a = endpoint(0, Some(0));
+        a.subnets = vec![link(3), link(3), link(4)];
+        let mut b = endpoint(1, None);
+        b.route_tables = vec![link(3)];
+        b.main_tables_of = vec![0];
+        let mut c = endpoint(2, Some(1));
+        c.subnets = vec![link(4)];
+        c.route_tables = vec![Link { target: None, span }];
+        let model = Model {
+            endpoints: vec![a, b, c],
+            ..Model::default()
+        };
+        let found = |to| addresses(model.endpoints_attached(to));
+        // A subnet named twice by one endpoint finds it once.
+        assert_eq!(found(Attachment::Subnet(3)), ["endpoint e0"]);
+        assert_eq!(found(Attachment::Subnet(4)), ["endpoint e0", "endpoint e2"]);
+        // Ids of subnets and route tables are apart: table 3 is not subnet 3.
+        assert_eq!(found(Attachment::RouteTable(3)), ["endpoint e1"]);
+        assert_eq!(found(Attachment::MainTableOf(0)), ["endpoint e1"]);
+        assert!(found(Attachment::MainTableOf(1)).is_empty());
+        assert!(found(Attachment::RouteTable(0)).is_empty());
+        // The same as asking every endpoint.
+        for to in [3, 4, 5] {
+            let scanned: Vec<&str> = model
+                .endpoints
+                .iter()
+                .filter(|e| e.subnets.iter().any(|l| l.target == Some(to)))
+                .map(|e| e.meta.address.as_str())
+                .collect();
+            assert_eq!(found(Attachment::Subnet(to)), scanned);
+        }
+    }
 }
