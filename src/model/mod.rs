@@ -617,10 +617,10 @@ pub struct Model {
     /// Buckets by lower-cased known name, built on first use: a policy naming a bucket finds it
     /// without a scan of every bucket (a plan can hold thousands of stacks).
     bucket_names: std::sync::OnceLock<HashMap<String, Vec<Id>>>,
-    /// Endpoints by the VPC they are known to be in, built on first use: a warehouse's
-    /// endpoints are found without a scan of every endpoint of the unit (see
-    /// [`Model::endpoints_maybe_in`]).
-    endpoint_vpcs: std::sync::OnceLock<EndpointVpcs>,
+    /// Endpoints by the VPC they are known to be in and by what they are attached to, built on
+    /// first use: a warehouse's endpoints are found without a scan of every endpoint of the
+    /// unit (see [`Model::endpoints_maybe_in`], [`Model::endpoints_attached`]).
+    endpoints_by: std::sync::OnceLock<EndpointIndex>,
     /// Trails by the one bucket each can record reads of, built on first use (see
     /// [`Model::trails_maybe_recording`]).
     trail_buckets: std::sync::OnceLock<spectrum::TrailBuckets>,
@@ -628,7 +628,7 @@ pub struct Model {
 
 /// The positions of a unit's endpoints by VPC, and by what they are attached to.
 #[derive(Debug, Clone, Default)]
-struct EndpointVpcs {
+struct EndpointIndex {
     known: HashMap<Id, Vec<usize>>,
     /// Endpoints whose VPC is not known: they may be in any.
     unknown: Vec<usize>,
@@ -744,9 +744,9 @@ impl Model {
             .collect()
     }
 
-    fn endpoint_index(&self) -> &EndpointVpcs {
-        self.endpoint_vpcs.get_or_init(|| {
-            let mut index = EndpointVpcs::default();
+    fn endpoint_index(&self) -> &EndpointIndex {
+        self.endpoints_by.get_or_init(|| {
+            let mut index = EndpointIndex::default();
             for (i, endpoint) in self.endpoints.iter().enumerate() {
                 match endpoint.vpc.and_then(|l| l.target) {
                     Some(v) => index.known.entry(v).or_default().push(i),

@@ -175,8 +175,8 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
         return findings;
     }
     // Warehouse VPCs in scope that no flow log is known to target, each with the first
-    // warehouse in it.
-    // Sets, not scans: a unit of many stacks has a VPC, a flow log and a warehouse per stack.
+    // warehouse in it. Sets, not scans: a unit of many stacks has a VPC, a flow log and a
+    // warehouse per stack.
     let logged: HashSet<Id> = model
         .flow_logs
         .iter()
