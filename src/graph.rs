@@ -357,7 +357,7 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
             // A table many subnets share is expanded once.
             if t == known {
                 routes(b, t, table);
-                gateway_endpoints(b, model, t, Attachment::RouteTable(table_id));
+                endpoint_nodes(b, model, t, Attachment::RouteTable(table_id));
             }
             t
         }
@@ -367,7 +367,7 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
                 "the VPC's main table as AWS creates it",
             );
             if let Some(vpc) = subnet.vpc.and_then(|v| v.target) {
-                gateway_endpoints(b, model, t, Attachment::MainTableOf(vpc));
+                endpoint_nodes(b, model, t, Attachment::MainTableOf(vpc));
             }
             t
         }
@@ -383,20 +383,7 @@ fn subnet_node(b: &mut Builder, model: &Model, id: Id, subnet: &Subnet) -> usize
         None => b.other(NodeKind::NetworkAcl, "unknown"),
     };
     b.edge(node, acl, "network ACL");
-    for endpoint in model.endpoints_attached(Attachment::Subnet(id)) {
-        let interface = endpoint
-            .endpoint_type
-            .known()
-            .is_some_and(|t| *t != EndpointType::Gateway);
-        if interface {
-            let e = b.resource(
-                NodeKind::VpcEndpoint,
-                &endpoint.meta,
-                endpoint.service.known().cloned(),
-            );
-            b.edge(node, e, "interface endpoint");
-        }
-    }
+    endpoint_nodes(b, model, node, Attachment::Subnet(id));
     node
 }
 
@@ -441,20 +428,25 @@ fn destination(destination: Option<&Destination>) -> String {
     }
 }
 
-/// The gateway endpoints associated with a table (`associated`: how they name it).
-fn gateway_endpoints(b: &mut Builder, model: &Model, table: usize, associated: Attachment) {
-    for endpoint in model.endpoints_attached(associated) {
-        let gateway = endpoint
+/// The endpoints attached to `from` (`to` says how they name it): gateway endpoints to a route
+/// table, other endpoints (interface, load balancer) to a subnet.
+fn endpoint_nodes(b: &mut Builder, model: &Model, from: usize, to: Attachment) {
+    let (wanted, label) = match to {
+        Attachment::Subnet(_) => (false, "interface endpoint"),
+        Attachment::RouteTable(_) | Attachment::MainTableOf(_) => (true, "gateway endpoint"),
+    };
+    for endpoint in model.endpoints_attached(to) {
+        let is_gateway = endpoint
             .endpoint_type
             .known()
-            .is_some_and(|t| *t == EndpointType::Gateway);
-        if gateway {
+            .map(|t| *t == EndpointType::Gateway);
+        if is_gateway == Some(wanted) {
             let e = b.resource(
                 NodeKind::VpcEndpoint,
                 &endpoint.meta,
                 endpoint.service.known().cloned(),
             );
-            b.edge(table, e, "gateway endpoint");
+            b.edge(from, e, label);
         }
     }
 }

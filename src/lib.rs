@@ -626,12 +626,8 @@ pub struct Rerun {
 impl<'a> Jobs<'a> {
     /// Discovers the inputs and runs every job.
     pub fn run(inputs: &Inputs, settings: &'a Settings, fs: &'a dyn FileSystem) -> Jobs<'a> {
-        let pool = worker_pool();
         // Discovery parses .tf files in parallel: on the pool with room for deep recursion too.
-        let discovered = match pool {
-            Some(pool) => pool.install(|| discover::discover(&inputs.paths, fs, &settings.exclude)),
-            None => discover::discover(&inputs.paths, fs, &settings.exclude),
-        };
+        let discovered = on_workers(|| discover::discover(&inputs.paths, fs, &settings.exclude));
         let mut jobs: Vec<Job> = discovered
             .terraform
             .into_iter()
@@ -717,8 +713,7 @@ impl<'a> Jobs<'a> {
 
     /// Runs the jobs that read any of `files` again, each on its own file system.
     pub fn rerun(&self, trials: &[(&[PathBuf], &dyn FileSystem)]) -> Vec<Rerun> {
-        let pool = worker_pool();
-        let work = || {
+        on_workers(|| {
             use rayon::prelude::*;
             trials
                 .par_iter()
@@ -731,11 +726,7 @@ impl<'a> Jobs<'a> {
                     run_jobs(jobs, self.settings, *fs)
                 })
                 .collect()
-        };
-        match pool {
-            Some(pool) => pool.install(work),
-            None => work(),
-        }
+        })
     }
 
     /// Keeps what jobs run again found in place of what they found before.
@@ -929,10 +920,7 @@ fn run_jobs(jobs: Vec<(usize, Job)>, settings: &Settings, fs: &dyn FileSystem) -
             .collect()
     };
     // Front ends recurse on what they read: give workers room beyond the default stack.
-    let outputs = match worker_pool() {
-        Some(pool) => pool.install(work),
-        None => work(),
-    };
+    let outputs = on_workers(work);
     Rerun {
         outputs,
         reported: decided.reported.into_inner().unwrap_or_default(),
