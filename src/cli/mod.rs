@@ -233,13 +233,16 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
     for target in &targets {
         let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
         let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let mut rendered = render(
-            target.format,
-            &analysis,
-            repository.as_ref(),
-            color,
-            check.quiet,
-        );
+        // On the workers: a large JSON report is rendered in parallel.
+        let mut rendered = crate::on_workers(|| {
+            render(
+                target.format,
+                &analysis,
+                repository.as_ref(),
+                color,
+                check.quiet,
+            )
+        });
         if check.diff && target.format == Format::Text {
             rendered.push_str(&render_diffs(&analysis.report));
         }

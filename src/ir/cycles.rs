@@ -5,7 +5,7 @@
 //! model follows references with a bound of its own.
 
 use super::{Diagnostic, Node, Resource, SourceMap, Span, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One warning per cycle among `resources`, naming its resources in order and located at the
 /// reference from the first to the second. `why` ends the message (what refuses the cycle).
@@ -15,9 +15,10 @@ pub fn resource_cycles(resources: &[Resource], sources: &SourceMap, why: &str) -
         .enumerate()
         .map(|(i, r)| (r.address.as_str(), i))
         .collect();
+    let mut stack = Vec::new();
     let edges: Vec<Vec<(usize, Span)>> = resources
         .iter()
-        .map(|r| references(&r.body, &index))
+        .map(|r| references(&r.body, &index, &mut stack))
         .collect();
     let address = |i: usize| resources.get(i).map_or("", |r| r.address.as_str());
     let mut order: Vec<usize> = (0..resources.len()).collect();
@@ -32,12 +33,14 @@ pub fn resource_cycles(resources: &[Resource], sources: &SourceMap, why: &str) -
     let mut marks = vec![Mark::New; resources.len()];
     let mut reported = vec![false; resources.len()];
     let mut out = Vec::new();
+    let mut path: Vec<(usize, usize)> = Vec::new();
     for start in order {
         if marks.get(start) != Some(&Mark::New) {
             continue;
         }
         // Depth-first, without recursion: each entry is a resource and its next edge.
-        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        path.clear();
+        path.push((start, 0));
         set(&mut marks, start, Mark::Open);
         while let Some((node, next)) = path.last_mut() {
             let node = *node;
@@ -97,14 +100,20 @@ fn set<T>(items: &mut [T], i: usize, value: T) {
 }
 
 /// The resources `body` references, each with the span of its first reference, in index order.
-fn references(body: &Node, index: &HashMap<&str, usize>) -> Vec<(usize, Span)> {
-    let mut found: BTreeMap<usize, Span> = BTreeMap::new();
-    let mut stack = vec![body];
+/// `stack` is scratch space, empty between calls.
+fn references<'n>(
+    body: &'n Node,
+    index: &HashMap<&str, usize>,
+    stack: &mut Vec<&'n Node>,
+) -> Vec<(usize, Span)> {
+    // Every reference in the order met; a stable sort then keeps the first of each.
+    let mut found: Vec<(usize, Span)> = Vec::new();
+    stack.push(body);
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Ref(r) => {
                 if let Some(&i) = index.get(r.address.as_str()) {
-                    found.entry(i).or_insert(node.span);
+                    found.push((i, node.span));
                 }
             }
             Value::List(items) | Value::Concat(items) => stack.extend(items.iter().rev()),
@@ -112,7 +121,9 @@ fn references(body: &Node, index: &HashMap<&str, usize>) -> Vec<(usize, Span)> {
             _ => {}
         }
     }
-    found.into_iter().collect()
+    found.sort_by_key(|&(i, _)| i);
+    found.dedup_by_key(|&mut (i, _)| i);
+    found
 }
 
 #[cfg(test)]

@@ -263,10 +263,19 @@ impl Packets {
 const COVER_BUDGET: usize = 1_000_000;
 
 /// Is every packet of `set` in one of `parts`? Cuts `set` at every edge of the parts, so that
-/// each cell is inside a part or outside all of them; None when over the budget.
-fn covered(set: &Packets, parts: &[Packets], budget: &mut usize) -> Option<bool> {
-    let mut addrs = vec![set.addrs.0];
-    let mut ports = vec![set.ports.0];
+/// each cell is inside a part or outside all of them; None when over the budget. `edges` is
+/// scratch space, reused across the calls of one evaluation.
+fn covered(
+    set: &Packets,
+    parts: &[Packets],
+    budget: &mut usize,
+    edges: &mut Edges,
+) -> Option<bool> {
+    let Edges { addrs, ports } = edges;
+    addrs.clear();
+    ports.clear();
+    addrs.push(set.addrs.0);
+    ports.push(set.ports.0);
     for p in parts {
         for a in [Some(p.addrs.0), p.addrs.1.checked_add(1)]
             .into_iter()
@@ -296,6 +305,13 @@ fn covered(set: &Packets, parts: &[Packets], budget: &mut usize) -> Option<bool>
             .iter()
             .all(|q| parts.iter().any(|p| p.contains(*a, *q)))
     }))
+}
+
+/// The cut points [`covered`] works with.
+#[derive(Default)]
+struct Edges {
+    addrs: Vec<u128>,
+    ports: Vec<u16>,
 }
 
 /// The packets of `traffic` (TCP, to or from `peer`) the entry matches: None when unknown,
@@ -362,22 +378,27 @@ fn decide<'a>(
     if !complete.is_true() {
         return (Verdict::Unknown, Vec::new());
     }
-    let mut entries: Vec<&NaclEntry> = acl.entries.iter().filter(|e| e.egress == egress).collect();
-    if entries.iter().any(|e| e.rule_number.known().is_none()) {
-        return (Verdict::Unknown, Vec::new());
+    let mut numbers = Vec::new();
+    for e in acl.entries.iter().filter(|e| e.egress == egress) {
+        match e.rule_number.known() {
+            Some(n) => numbers.push((*n, e)),
+            None => return (Verdict::Unknown, Vec::new()),
+        }
     }
-    entries.sort_by_key(|e| e.rule_number.known().copied().unwrap_or(u32::MAX));
+    // Stable: entries with one number keep their written order, as before.
+    numbers.sort_by_key(|(n, _)| *n);
     let traffic = Packets::of(&peer, ports);
     // The packets earlier allows let through, and the entries that allowed them.
     let mut allowed: Vec<Packets> = Vec::new();
     let mut allows: Vec<&NaclEntry> = Vec::new();
     let mut budget = COVER_BUDGET;
-    for entry in entries {
+    let mut edges = Edges::default();
+    for (_, entry) in numbers {
         let Some(part) = matched(entry, &traffic, &peer) else {
             return (Verdict::Unknown, Vec::new());
         };
         let Some(part) = part else { continue };
-        match covered(&part, &allowed, &mut budget) {
+        match covered(&part, &allowed, &mut budget, &mut edges) {
             None => return (Verdict::Unknown, Vec::new()),
             // Every packet it matches is already decided.
             Some(true) => continue,
@@ -389,7 +410,7 @@ fn decide<'a>(
             Some(true) => {
                 allowed.push(part);
                 allows.push(entry);
-                match covered(&traffic, &allowed, &mut budget) {
+                match covered(&traffic, &allowed, &mut budget, &mut edges) {
                     None => return (Verdict::Unknown, Vec::new()),
                     Some(true) => return (Verdict::Allowed, allows),
                     Some(false) => {}

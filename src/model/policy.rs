@@ -30,14 +30,17 @@ impl ActionSet {
     pub fn covers_service(&self, service: &str) -> bool {
         if self.not {
             // NotAction covers a service unless it excludes every action of it.
+            let every_action = format!("{service}:*");
             return !self
                 .patterns
                 .iter()
-                .any(|p| wildcard_match(p, &format!("{service}:*")) && p.ends_with('*'));
+                .any(|p| p.ends_with('*') && wildcard_match(p, &every_action));
         }
         self.patterns.iter().any(|p| {
-            let lower = p.to_ascii_lowercase();
-            lower == "*" || lower.starts_with(&format!("{}:", service.to_ascii_lowercase()))
+            p == "*"
+                || p.get(..service.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(service))
+                    && p.as_bytes().get(service.len()) == Some(&b':')
         })
     }
 }
@@ -167,30 +170,54 @@ pub struct PolicyDocument {
 
 /// Case-insensitive match with `*` (any run) and `?` (one character).
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    // Policies are ASCII almost always: compare bytes, ignoring ASCII case, without copying.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob(
+            pattern.as_bytes(),
+            text.as_bytes(),
+            u8::eq_ignore_ascii_case,
+        );
+    }
     let p: Vec<char> = pattern.to_lowercase().chars().collect();
     let t: Vec<char> = text.to_lowercase().chars().collect();
+    glob(&p, &t, |a, b| a == b)
+}
+
+/// `*` and `?` matching of `text` by `pattern`, with `same` deciding whether two symbols match.
+fn glob<T: Copy + PartialEq + From<u8>>(
+    pattern: &[T],
+    text: &[T],
+    same: impl Fn(&T, &T) -> bool,
+) -> bool {
+    let (star, any) = (T::from(b'*'), T::from(b'?'));
     let (mut pi, mut ti) = (0usize, 0usize);
-    let (mut star, mut mark) = (None::<usize>, 0usize);
-    while ti < t.len() {
-        if pi < p.len() && (p.get(pi) == Some(&'?') || p.get(pi) == t.get(ti)) {
-            pi += 1;
-            ti += 1;
-        } else if p.get(pi) == Some(&'*') {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
+    let (mut last_star, mut mark) = (None::<usize>, 0usize);
+    while let Some(t) = text.get(ti) {
+        match pattern.get(pi) {
+            Some(p) if *p == any || (*p != star && same(p, t)) => {
+                pi += 1;
+                ti += 1;
+                continue;
+            }
+            Some(p) if *p == star => {
+                last_star = Some(pi);
+                mark = ti;
+                pi += 1;
+                continue;
+            }
+            _ => {}
         }
+        let Some(s) = last_star else {
+            return false;
+        };
+        pi = s + 1;
+        mark += 1;
+        ti = mark;
     }
-    while p.get(pi) == Some(&'*') {
+    while pattern.get(pi) == Some(&star) {
         pi += 1;
     }
-    pi == p.len()
+    pi == pattern.len()
 }
 
 /// The bucket-name pattern of an S3 ARN (`arn:aws:s3:::data-*/*` → `data-*`); `*` → `*`.
@@ -223,6 +250,13 @@ mod tests {
         assert!(!wildcard_match("s3:Put*", "s3:GetObject"));
         assert!(wildcard_match("data-*", "data-2024"));
         assert!(!wildcard_match("data-*", "logs"));
+        // A `*` in the text is matched by the pattern's `*` as any other character is.
+        assert!(wildcard_match("*b", "*ab"));
+        assert!(wildcard_match("s3:*", "s3:*"));
+        assert!(!wildcard_match("s3:Get*", "s3:*"));
+        // Case is ignored past ASCII too.
+        assert!(wildcard_match("DATEN-\u{c4}*", "daten-\u{e4}1"));
+        assert!(!wildcard_match("daten-\u{e4}?", "daten-\u{e4}"));
     }
 
     #[test]
@@ -232,6 +266,14 @@ mod tests {
             patterns: vec!["s3:GetObject".into()],
         };
         assert!(s3.covers_service("s3") && !s3.covers_service("glue"));
+        let named = |pattern: &str| ActionSet {
+            not: false,
+            patterns: vec![pattern.into()],
+        };
+        // The service is named before the colon, in any case.
+        assert!(named("S3:GetObject").covers_service("s3"));
+        assert!(!named("s3express:CreateSession").covers_service("s3"));
+        assert!(!named("s3").covers_service("s3"));
         let all = ActionSet {
             not: false,
             patterns: vec!["*".into()],

@@ -152,15 +152,15 @@ pub(super) fn error(e: &crate::ir::Diagnostic) -> JsonError<'_> {
     }
 }
 
-/// Renders the report as pretty-printed JSON with a trailing newline.
-pub fn render_json(report: &Report) -> String {
-    let doc = JsonReport {
+/// The report as a document, with `findings` as its findings.
+fn document<'a>(report: &'a Report, findings: Vec<JsonFinding<'a>>) -> JsonReport<'a> {
+    JsonReport {
         version: 1,
         tool: Tool {
             name: "redshield",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings: report.findings.iter().map(finding).collect(),
+        findings,
         suppressed: report.suppressed.iter().map(finding).collect(),
         errors: report.errors.iter().map(error).collect(),
         warnings: report.warnings.iter().map(error).collect(),
@@ -188,9 +188,190 @@ pub fn render_json(report: &Report) -> String {
             }),
             resolved: report.comparison.is_some().then_some(report.resolved.len()),
         },
+    }
+}
+
+/// Renders the report as pretty-printed JSON with a trailing newline.
+pub fn render_json(report: &Report) -> String {
+    // The findings are rendered apart (below), in parallel, and put in their place.
+    let doc = document(report, Vec::new());
+    // Room for the whole report up front: grown by doubling, a report of a few megabytes was
+    // copied several times over and touched twice the memory it needs. Room never written to
+    // costs nothing.
+    let places: usize = [&report.findings, &report.suppressed, &report.resolved]
+        .into_iter()
+        .flatten()
+        .map(|f| 1 + f.related.len() + f.evidence.len())
+        .sum();
+    let mut rest = Vec::with_capacity(4096);
+    let rendered = serde_json::to_writer_pretty(&mut rest, &doc)
+        .and_then(|()| findings_array(&report.findings));
+    let findings = match rendered {
+        Ok(findings) => findings,
+        Err(e) => return format!("{{\"error\": \"{e}\"}}\n"),
     };
-    let mut out =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    // The document holds `"findings": []` once, after `version` and `tool` (constants): the
+    // array rendered goes in its place, the `[]`.
+    let Some(at) = memchr::memmem::find(&rest, EMPTY_FINDINGS).map(|at| at + FINDINGS_KEY.len())
+    else {
+        return "{\"error\": \"the report has no findings key\"}\n".to_string();
+    };
+    let mut out = Vec::with_capacity(4096 + places * BYTES_PER_PLACE);
+    out.extend_from_slice(rest.get(..at).unwrap_or_default());
+    for chunk in &findings {
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(rest.get(at + 2..).unwrap_or_default());
+    out.push(b'\n');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// How the document reads with no findings, pretty-printed: the key, then `[]`.
+const EMPTY_FINDINGS: &[u8] = b"\n  \"findings\": [],\n";
+const FINDINGS_KEY: &[u8] = b"\n  \"findings\": ";
+
+/// How many findings one worker renders at a time.
+const FINDINGS_PER_CHUNK: usize = 64;
+
+/// The `findings` array as `serde_json`'s pretty printer writes it as the value of a key of
+/// the document (its items two levels deep), in pieces to be joined in order. The findings are
+/// rendered on the workers of the calling pool, a chunk each: rendering is the last step of a
+/// run, and the longest one that ran on one thread. Each finding is rendered on its own and
+/// indented after each newline: JSON strings hold no raw newline.
+fn findings_array(findings: &[super::ReportFinding]) -> serde_json::Result<Vec<Vec<u8>>> {
+    use rayon::prelude::*;
+    if findings.is_empty() {
+        return Ok(vec![b"[]".to_vec()]);
+    }
+    let mut pieces: Vec<Vec<u8>> = findings
+        .par_chunks(FINDINGS_PER_CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut out = Vec::new();
+            if i == 0 {
+                out.push(b'[');
+            }
+            let mut one = Vec::new();
+            for (j, f) in chunk.iter().enumerate() {
+                out.extend_from_slice(if i == 0 && j == 0 { b"\n" } else { b",\n" });
+                one.clear();
+                serde_json::to_writer_pretty(&mut one, &finding(f))?;
+                indented(&mut out, &one, ITEM_INDENT);
+            }
+            Ok(out)
+        })
+        .collect::<serde_json::Result<_>>()?;
+    pieces.push(b"\n  ]".to_vec());
+    Ok(pieces)
+}
+
+/// How deep an item of a top-level array is indented.
+const ITEM_INDENT: &[u8] = b"    ";
+
+/// Appends `text` to `out`, each of its lines after `indent`.
+fn indented(out: &mut Vec<u8>, text: &[u8], indent: &[u8]) {
+    let mut start = 0;
+    out.extend_from_slice(indent);
+    for newline in memchr::memchr_iter(b'\n', text) {
+        out.extend_from_slice(text.get(start..=newline).unwrap_or_default());
+        out.extend_from_slice(indent);
+        start = newline + 1;
+    }
+    out.extend_from_slice(text.get(start..).unwrap_or_default());
+}
+
+/// About what one place of a finding (its location, a related place, a hop of evidence) takes
+/// in the pretty-printed report, with its share of messages and diffs: a generous guess.
+const BYTES_PER_PLACE: usize = 400;
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::ir::{FileId, Span};
+    use crate::report::{ReportFinding, ReportHop};
+
+    fn location(line: usize) -> Location {
+        Location {
+            path: "stacks/a \"b\".tf".into(),
+            start_line: line,
+            start_column: 3,
+            end_line: line,
+            end_column: 9,
+        }
+    }
+
+    /// Findings of every shape: with and without related places, evidence and fixes, messages
+    /// with characters JSON escapes.
+    fn findings(n: usize) -> Vec<ReportFinding> {
+        let span = Span::new(FileId(0), 0..1);
+        (0..n)
+            .map(|i| ReportFinding {
+                rule: crate::rules::ALL[i % crate::rules::ALL.len()],
+                severity: crate::rules::Severity::High,
+                message: format!("finding {i}: \"quoted\"\nnext line \u{e9}"),
+                address: format!("thing.n{i}"),
+                kind: "some_kind".into(),
+                location: location(i + 1),
+                span,
+                related: (0..i % 3)
+                    .map(|j| (format!("related {j}"), location(j + 1), span))
+                    .collect(),
+                fails: true,
+                suppressed: None,
+                fix: None,
+                fix_outcome: (i % 2 == 0).then(|| crate::fix::FixOutcome {
+                    description: "set it".into(),
+                    diff: Ok("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n".into()),
+                    replacements: Vec::new(),
+                }),
+                evidence: (0..i % 4)
+                    .map(|j| ReportHop {
+                        address: format!("hop{j}"),
+                        kind: "hop_kind".into(),
+                        location: location(j + 2),
+                        span,
+                        message: format!("hop {j}"),
+                    })
+                    .collect(),
+                change: None,
+            })
+            .collect()
+    }
+
+    fn report(n: usize) -> Report {
+        Report {
+            findings: findings(n),
+            suppressed: findings(2),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            files: 1,
+            resources: 2,
+            baselined: 0,
+            baseline_gone: Vec::new(),
+            baseline_used: false,
+            secrets: Default::default(),
+            comparison: None,
+            resolved: Vec::new(),
+        }
+    }
+
+    /// The findings rendered in chunks and put in place read exactly as the whole document
+    /// rendered at once: none, one, a chunk, and across chunk boundaries.
+    #[test]
+    fn findings_rendered_in_chunks_read_as_the_document_rendered_whole() {
+        for n in [
+            0,
+            1,
+            FINDINGS_PER_CHUNK,
+            FINDINGS_PER_CHUNK + 1,
+            3 * FINDINGS_PER_CHUNK + 5,
+        ] {
+            let report = report(n);
+            let whole = document(&report, report.findings.iter().map(finding).collect());
+            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+            assert_eq!(render_json(&report), expected, "{n} findings");
+        }
+    }
 }

@@ -135,22 +135,34 @@ fn link_findings_on_paths(merged: &mut [ReportFinding], linking: &[(usize, Vec<S
 
 /// Orders findings by path, line, column, rule and message.
 fn sort_findings(findings: &mut [ReportFinding]) {
-    findings.sort_by(|a, b| {
+    fn key(f: &ReportFinding) -> (&str, usize, usize, &str, &str) {
         (
-            &a.location.path,
-            a.location.start_line,
-            a.location.start_column,
-            a.rule.id,
-            &a.message,
+            f.location.path.as_str(),
+            f.location.start_line,
+            f.location.start_column,
+            f.rule.id,
+            f.message.as_str(),
         )
-            .cmp(&(
-                &b.location.path,
-                b.location.start_line,
-                b.location.start_column,
-                b.rule.id,
-                &b.message,
-            ))
-    });
+    }
+    // The order is found on indices, then the findings are swapped into it along the cycles of
+    // the permutation: findings are large, and sorting them moved each one many times.
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| findings.get(a).map(key).cmp(&findings.get(b).map(key)));
+    // `order[i]` is the position the finding now at `i` comes from; a position done points to
+    // itself.
+    for start in 0..order.len() {
+        let mut at = start;
+        while let Some(&from) = order.get(at) {
+            if let Some(done) = order.get_mut(at) {
+                *done = at;
+            }
+            if from == start || from == at {
+                break;
+            }
+            findings.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// `1 finding`, `2 findings`.
@@ -281,7 +293,7 @@ impl Report {
                 .map(|(collected, first)| Prepared::new(collected, first, sources, fix_outcome))
                 .collect()
         };
-        let mut merged: Vec<ReportFinding> = Vec::new();
+        let mut merged: Vec<ReportFinding> = Vec::with_capacity(prepared.len());
         let mut seen: HashMap<(&'static str, Span), usize> = HashMap::new();
         // The related locations each merged finding already has, made when a second finding
         // merges into it: many findings of one rule at one place (a subnet shared by thousands
@@ -358,7 +370,11 @@ impl Report {
             (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
         });
         let (suppressed, findings): (Vec<ReportFinding>, Vec<ReportFinding>) =
-            merged.into_iter().partition(|f| f.suppressed.is_some());
+            if merged.iter().any(|f| f.suppressed.is_some()) {
+                merged.into_iter().partition(|f| f.suppressed.is_some())
+            } else {
+                (Vec::new(), merged)
+            };
         Report {
             findings,
             suppressed,
@@ -630,5 +646,71 @@ impl Report {
         } else {
             0
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::ir::FileId;
+
+    /// Findings put in order along the cycles of their permutation end in the order a stable
+    /// sort gives, ties in their first order: many files, lines, rules and equal keys.
+    #[test]
+    fn findings_are_sorted_as_a_stable_sort_sorts_them() {
+        let span = Span::new(FileId(0), 0..1);
+        let rules = &crate::rules::ALL[..3];
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            usize::try_from((seed >> 33) % n).unwrap_or(0)
+        };
+        let findings: Vec<ReportFinding> = (0..500)
+            .map(|i| ReportFinding {
+                rule: rules[next(3)],
+                severity: crate::rules::Severity::High,
+                message: format!("m{}", next(4)),
+                address: format!("n{i}"),
+                kind: String::new(),
+                location: Location {
+                    path: format!("f{}", next(5)),
+                    start_line: next(20),
+                    start_column: next(2),
+                    end_line: 0,
+                    end_column: 0,
+                },
+                span,
+                related: Vec::new(),
+                fails: true,
+                suppressed: None,
+                fix: None,
+                fix_outcome: None,
+                evidence: Vec::new(),
+                change: None,
+            })
+            .collect();
+        let mut expected = findings.clone();
+        expected.sort_by(|a, b| {
+            (
+                &a.location.path,
+                a.location.start_line,
+                a.location.start_column,
+                a.rule.id,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.start_line,
+                    b.location.start_column,
+                    b.rule.id,
+                    &b.message,
+                ))
+        });
+        let mut sorted = findings;
+        sort_findings(&mut sorted);
+        let addresses =
+            |f: &[ReportFinding]| f.iter().map(|f| f.address.clone()).collect::<Vec<_>>();
+        assert_eq!(addresses(&sorted), addresses(&expected));
     }
 }

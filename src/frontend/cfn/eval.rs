@@ -262,9 +262,9 @@ impl<'t> Template<'t> {
 
     fn intrinsic(&self, name: &str, arg: &TNode, span: Span, depth: usize) -> Option<Node> {
         let unknown = || Some(Node::unknown(span));
-        let args: Vec<&TNode> = match &arg.kind {
-            Kind::Seq(items) => items.iter().collect(),
-            _ => vec![arg],
+        let args: &[TNode] = match &arg.kind {
+            Kind::Seq(items) => items,
+            _ => std::slice::from_ref(arg),
         };
         match name {
             "Ref" => {
@@ -352,7 +352,7 @@ impl<'t> Template<'t> {
             "Fn::And" | "Fn::Or" => {
                 let is_and = name == "Fn::And";
                 let mut any_unknown = false;
-                for a in &args {
+                for a in args {
                     match self.eval_in(a, depth).map(|n| n.value) {
                         Some(Value::Bool(b)) if b != is_and => {
                             return Some(Node::new(Value::Bool(b), span));

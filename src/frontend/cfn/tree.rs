@@ -617,12 +617,11 @@ impl YamlBuilder<'_> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let node_span = self.scalar_span(&span, style);
-                let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
-                let kind = match (&tag, style) {
-                    (Some((handle, suffix)), _) if handle == "!" => {
-                        (Kind::String(value.into_owned()), Some(suffix.clone()))
+                let kind = match (tag.as_deref(), style) {
+                    (Some(tag), _) if tag.handle == "!" => {
+                        (Kind::String(value.into_owned()), Some(tag.suffix.clone()))
                     }
-                    (Some((_, suffix)), _) if suffix == "str" => {
+                    (Some(tag), _) if tag.suffix == "str" => {
                         (Kind::String(value.into_owned()), None)
                     }
                     (_, ScalarStyle::Plain) => (plain_scalar(value), None),
