@@ -76,15 +76,13 @@ pub fn load(path: &Path, display: &str) -> Result<Vec<BaselineEntry>, String> {
 /// entries that match no finding.
 pub fn apply(report: &mut Report, baseline: &[BaselineEntry]) {
     let current = entries(report);
-    let known: std::collections::HashSet<&str> =
-        baseline.iter().map(|e| e.fingerprint.as_str()).collect();
+    let known: foldhash::HashSet<&str> = baseline.iter().map(|e| e.fingerprint.as_str()).collect();
     let before = report.findings.len();
     report
         .findings
         .retain(|f| !known.contains(fingerprint_hash(f).as_str()));
     report.baselined = before - report.findings.len();
-    let now: std::collections::HashSet<&str> =
-        current.iter().map(|e| e.fingerprint.as_str()).collect();
+    let now: foldhash::HashSet<&str> = current.iter().map(|e| e.fingerprint.as_str()).collect();
     report.baseline_gone = baseline
         .iter()
         .filter(|e| !now.contains(e.fingerprint.as_str()))

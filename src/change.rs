@@ -14,7 +14,8 @@
 //! Suppression is not part of the identity: a finding suppressed on one side is still the same
 //! finding.
 
-use std::collections::{HashMap, VecDeque};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::VecDeque;
 
 /// How a finding of the version analyzed relates to the version it is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@
 use crate::frontend::hcl::module_sources;
 use crate::frontend::{FileSystem, is_tf};
 use crate::ir::Diagnostic;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -161,7 +161,7 @@ impl FileSystem for OsFileSystem {
             Bounded::Binary => "file is binary, not text".to_string(),
             Bounded::Io(e) => describe_io(&e),
         })?;
-        decode(&bytes)
+        decode_owned(bytes)
     }
 
     fn list_dir(&self, dir: &Path) -> Result<Arc<[PathBuf]>, String> {
@@ -269,7 +269,7 @@ fn is_utf32(bytes: &[u8]) -> bool {
 /// UTF-32, which neither Terraform nor CloudFormation reads, is an error saying so.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return decode_utf8(rest);
+        return decode_utf8(rest.to_vec());
     }
     if is_utf32(bytes) {
         return Err("file is UTF-32 text; only UTF-8 and UTF-16 are read".into());
@@ -302,10 +302,22 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, false);
     }
+    decode_utf8(bytes.to_vec())
+}
+
+/// [`decode`], of bytes the caller gives up: UTF-8 text without a byte-order mark (nearly
+/// every input) becomes the text without being copied.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, String> {
+    let marked = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|mark| bytes.starts_with(mark));
+    if marked || is_utf32(&bytes) {
+        return decode(&bytes);
+    }
     decode_utf8(bytes)
 }
 
-fn decode_utf8(bytes: &[u8]) -> Result<String, String> {
+fn decode_utf8(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.contains(&0) {
         // ASCII in UTF-32 without a byte-order mark: one byte and three NULs.
         if bytes.get(1..4) == Some(&[0, 0, 0]) || bytes.get(..3) == Some(&[0, 0, 0]) {
@@ -313,7 +325,7 @@ fn decode_utf8(bytes: &[u8]) -> Result<String, String> {
         }
         return Err("file is binary, not text".into());
     }
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         format!(
             "file is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
@@ -690,6 +702,30 @@ fn error(fs: &dyn FileSystem, path: &Path, message: String) -> Diagnostic {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Bytes given up are read as bytes lent are, in every encoding and failure.
+    #[test]
+    fn owned_bytes_decode_as_borrowed_ones() {
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a: 1".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let cases: Vec<Vec<u8>> = vec![
+            b"resource {}".to_vec(),
+            b"\xEF\xBB\xBFkey: value".to_vec(),
+            utf16le,
+            b"\xFE\xFF\x00a".to_vec(),
+            b"\xFF\xFE\x00\x00a\x00\x00\x00".to_vec(),
+            b"a\x00\x00\x00".to_vec(),
+            b"bin\x00ary".to_vec(),
+            b"bad \xC3 byte".to_vec(),
+            Vec::new(),
+        ];
+        for bytes in cases {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes), "{bytes:?}");
+        }
+        assert_eq!(decode_owned(b"x = 1".to_vec()).unwrap(), "x = 1");
+    }
 
     /// A text discovery read ahead is what the next read gets, once; later reads read the
     /// disk.

@@ -19,7 +19,7 @@ use crate::model::{
     Subnet, Warehouse, WarehouseKind,
 };
 use crate::rules::Finding;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// The rules whose findings mark the resources they are about (and the edges that lead to them
 /// from the warehouse) as failing: RS100 and the rules that judge its hops, and the other

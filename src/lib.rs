@@ -31,7 +31,7 @@ use crate::model::s3_ranges::S3Ranges;
 use crate::model::secret::{Secret, Secrets};
 use crate::report::{Collected, Report};
 use crate::rules::{Finding, Rule, RuleConfig, Severity};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -107,7 +107,7 @@ struct Run<'a> {
     graphs: Vec<graph::Graph>,
     warnings: Vec<Diagnostic>,
     /// Plan files: findings that still point into them (no source found) get no fix.
-    plan_files: std::collections::HashSet<crate::ir::FileId>,
+    plan_files: foldhash::HashSet<crate::ir::FileId>,
     resources: usize,
     decided: &'a DecidedSettings<'a>,
     /// What the units' sources hold that no report may show.
@@ -947,7 +947,7 @@ fn run_job(
         findings: Vec::new(),
         graphs: Vec::new(),
         warnings: Vec::new(),
-        plan_files: std::collections::HashSet::new(),
+        plan_files: foldhash::HashSet::default(),
         resources: 0,
         decided,
         secrets: Vec::new(),

@@ -125,7 +125,7 @@ fn run_check(check: &args::CheckArgs) -> ExitCode {
         let plan = crate::fix::plan(
             analysis.report.fixables(),
             &analysis.sources,
-            &std::collections::HashSet::new(),
+            &foldhash::HashSet::default(),
         );
         // Every finding --fix leaves is named: those whose fix cannot be made, and those with
         // no fix at all.
@@ -381,7 +381,7 @@ fn whole_modules(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut named: Vec<PathBuf> = Vec::new();
     // A commit may stage thousands of files of a few modules: each directory is kept once,
     // in the order first named, without comparing every pair.
-    let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let mut seen: foldhash::HashSet<PathBuf> = foldhash::HashSet::default();
     for path in paths {
         let name = path
             .file_name()

@@ -9,7 +9,7 @@
 use super::{Fixable, Plan, apply_edits};
 use crate::frontend::FileSystem;
 use crate::ir::{Diagnostic, SourceMap};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 /// The file system as it would be with some files rewritten.
@@ -328,7 +328,7 @@ struct Candidate<'p> {
 /// Why re-analysis does not prove `fixes`, if it does not: a new input error, a fixed finding
 /// still there, or a finding that was not there before.
 fn disproof(before: &Census, after: &Census, fixes: &[&super::PlannedFix]) -> Option<String> {
-    let known: std::collections::HashSet<&Diagnostic> = before.errors.iter().collect();
+    let known: foldhash::HashSet<&Diagnostic> = before.errors.iter().collect();
     let new_errors: Vec<String> = after
         .errors
         .iter()

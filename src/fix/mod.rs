@@ -13,7 +13,8 @@ pub mod edit;
 use crate::ir::{FileId, SourceMap};
 use crate::model::secret::{Masked, Secrets, merge};
 use edit::Edit;
-use std::collections::{BTreeMap, HashSet};
+use foldhash::HashSet;
+use std::collections::BTreeMap;
 
 /// What a finding's fix comes to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! model follows references with a bound of its own.
 
 use super::{Diagnostic, Node, Resource, SourceMap, Span, Value};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// One warning per cycle among `resources`, naming its resources in order and located at the
 /// reference from the first to the second. `why` ends the message (what refuses the cycle).

@@ -13,7 +13,8 @@ mod source_map;
 
 pub use source_map::{FileId, Location, SourceMap, Span, SpanTable};
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 
 /// The family a resource's kind string belongs to. Defaults differ per family, so the model
 /// picks its adapter (and defaults table entries) by this.

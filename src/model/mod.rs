@@ -30,8 +30,8 @@ pub use truth::Truth;
 
 /// Source spans, re-exported so that rules depend on the model alone.
 pub use crate::ir::Span;
+use foldhash::{HashMap, HashMapExt};
 use ipnet::IpNet;
-use std::collections::HashMap;
 
 /// Index into one of the model's arenas.
 pub type Id = usize;

@@ -15,8 +15,8 @@ use super::{
     Destination, Id, Meta, Model, Named, NetworkAcl, Origin, Peer, PortRange, Protocol,
     RouteTarget, Span, Subnet, Truth, Val, Warehouse, defaults, net,
 };
+use foldhash::HashMap;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-use std::collections::HashMap;
 
 /// An address family, and its whole internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,7 +158,7 @@ impl Model {
         match warehouse.subnets.known() {
             Some(links) if !links.is_empty() => {
                 // A group may list thousands of subnets: each is looked up once.
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = foldhash::HashSet::default();
                 for link in links {
                     let Some(subnet) = self.subnet(link) else {
                         unplaced(

@@ -11,8 +11,8 @@
 //! (`tests/cli.rs`: `a_password_is_printed_by_no_report_format`).
 
 use crate::ir::{SourceMap, Span};
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@ use super::{
     Bucket, DataSelector, Destination, EndpointType, IamRole, Id, Model, Named, RouteTarget, Span,
     Subnet, Trail, Truth, Warehouse, net, region,
 };
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 impl Model {
     /// The trails that may record reads of the bucket named `bucket`, in the order of

@@ -8,8 +8,8 @@
 
 use super::Report;
 use crate::rules::Severity;
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct Issue<'a> {

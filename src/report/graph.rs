@@ -23,8 +23,8 @@ use super::json::JsonError;
 use crate::graph::{FindingKey, Graph, NodeKind};
 use crate::ir::{Location, SourceMap, Span};
 use crate::model::secret::Secrets;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// How many nodes one warehouse's picture shows at most (the "… N more" node included).
 pub const NODES_PER_WAREHOUSE: usize = 30;

@@ -20,7 +20,7 @@ use crate::ir::{Diagnostic, Location, SourceMap, Span};
 use crate::model::FixIntent;
 use crate::model::secret::Secrets;
 use crate::rules::{Finding, Rule, Severity};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// A finding with its locations resolved.
 #[derive(Debug, Clone)]

@@ -14,8 +14,8 @@ use super::{Report, ReportFinding};
 use crate::change::ChangeState;
 use crate::ir::{Diagnostic, Location};
 use crate::rules::{self, Rule, Severity};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The published schema of the version this renderer writes (vendored as
 /// `schemas/sarif-2.1.0.json` and checked by the tests).

@@ -10,7 +10,7 @@ use crate::ir::SourceMap;
 use crate::model::secret::Masked;
 use crate::rules::Severity;
 use ariadne::{Color, Config, IndexType, Label, ReportKind};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Renders the report. `color` adds ANSI colours (only for a terminal, never with NO_COLOR).
 pub fn render_text(report: &Report, sources: &SourceMap, color: bool) -> String {

@@ -7,8 +7,8 @@
 
 use crate::model::Span;
 use crate::model::{FixIntent, Meta, Model, Truth};
+use foldhash::{HashMap, HashMapExt};
 use ipnet::IpNet;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 /// Declares a rule: the `///` lines become its documentation, shown by `redshield explain`.

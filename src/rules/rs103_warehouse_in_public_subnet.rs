@@ -267,7 +267,7 @@ pub(crate) fn check(model: &Model, config: &RuleConfig) -> Vec<Finding> {
             continue;
         };
         // A group may list thousands of subnets: each is looked up once.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for (id, subnet) in links
             .iter()
             .filter_map(|l| Some((l.target?, model.subnet(l)?)))

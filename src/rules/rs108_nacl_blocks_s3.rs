@@ -7,8 +7,9 @@ use crate::model::{
 };
 use crate::rules::toolkit::{Unknown, field_name};
 use crate::rules::{Finding, RuleConfig};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use ipnet::IpNet;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 declare_rule! {
     /// ## What it does

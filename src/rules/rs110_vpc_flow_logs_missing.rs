@@ -3,7 +3,7 @@
 use crate::model::{FlowLog, Id, Model, Truth, Vpc, Warehouse};
 use crate::rules::toolkit::Unknown;
 use crate::rules::{Finding, RuleConfig};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 declare_rule! {
     /// ## What it does

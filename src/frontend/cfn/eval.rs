@@ -6,9 +6,10 @@ use super::CfnOptions;
 use super::tree::{Kind, TNode, TreeWarning};
 use crate::ir::region::{STACK_REGION, is_region_name};
 use crate::ir::{Copied, Node, Reference, Span, Value};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use ipnet::IpNet;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// How deep intrinsic functions may nest.
 const MAX_DEPTH: usize = 64;

@@ -15,7 +15,7 @@
 use super::eval::{Template, known_string};
 use super::tree::{Kind, TNode, TreeWarning};
 use crate::ir::{Span, Value};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 const PREFIX: &str = "Fn::ForEach::";
 

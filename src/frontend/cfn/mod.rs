@@ -22,7 +22,7 @@ use crate::ir::{
     DeployCondition, Diagnostic, Family, FileId, Mode, Node, Resource, Settings, SourceMap, Span,
     Suppression, SuppressionTarget, Unit, Value,
 };
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 use tree::{Kind, TNode, TreeWarning};
 

@@ -14,9 +14,9 @@
 use crate::frontend::line_column;
 use crate::ir::{FileId, Span};
 use crate::limits::Limits;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::value::RawValue;
-use std::collections::{HashMap, HashSet};
 
 /// The deepest nesting of JSON read as raw values in any case (serde_json's own limit, which
 /// bounds `Limits::document_nesting`). The nesting accepted is `Limits::document_nesting`; the

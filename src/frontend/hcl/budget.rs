@@ -10,7 +10,7 @@
 
 use crate::ir::{Node, Span, Value};
 use crate::limits::Limits;
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 /// How deep evaluation may recurse in all, through references too (a chain of locals each
 /// naming the next starts a new expression, so the expression depth alone does not bound it).

@@ -10,12 +10,13 @@ use super::load::{
 use super::pieces::Origin;
 use crate::ir::{Copied, Diagnostic, FileId, Mode, Node, Reference, Span, Value};
 use crate::limits::Limits;
+use foldhash::{HashMap, HashMapExt};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::Block;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// How deep expressions may nest before evaluation gives up with Unknown.

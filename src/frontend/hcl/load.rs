@@ -6,9 +6,10 @@ use super::pieces::{Origin, PIECE_BYTES, Piece};
 use crate::frontend::FileSystem;
 use crate::ir::{Diagnostic, FileId, Mode, SourceMap, Span, Suppression};
 use crate::limits::Limits;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 

@@ -12,8 +12,8 @@ use crate::ir::{
     Copied, Diagnostic, Family, Mode, Node, Resource, Settings, SourceMap, Span, Unit, Value,
 };
 use crate::limits::Limits;
+use foldhash::{HashMap, HashMapExt};
 use hcl_edit::structure::Structure;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 

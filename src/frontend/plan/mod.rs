@@ -183,7 +183,7 @@ pub fn load_plan_and_prior(
         settings: settings.clone(),
         suppressions: Vec::new(),
         warnings: Vec::new(),
-        copies: std::collections::HashMap::new(),
+        copies: foldhash::HashMap::default(),
         from_plan: true,
     });
     let source_dir = options
@@ -219,7 +219,7 @@ pub fn load_plan_and_prior(
         settings,
         suppressions,
         warnings,
-        copies: std::collections::HashMap::new(),
+        copies: foldhash::HashMap::default(),
         from_plan: true,
     };
     (Some(unit), prior, errors)
@@ -306,7 +306,7 @@ fn read_plan(
     // The world before the plan: only for a plan whose prior state holds managed resources.
     let mut prior: Option<Vec<Resource>> = (read_prior && has_managed_prior(&plan)).then(Vec::new);
     let mut diags = Vec::new();
-    let mut addresses: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut addresses: foldhash::HashSet<&str> = foldhash::HashSet::default();
     // Where a byte offset of the plan is, for messages.
     let at = |offset: u32| -> (Option<usize>, Option<usize>) {
         let (line, column) = crate::frontend::line_column(text, offset as usize);
@@ -429,7 +429,7 @@ fn read_plan(
         });
         floor = span.end as usize;
     }
-    let mut planned: std::collections::HashSet<String> =
+    let mut planned: foldhash::HashSet<String> =
         resources.iter().map(|r| r.address.clone()).collect();
     // Data sources read during planning appear only in the prior state.
     if let Some(root) = plan

@@ -4,7 +4,8 @@
 use crate::frontend::FileSystem;
 use crate::frontend::hcl::{HclOptions, VarAssignment, load_root_module};
 use crate::ir::{Node, Resource, SourceMap, Span, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// When `dir` holds the plan's `.tf` configuration, gives every planned resource found there

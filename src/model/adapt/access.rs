@@ -11,7 +11,7 @@ use crate::model::{
     ArnSelector, Bucket, DataSelector, EndpointType, IamRole, Id, Link, PolicyDocument, Span,
     Trail, Truth, Val, VpcEndpoint, defaults,
 };
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 impl<'a> Adapter<'a> {
     fn policy_reader(&self) -> PolicyReader<'a, '_> {

@@ -8,7 +8,7 @@ use super::warehouse::ClusterIndex;
 use crate::ir::region::UnitRegion;
 use crate::ir::{Mode, Node, Resource, Unit, Value};
 use crate::model::{Conditional, FieldSite, Id, Link, Meta, Model, Val};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) struct Adapter<'a> {
     pub(super) unit: &'a Unit,

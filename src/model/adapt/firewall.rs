@@ -11,7 +11,7 @@ use crate::model::{
     FieldSite, FixIntent, FixValue, Id, NaclEntry, Named, NetworkAcl, Peer, PortRange, Protocol,
     SecurityGroup, SecurityGroupRule, Truth, Val,
 };
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 impl<'a> Adapter<'a> {
     /// Security groups, with their inline rules.

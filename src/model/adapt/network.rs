@@ -9,7 +9,7 @@ use crate::model::defaults;
 use crate::model::{
     Destination, FlowLog, Id, Named, Route, RouteTable, RouteTarget, Subnet, Truth, Val, Vpc,
 };
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// What a route-table field names.
 #[derive(Debug, Clone, Copy)]

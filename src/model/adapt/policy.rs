@@ -11,7 +11,7 @@ use crate::model::policy::{
     ActionSet, Condition, Effect, PolicyDocument, PrincipalEntry, ResourceEntry, Statement,
 };
 use crate::model::{Id, Val};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// How deep policy documents may nest into each other (`source_policy_documents`).
 const MAX_DEPTH: usize = 8;

@@ -3,8 +3,8 @@
 
 use crate::ir::{Node, Resource, Value};
 use crate::model::{PortRange, Protocol, Val};
+use foldhash::HashMap;
 use ipnet::IpNet;
-use std::collections::HashMap;
 
 /// How many reference hops are followed before giving up (reference cycles end here).
 const MAX_HOPS: usize = 32;

@@ -16,7 +16,7 @@ use crate::model::{
 /// How many copies (a local reading a variable reading a module argument …) are followed back
 /// to a literal; a longer chain ends where it is.
 const MAX_COPIES: usize = 64;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// The resources of one kind that name a cluster (role attachments, audit logging), by what
 /// they name; see [`Adapter::cluster_index`].
