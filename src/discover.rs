@@ -5,7 +5,7 @@
 use crate::frontend::hcl::module_sources;
 use crate::frontend::{FileSystem, is_tf};
 use crate::ir::Diagnostic;
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -90,7 +90,7 @@ pub fn lexical_normalize(path: &Path) -> PathBuf {
 const SKIPPED_DIRS: [&str; 3] = [".terraform", "node_modules", ".git"];
 
 /// Directory listings, by directory, shared by the parallel jobs.
-type ListingCache = Arc<std::sync::Mutex<BTreeMap<PathBuf, Listing>>>;
+type ListingCache = Arc<std::sync::Mutex<HashMap<PathBuf, Listing>>>;
 
 /// One directory's files, and the `.tf` files among them (asked for by every plan in it).
 #[derive(Debug, Clone)]
@@ -441,8 +441,10 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
         None => p.is_dir(),
     };
     let mut seen_named: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut walked_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut walked_documents: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    // Asked only whether they hold a path: hashed (paths compare slowly, component by
+    // component, and a walk asks once per file).
+    let mut walked_dirs: HashSet<PathBuf> = HashSet::default();
+    let mut walked_documents: HashMap<PathBuf, PathBuf> = HashMap::default();
     // Named directories first: then a named file can tell whether a walk found it.
     let mut ordered: Vec<&PathBuf> = paths.iter().filter(|p| is_dir(p)).collect();
     ordered.extend(paths.iter().filter(|p| !is_dir(p)));
@@ -458,7 +460,7 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
             }
         };
         if !meta.is_dir {
-            let in_walk = |dirs: &BTreeSet<PathBuf>| {
+            let in_walk = |dirs: &HashSet<PathBuf>| {
                 path.parent()
                     .map(|d| {
                         if d.as_os_str().is_empty() {
@@ -533,7 +535,7 @@ pub fn discover(paths: &[PathBuf], fs: &dyn FileSystem, exclude: &Exclude) -> Di
                             }
                         }
                     } else if is_file && is_document(&p) {
-                        if let std::collections::btree_map::Entry::Vacant(entry) =
+                        if let std::collections::hash_map::Entry::Vacant(entry) =
                             walked_documents.entry(canonical_below(&p))
                         {
                             entry.insert(p.clone());
