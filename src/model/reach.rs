@@ -496,6 +496,15 @@ fn nacl_hop<'m>(
     memo: &mut ReachMemo<'m>,
 ) -> ReachHop<'m> {
     let world = family.world();
+    // A hop already made for the subnet's ACL is taken as it is, its words too.
+    let in_scope = match subnet.network_acl.value {
+        Some(Named::InScope(id)) => model.network_acls.get(id).map(|acl| (id, acl)),
+        _ => None,
+    };
+    let key = in_scope.map(|(id, _)| (id, egress, family, ports.map(|p| (p.from, p.to))));
+    if let Some(hop) = key.and_then(|key| memo.acl_hops.get(&key)) {
+        return hop.clone();
+    }
     let (kind, traffic) = if egress {
         (
             HopKind::NaclEgress,
@@ -516,29 +525,23 @@ fn nacl_hop<'m>(
     };
     let address = &subnet.meta.address;
     let condition = format!("it allows {traffic}");
-    let acl = match subnet.network_acl.value {
-        Some(Named::Other) => {
-            return hop(
-                kind,
-                Truth::True,
-                &subnet.meta,
-                subnet.meta.span,
-                format!(
-                    "subnet {address} uses its VPC's default network ACL as AWS created it, which allows {traffic}"
-                ),
-            );
-        }
-        Some(Named::InScope(id)) => model.network_acls.get(id).map(|acl| (id, acl)),
-        None => None,
-    };
-    match acl {
-        Some((id, acl)) => {
-            let key = (id, egress, family, ports.map(|p| (p.from, p.to)));
-            memo.acl_hops
-                .entry(key)
-                .or_insert_with(|| acl_hop(acl, kind, egress, world, ports, &traffic, condition))
-                .clone()
-        }
+    if let Some(Named::Other) = subnet.network_acl.value {
+        return hop(
+            kind,
+            Truth::True,
+            &subnet.meta,
+            subnet.meta.span,
+            format!(
+                "subnet {address} uses its VPC's default network ACL as AWS created it, which allows {traffic}"
+            ),
+        );
+    }
+    match in_scope.zip(key) {
+        Some(((_, acl), key)) => memo
+            .acl_hops
+            .entry(key)
+            .or_insert_with(|| acl_hop(acl, kind, egress, world, ports, &traffic, condition))
+            .clone(),
         None => unknown_hop(
             kind,
             &subnet.meta,
