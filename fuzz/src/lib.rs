@@ -94,7 +94,7 @@ pub fn pipeline(stdin: String) {
     let plan = redshield::fix::plan(
         analysis.report.fixables(),
         &analysis.sources,
-        &std::collections::HashSet::new(),
+        &Default::default(),
     );
     for (file, fixes) in &plan.files {
         let edits: Vec<&redshield::fix::edit::Edit> =
