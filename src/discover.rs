@@ -268,10 +268,17 @@ fn is_utf32(bytes: &[u8]) -> bool {
 /// Text from bytes: UTF-8 (a byte-order mark is dropped), or UTF-16 with a byte-order mark.
 /// UTF-32, which neither Terraform nor CloudFormation reads, is an error saying so.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return decode_utf8(rest.to_vec());
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`], of bytes the caller gives up: UTF-8 text without a byte-order mark (nearly
+/// every input) becomes the text without being copied.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return decode_utf8(bytes);
     }
-    if is_utf32(bytes) {
+    if is_utf32(&bytes) {
         return Err("file is UTF-32 text; only UTF-8 and UTF-16 are read".into());
     }
     let utf16 = |rest: &[u8], little: bool| -> Result<String, String> {
@@ -301,18 +308,6 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, false);
-    }
-    decode_utf8(bytes.to_vec())
-}
-
-/// [`decode`], of bytes the caller gives up: UTF-8 text without a byte-order mark (nearly
-/// every input) becomes the text without being copied.
-pub fn decode_owned(bytes: Vec<u8>) -> Result<String, String> {
-    let marked = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"]
-        .iter()
-        .any(|mark| bytes.starts_with(mark));
-    if marked || is_utf32(&bytes) {
-        return decode(&bytes);
     }
     decode_utf8(bytes)
 }
@@ -705,28 +700,39 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// Bytes given up are read as bytes lent are, in every encoding and failure.
+    /// Bytes given up are read as bytes lent are, in every encoding and failure: UTF-8 with
+    /// and without a byte-order mark, UTF-16 both ways, UTF-32, binary and broken UTF-8.
     #[test]
     fn owned_bytes_decode_as_borrowed_ones() {
         let utf16le: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("a: 1".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        let cases: Vec<Vec<u8>> = vec![
-            b"resource {}".to_vec(),
-            b"\xEF\xBB\xBFkey: value".to_vec(),
-            utf16le,
-            b"\xFE\xFF\x00a".to_vec(),
-            b"\xFF\xFE\x00\x00a\x00\x00\x00".to_vec(),
-            b"a\x00\x00\x00".to_vec(),
-            b"bin\x00ary".to_vec(),
-            b"bad \xC3 byte".to_vec(),
-            Vec::new(),
+        let cases: Vec<(Vec<u8>, Result<&str, &str>)> = vec![
+            (b"resource {}".to_vec(), Ok("resource {}")),
+            (b"\xEF\xBB\xBFkey: value".to_vec(), Ok("key: value")),
+            (utf16le, Ok("a: 1")),
+            (b"\xFE\xFF\x00a".to_vec(), Ok("a")),
+            (
+                b"\xFF\xFE\x00\x00a\x00\x00\x00".to_vec(),
+                Err("file is UTF-32 text; only UTF-8 and UTF-16 are read"),
+            ),
+            (
+                b"a\x00\x00\x00".to_vec(),
+                Err("file is UTF-32 text (or binary); only UTF-8 and UTF-16 are read"),
+            ),
+            (b"bin\x00ary".to_vec(), Err("file is binary, not text")),
+            (
+                b"bad \xC3 byte".to_vec(),
+                Err("file is not UTF-8 text (invalid byte at offset 4)"),
+            ),
+            (Vec::new(), Ok("")),
         ];
-        for bytes in cases {
-            assert_eq!(decode_owned(bytes.clone()), decode(&bytes), "{bytes:?}");
+        for (bytes, expected) in cases {
+            let expected = expected.map(str::to_string).map_err(str::to_string);
+            assert_eq!(decode_owned(bytes.clone()), expected, "{bytes:?}");
+            assert_eq!(decode(&bytes), expected, "{bytes:?}");
         }
-        assert_eq!(decode_owned(b"x = 1".to_vec()).unwrap(), "x = 1");
     }
 
     /// A text discovery read ahead is what the next read gets, once; later reads read the
