@@ -498,11 +498,13 @@ fn nacl_hop<'m>(
     let world = family.world();
     // A hop already made for the subnet's ACL is taken as it is, its words too.
     let in_scope = match subnet.network_acl.value {
-        Some(Named::InScope(id)) => model.network_acls.get(id).map(|acl| (id, acl)),
+        Some(Named::InScope(id)) => model
+            .network_acls
+            .get(id)
+            .map(|acl| (acl, (id, egress, family, ports.map(|p| (p.from, p.to))))),
         _ => None,
     };
-    let key = in_scope.map(|(id, _)| (id, egress, family, ports.map(|p| (p.from, p.to))));
-    if let Some(hop) = key.and_then(|key| memo.acl_hops.get(&key)) {
+    if let Some(hop) = in_scope.and_then(|(_, key)| memo.acl_hops.get(&key)) {
         return hop.clone();
     }
     let (kind, traffic) = if egress {
@@ -536,8 +538,8 @@ fn nacl_hop<'m>(
             ),
         );
     }
-    match in_scope.zip(key) {
-        Some(((_, acl), key)) => memo
+    match in_scope {
+        Some((acl, key)) => memo
             .acl_hops
             .entry(key)
             .or_insert_with(|| acl_hop(acl, kind, egress, world, ports, &traffic, condition))
